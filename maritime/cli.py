@@ -1,0 +1,207 @@
+"""The ``maritime`` command line: a thin adapter over ingest, storage and (later) detection.
+
+Errors a user can fix print one line, ``maritime: error: ...``, and exit 2; nothing
+prints a traceback unless ``MARITIME_DEBUG=1`` is set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US, DecodeOptions
+from maritime.decode.assembly import DEFAULT_TTL_US
+
+
+class UsageError(Exception):
+    """A bad option or input; the message is the one line shown to the user."""
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 time; a time without a zone is UTC."""
+    try:
+        t = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"cannot read time {text!r}: write it as ISO 8601, e.g. 2024-01-31T05:00:00Z") from None
+    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, then exit 2
+        self.exit(2, f"maritime: error: {message} (see `maritime {self.prog.split()[-1]} --help`)\n"
+                  if " " in self.prog else f"maritime: error: {message} (see `maritime --help`)\n")
+
+
+def _db_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $MARITIME_DB, else ./maritime.duckdb)")
+
+
+def _decode_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("decoding")
+    g.add_argument("--station", metavar="NAME", help="station name for lines whose tag block names none")
+    g.add_argument("--accept-dummy-tag-checksum", action="store_true",
+                   help="accept tag blocks whose checksum is the placeholder *00 (some providers write it); "
+                        "never the default")
+    g.add_argument("--fragment-ttl", type=_positive_seconds, default=DEFAULT_TTL_US / 1e6, metavar="S",
+                   help="seconds of data time a multi-sentence message may take to arrive (default %(default)s)")
+    g.add_argument("--dedup-window", type=_positive_seconds, default=DEFAULT_DEDUP_WINDOW_US / 1e6, metavar="S",
+                   help="same MMSI and payload within this many seconds is one transmission (default %(default)s)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="maritime", description="Maritime patrol and vessel anomaly monitor.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("ingest", help="load recorded AIS files, folders or - (stdin) into the database",
+                       description="Load recorded AIS (NMEA 0183, optionally gzip/bz2) or decoded CSV files.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or - for standard input")
+    _db_option(p)
+    p.add_argument("--format", choices=("nmea", "csv"), help="input format (default: detect)")
+    p.add_argument("--columns", metavar="SPEC",
+                   help="CSV column mapping, e.g. 'mmsi=MMSI,ts=Time:unix_ms,lat=Latitude,lon=Longitude'")
+    p.add_argument("--start", metavar="TIME",
+                   help="UTC time the recording began, for files without time stamps (ISO 8601)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _decode_options(p)
+
+    p = sub.add_parser("listen", help="ingest live AIS feeds (tcp://host:port client, udp://host:port listener)")
+    p.add_argument("urls", nargs="+", metavar="URL")
+    _db_option(p)
+    p.add_argument("--watchdog", type=_positive_seconds, default=60.0, metavar="S",
+                   help="reconnect a TCP feed silent for this many seconds (default %(default)s)")
+    p.add_argument("--duration", type=_positive_seconds, metavar="S", help="stop after this many seconds")
+    _decode_options(p)
+
+    p = sub.add_parser("demo", help="ingest the bundled Eastern Pacific sample into a fresh database")
+    p.add_argument("--db", metavar="FILE", default="maritime-demo.duckdb",
+                   help="database to (re)create (default %(default)s)")
+    return parser
+
+
+def _make_decode_options(args: argparse.Namespace, start: datetime | None = None) -> DecodeOptions:
+    return DecodeOptions(
+        accept_dummy_tag_checksum=args.accept_dummy_tag_checksum,
+        fragment_ttl_us=int(args.fragment_ttl * 1e6),
+        dedup_window_us=int(args.dedup_window * 1e6),
+        default_station=args.station,
+        start_time_us=int(start.timestamp() * 1_000_000) if start else None,
+    )
+
+
+def _open_store(db: str | None, dedup_window_us: int = DEFAULT_DEDUP_WINDOW_US):
+    from maritime.store.database import Store, resolve_db_path
+
+    return Store(resolve_db_path(db), dedup_window_us=dedup_window_us)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from maritime.decode.csv_reader import parse_mapping
+    from maritime.ingest import IngestOptions, ingest_paths
+
+    start = parse_time(args.start) if args.start else None
+    try:
+        mapping = parse_mapping(args.columns) if args.columns else None
+    except ValueError as exc:
+        raise UsageError(f"--columns: {exc}") from None
+    options = IngestOptions(
+        decode=_make_decode_options(args, start), fmt=args.format, mapping=mapping,
+        progress=not args.no_progress,
+    )
+    store = _open_store(args.db, options.decode.dedup_window_us)
+    try:
+        summary = ingest_paths(store, args.paths, options)
+    finally:
+        store.close()
+    print("\n".join(summary.lines()))
+    return 0
+
+
+def cmd_listen(args: argparse.Namespace) -> int:
+    from maritime.ingest import IngestOptions, LiveIngest
+    from maritime.sources.tcp import TcpFeed
+    from maritime.sources.udp import UdpFeed
+    from maritime.sources.url import parse_feed_url
+
+    feeds = []
+    for url in args.urls:
+        try:
+            scheme, host, port = parse_feed_url(url)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        feeds.append(TcpFeed(host, port, watchdog_s=args.watchdog) if scheme == "tcp" else UdpFeed(host, port))
+    options = IngestOptions(decode=_make_decode_options(args))
+    store = _open_store(args.db, options.decode.dedup_window_us)
+    stop = threading.Event()
+    if args.duration is not None:
+        threading.Timer(args.duration, stop.set).start()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    live = LiveIngest(store, feeds, options)
+    print(f"listening to {', '.join(f.url for f in feeds)}; Ctrl-C stops", file=sys.stderr)
+    try:
+        live.run(stop)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        store.close()
+    from maritime.ingest import Summary
+
+    summary = Summary()
+    summary.add(live.counts)
+    print("\n".join(summary.lines()))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from maritime.demo import run_demo
+
+    return run_demo(Path(args.db))
+
+
+COMMANDS = {"ingest": cmd_ingest, "listen": cmd_listen, "demo": cmd_demo}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    from maritime.ingest import IngestError
+    from maritime.store.database import StoreError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (UsageError, IngestError, StoreError) as exc:
+        if os.environ.get("MARITIME_DEBUG"):
+            raise
+        print(f"maritime: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        if os.environ.get("MARITIME_DEBUG"):
+            raise
+        print(f"maritime: error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""),
+              file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("maritime: interrupted; committed batches are kept: run the same command again to resume",
+              file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""Assembly of multi-sentence AIS messages, with a time-to-live in data time.
+
+Fragments are keyed by where they came from: the tag-block group id when the line has one
+(``g:part-total-id``), else the station, channel, sequence id and fragment count. A message
+is complete when fragments ``1..n`` of one key arrive in order within ``ttl_us`` of the
+first one. Anything else never yields a message:
+
+* a new fragment 1 for a key that already has a pending message makes the pending one an
+  ``orphan_fragment`` (its remaining parts were lost);
+* a fragment ``k > 1`` that does not continue a pending message is an ``orphan_fragment``;
+* a pending message older than the time-to-live (in data time) is a ``stale_fragment``, so
+  a reused sequence id can never glue two different messages together.
+
+pyais's own fragment buffer has no such expiry, which is why assembly is done here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+#: Default fragment time-to-live: 10 s of data time. The parts of one message are sent
+#: in consecutive slots (ITU-R M.1371-5 §3.3.7: a message occupies up to 5 consecutive
+#: 26.67 ms slots), so receivers emit them within a second; 10 s allows for coarse
+#: (1 s) receive stamps and satellite batching while sequence ids (0-9) recycle slower.
+DEFAULT_TTL_US = 10_000_000
+
+
+@dataclass(slots=True)
+class Part:
+    """A fragment held while its message is incomplete."""
+
+    line_no: int  # global line number in the source (1-based)
+    raw: bytes
+    frag: int
+    nfrag: int
+    time_us: int
+    station: int
+    payload: bytes
+    fill: int
+
+
+@dataclass(slots=True)
+class Assembled:
+    """A complete multi-sentence message from the sequential assembler."""
+
+    parts: list[Part]
+
+    @property
+    def payload(self) -> bytes:
+        return b"".join(p.payload for p in self.parts)
+
+
+@dataclass
+class AssemblerState:
+    """Fragments pending across chunk boundaries, keyed by :func:`fragment_keys`."""
+
+    pending: dict[int, list[Part]] = field(default_factory=dict)
+
+    def to_json(self) -> list:
+        return [
+            [key, [[p.line_no, p.raw.decode("latin-1"), p.frag, p.nfrag, p.time_us, p.station,
+                    p.payload.decode("latin-1"), p.fill] for p in parts]]
+            for key, parts in self.pending.items()
+        ]
+
+    @classmethod
+    def from_json(cls, data: list) -> "AssemblerState":
+        state = cls()
+        for key, parts in data:
+            state.pending[int(key)] = [
+                Part(int(a), b.encode("latin-1"), int(c), int(d), int(e), int(f), g.encode("latin-1"), int(h))
+                for a, b, c, d, e, f, g, h in parts
+            ]
+        return state
+
+
+def fragment_keys(
+    station: np.ndarray, channel: np.ndarray, seq: np.ndarray, nfrag: np.ndarray, group_id: np.ndarray
+) -> np.ndarray:
+    """One int64 key per sentence: negative for tag-block groups, else by station."""
+    base = ((seq.astype(np.int64) + 1) * 256 + channel.astype(np.int64)) * 16 + nfrag.astype(np.int64)
+    by_group = -(group_id.astype(np.int64) * 4096 + base) - 1
+    by_station = (station.astype(np.int64) + 1) * 4096 + base
+    return np.where(group_id >= 0, by_group, by_station)
+
+
+def find_adjacent_pairs(
+    keys: np.ndarray, nfrag: np.ndarray, frag: np.ndarray, time_us: np.ndarray, ttl_us: int, pending_keys: set[int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two-part messages whose parts are consecutive among the multi-part sentences.
+
+    All arrays describe the multi-part sentences of a chunk in stream order. A pair is only
+    taken when no other sentence of the chunk and no pending fragment share its key, so
+    that taking it out gives exactly what the sequential assembler would give.
+    Returns the indices of the first parts and a mask of the sentences left over.
+    """
+    m = len(keys)
+    if m < 2:
+        return np.zeros(0, dtype=np.int64), np.ones(m, dtype=bool)
+    a = np.arange(m - 1)
+    cand = (
+        (nfrag[a] == 2) & (frag[a] == 1) & (frag[a + 1] == 2) & (keys[a] == keys[a + 1])
+        & (np.abs(time_us[a + 1] - time_us[a]) <= ttl_us)
+    )
+    firsts = a[cand]
+    rest = np.ones(m, dtype=bool)
+    rest[firsts] = False
+    rest[firsts + 1] = False
+    blocked = np.unique(keys[rest])
+    if pending_keys:
+        blocked = np.union1d(blocked, np.fromiter(pending_keys, dtype=np.int64))
+    clash = np.isin(keys[firsts], blocked)
+    rest[firsts[clash]] = True
+    rest[firsts[clash] + 1] = True
+    return firsts[~clash], rest
+
+
+def assemble_sequential(
+    parts: list[Part], state: AssemblerState, ttl_us: int
+) -> tuple[list[Assembled], list[tuple[Part, str]]]:
+    """Feed fragments in stream order; returns completed messages and rejected fragments."""
+    done: list[Assembled] = []
+    rejected: list[tuple[Part, str]] = []
+    pending = state.pending
+    for part, key in parts:  # type: ignore[misc]
+        held = pending.get(key)
+        if part.frag == 1:
+            if held is not None:
+                rejected.extend((p, "orphan_fragment") for p in held)
+            pending[key] = [part]
+            continue
+        if held is not None and held[-1].frag == part.frag - 1 and abs(part.time_us - held[0].time_us) <= ttl_us:
+            held.append(part)
+            if part.frag == part.nfrag:
+                done.append(Assembled(held))
+                del pending[key]
+            continue
+        if held is not None:
+            stale = abs(part.time_us - held[0].time_us) > ttl_us
+            rejected.extend((p, "stale_fragment" if stale else "orphan_fragment") for p in held)
+            del pending[key]
+        rejected.append((part, "orphan_fragment"))
+    return done, rejected
+
+
+def expire(state: AssemblerState, now_us: int, ttl_us: int) -> list[tuple[Part, str]]:
+    """Reject pending messages older than the time-to-live at data time ``now_us``."""
+    rejected: list[tuple[Part, str]] = []
+    for key in [k for k, held in state.pending.items() if now_us - held[0].time_us > ttl_us]:
+        rejected.extend((p, "stale_fragment") for p in state.pending.pop(key))
+    return rejected
+
+
+def flush(state: AssemblerState) -> list[tuple[Part, str]]:
+    """At the end of a source: every pending fragment is an orphan."""
+    rejected = [(p, "orphan_fragment") for held in state.pending.values() for p in held]
+    state.pending.clear()
+    return rejected

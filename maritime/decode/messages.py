@@ -1,0 +1,286 @@
+"""Vectorised decoding of AIS message payloads into position and identity columns.
+
+Bit layouts are those of ITU-R M.1371-5 annex 8 (as tabulated in gpsd's AIVDM.adoc and
+implemented by pyais, which the tests use as the oracle, field for field). Scaling follows
+pyais: latitude and longitude are rounded to 1e-6 degree (0.11 m), speed is 0.1 knot,
+course 0.1 degree. "Not available" codes become NULL (a masked value):
+
+=================  ====================================  =======================
+field              not available                         source
+=================  ====================================  =======================
+lat / lon          91 / 181 degrees (no position)        M.1371-5 table 46
+sog                1023 (102.3 kn); type 27: 63          table 46, table 82
+cog                3600 (360.0 deg); type 27: 511        table 46, table 82
+heading            511                                   table 46
+second             60 (n/a), 61, 62, 63 (system modes)    table 46
+rot                -128 (n/a); +-127 (no turn indicator)  table 46
+=================  ====================================  =======================
+
+Message sizes are checked as gpsd checks them; a payload of the wrong size is rejected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from maritime.decode.sixbit import int_field, payload_matrix, text_field, uint_field
+
+POSITION_TYPES = (1, 2, 3, 18, 19, 27)
+IDENTITY_TYPES = (5, 19, 24)
+
+#: Accepted payload sizes in bits per stored type. Types 1-3, 18, 19 and 27 are held to
+#: their standard sizes as gpsd (driver_ais.c) holds them, so a payload one character too
+#: long or short is rejected. Type 5 allows the 420-bit form some transponders send and
+#: fill-bit slack; type 24 allows the 162-174-bit forms real Class B units send (gpsd's
+#: ais-18-27.log from a Dutch receiver is full of them), which pyais decodes.
+VALID_BITS: dict[int, tuple[int, ...]] = {
+    1: (168,), 2: (168,), 3: (168,), 18: (168,), 19: (312,), 27: (96, 168),
+    5: (420, 422, 424, 426), 24: tuple(range(160, 175)),
+}
+
+_LAT_NA_RAW, _LON_NA_RAW = 91 * 600_000, 181 * 600_000
+_LAT27_NA_RAW, _LON27_NA_RAW = 91 * 600, 181 * 600
+
+
+@dataclass(slots=True)
+class Columns:
+    """Decoded columns for a subset of messages; ``msg`` indexes the input messages."""
+
+    msg: np.ndarray
+    values: dict[str, np.ndarray]  # numpy arrays; masked arrays where NULLs occur
+
+
+@dataclass(slots=True)
+class Decoded:
+    positions: Columns
+    identities: Columns
+    no_position: np.ndarray  # indices of position reports without a valid position
+    rejects: list[tuple[np.ndarray, str]]  # (message indices, reason)
+    msg_type: np.ndarray  # per input message (0 for an empty payload)
+
+
+def _masked(values: np.ndarray, invalid: np.ndarray) -> np.ma.MaskedArray:
+    return np.ma.masked_array(values, mask=invalid)
+
+
+def _lat_lon(raw_lat: np.ndarray, raw_lon: np.ndarray, per_degree: int) -> tuple[np.ndarray, np.ndarray]:
+    if per_degree == 600_000:
+        lat = np.floor_divide(raw_lat * 10 + 3, 6) / 1e6
+        lon = np.floor_divide(raw_lon * 10 + 3, 6) / 1e6
+    else:  # 1/10 minute (type 27)
+        lat = np.floor_divide(raw_lat * 10_000 + 3, 6) / 1e6
+        lon = np.floor_divide(raw_lon * 10_000 + 3, 6) / 1e6
+    return lat, lon
+
+
+def _rot(raw: np.ndarray) -> np.ma.MaskedArray:
+    """ROT_AIS → degrees per minute, sign kept, rounded to a whole degree as pyais does."""
+    value = np.copysign(np.round((raw / 4.733) ** 2), raw)
+    return _masked(value.astype(np.float32), (raw == -128) | (np.abs(raw) == 127))
+
+
+def _eta(m: np.ndarray, month0: int) -> np.ndarray:
+    month = uint_field(m, month0, 4)
+    day = uint_field(m, month0 + 4, 5)
+    hour = uint_field(m, month0 + 9, 5)
+    minute = uint_field(m, month0 + 14, 6)
+    ok = (month >= 1) & (month <= 12) & (day >= 1) & (hour <= 23) & (minute <= 59)
+    out = np.empty(len(month), dtype=object)
+    for i in range(len(month)):
+        out[i] = f"{month[i]:02d}-{day[i]:02d}T{hour[i]:02d}:{minute[i]:02d}" if ok[i] else None
+    return out
+
+
+def _zero_null(values: np.ndarray) -> np.ma.MaskedArray:
+    return _masked(values, values == 0)
+
+
+def _position_fields(m: np.ndarray, kind: str) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    """Position columns for one layout; returns (columns, no_position mask, out_of_range mask)."""
+    n = m.shape[0]
+    cols: dict[str, np.ndarray] = {"mmsi": uint_field(m, 8, 30)}
+    if kind == "27":
+        raw_lon, raw_lat = int_field(m, 44, 18), int_field(m, 62, 17)
+        na = (raw_lat == _LAT27_NA_RAW) | (raw_lon == _LON27_NA_RAW)
+        lat, lon = _lat_lon(raw_lat, raw_lon, 600)
+        sog = uint_field(m, 79, 6)
+        cog = uint_field(m, 85, 9)
+        cols["sog"] = _masked(sog.astype(np.float32), sog == 63)
+        cols["cog"] = _masked(cog.astype(np.float32), cog >= 360)
+        cols["heading"] = _masked(np.zeros(n, np.int16), np.ones(n, bool))
+        cols["nav_status"] = uint_field(m, 40, 4).astype(np.int8)
+        cols["rot"] = _masked(np.zeros(n, np.float32), np.ones(n, bool))
+        cols["accuracy"] = uint_field(m, 38, 1).astype(bool)
+        cols["second"] = _masked(np.zeros(n, np.int8), np.ones(n, bool))
+    else:
+        if kind == "A":  # types 1, 2, 3
+            o = 0
+            cols["nav_status"] = uint_field(m, 38, 4).astype(np.int8)
+            cols["rot"] = _rot(int_field(m, 42, 8))
+        else:  # types 18, 19: no status, no rate of turn
+            o = 4
+            cols["nav_status"] = _masked(np.zeros(n, np.int8), np.ones(n, bool))
+            cols["rot"] = _masked(np.zeros(n, np.float32), np.ones(n, bool))
+        sog = uint_field(m, 50 - o, 10)
+        cols["accuracy"] = uint_field(m, 60 - o, 1).astype(bool)
+        raw_lon, raw_lat = int_field(m, 61 - o, 28), int_field(m, 89 - o, 27)
+        cog = uint_field(m, 116 - o, 12)
+        heading = uint_field(m, 128 - o, 9)
+        second = uint_field(m, 137 - o, 6)
+        na = (raw_lat == _LAT_NA_RAW) | (raw_lon == _LON_NA_RAW)
+        lat, lon = _lat_lon(raw_lat, raw_lon, 600_000)
+        cols["sog"] = _masked((sog / 10.0).astype(np.float32), sog == 1023)
+        cols["cog"] = _masked((cog / 10.0).astype(np.float32), cog >= 3600)
+        cols["heading"] = _masked(heading.astype(np.int16), heading >= 360)
+        cols["second"] = _masked(second.astype(np.int8), second >= 60)
+    cols["lat"], cols["lon"] = lat, lon
+    out_of_range = ~na & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
+    return cols, na, out_of_range
+
+
+def _identity_type5(m: np.ndarray) -> dict[str, np.ndarray]:
+    return {
+        "mmsi": uint_field(m, 8, 30),
+        "part": _masked(np.zeros(m.shape[0], np.int8), np.ones(m.shape[0], bool)),
+        "imo": _zero_null(uint_field(m, 40, 30)),
+        "callsign": text_field(m, 70, 7),
+        "name": text_field(m, 112, 20),
+        "ship_type": _zero_null(uint_field(m, 232, 8)),
+        "to_bow": _zero_null(uint_field(m, 240, 9)),
+        "to_stern": _zero_null(uint_field(m, 249, 9)),
+        "to_port": _zero_null(uint_field(m, 258, 6)),
+        "to_starboard": _zero_null(uint_field(m, 264, 6)),
+        "draught": _zero_null(uint_field(m, 294, 8) / 10.0),
+        "destination": text_field(m, 302, 20),
+        "eta": _eta(m, 274),
+    }
+
+
+def _identity_type19(m: np.ndarray) -> dict[str, np.ndarray]:
+    n = m.shape[0]
+    none = np.full(n, None, dtype=object)
+    masked = np.ones(n, bool)
+    return {
+        "mmsi": uint_field(m, 8, 30),
+        "part": _masked(np.zeros(n, np.int8), masked),
+        "imo": _masked(np.zeros(n, np.int64), masked),
+        "callsign": none,
+        "name": text_field(m, 143, 20),
+        "ship_type": _zero_null(uint_field(m, 263, 8)),
+        "to_bow": _zero_null(uint_field(m, 271, 9)),
+        "to_stern": _zero_null(uint_field(m, 280, 9)),
+        "to_port": _zero_null(uint_field(m, 289, 6)),
+        "to_starboard": _zero_null(uint_field(m, 295, 6)),
+        "draught": _masked(np.zeros(n), masked),
+        "destination": none,
+        "eta": none,
+    }
+
+
+def _identity_type24(m: np.ndarray) -> dict[str, np.ndarray]:
+    n = m.shape[0]
+    mmsi = uint_field(m, 8, 30)
+    part = uint_field(m, 38, 2)
+    is_a, is_b = part == 0, part == 1
+    auxiliary = (mmsi // 10_000_000) == 98  # 98XXXYYYY: dimensions hold the mother ship's MMSI
+    dims_ok = is_b & ~auxiliary
+    name = text_field(m, 40, 20)
+    name[~is_a] = None
+    callsign = text_field(m, 90, 7)
+    callsign[~is_b] = None
+    masked = np.ones(n, bool)
+    return {
+        "mmsi": mmsi,
+        "part": part.astype(np.int8),
+        "imo": _masked(np.zeros(n, np.int64), masked),
+        "callsign": callsign,
+        "name": name,
+        "ship_type": _masked(uint_field(m, 40, 8), ~is_b | (uint_field(m, 40, 8) == 0)),
+        "to_bow": _masked(uint_field(m, 132, 9), ~dims_ok | (uint_field(m, 132, 9) == 0)),
+        "to_stern": _masked(uint_field(m, 141, 9), ~dims_ok | (uint_field(m, 141, 9) == 0)),
+        "to_port": _masked(uint_field(m, 150, 6), ~dims_ok | (uint_field(m, 150, 6) == 0)),
+        "to_starboard": _masked(uint_field(m, 156, 6), ~dims_ok | (uint_field(m, 156, 6) == 0)),
+        "draught": _masked(np.zeros(n), masked),
+        "destination": np.full(n, None, dtype=object),
+        "eta": np.full(n, None, dtype=object),
+    }
+
+
+def _concat(parts: list[Columns]) -> Columns:
+    parts = [p for p in parts if len(p.msg)]
+    if not parts:
+        return Columns(msg=np.zeros(0, np.int64), values={})
+    keys = parts[0].values.keys()
+    values = {}
+    for k in keys:
+        arrays = [p.values[k] for p in parts]
+        if any(isinstance(a, np.ma.MaskedArray) for a in arrays):
+            values[k] = np.ma.concatenate([np.ma.asarray(a) for a in arrays])
+        elif arrays[0].dtype == object:
+            values[k] = np.concatenate(arrays)
+        else:
+            values[k] = np.concatenate(arrays)
+    return Columns(msg=np.concatenate([p.msg for p in parts]), values=values)
+
+
+def decode_payloads(values: np.ndarray, offsets: np.ndarray, fill: np.ndarray) -> Decoded:
+    """Decode many payloads given as six-bit ``values[offsets[i]:offsets[i+1]]``.
+
+    ``fill`` is the fill-bit count of each payload's last sentence. Returns position and
+    identity columns, the indices of position reports with no position, rejects by reason,
+    and every message's type for counting.
+    """
+    n = len(offsets) - 1
+    nchars = np.diff(offsets)
+    bits = nchars * 6 - fill
+    msg_type = np.where(nchars > 0, values[np.minimum(offsets[:-1], max(len(values) - 1, 0))], 0)
+    msg_type = msg_type.astype(np.int16)
+    rejects: list[tuple[np.ndarray, str]] = []
+    bad_type = (msg_type < 1) | (msg_type > 27)
+    rejects.append((np.flatnonzero(bad_type), "invalid_message_type"))
+    size_ok = np.ones(n, dtype=bool)
+    for t, allowed in VALID_BITS.items():
+        is_t = msg_type == t
+        size_ok[is_t] = np.isin(bits[is_t], allowed)
+    rejects.append((np.flatnonzero(~size_ok & ~bad_type), "bad_length"))
+
+    pos_parts: list[Columns] = []
+    id_parts: list[Columns] = []
+    no_position: list[np.ndarray] = []
+    layouts = (((1, 2, 3), "A", 28), ((18,), "B", 28), ((19,), "B", 52), ((27,), "27", 16))
+    for types, kind, width in layouts:
+        idx = np.flatnonzero(np.isin(msg_type, types) & size_ok)
+        if not len(idx):
+            continue
+        m = payload_matrix(values, offsets[idx], offsets[idx + 1], width)
+        cols, na, out_of_range = _position_fields(m, kind)
+        cols["msg_type"] = msg_type[idx].astype(np.int8)
+        rejects.append((idx[out_of_range], "position_out_of_range"))
+        no_position.append(idx[na])
+        keep = ~na & ~out_of_range
+        pos_parts.append(Columns(idx[keep], {k: v[keep] for k, v in cols.items()}))
+        if types == (19,):
+            id_parts.append(Columns(idx, _identity_type19(m) | {"msg_type": np.full(len(idx), 19, np.int8)}))
+    for t, width, fn in ((5, 71, _identity_type5), (24, 28, _identity_type24)):
+        idx = np.flatnonzero((msg_type == t) & size_ok)
+        if not len(idx):
+            continue
+        m = payload_matrix(values, offsets[idx], offsets[idx + 1], width)
+        cols = fn(m)
+        if t == 24:
+            bad_part = np.asarray(cols["part"]) > 1
+            rejects.append((idx[bad_part], "bad_part_number"))
+            keep = ~bad_part
+            idx = idx[keep]
+            cols = {k: v[keep] for k, v in cols.items()}
+        cols["msg_type"] = np.full(len(idx), t, np.int8)
+        id_parts.append(Columns(idx, cols))
+    return Decoded(
+        positions=_concat(pos_parts),
+        identities=_concat(id_parts),
+        no_position=np.concatenate(no_position) if no_position else np.zeros(0, np.int64),
+        rejects=[(i, r) for i, r in rejects if len(i)],
+        msg_type=msg_type,
+    )

@@ -1,0 +1,447 @@
+"""Ingest: sources → decode → store, with checkpoints, resume and a summary.
+
+This is the thin adapter that wires the pure decoder (:mod:`maritime.decode`) to files,
+standard input and live feeds (:mod:`maritime.sources`) on one side and to DuckDB
+(:mod:`maritime.store`) on the other.
+
+Files are read in chunks of whole lines and each chunk is committed with a checkpoint
+(byte offset, line number, decoder state, counters). A file is known by a fingerprint of
+its content, so a file ingested twice (under any name) is stored once, and a file whose
+ingest was killed resumes at its last checkpoint with the same final counts as one clean
+run.
+"""
+
+from __future__ import annotations
+
+import bz2
+import dataclasses
+import gzip
+import hashlib
+import io
+import queue
+import sys
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Callable, Iterable, Iterator
+
+import numpy as np
+
+from maritime.decode.csv_reader import ColumnMapping, read_csv_batches, sniff_csv_format
+from maritime.decode.pipeline import ChunkDecoder, ChunkResult, DecodeOptions, DecoderState, NoTimeError, empty_result
+from maritime.store.database import FileProgress, Store, Stored
+
+#: Bytes of text decoded and committed per batch. 8 MiB is ~100k AIS lines: large enough
+#: to amortise a transaction, small enough to keep peak memory far below 1 GB.
+CHUNK_BYTES = 8 * 1024 * 1024
+_FINGERPRINT_SPAN = 1024 * 1024
+_SUFFIXES = (".nmea", ".ais", ".aivdm", ".txt", ".log", ".csv", ".gz", ".bz2")
+
+
+class IngestError(RuntimeError):
+    """A problem with an input the user can fix; the message says how, in one line."""
+
+
+@dataclass
+class Summary:
+    """Counters of one ingest call, over all its sources."""
+
+    counts: Counter = field(default_factory=Counter)
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (source, outcome)
+
+    def add(self, counts: Counter) -> None:
+        self.counts.update(counts)
+
+    def lines(self) -> list[str]:
+        """The summary for people, one fact a line."""
+        c = self.counts
+        out = [f"{src}: {outcome}" for src, outcome in self.sources]
+        out += [
+            f"lines read            {c['lines_read']:>12,}",
+            f"messages decoded      {c['decoded']:>12,}",
+            f"positions stored      {c['positions_stored']:>12,}",
+            f"identity reports      {c['identities_stored']:>12,}",
+            f"duplicates dropped    {c['duplicates']:>12,}",
+            f"reports w/o position  {c['no_position']:>12,}",
+        ]
+        others = sorted((int(k.rsplit("_", 1)[1]), v) for k, v in c.items() if k.startswith("other_type_"))
+        if others:
+            out.append("other message types   " + ", ".join(f"type {t}: {v:,}" for t, v in others))
+        skipped = sorted((k[8:], v) for k, v in c.items() if k.startswith("skipped_") and v)
+        if skipped:
+            out.append("lines skipped         " + ", ".join(f"{k}: {v:,}" for k, v in skipped))
+        out.append(f"lines rejected        {c['rejected']:>12,}")
+        for k, v in sorted(((k[9:], v) for k, v in c.items() if k.startswith("rejected_") and v), key=lambda x: -x[1]):
+            out.append(f"  {k:<20}{v:>12,}")
+        return out
+
+
+@dataclass(slots=True)
+class IngestOptions:
+    decode: DecodeOptions = field(default_factory=DecodeOptions)
+    fmt: str | None = None  # "nmea" | "csv"; None = detect
+    mapping: ColumnMapping | None = None  # for CSV with explicit columns
+    progress: bool = False
+    chunk_bytes: int = CHUNK_BYTES
+
+
+# -- opening files -----------------------------------------------------------------------
+
+def fingerprint(path: Path) -> str:
+    """sha256 of the size and the first and last MiB: cheap, and stable under renames."""
+    size = path.stat().st_size
+    h = hashlib.sha256(str(size).encode())
+    with open(path, "rb") as f:
+        h.update(f.read(_FINGERPRINT_SPAN))
+        if size > 2 * _FINGERPRINT_SPAN:
+            f.seek(size - _FINGERPRINT_SPAN)
+            h.update(f.read(_FINGERPRINT_SPAN))
+        else:
+            h.update(f.read())
+    return h.hexdigest()
+
+
+def open_decompressed(raw: BinaryIO) -> BinaryIO:
+    """Wrap ``raw`` in a gzip or bz2 reader when its first bytes say it is compressed."""
+    head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
+    if head[:2] == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+    if head[:3] == b"BZh":
+        return bz2.BZ2File(raw)  # type: ignore[return-value]
+    return raw
+
+
+def expand_paths(paths: Iterable[str]) -> list[str]:
+    """Files named, files inside folders named (sorted, recursively), and ``-``."""
+    out: list[str] = []
+    for p in paths:
+        if p == "-":
+            out.append(p)
+            continue
+        path = Path(p)
+        if path.is_dir():
+            found = sorted(
+                str(f) for f in path.rglob("*")
+                if f.is_file() and not f.name.startswith(".") and f.name.lower().endswith(_SUFFIXES)
+            )
+            if not found:
+                raise IngestError(f"{p}: folder holds no AIS files ({', '.join(_SUFFIXES)})")
+            out.extend(found)
+        elif path.is_file():
+            out.append(str(path))
+        elif path.exists():
+            raise IngestError(f"{p}: not a regular file or folder")
+        else:
+            raise IngestError(f"{p}: no such file or folder; check the path")
+    return out
+
+
+def detect_format(head: bytes) -> str:
+    """"csv" when the first line is a CSV header we know, else "nmea"."""
+    first = head.split(b"\n", 1)[0].decode("utf-8", "replace").strip().lstrip("\ufeff")
+    return "csv" if sniff_csv_format(first) else "nmea"
+
+
+# -- chunked reading ---------------------------------------------------------------------
+
+def iter_chunks(stream: BinaryIO, chunk_bytes: int) -> Iterator[tuple[bytes, int]]:
+    """Whole-line chunks of ``stream`` with the number of bytes each consumed."""
+    rest = b""
+    while True:
+        block = stream.read(chunk_bytes)
+        if not block:
+            if rest:
+                yield rest, len(rest)
+            return
+        data = rest + block
+        cut = data.rfind(b"\n")
+        if cut < 0:
+            rest = data
+            continue
+        rest = data[cut + 1 :]
+        yield data[: cut + 1], cut + 1
+
+
+def _count_result(counts: Counter, result: ChunkResult, stored) -> None:
+    counts.update(result.counts)
+    counts["positions_stored"] += stored.positions
+    counts["identities_stored"] += stored.identities
+    counts["duplicates"] += (
+        result.counts.get("duplicates_positions", 0) + result.counts.get("duplicates_identities", 0)
+        + stored.duplicate_positions + stored.duplicate_identities
+    )
+    counts["rejected"] += stored.rejects
+
+
+class _Progress:
+    """A progress bar on a terminal (tqdm), nothing elsewhere."""
+
+    def __init__(self, enabled: bool, total: int | None, label: str) -> None:
+        self.bar = None
+        if enabled and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="B", unit_scale=True, desc=label, leave=False, file=sys.stderr)
+
+    def update(self, position: int) -> None:
+        if self.bar is not None:
+            self.bar.update(position - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+# -- files ---------------------------------------------------------------------------------
+
+def ingest_file(store: Store, path: str, options: IngestOptions) -> tuple[Counter, str]:
+    """Ingest one file (resuming it if a previous run was cut short)."""
+    p = Path(path)
+    try:
+        fp = fingerprint(p)
+        size = p.stat().st_size
+    except OSError as exc:
+        raise IngestError(f"{path}: cannot read ({exc.strerror or exc}); check the path and permissions") from None
+    progress = store.file_progress(fp)
+    if progress is not None and progress.status == "complete":
+        run_id = store.begin_run(path, "file", fp)
+        counts = Counter(already_ingested=1)
+        store.finish_run(run_id, "already_ingested", counts)
+        return counts, "already ingested, nothing new stored"
+    resumed = progress is not None
+    run_id = store.begin_run(path, "file", fp)
+    counts = Counter(progress.counts) if progress else Counter()
+    try:
+        with open(p, "rb") as raw_file:
+            raw = io.BufferedReader(raw_file)  # type: ignore[arg-type]
+            stream = open_decompressed(raw)
+            head = stream.peek(4096) if hasattr(stream, "peek") else b""
+            fmt = options.fmt or ("csv" if options.mapping else detect_format(head))
+            bar = _Progress(options.progress, size, p.name)
+            try:
+                if fmt == "csv":
+                    counts = _ingest_csv(store, run_id, path, size, fp, stream, raw_file, progress, counts, options, bar)
+                else:
+                    counts = _ingest_nmea(store, run_id, path, size, fp, stream, raw_file, progress, counts, options, bar)
+            finally:
+                bar.close()
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        store.finish_run(run_id, "failed", counts)
+        raise IngestError(f"{path}: cannot read ({exc}); the file may be truncated or not what its name says") from None
+    except NoTimeError:
+        store.finish_run(run_id, "failed", counts)
+        raise IngestError(
+            f"{path}: no receive time in the file (no tag-block c:, $PGHP or trailing time); "
+            "give the time the recording began with --start 2024-01-31T00:00:00Z"
+        ) from None
+    except BaseException:
+        store.finish_run(run_id, "interrupted", counts)
+        raise
+    store.finish_run(run_id, "complete", counts)
+    return counts, "resumed and completed" if resumed else "ingested"
+
+
+def _ingest_nmea(store, run_id, path, size, fp, stream, raw_file, progress, counts, options, bar) -> Counter:
+    state = DecoderState.from_json(progress.decoder_state) if progress and progress.decoder_state else None
+    decoder = ChunkDecoder(options.decode, state)
+    offset = progress.next_offset if progress else 0
+    line_no = progress.next_line if progress else 1
+    if offset:
+        _skip(stream, offset)
+
+    def commit(result: ChunkResult, status: str) -> None:
+        def checkpoint(stored: Stored) -> FileProgress:
+            _count_result(counts, result, stored)
+            pending = decoder.state.to_json() if status == "in_progress" else None
+            return FileProgress(fp, status, offset, line_no, pending, counts)
+
+        store.append(run_id, path, result.positions, result.identities, result.rejects, checkpoint, path, size)
+
+    for data, consumed in iter_chunks(stream, options.chunk_bytes):
+        result = decoder.decode(data, first_line_no=line_no)
+        offset += consumed
+        line_no += result.counts["lines_read"]
+        commit(result, "in_progress")
+        bar.update(raw_file.tell())
+    commit(decoder.finish(), "complete")
+    return counts
+
+
+def _skip(stream: BinaryIO, offset: int) -> None:
+    """Advance a (possibly decompressing) stream to ``offset``."""
+    remaining = offset
+    while remaining > 0:
+        block = stream.read(min(remaining, 1 << 20))
+        if not block:
+            raise IngestError("the file is shorter than when its ingest began; it has changed, ingest it as a new file")
+        remaining -= len(block)
+
+
+def _ingest_csv(store, run_id, path, size, fp, stream, raw_file, progress, counts, options, bar) -> Counter:
+    skip_lines = progress.next_line - 1 if progress else 0
+    line_no = 1
+    text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
+
+    def commit(result: ChunkResult, status: str) -> None:
+        def checkpoint(stored: Stored) -> FileProgress:
+            _count_result(counts, result, stored)
+            return FileProgress(fp, status, 0, line_no, None, counts)
+
+        store.append(run_id, path, result.positions, result.identities, result.rejects, checkpoint, path, size)
+
+    for batch in read_csv_batches(text, mapping=options.mapping, station=options.decode.default_station):
+        line_no += batch.lines
+        if line_no - 1 <= skip_lines:
+            continue  # committed by an earlier, interrupted run
+        reasons = Counter(f"rejected_{r.split(':')[0]}" for r in batch.rejects.column("reason").to_pylist())
+        result = ChunkResult(
+            batch.positions, batch.identities, batch.rejects,
+            Counter(lines_read=batch.lines, no_position=batch.no_position,
+                    decoded=batch.lines - batch.rejects.num_rows) + reasons,
+        )
+        commit(result, "in_progress")
+        bar.update(raw_file.tell())
+    commit(empty_result(), "complete")
+    return counts
+
+
+# -- standard input ----------------------------------------------------------------------
+
+def ingest_stream(store: Store, stream: BinaryIO, source: str, options: IngestOptions) -> Counter:
+    """Ingest a stream that cannot be re-read (standard input): no checkpoints."""
+    run_id = store.begin_run(source, "stdin")
+    counts: Counter = Counter()
+    stream = open_decompressed(stream if hasattr(stream, "peek") else io.BufferedReader(stream))  # type: ignore[arg-type]
+    decoder = ChunkDecoder(options.decode)
+    line_no = 1
+
+    def commit(result: ChunkResult) -> None:
+        stored = store.append(run_id, source, result.positions, result.identities, result.rejects)
+        _count_result(counts, result, stored)
+
+    try:
+        for data, _ in iter_chunks(stream, options.chunk_bytes):
+            result = decoder.decode(data, first_line_no=line_no)
+            line_no += result.counts["lines_read"]
+            commit(result)
+        commit(decoder.finish())
+    except NoTimeError:
+        store.finish_run(run_id, "failed", counts)
+        raise IngestError(
+            f"{source}: no receive time in the input (no tag-block c:, $PGHP or trailing time); "
+            "give the time the recording began with --start 2024-01-31T00:00:00Z"
+        ) from None
+    except BaseException:
+        store.finish_run(run_id, "interrupted", counts)
+        raise
+    store.finish_run(run_id, "complete", counts)
+    return counts
+
+
+def ingest_paths(store: Store, paths: Iterable[str], options: IngestOptions) -> Summary:
+    """Ingest files, folders and ``-`` (standard input) in order."""
+    summary = Summary()
+    for path in expand_paths(paths):
+        if path == "-":
+            counts = ingest_stream(store, sys.stdin.buffer, "-", options)
+            outcome = "ingested"
+        else:
+            counts, outcome = ingest_file(store, path, options)
+        summary.add(counts)
+        summary.sources.append((path, outcome))
+    return summary
+
+
+# -- live feeds ----------------------------------------------------------------------------
+
+#: Live lines are decoded and committed at least this often (seconds). Half a second
+#: keeps receipt-to-queryable latency well under the 2 s the watch floor needs.
+LIVE_FLUSH_S = 0.5
+
+
+class LiveIngest:
+    """Run live feeds into the store until ``stop`` is set.
+
+    Each feed runs in its own thread and puts lines on a queue; this object drains the
+    queue every :data:`LIVE_FLUSH_S` seconds, decodes each feed's lines with that feed's
+    own decoder (fragments of two feeds never meet) and commits them in one batch.
+    Lines without a receive time of their own are stamped with their arrival time.
+    """
+
+    def __init__(self, store: Store, feeds: list, options: IngestOptions, *, flush_s: float = LIVE_FLUSH_S,
+                 on_commit: Callable[[Counter], None] | None = None) -> None:
+        self.store = store
+        self.feeds = feeds
+        self.options = options
+        self.flush_s = flush_s
+        self.on_commit = on_commit
+        self.queue: queue.Queue = queue.Queue(maxsize=500_000)
+        self.counts: Counter = Counter()
+        self.decoders: dict[str, ChunkDecoder] = {}
+        self.line_no: Counter = Counter()
+        self.run_ids: dict[str, int] = {}
+
+    def _pump(self, feed, stop: threading.Event) -> None:
+        for item in feed.lines(stop):
+            self.queue.put(item)
+
+    def run(self, stop: threading.Event) -> Counter:
+        threads = [threading.Thread(target=self._pump, args=(f, stop), daemon=True, name=f"feed {f.url}")
+                   for f in self.feeds]
+        for f in self.feeds:
+            kind = f.url.split(":", 1)[0]
+            self.run_ids[f.url] = self.store.begin_run(f.url, kind)
+        for t in threads:
+            t.start()
+        status = "complete"
+        try:
+            while not stop.is_set():
+                stop.wait(self.flush_s)
+                self.flush()
+        except BaseException:
+            status = "interrupted"
+            raise
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(timeout=2.0)
+            self.flush(final=True)
+            for url, run_id in self.run_ids.items():
+                self.store.finish_run(run_id, status, self.counts)
+        return self.counts
+
+    def flush(self, final: bool = False) -> None:
+        """Decode and commit every line received so far."""
+        by_source: dict[str, list] = {}
+        while True:
+            try:
+                item = self.queue.get_nowait()
+            except queue.Empty:
+                break
+            by_source.setdefault(item.source, []).append(item)
+        for source, items in by_source.items():
+            decoder = self.decoders.get(source)
+            if decoder is None:
+                opts = dataclasses.replace(
+                    self.options.decode, default_station=self.options.decode.default_station or source
+                )
+                decoder = self.decoders[source] = ChunkDecoder(opts)
+            data = b"\n".join(i.line for i in items) + b"\n"
+            arrival = np.array([int(i.arrival * 1_000_000) for i in items], dtype=np.int64)
+            result = decoder.decode(data, first_line_no=self.line_no[source] + 1, arrival_us=arrival)
+            self.line_no[source] += len(items)
+            self._commit(source, result)
+        if final:
+            for source, decoder in self.decoders.items():
+                self._commit(source, decoder.finish())
+
+    def _commit(self, source: str, result: ChunkResult) -> None:
+        run_id = self.run_ids.get(source) or next(iter(self.run_ids.values()))
+        stored = self.store.append(run_id, source, result.positions, result.identities, result.rejects)
+        batch: Counter = Counter()
+        _count_result(batch, result, stored)
+        self.counts.update(batch)
+        if self.on_commit is not None:
+            self.on_commit(batch)
+

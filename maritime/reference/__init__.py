@@ -1,0 +1,1 @@
+"""Bundled geographic reference data: Eastern Pacific ports, anchorages and patrol zones."""

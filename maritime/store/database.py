@@ -1,0 +1,227 @@
+"""DuckDB storage: the schema, batched appends and ingest bookkeeping.
+
+One :class:`Store` owns one DuckDB connection to one database file. DuckDB lets a single
+process write a file, so a long-running process (``maritime serve``) keeps one Store and
+hands :meth:`Store.cursor` to its threads.
+
+Every batch is written in one transaction together with the checkpoint that says how far
+its source has been read. A killed process therefore leaves the database at the last
+committed batch, and the same command resumes from there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US
+
+DEFAULT_DB = "maritime.duckdb"
+
+
+def sql(name: str) -> str:
+    """The text of ``maritime/store/sql/<name>.sql``."""
+    return resources.files("maritime.store").joinpath("sql", f"{name}.sql").read_text()
+
+
+def resolve_db_path(db: str | None) -> str:
+    """``--db``, else ``$MARITIME_DB``, else ``./maritime.duckdb``."""
+    return db or os.environ.get("MARITIME_DB") or DEFAULT_DB
+
+
+class StoreError(RuntimeError):
+    """The database cannot be opened or used; the message says what to do."""
+
+
+@dataclass(slots=True)
+class FileProgress:
+    """A file's checkpoint, as committed with its last batch."""
+
+    fingerprint: str
+    status: str
+    next_offset: int
+    next_line: int
+    decoder_state: dict | None
+    counts: Counter
+
+
+@dataclass(slots=True)
+class Stored:
+    """What one batch added."""
+
+    positions: int = 0
+    identities: int = 0
+    duplicate_positions: int = 0
+    duplicate_identities: int = 0
+    rejects: int = 0
+
+
+class Store:
+    """A DuckDB database file with the maritime schema."""
+
+    def __init__(self, path: str | os.PathLike, *, read_only: bool = False,
+                 dedup_window_us: int = DEFAULT_DEDUP_WINDOW_US) -> None:
+        self.path = str(path)
+        self.dedup_window_us = dedup_window_us
+        try:
+            if not read_only and self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            text = str(exc).splitlines()[0]
+            if "lock" in text.lower():
+                raise StoreError(
+                    f"database {self.path} is in use by another process; stop it (e.g. `maritime serve`) "
+                    "or use another --db"
+                ) from None
+            raise StoreError(f"cannot open database {self.path}: {text}") from None
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {str(exc).splitlines()[0]}") from None
+        if not read_only:
+            self._init_schema()
+
+    # -- schema -----------------------------------------------------------------------
+    def _init_schema(self) -> None:
+        self.con.execute(sql("schema"))
+        if self.con.execute("SELECT count(*) FROM mid_flags").fetchone()[0] == 0:
+            mid_csv = resources.files("maritime.reference").joinpath("data", "mid.csv")
+            with resources.as_file(mid_csv) as path:
+                self.con.execute(
+                    "INSERT INTO mid_flags SELECT mid, country FROM read_csv(?, header=true, "
+                    "columns={'mid': 'SMALLINT', 'country': 'VARCHAR'})",
+                    [str(path)],
+                )
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for another thread of this process."""
+        return self.con.cursor()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- runs -------------------------------------------------------------------------
+    def begin_run(self, source: str, kind: str, fingerprint: str | None = None) -> int:
+        return self.con.execute(
+            "INSERT INTO ingest_runs (source, kind, fingerprint, started_at, status) "
+            "VALUES (?, ?, ?, ?, 'running') RETURNING run_id",
+            [source, kind, fingerprint, datetime.now(timezone.utc)],
+        ).fetchone()[0]
+
+    def finish_run(self, run_id: int, status: str, counts: Counter) -> None:
+        self.con.execute(
+            "UPDATE ingest_runs SET finished_at = ?, status = ?, lines_read = ?, messages = ?, positions = ?, "
+            "identities = ?, duplicates = ?, rejected = ?, counts = ? WHERE run_id = ?",
+            [
+                datetime.now(timezone.utc), status, counts.get("lines_read", 0), counts.get("decoded", 0),
+                counts.get("positions_stored", 0), counts.get("identities_stored", 0),
+                counts.get("duplicates", 0), counts.get("rejected", 0),
+                json.dumps(dict(sorted(counts.items()))), run_id,
+            ],
+        )
+
+    def file_progress(self, fingerprint: str) -> FileProgress | None:
+        row = self.con.execute(
+            "SELECT status, next_offset, next_line, decoder_state, counts FROM source_files WHERE fingerprint = ?",
+            [fingerprint],
+        ).fetchone()
+        if row is None:
+            return None
+        status, offset, line, state, counts = row
+        return FileProgress(
+            fingerprint, status, int(offset), int(line),
+            json.loads(state) if state else None, Counter(json.loads(counts) if counts else {}),
+        )
+
+    # -- batches ----------------------------------------------------------------------
+    def append(
+        self,
+        run_id: int,
+        source: str,
+        positions: pa.Table,
+        identities: pa.Table,
+        rejects: pa.Table,
+        checkpoint: Callable[[Stored], FileProgress] | None = None,
+        path: str | None = None,
+        size: int | None = None,
+    ) -> Stored:
+        """Store one batch and its checkpoint in a single transaction.
+
+        ``checkpoint`` is called inside the transaction with what the batch stored and
+        returns the source's progress to commit with it (counters included), so the
+        checkpoint and the data can never disagree.
+        """
+        out = Stored()
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            out.positions, out.duplicate_positions = self._append_records(
+                run_id, positions, "batch", sql("store_positions"), sql("count_heard_positions"),
+                sql("upsert_vessels_positions"),
+            )
+            out.identities, out.duplicate_identities = self._append_records(
+                run_id, identities, "id_batch", sql("store_identities"),
+                sql("count_heard_identities"), sql("upsert_vessels_identities"),
+                history=True,
+            )
+            if rejects.num_rows:
+                con.register("reject_batch", rejects)
+                con.execute(
+                    "INSERT INTO rejects SELECT ?, ?, line_no, raw, reason FROM reject_batch", [run_id, source]
+                )
+                con.unregister("reject_batch")
+                out.rejects = rejects.num_rows
+            if checkpoint is not None:
+                progress = checkpoint(out)
+                con.execute(
+                    "INSERT OR REPLACE INTO source_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        progress.fingerprint, path, size, progress.status, progress.next_offset,
+                        progress.next_line, json.dumps(progress.decoder_state) if progress.decoder_state else None,
+                        json.dumps(dict(progress.counts)), datetime.now(timezone.utc),
+                    ],
+                )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return out
+
+    def _append_records(
+        self, run_id: int, table: pa.Table, name: str, insert_sql: str, heard_sql: str, vessels_sql: str,
+        history: bool = False,
+    ) -> tuple[int, int]:
+        if table.num_rows == 0:
+            return 0, 0
+        con = self.con
+        ts = table.column("ts")
+        window = self.dedup_window_us
+        lo = pc.min(ts).as_py()
+        hi = pc.max(ts).as_py()
+        margin = timedelta(microseconds=max(window, 0))
+        params = {"run_id": run_id, "lo": lo - margin, "hi": hi + margin, "window_us": window}
+        con.register(name, table)
+        try:
+            inserted = con.execute(insert_sql, _params(insert_sql, params)).fetchone()[0]
+            if inserted < table.num_rows:
+                con.execute(heard_sql, _params(heard_sql, params))
+            if history:
+                con.execute(sql("identity_history"))
+            con.execute(vessels_sql)
+        finally:
+            con.unregister(name)
+        return int(inserted), int(table.num_rows - inserted)
+
+
+def _params(text: str, params: dict) -> dict:
+    """The named parameters a statement uses (DuckDB refuses unused ones)."""
+    return {k: v for k, v in params.items() if f"${k}" in text}

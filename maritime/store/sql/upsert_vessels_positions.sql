@@ -1,0 +1,12 @@
+-- Fold a batch of positions (`batch`) into the one-row-per-vessel table.
+INSERT INTO vessels (mmsi, mid, flag, first_seen, last_seen, last_lat, last_lon, last_sog)
+SELECT b.mmsi, mmsi_mid(b.mmsi), f.country, min(b.ts), max(b.ts),
+       arg_max(b.lat, b.ts), arg_max(b.lon, b.ts), arg_max(b.sog, b.ts)
+FROM batch b LEFT JOIN mid_flags f ON f.mid = mmsi_mid(b.mmsi)
+GROUP BY b.mmsi, f.country
+ON CONFLICT (mmsi) DO UPDATE SET
+    first_seen = least(vessels.first_seen, excluded.first_seen),
+    last_lat = CASE WHEN vessels.last_seen IS NULL OR excluded.last_seen >= vessels.last_seen THEN excluded.last_lat ELSE vessels.last_lat END,
+    last_lon = CASE WHEN vessels.last_seen IS NULL OR excluded.last_seen >= vessels.last_seen THEN excluded.last_lon ELSE vessels.last_lon END,
+    last_sog = CASE WHEN vessels.last_seen IS NULL OR excluded.last_seen >= vessels.last_seen THEN excluded.last_sog ELSE vessels.last_sog END,
+    last_seen = greatest(vessels.last_seen, excluded.last_seen);
