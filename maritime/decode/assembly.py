@@ -37,7 +37,7 @@ class Part:
     nfrag: int
     time_us: int
     station: int
-    payload: bytes
+    payload: bytes  # six-bit values, one byte each
     fill: int
 
 

@@ -109,17 +109,15 @@ _FLOAT_RE = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 _ISO_FAST_RE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$"
 # Anything else must at least start with a date and a time to be handed to pandas.
 _ISO_SLOW_RE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"
-# Empty markers for numeric fields (compared lower-cased, after trimming).
-_NUMERIC_NA = pa.array(["", "nan", "na", "n/a", "null", "none"])
-
 _MAX_DETAIL = 60
 
 _INT64_MIN = np.iinfo(np.int64).min
 _NUMERIC_FIELDS = frozenset(
     ["mmsi", "lat", "lon", "sog", "cog", "heading", "nav_status", "ship_type", "length", "width", "draught"]
 )
-# Values the Arrow CSV reader turns into NULL in typed (numeric, time) columns.
-_CSV_NULLS = ["", "nan", "NaN", "NAN", "NA", "N/A", "n/a", "null", "NULL", "None", "none"]
+# Texts that mean "empty" in a numeric or time column (the CSV reader's null_values too).
+_CSV_NULLS = ["", "nan", "NaN", "NAN", "na", "NA", "n/a", "N/A", "null", "NULL", "Null", "none", "None", "NONE"]
+_CSV_NULLS_ARRAY = pa.array(_CSV_NULLS)
 _NULL_HASH = np.uint64(0x9E3779B97F4A7C15)  # hash of a NULL text value
 _CONVERSION_ERROR = re.compile(r"In CSV column #(\d+): CSV conversion error")
 
@@ -377,8 +375,9 @@ def read_csv_batches(
 def _batches(
     chunks: Iterator[tuple[bytes, int]], plan: _Plan, station: Optional[str], next_line_no: int
 ) -> Iterator[CsvBatch]:
+    types = _column_types(plan)  # learnt over the file: columns that need checking as text
     for data, n_lines in chunks:
-        batch = _decode_chunk(data, n_lines, next_line_no, plan, station)
+        batch = _decode_chunk(data, n_lines, next_line_no, plan, types, station)
         next_line_no += n_lines
         if batch.lines:
             yield batch
@@ -399,43 +398,46 @@ def _encode(piece: Union[str, bytes]) -> bytes:
 
 def _read_blocks(read: Any, binary: bool, batch_rows: int) -> Iterator[tuple[bytes, int]]:
     """Chunks of at most ``batch_rows`` lines read from a stream in large blocks."""
-    pieces: list[bytes] = []  # whole lines
-    counts: list[int] = []
-    tail = b""  # a line not finished yet
+    pieces: list[Union[bytes, memoryview]] = []  # whole lines, in order
+    total = 0  # lines in pieces
+    last_count = 0  # lines in pieces[-1]
+    tail = b""  # the start of a line not finished yet
     eof = False
     while True:
-        while sum(counts) < batch_rows and not eof:
+        while total < batch_rows and not eof:
             block = read(_BLOCK)
             if not block:
                 eof = True
                 if tail:
                     pieces.append(tail + b"\n")
-                    counts.append(1)
+                    last_count = 1
+                    total += 1
                     tail = b""
                 break
             block = _encode(block)
-            cut = block.rfind(b"\n")
-            if cut < 0:
+            cut = block.rfind(b"\n") + 1
+            if cut == 0:
                 tail += block
                 continue
-            piece = tail + block[: cut + 1] if tail else block[: cut + 1]
-            tail = block[cut + 1 :]
-            pieces.append(piece)
-            counts.append(piece.count(b"\n"))
-        total = sum(counts)
+            if tail:
+                pieces.append(tail)
+            pieces.append(memoryview(block)[:cut])
+            last_count = block.count(b"\n", 0, cut)
+            total += last_count
+            tail = block[cut:]
         if total == 0:
             return
         if total <= batch_rows:
             yield b"".join(pieces), total
-            pieces, counts = [], []
+            pieces, total, last_count = [], 0, 0
             continue
         # Too many lines: cut the last piece after the right newline.
-        before = total - counts[-1]
-        need = batch_rows - before
+        need = batch_rows - (total - last_count)
         last = pieces[-1]
         pos = int(np.flatnonzero(np.frombuffer(last, dtype=np.uint8) == 10)[need - 1]) + 1
-        yield b"".join(pieces[:-1]) + last[:pos], batch_rows
-        pieces, counts = [last[pos:]], [counts[-1] - need]
+        pieces[-1] = last[:pos]
+        yield b"".join(pieces), batch_rows
+        pieces, total, last_count = [last[pos:]], total - batch_rows, last_count - need
 
 
 def _line_text(item: Union[str, bytes]) -> str:
@@ -458,26 +460,94 @@ def _iter_chunks(it: Iterator[Any], batch_rows: int) -> Iterator[tuple[bytes, in
         yield data, len(chunk)
 
 
-def _split_lines(data: bytes) -> list[str]:
-    """The lines of a chunk as text, without terminators."""
-    text = data.decode("utf-8", errors="replace")
-    lines = text.split("\n")
-    lines.pop()  # after the final b"\n"
-    return [line[:-1] if line.endswith("\r") else line for line in lines]
-
-
 class _Lines:
-    """Random access to the raw text of a chunk's lines (only rejects need it)."""
+    """The lines of a chunk as Arrow arrays, built on demand without copying the bytes.
 
-    def __init__(self, data: bytes):
-        self._data = data
-        self._ends: Optional[np.ndarray] = None
+    ``with_nl`` holds each line with its terminator (so a selection of it, taken, is again
+    CSV text), ``text`` the line without ``\r\n``. Bytes that are not UTF-8 are replaced.
+    """
 
-    def __getitem__(self, i: int) -> str:
-        if self._ends is None:
-            self._ends = np.flatnonzero(np.frombuffer(self._data, dtype=np.uint8) == 10)
-        start = 0 if i == 0 else int(self._ends[i - 1]) + 1
-        return self._data[start : int(self._ends[i])].decode("utf-8", errors="replace").rstrip("\r")
+    def __init__(self, data: bytes, n: int):
+        self.data = data
+        self.n = n
+        self._with_nl: Optional[pa.Array] = None
+        self._text: Optional[pa.Array] = None
+
+    @property
+    def with_nl(self) -> pa.Array:
+        if self._with_nl is None:
+            arr = self._build(self.data)
+            try:
+                arr.validate(full=True)
+            except pa.ArrowInvalid:  # not UTF-8: replace the bad bytes, keep the line breaks
+                self.data = self.data.decode("utf-8", errors="replace").encode("utf-8")
+                arr = self._build(self.data)
+            self._with_nl = arr
+        return self._with_nl
+
+    def _build(self, data: bytes) -> pa.Array:
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+        offsets = np.concatenate([[0], ends + 1]).astype(np.int64)
+        return pa.Array.from_buffers(
+            pa.large_string(), len(ends), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+        )
+
+    @property
+    def text(self) -> pa.Array:
+        if self._text is None:
+            self._text = pc.utf8_rtrim(self.with_nl, characters="\r\n")
+        return self._text
+
+    def raw(self, idx: np.ndarray) -> list[str]:
+        return self.text.take(pa.array(idx, type=pa.int64())).to_pylist()
+
+    def csv_of(self, idx: np.ndarray) -> pa.Buffer:
+        """The CSV text of the selected lines (each with its terminator)."""
+        taken = self.with_nl.take(pa.array(idx, type=pa.int64()))
+        offsets = np.frombuffer(taken.buffers()[1], dtype=np.int64)[taken.offset : taken.offset + len(taken) + 1]
+        return taken.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
+
+
+# A quoted field: "...", with "" for a quote inside.
+_QUOTED_RE = r'"(?:[^"]|"")*"'
+
+
+def _checked_parse(
+    lines: _Lines, plan: _Plan, types: dict[int, pa.DataType]
+) -> tuple[np.ndarray, dict[int, pa.Array], np.ndarray, list[str], int]:
+    """Parse a chunk that the plain parse refused: check each line's shape, then parse the good ones.
+
+    Returns ``(row_idx, columns, bad_idx, bad_reasons, n_lines)``: the line index of each
+    parsed row, its columns, the lines rejected for their shape with a reason, and the
+    number of non-blank lines.
+    """
+    text = lines.text
+    nonblank = np.flatnonzero(~_np_bool(pc.equal(pc.utf8_trim_whitespace(text), "")))
+    if len(nonblank) < len(text):
+        text = text.take(pa.array(nonblank))
+    nfields = pc.count_substring(text, ",").to_numpy(zero_copy_only=False).astype(np.int64) + 1
+    bad_quotes: dict[int, str] = {}
+    quoted = np.flatnonzero(_np_bool(pc.match_substring(text, '"')))
+    if len(quoted):
+        unquoted = pc.replace_substring_regex(text.take(pa.array(quoted)), pattern=_QUOTED_RE, replacement="")
+        nfields[quoted] = pc.count_substring(unquoted, ",").to_numpy(zero_copy_only=False) + 1
+        odd = quoted[_np_bool(pc.match_substring(unquoted, '"'))]
+        for i, line in zip(odd.tolist(), text.take(pa.array(odd)).to_pylist()):  # stray quotes: rare
+            try:
+                nfields[i] = len(next(csv.reader([line], strict=True), []))
+            except csv.Error as exc:
+                bad_quotes[i] = f"bad_quotes: {exc}"
+    bad = nfields != plan.ncols
+    bad[list(bad_quotes)] = True
+    bad_idx = np.flatnonzero(bad)
+    reasons = [bad_quotes.get(i) or f"bad_columns: expected {plan.ncols} fields, got {nfields[i]}" for i in bad_idx.tolist()]
+    good = nonblank[~bad]
+    columns = _fast_parse(lines.csv_of(good), plan, len(good), types)
+    if columns is not None:
+        return good, columns, nonblank[bad_idx], reasons, len(nonblank)
+    # Arrow still disagrees with the shape check (odd quoting): split with the csv module.
+    good_i, columns, bad_i, reasons = _split_fields(lines.text.take(pa.array(nonblank)), plan, sorted(types))
+    return nonblank[good_i], columns, nonblank[bad_i], reasons, len(nonblank)
 
 
 def _column_types(plan: _Plan) -> dict[int, pa.DataType]:
@@ -496,15 +566,16 @@ def _column_types(plan: _Plan) -> dict[int, pa.DataType]:
     return types
 
 
-def _fast_parse(data: bytes, plan: _Plan, n: int) -> Optional[dict[int, pa.Array]]:
+def _fast_parse(data: Union[bytes, pa.Buffer], plan: _Plan, n: int, types: dict[int, pa.DataType]) -> Optional[dict[int, pa.Array]]:
     """Parse a chunk with Arrow's multi-threaded CSV reader, typed where possible.
 
-    A column whose values do not all convert is re-read as text (its values are then
-    checked one by one downstream). Returns ``None`` when the rows cannot be trusted to be
-    one per line (a line with the wrong number of fields, an empty line, unbalanced quotes,
-    invalid UTF-8): the caller then takes the line-by-line path.
+    ``types`` (from :func:`_column_types`, kept for the whole file) is updated in place: a
+    column whose values do not all convert is re-read as text (its values are then checked
+    one by one downstream) and stays text for the following chunks; after a few such
+    retries every column is read as text at once. Returns ``None`` when the rows cannot be
+    trusted to be one per line (a line with the wrong number of fields, an empty line,
+    unbalanced quotes, invalid UTF-8): the caller then takes the line-by-line path.
     """
-    types = _column_types(plan)
     names = [f"c{j}" for j in range(plan.ncols)]
     invalid = [0]
 
@@ -512,11 +583,11 @@ def _fast_parse(data: bytes, plan: _Plan, n: int) -> Optional[dict[int, pa.Array
         invalid[0] += 1
         return "skip"
 
-    for _ in range(len(types) + 1):
+    for attempt in range(4):
         invalid[0] = 0
         try:
             table = pcsv.read_csv(
-                io.BytesIO(data),
+                pa.BufferReader(data),
                 read_options=pcsv.ReadOptions(column_names=names, use_threads=True, block_size=1 << 22),
                 parse_options=pcsv.ParseOptions(
                     delimiter=",",
@@ -536,14 +607,17 @@ def _fast_parse(data: bytes, plan: _Plan, n: int) -> Optional[dict[int, pa.Array
             )
         except pa.ArrowInvalid as exc:
             m = _CONVERSION_ERROR.search(str(exc))
-            if m and int(m.group(1)) in types and types[int(m.group(1))] != pa.string():
+            if not m or types.get(int(m.group(1))) in (None, pa.string()):
+                return None  # not a value conversion problem
+            if attempt < 2:
                 types[int(m.group(1))] = pa.string()
-                continue
-            return None
+            else:
+                types.update((j, pa.string()) for j in types)
+            continue
         if invalid[0] or table.num_rows != n:
             return None
         return {j: table.column(names[j]) for j in types}
-    return None  # pragma: no cover - every retry turns one more column into text
+    return None  # pragma: no cover - the last attempt reads text only, which always converts
 
 
 def _np_bool(a: pa.Array) -> np.ndarray:
@@ -620,12 +694,29 @@ def _numbers(col: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         vals = np.array(col.cast(pa.float64()).to_numpy(zero_copy_only=False), dtype=np.float64)
         return vals, np.zeros(len(vals), dtype=bool)
     s = pc.utf8_trim_whitespace(col)
-    empty = _np_bool(pc.is_in(pc.utf8_lower(s), value_set=_NUMERIC_NA))
+    empty = pc.is_in(s, value_set=_CSV_NULLS_ARRAY)
+    try:  # fast path: every non-empty value is a plain number
+        vals = pc.cast(pc.if_else(empty, pa.scalar(None, s.type), s), pa.float64())
+        out = np.array(vals.to_numpy(zero_copy_only=False), dtype=np.float64)
+        if not np.isinf(out).any():
+            return out, np.zeros(len(out), dtype=bool)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     ok = pc.match_substring_regex(s, _FLOAT_RE)
     vals = pc.cast(pc.if_else(ok, s, pa.scalar(None, s.type)), pa.float64())
     out = np.array(vals.to_numpy(zero_copy_only=False), dtype=np.float64)  # writable copy
-    bad = ~_np_bool(ok) & ~empty
+    bad = ~_np_bool(ok) & ~_np_bool(empty)
     return out, bad
+
+
+def _is_class_b(col: Union[pa.Array, pa.ChunkedArray]) -> np.ndarray:
+    """Mask of TransceiverClass "B" (case and spaces ignored), computed on the distinct values."""
+    encoded = pc.dictionary_encode(col)
+    if isinstance(encoded, pa.ChunkedArray):
+        encoded = encoded.unify_dictionaries().combine_chunks()
+    words = pc.utf8_upper(pc.utf8_trim_whitespace(encoded.dictionary.cast(pa.string())))
+    is_b = np.append(_np_bool(pc.equal(words, "B")), False)
+    return is_b[pc.fill_null(encoded.indices, len(words)).to_numpy(zero_copy_only=False)]
 
 
 def _text(col: Optional[pa.Array], n: int, chars: str = " \t@") -> pa.Array:
@@ -735,6 +826,14 @@ def _table(schema: pa.Schema, n: int, columns: dict[str, pa.Array]) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
+def _taker(idx: np.ndarray, n: int) -> Any:
+    """``take(idx)`` for Arrow arrays, skipped when ``idx`` is every row in order."""
+    if len(idx) == n:
+        return lambda a: a
+    indices = pa.array(idx, type=pa.int64())
+    return lambda a: a.take(indices)
+
+
 def _f32(vals: np.ndarray) -> pa.Array:
     return pa.array(vals.astype(np.float32), mask=np.isnan(vals), type=pa.float32())
 
@@ -749,25 +848,21 @@ def _int_arr(vals: np.ndarray, valid: np.ndarray, typ: pa.DataType) -> pa.Array:
 # --------------------------------------------------------------------------------------
 
 
-def _decode_chunk(data: bytes, n_chunk: int, first_line_no: int, plan: _Plan, station: Optional[str]) -> CsvBatch:
-    needed = sorted(set(plan.cols.values()) | ({plan.class_col} if plan.class_col is not None else set()))
-    columns = _fast_parse(data, plan, n_chunk)
-    lines = _Lines(data)
+def _decode_chunk(
+    data: bytes, n_chunk: int, first_line_no: int, plan: _Plan, types: dict[int, pa.DataType], station: Optional[str]
+) -> CsvBatch:
+    columns = _fast_parse(data, plan, n_chunk, types)
+    lines = _Lines(data, n_chunk)
     reject_idx: list[np.ndarray] = []  # line indices in the chunk
     reject_reasons: list[str] = []
     if columns is not None:
         row_idx = np.arange(n_chunk, dtype=np.int64)  # line index of each parsed row
         n_lines = n_chunk
-    else:  # line by line: blank lines, wrong field counts, bad quotes, bad UTF-8
-        texts = pa.array(_split_lines(data), type=pa.string())
-        nonblank = np.flatnonzero(~_np_bool(pc.equal(pc.utf8_trim_whitespace(texts), "")))
-        n_lines = len(nonblank)
-        good, columns, bad, bad_reasons = _split_fields(texts.take(pa.array(nonblank)), plan, needed)
-        row_idx = nonblank[good]
-        reject_idx.append(nonblank[bad])
+    else:  # blank lines, wrong field counts, bad quotes, bad UTF-8
+        row_idx, columns, bad_idx, bad_reasons, n_lines = _checked_parse(lines, plan, types)
+        reject_idx.append(bad_idx)
         reject_reasons.extend(bad_reasons)
     n = len(row_idx)
-    raw = lines.__getitem__
 
     def col(field: str) -> Optional[pa.Array]:
         j = plan.cols.get(field)
@@ -782,7 +877,7 @@ def _decode_chunk(data: bytes, n_chunk: int, first_line_no: int, plan: _Plan, st
             idx = row_idx[np.flatnonzero(new)]
             j = plan.cols[field]
             reject_idx.append(idx)
-            reject_reasons.extend(f"{code}: {_field_of(raw(i), j)!r}" for i in idx.tolist())
+            reject_reasons.extend(f"{code}: {_field_of(line, j)!r}" for line in lines.raw(idx))
             rejected[new] = True
 
     mmsi_vals, _ = _numbers(col("mmsi"))
@@ -805,12 +900,11 @@ def _decode_chunk(data: bytes, n_chunk: int, first_line_no: int, plan: _Plan, st
 
     ok = np.flatnonzero(~rejected)
     m = len(ok)
-    all_ok = m == n
-    take_ok = pa.array(ok)
+    take_ok = _taker(ok, n)
 
     def sub(field: str) -> Optional[pa.Array]:
         c = col(field)
-        return None if c is None else (c if all_ok else c.take(take_ok))
+        return None if c is None else take_ok(c)
 
     def num(field: str) -> np.ndarray:
         c = sub(field)
@@ -823,8 +917,8 @@ def _decode_chunk(data: bytes, n_chunk: int, first_line_no: int, plan: _Plan, st
 
     is_b = np.zeros(m, dtype=bool)
     if plan.class_col is not None:
-        cls = columns[plan.class_col] if all_ok else columns[plan.class_col].take(take_ok)
-        is_b = _np_bool(pc.equal(pc.utf8_upper(pc.utf8_trim_whitespace(cls.cast(pa.string()))), "B"))
+        cls = take_ok(columns[plan.class_col])
+        is_b = _is_class_b(cls)
 
     st = _text(sub("station"), m, " \t")
     if station is not None:
@@ -832,8 +926,8 @@ def _decode_chunk(data: bytes, n_chunk: int, first_line_no: int, plan: _Plan, st
 
     # --- positions ---
     p = np.flatnonzero(~np.isnan(lat) & ~np.isnan(lon))
-    pp = pa.array(p)
     n_pos = len(p)
+    take_p = _taker(p, m)
     sog = num("sog")[p]
     with np.errstate(invalid="ignore"):
         sog[(sog < 0) | (sog > 102.2 + 1e-9)] = np.nan
@@ -851,7 +945,7 @@ def _decode_chunk(data: bytes, n_chunk: int, first_line_no: int, plan: _Plan, st
         n_pos,
         {
             "mmsi": pa.array(pos_mmsi.astype(np.int32), type=pa.int32()),
-            "ts": ts_arr.take(pp),
+            "ts": take_p(ts_arr),
             "lat": pa.array(pos_lat, type=pa.float64()),
             "lon": pa.array(pos_lon, type=pa.float64()),
             "sog": pa.array(sog32, mask=np.isnan(sog32), type=pa.float32()),
@@ -859,7 +953,7 @@ def _decode_chunk(data: bytes, n_chunk: int, first_line_no: int, plan: _Plan, st
             "heading": _int_arr(heading, heading_ok, pa.int16()),
             "nav_status": _int_arr(nav, nav_ok, pa.int8()),
             "msg_type": pa.array(np.where(is_b[p], 18, 1).astype(np.int8), type=pa.int8()),
-            "station": st.take(pp),
+            "station": take_p(st),
             "n_stations": pa.array(np.ones(n_pos, dtype=np.int16), type=pa.int16()),
             "payload_hash": _hash(
                 {
@@ -884,9 +978,9 @@ def _decode_chunk(data: bytes, n_chunk: int, first_line_no: int, plan: _Plan, st
     if imo_col is None:
         imo = np.full(m, np.nan)
     elif _is_text(imo_col):
-        imo_txt = pc.replace_substring_regex(
-            pc.utf8_trim_whitespace(imo_col), pattern=r"(?i)^imo\s*", replacement=""
-        )
+        imo_txt = pc.utf8_trim_whitespace(imo_col)
+        if _np_bool(pc.match_substring(imo_txt, "imo", ignore_case=True)).any():
+            imo_txt = pc.replace_substring_regex(imo_txt, pattern=r"(?i)^imo\s*", replacement="")
         imo = _numbers(imo_txt)[0]
     else:
         imo = _numbers(imo_col)[0]
@@ -906,17 +1000,17 @@ def _decode_chunk(data: bytes, n_chunk: int, first_line_no: int, plan: _Plan, st
         if text.null_count < len(text):
             has_identity |= _np_bool(pc.is_valid(text))
     q = np.flatnonzero(has_identity)
-    qq = pa.array(q)
     k = len(q)
+    take_q = _taker(q, m)
     zeros16 = np.zeros(k, dtype=np.int16)
-    id_name, id_callsign, id_dest = name.take(qq), callsign.take(qq), destination.take(qq)
+    id_name, id_callsign, id_dest = take_q(name), take_q(callsign), take_q(destination)
     id_draught = draught[q].astype(np.float32)
     identities = _table(
         IDENTITY_SCHEMA,
         k,
         {
             "mmsi": pa.array(mmsi[q].astype(np.int32), type=pa.int32()),
-            "ts": ts_arr.take(qq),
+            "ts": take_q(ts_arr),
             "msg_type": pa.array(np.where(is_b[q], 24, 5).astype(np.int8), type=pa.int8()),
             "imo": _int_arr(imo[q], imo_ok[q], pa.int32()),
             "callsign": id_callsign,
@@ -928,7 +1022,7 @@ def _decode_chunk(data: bytes, n_chunk: int, first_line_no: int, plan: _Plan, st
             "to_starboard": _int_arr(width[q], width_ok[q], pa.int16()),
             "draught": pa.array(id_draught, mask=np.isnan(id_draught), type=pa.float32()),
             "destination": id_dest,
-            "station": st.take(qq),
+            "station": take_q(st),
             "n_stations": pa.array(np.ones(k, dtype=np.int16), type=pa.int16()),
             "payload_hash": _hash(
                 {
@@ -955,7 +1049,7 @@ def _decode_chunk(data: bytes, n_chunk: int, first_line_no: int, plan: _Plan, st
         rejects = pa.Table.from_arrays(
             [
                 pa.array(r_idx + first_line_no, type=pa.int64()),
-                pa.array([raw(i) for i in r_idx.tolist()], type=pa.string()),
+                pa.array(lines.raw(r_idx), type=pa.string()),
                 pa.array([reject_reasons[i] for i in order.tolist()], type=pa.string()),
             ],
             schema=REJECT_SCHEMA,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from maritime.decode.nmea import MAX_PLAUSIBLE_S, MIN_PLAUSIBLE_S
-from maritime.decode.sixbit import unarmour
+from maritime.decode.sixbit import take_rows, unarmour
 
 _PAD = 64
 _HEX = np.full(256, 255, dtype=np.uint8)
@@ -42,8 +42,9 @@ class FastSentences:
     frag: np.ndarray
     seq: np.ndarray  # -1 when empty
     channel: np.ndarray  # byte value, 0 when empty
-    pay_start: np.ndarray
-    pay_end: np.ndarray
+    values: np.ndarray  # six-bit values of the payloads of all candidate lines
+    val_start: np.ndarray  # this sentence's payload is values[val_start:val_end]
+    val_end: np.ndarray
     fill: np.ndarray
     time_us: np.ndarray  # int64, -1 when the line carries no time
     station_start: np.ndarray  # -1 when no s: field
@@ -136,8 +137,6 @@ def frame_fast(lines: Lines, *, accept_dummy_tag_checksum: bool = False) -> tupl
     channel = np.where(chan_len == 1, buf[c[3] + 1], 0).astype(np.uint8)
     pay_start, pay_end = c[4] + 1, c[5]
     ok &= pay_end > pay_start
-    bad_char = np.concatenate(([0], np.cumsum(unarmour(body) == 255, dtype=np.int64)))
-    ok &= bad_char[np.minimum(pay_end, size)] - bad_char[np.minimum(pay_start, size)] == 0
     fill = buf[c[5] + 1].astype(np.int16) - 48
     ok &= (fill >= 0) & (fill <= 5)
 
@@ -191,10 +190,9 @@ def frame_fast(lines: Lines, *, accept_dummy_tag_checksum: bool = False) -> tupl
         is_c = np.flatnonzero(key == ord("c"))
         value, digits_ok = _digits(buf, f_start[is_c] + 2, f_end[is_c], 13)
         width = f_end[is_c] - f_start[is_c] - 2
-        seconds = np.where(width == 13, value // 1000, value)
         us = np.where(width == 13, value * 1000, value * 1_000_000)
         c_ok = digits_ok & ((width == 10) | (width == 13))
-        c_ok &= (seconds >= MIN_PLAUSIBLE_S) & (seconds <= MAX_PLAUSIBLE_S)
+        c_ok &= (us >= MIN_PLAUSIBLE_S * 1_000_000) & (us <= MAX_PLAUSIBLE_S * 1_000_000)
         t_ok[owner[is_c][~c_ok]] = False
         time_us[tagged[owner[is_c]]] = us
         # s: station
@@ -215,15 +213,35 @@ def frame_fast(lines: Lines, *, accept_dummy_tag_checksum: bool = False) -> tupl
         g_part[owner_line], g_total[owner_line], g_id[owner_line] = part, total, gid
         ok[tagged[~t_ok]] = False
 
+    # Payload characters: six-bit values of the candidates' payloads, in one gather. A line
+    # with a character outside the alphabet goes to the reference parser.
+    # Payloads are taken as rows of equal length (one copy per length, no index arrays).
     idx = np.flatnonzero(ok)
+    pay_len = (pay_end - pay_start)[idx]
+    val_start = np.zeros(len(idx), dtype=np.int64)
+    blocks = []
+    base = 0
+    keep = np.ones(len(idx), dtype=bool)
+    for length in np.unique(pay_len).tolist():
+        members = np.flatnonzero(pay_len == length)
+        rows = unarmour(take_rows(body, pay_start[idx[members]], length))
+        keep[members[(rows == 255).any(axis=1)]] = False
+        val_start[members] = base + np.arange(len(members)) * length
+        base += rows.size
+        blocks.append(rows.ravel())
+    values = np.concatenate(blocks) if blocks else np.zeros(0, dtype=np.uint8)
+    ok[idx[~keep]] = False
+    idx, val_start = idx[keep], val_start[keep]
+    val_end = val_start + pay_len[keep]
     fast = FastSentences(
         line=idx,
         nfrag=nfrag[idx],
         frag=frag[idx],
         seq=seq[idx],
         channel=channel[idx],
-        pay_start=pay_start[idx],
-        pay_end=pay_end[idx],
+        values=values,
+        val_start=val_start,
+        val_end=val_end,
         fill=fill[idx],
         time_us=time_us[idx],
         station_start=st_start[idx],

@@ -25,20 +25,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from maritime.decode.sixbit import int_field, payload_matrix, text_field, uint_field
+from maritime.decode.sixbit import Bits, payload_matrix, words_hash
 
 POSITION_TYPES = (1, 2, 3, 18, 19, 27)
 IDENTITY_TYPES = (5, 19, 24)
 
-#: Accepted payload sizes in bits per stored type. Types 1-3, 18, 19 and 27 are held to
-#: their standard sizes as gpsd (driver_ais.c) holds them, so a payload one character too
-#: long or short is rejected. Type 5 allows the 420-bit form some transponders send and
-#: fill-bit slack; type 24 allows the 162-174-bit forms real Class B units send (gpsd's
-#: ais-18-27.log from a Dutch receiver is full of them), which pyais decodes.
-VALID_BITS: dict[int, tuple[int, ...]] = {
-    1: (168,), 2: (168,), 3: (168,), 18: (168,), 19: (312,), 27: (96, 168),
-    5: (420, 422, 424, 426), 24: tuple(range(160, 175)),
-}
+#: Standard payload sizes in bits (ITU-R M.1371-5 annex 8). A payload may be up to five
+#: bits shorter (the fill bits of its last character) and any amount longer: gpsd, GFW's
+#: ais-tools and pyais all decode over-long type 1 payloads by ignoring the extra bits,
+#: and gpsd's own recordings hold 163-bit and 204-bit type 1 reports it decodes. A payload
+#: shorter than that is truncated and rejected (``bad_length``).
+STANDARD_BITS: dict[int, int] = {1: 168, 2: 168, 3: 168, 18: 168, 19: 312, 27: 96, 5: 424}
+#: Type 24 part A is 160 bits, part B 168.
+TYPE24_BITS = (160, 168)
+FILL_SLACK = 5
 
 _LAT_NA_RAW, _LON_NA_RAW = 91 * 600_000, 181 * 600_000
 _LAT27_NA_RAW, _LON27_NA_RAW = 91 * 600, 181 * 600
@@ -59,6 +59,7 @@ class Decoded:
     no_position: np.ndarray  # indices of position reports without a valid position
     rejects: list[tuple[np.ndarray, str]]  # (message indices, reason)
     msg_type: np.ndarray  # per input message (0 for an empty payload)
+    msg_hash: np.ndarray  # per input message: hash of the payload (stored types only)
 
 
 def _masked(values: np.ndarray, invalid: np.ndarray) -> np.ma.MaskedArray:
@@ -81,54 +82,58 @@ def _rot(raw: np.ndarray) -> np.ma.MaskedArray:
     return _masked(value.astype(np.float32), (raw == -128) | (np.abs(raw) == 127))
 
 
-def _eta(m: np.ndarray, month0: int) -> np.ndarray:
-    month = uint_field(m, month0, 4)
-    day = uint_field(m, month0 + 4, 5)
-    hour = uint_field(m, month0 + 9, 5)
-    minute = uint_field(m, month0 + 14, 6)
+def _eta(m: Bits, month0: int) -> np.ndarray:
+    """ETA as broadcast, "MM-DDTHH:MM" (no year is sent), NULL when any part is n/a."""
+    month = m.uint(month0, 4)
+    day = m.uint(month0 + 4, 5)
+    hour = m.uint(month0 + 9, 5)
+    minute = m.uint(month0 + 14, 6)
     ok = (month >= 1) & (month <= 12) & (day >= 1) & (hour <= 23) & (minute <= 59)
-    out = np.empty(len(month), dtype=object)
-    for i in range(len(month)):
-        out[i] = f"{month[i]:02d}-{day[i]:02d}T{hour[i]:02d}:{minute[i]:02d}" if ok[i] else None
-    return out
+    code = np.where(ok, ((month * 32 + day) * 32 + hour) * 64 + minute, -1)
+    uniq, inverse = np.unique(code, return_inverse=True)
+    texts = np.array(
+        [None if c < 0 else f"{c >> 16:02d}-{(c >> 11) & 31:02d}T{(c >> 6) & 31:02d}:{c & 63:02d}" for c in uniq.tolist()],
+        dtype=object,
+    )
+    return texts[inverse] if len(code) else np.empty(0, dtype=object)
 
 
 def _zero_null(values: np.ndarray) -> np.ma.MaskedArray:
     return _masked(values, values == 0)
 
 
-def _position_fields(m: np.ndarray, kind: str) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+def _position_fields(m: Bits, kind: str) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
     """Position columns for one layout; returns (columns, no_position mask, out_of_range mask)."""
-    n = m.shape[0]
-    cols: dict[str, np.ndarray] = {"mmsi": uint_field(m, 8, 30)}
+    n = m.n
+    cols: dict[str, np.ndarray] = {"mmsi": m.uint(8, 30)}
     if kind == "27":
-        raw_lon, raw_lat = int_field(m, 44, 18), int_field(m, 62, 17)
+        raw_lon, raw_lat = m.int(44, 18), m.int(62, 17)
         na = (raw_lat == _LAT27_NA_RAW) | (raw_lon == _LON27_NA_RAW)
         lat, lon = _lat_lon(raw_lat, raw_lon, 600)
-        sog = uint_field(m, 79, 6)
-        cog = uint_field(m, 85, 9)
+        sog = m.uint(79, 6)
+        cog = m.uint(85, 9)
         cols["sog"] = _masked(sog.astype(np.float32), sog == 63)
         cols["cog"] = _masked(cog.astype(np.float32), cog >= 360)
         cols["heading"] = _masked(np.zeros(n, np.int16), np.ones(n, bool))
-        cols["nav_status"] = uint_field(m, 40, 4).astype(np.int8)
+        cols["nav_status"] = m.uint(40, 4).astype(np.int8)
         cols["rot"] = _masked(np.zeros(n, np.float32), np.ones(n, bool))
-        cols["accuracy"] = uint_field(m, 38, 1).astype(bool)
+        cols["accuracy"] = m.uint(38, 1).astype(bool)
         cols["second"] = _masked(np.zeros(n, np.int8), np.ones(n, bool))
     else:
         if kind == "A":  # types 1, 2, 3
             o = 0
-            cols["nav_status"] = uint_field(m, 38, 4).astype(np.int8)
-            cols["rot"] = _rot(int_field(m, 42, 8))
+            cols["nav_status"] = m.uint(38, 4).astype(np.int8)
+            cols["rot"] = _rot(m.int(42, 8))
         else:  # types 18, 19: no status, no rate of turn
             o = 4
             cols["nav_status"] = _masked(np.zeros(n, np.int8), np.ones(n, bool))
             cols["rot"] = _masked(np.zeros(n, np.float32), np.ones(n, bool))
-        sog = uint_field(m, 50 - o, 10)
-        cols["accuracy"] = uint_field(m, 60 - o, 1).astype(bool)
-        raw_lon, raw_lat = int_field(m, 61 - o, 28), int_field(m, 89 - o, 27)
-        cog = uint_field(m, 116 - o, 12)
-        heading = uint_field(m, 128 - o, 9)
-        second = uint_field(m, 137 - o, 6)
+        sog = m.uint(50 - o, 10)
+        cols["accuracy"] = m.uint(60 - o, 1).astype(bool)
+        raw_lon, raw_lat = m.int(61 - o, 28), m.int(89 - o, 27)
+        cog = m.uint(116 - o, 12)
+        heading = m.uint(128 - o, 9)
+        second = m.uint(137 - o, 6)
         na = (raw_lat == _LAT_NA_RAW) | (raw_lon == _LON_NA_RAW)
         lat, lon = _lat_lon(raw_lat, raw_lon, 600_000)
         cols["sog"] = _masked((sog / 10.0).astype(np.float32), sog == 1023)
@@ -140,55 +145,55 @@ def _position_fields(m: np.ndarray, kind: str) -> tuple[dict[str, np.ndarray], n
     return cols, na, out_of_range
 
 
-def _identity_type5(m: np.ndarray) -> dict[str, np.ndarray]:
+def _identity_type5(m: Bits) -> dict[str, np.ndarray]:
     return {
-        "mmsi": uint_field(m, 8, 30),
-        "part": _masked(np.zeros(m.shape[0], np.int8), np.ones(m.shape[0], bool)),
-        "imo": _zero_null(uint_field(m, 40, 30)),
-        "callsign": text_field(m, 70, 7),
-        "name": text_field(m, 112, 20),
-        "ship_type": _zero_null(uint_field(m, 232, 8)),
-        "to_bow": _zero_null(uint_field(m, 240, 9)),
-        "to_stern": _zero_null(uint_field(m, 249, 9)),
-        "to_port": _zero_null(uint_field(m, 258, 6)),
-        "to_starboard": _zero_null(uint_field(m, 264, 6)),
-        "draught": _zero_null(uint_field(m, 294, 8) / 10.0),
-        "destination": text_field(m, 302, 20),
+        "mmsi": m.uint(8, 30),
+        "part": _masked(np.zeros(m.n, np.int8), np.ones(m.n, bool)),
+        "imo": _zero_null(m.uint(40, 30)),
+        "callsign": m.text(70, 7),
+        "name": m.text(112, 20),
+        "ship_type": _zero_null(m.uint(232, 8)),
+        "to_bow": _zero_null(m.uint(240, 9)),
+        "to_stern": _zero_null(m.uint(249, 9)),
+        "to_port": _zero_null(m.uint(258, 6)),
+        "to_starboard": _zero_null(m.uint(264, 6)),
+        "draught": _zero_null(m.uint(294, 8) / 10.0),
+        "destination": m.text(302, 20),
         "eta": _eta(m, 274),
     }
 
 
-def _identity_type19(m: np.ndarray) -> dict[str, np.ndarray]:
-    n = m.shape[0]
+def _identity_type19(m: Bits) -> dict[str, np.ndarray]:
+    n = m.n
     none = np.full(n, None, dtype=object)
     masked = np.ones(n, bool)
     return {
-        "mmsi": uint_field(m, 8, 30),
+        "mmsi": m.uint(8, 30),
         "part": _masked(np.zeros(n, np.int8), masked),
         "imo": _masked(np.zeros(n, np.int64), masked),
         "callsign": none,
-        "name": text_field(m, 143, 20),
-        "ship_type": _zero_null(uint_field(m, 263, 8)),
-        "to_bow": _zero_null(uint_field(m, 271, 9)),
-        "to_stern": _zero_null(uint_field(m, 280, 9)),
-        "to_port": _zero_null(uint_field(m, 289, 6)),
-        "to_starboard": _zero_null(uint_field(m, 295, 6)),
+        "name": m.text(143, 20),
+        "ship_type": _zero_null(m.uint(263, 8)),
+        "to_bow": _zero_null(m.uint(271, 9)),
+        "to_stern": _zero_null(m.uint(280, 9)),
+        "to_port": _zero_null(m.uint(289, 6)),
+        "to_starboard": _zero_null(m.uint(295, 6)),
         "draught": _masked(np.zeros(n), masked),
         "destination": none,
         "eta": none,
     }
 
 
-def _identity_type24(m: np.ndarray) -> dict[str, np.ndarray]:
-    n = m.shape[0]
-    mmsi = uint_field(m, 8, 30)
-    part = uint_field(m, 38, 2)
+def _identity_type24(m: Bits) -> dict[str, np.ndarray]:
+    n = m.n
+    mmsi = m.uint(8, 30)
+    part = m.uint(38, 2)
     is_a, is_b = part == 0, part == 1
     auxiliary = (mmsi // 10_000_000) == 98  # 98XXXYYYY: dimensions hold the mother ship's MMSI
     dims_ok = is_b & ~auxiliary
-    name = text_field(m, 40, 20)
+    name = m.text(40, 20)
     name[~is_a] = None
-    callsign = text_field(m, 90, 7)
+    callsign = m.text(90, 7)
     callsign[~is_b] = None
     masked = np.ones(n, bool)
     return {
@@ -197,11 +202,11 @@ def _identity_type24(m: np.ndarray) -> dict[str, np.ndarray]:
         "imo": _masked(np.zeros(n, np.int64), masked),
         "callsign": callsign,
         "name": name,
-        "ship_type": _masked(uint_field(m, 40, 8), ~is_b | (uint_field(m, 40, 8) == 0)),
-        "to_bow": _masked(uint_field(m, 132, 9), ~dims_ok | (uint_field(m, 132, 9) == 0)),
-        "to_stern": _masked(uint_field(m, 141, 9), ~dims_ok | (uint_field(m, 141, 9) == 0)),
-        "to_port": _masked(uint_field(m, 150, 6), ~dims_ok | (uint_field(m, 150, 6) == 0)),
-        "to_starboard": _masked(uint_field(m, 156, 6), ~dims_ok | (uint_field(m, 156, 6) == 0)),
+        "ship_type": _masked(m.uint(40, 8), ~is_b | (m.uint(40, 8) == 0)),
+        "to_bow": _masked(m.uint(132, 9), ~dims_ok | (m.uint(132, 9) == 0)),
+        "to_stern": _masked(m.uint(141, 9), ~dims_ok | (m.uint(141, 9) == 0)),
+        "to_port": _masked(m.uint(150, 6), ~dims_ok | (m.uint(150, 6) == 0)),
+        "to_starboard": _masked(m.uint(156, 6), ~dims_ok | (m.uint(156, 6) == 0)),
         "draught": _masked(np.zeros(n), masked),
         "destination": np.full(n, None, dtype=object),
         "eta": np.full(n, None, dtype=object),
@@ -225,36 +230,41 @@ def _concat(parts: list[Columns]) -> Columns:
     return Columns(msg=np.concatenate([p.msg for p in parts]), values=values)
 
 
-def decode_payloads(values: np.ndarray, offsets: np.ndarray, fill: np.ndarray) -> Decoded:
-    """Decode many payloads given as six-bit ``values[offsets[i]:offsets[i+1]]``.
+def decode_payloads(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, fill: np.ndarray) -> Decoded:
+    """Decode many payloads given as six-bit ``values[starts[i]:ends[i]]``.
 
     ``fill`` is the fill-bit count of each payload's last sentence. Returns position and
     identity columns, the indices of position reports with no position, rejects by reason,
     and every message's type for counting.
     """
-    n = len(offsets) - 1
-    nchars = np.diff(offsets)
+    n = len(starts)
+    nchars = ends - starts
     bits = nchars * 6 - fill
-    msg_type = np.where(nchars > 0, values[np.minimum(offsets[:-1], max(len(values) - 1, 0))], 0)
+    msg_type = np.where(nchars > 0, values[np.minimum(starts, max(len(values) - 1, 0))], 0)
     msg_type = msg_type.astype(np.int16)
     rejects: list[tuple[np.ndarray, str]] = []
     bad_type = (msg_type < 1) | (msg_type > 27)
     rejects.append((np.flatnonzero(bad_type), "invalid_message_type"))
     size_ok = np.ones(n, dtype=bool)
-    for t, allowed in VALID_BITS.items():
+    for t, standard in STANDARD_BITS.items():
         is_t = msg_type == t
-        size_ok[is_t] = np.isin(bits[is_t], allowed)
+        size_ok[is_t] = bits[is_t] >= standard - FILL_SLACK
+    is_24 = np.flatnonzero(msg_type == 24)
+    part_b = (values[np.minimum(starts[is_24] + 6, max(len(values) - 1, 0))] >> 2) & 3 == 1  # bits 38-39
+    size_ok[is_24] = bits[is_24] >= np.where(part_b, TYPE24_BITS[1], TYPE24_BITS[0]) - FILL_SLACK
     rejects.append((np.flatnonzero(~size_ok & ~bad_type), "bad_length"))
 
     pos_parts: list[Columns] = []
     id_parts: list[Columns] = []
     no_position: list[np.ndarray] = []
-    layouts = (((1, 2, 3), "A", 28), ((18,), "B", 28), ((19,), "B", 52), ((27,), "27", 16))
+    msg_hash = np.zeros(n, dtype=np.uint64)
+    layouts = (((1, 2, 3), "A", 28), ((18,), "B", 28), ((19,), "B", 52), ((27,), "27", 28))
     for types, kind, width in layouts:
         idx = np.flatnonzero(np.isin(msg_type, types) & size_ok)
         if not len(idx):
             continue
-        m = payload_matrix(values, offsets[idx], offsets[idx + 1], width)
+        m = Bits(payload_matrix(values, starts[idx], ends[idx], width))
+        msg_hash[idx] = words_hash(m, nchars[idx])
         cols, na, out_of_range = _position_fields(m, kind)
         cols["msg_type"] = msg_type[idx].astype(np.int8)
         rejects.append((idx[out_of_range], "position_out_of_range"))
@@ -263,11 +273,12 @@ def decode_payloads(values: np.ndarray, offsets: np.ndarray, fill: np.ndarray) -
         pos_parts.append(Columns(idx[keep], {k: v[keep] for k, v in cols.items()}))
         if types == (19,):
             id_parts.append(Columns(idx, _identity_type19(m) | {"msg_type": np.full(len(idx), 19, np.int8)}))
-    for t, width, fn in ((5, 71, _identity_type5), (24, 28, _identity_type24)):
+    for t, width, fn in ((5, 71, _identity_type5), (24, 29, _identity_type24)):
         idx = np.flatnonzero((msg_type == t) & size_ok)
         if not len(idx):
             continue
-        m = payload_matrix(values, offsets[idx], offsets[idx + 1], width)
+        m = Bits(payload_matrix(values, starts[idx], ends[idx], width))
+        msg_hash[idx] = words_hash(m, nchars[idx])
         cols = fn(m)
         if t == 24:
             bad_part = np.asarray(cols["part"]) > 1
@@ -283,4 +294,5 @@ def decode_payloads(values: np.ndarray, offsets: np.ndarray, fill: np.ndarray) -
         no_position=np.concatenate(no_position) if no_position else np.zeros(0, np.int64),
         rejects=[(i, r) for i, r in rejects if len(i)],
         msg_type=msg_type,
+        msg_hash=msg_hash,
     )

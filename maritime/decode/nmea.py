@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import zlib
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import xor
@@ -73,6 +74,15 @@ _SIXBIT_TEXT = re.compile(rb"\A[0-W`-w]+\Z")
 _UNIT = re.compile(rb"(\\[^\\]*\\)?([!$][A-Z]{2}VD[MO],[^\\]*)")
 
 
+def group_id(text: str) -> int:
+    """A tag-block group id as a number. Ids are decimal by the standard; a malformed one
+    such as ``-001`` (seen in GFW's samples, which GFW reads leniently) still keys its
+    group: it maps to a stable number above every decimal id."""
+    if text.isdigit() and len(text) <= 12:
+        return int(text)
+    return (1 << 40) + zlib.crc32(text.encode())
+
+
 def parse_time_value(text: str) -> int | None:
     """A tag-block or trailer UNIX time in seconds or milliseconds → microseconds, or None.
 
@@ -82,13 +92,8 @@ def parse_time_value(text: str) -> int | None:
     if not text.isdigit():
         return None
     value = int(text)
-    if len(text) >= 12:
-        value_s = value / 1000.0
-        us = value * 1000
-    else:
-        value_s = value
-        us = value * 1_000_000
-    if not MIN_PLAUSIBLE_S <= value_s <= MAX_PLAUSIBLE_S:
+    us = value * 1000 if len(text) >= 12 else value * 1_000_000
+    if not MIN_PLAUSIBLE_S * 1_000_000 <= us <= MAX_PLAUSIBLE_S * 1_000_000:
         return None
     return us
 
@@ -122,13 +127,13 @@ def _parse_tag_block(
         elif key == b"s":
             station = text
         elif key == b"g":
-            parts = text.split("-")
-            if len(parts) != 3 or not all(p.isdigit() for p in parts):
+            parts = text.split("-", 2)
+            if len(parts) != 3 or not (parts[0].isdigit() and parts[1].isdigit()) or not parts[2]:
                 return None, None, None, "bad_group"
-            part, total, gid = (int(p) for p in parts)
+            part, total = int(parts[0]), int(parts[1])
             if not 1 <= part <= total <= 9:
                 return None, None, None, "bad_group"
-            group = (part, total, gid)
+            group = (part, total, group_id(parts[2]))
     return time_us, station, group, None
 
 

@@ -150,26 +150,26 @@ class ChunkDecoder:
                 mark_time.append(res.time_mark_us)
             slow_sent.extend((i, s) for s in res.sentences)
 
-        # -- all sentences, in stream order ---------------------------------------------
-        side = b"".join(s.payload for _, s in slow_sent)
-        side_base = len(buf)
-        ext = np.concatenate((buf, np.frombuffer(side, dtype=np.uint8))) if side else buf
+        # -- all sentences, in stream order; payloads as six-bit values in one buffer ----
+        side = unarmour(np.frombuffer(b"".join(s.payload for _, s in slow_sent), dtype=np.uint8))
+        side_base = len(fast.values)
+        sixbit = np.concatenate((fast.values, side))
         n_fast, n_slow = len(fast.line), len(slow_sent)
         s_line = np.concatenate((fast.line, np.array([i for i, _ in slow_sent], dtype=np.int64)))
         s_order = np.argsort(s_line, kind="stable")
         s_line = s_line[s_order]
 
-        def col(fast_values: np.ndarray, slow_values: list, dtype) -> np.ndarray:
-            return np.concatenate((fast_values.astype(dtype), np.array(slow_values, dtype=dtype)))[s_order]
+        def col(fast_values: np.ndarray, slow_values: list | np.ndarray, dtype) -> np.ndarray:
+            return np.concatenate((fast_values.astype(dtype), np.asarray(slow_values, dtype=dtype)))[s_order]
 
-        slow_len = [len(s.payload) for _, s in slow_sent]
-        slow_start = side_base + np.concatenate(([0], np.cumsum(slow_len)[:-1])) if n_slow else np.zeros(0)
+        slow_len = np.array([len(s.payload) for _, s in slow_sent], dtype=np.int64)
+        slow_end = side_base + np.cumsum(slow_len)
         nfrag = col(fast.nfrag, [s.nfrag for _, s in slow_sent], np.int16)
         frag = col(fast.frag, [s.frag for _, s in slow_sent], np.int16)
         seq = col(fast.seq, [s.seq for _, s in slow_sent], np.int16)
         channel = col(fast.channel, [ord(s.channel[:1]) if s.channel else 0 for _, s in slow_sent], np.uint8)
-        p_start = col(fast.pay_start, list(slow_start), np.int64)
-        p_end = col(fast.pay_end, list(slow_start + np.array(slow_len, dtype=np.int64)) if n_slow else [], np.int64)
+        p_start = col(fast.val_start, slow_end - slow_len, np.int64)
+        p_end = col(fast.val_end, slow_end, np.int64)
         fill = col(fast.fill, [s.fill for _, s in slow_sent], np.int16)
         own_time = col(fast.time_us, [s.time_us if s.time_us is not None else -1 for _, s in slow_sent], np.int64)
         group_id = col(fast.group_id, [s.group[2] if s.group else -1 for _, s in slow_sent], np.int64)
@@ -200,7 +200,7 @@ class ChunkDecoder:
                     line_no=first_line_no + ln,
                     raw=bytes(buf[lines.start[ln] : lines.end[ln]]),
                     frag=int(frag[j]), nfrag=int(nfrag[j]), time_us=int(time_us[j]), station=int(station[j]),
-                    payload=bytes(ext[p_start[j] : p_end[j]]), fill=int(fill[j]),
+                    payload=sixbit[p_start[j] : p_end[j]].tobytes(), fill=int(fill[j]),
                 ),
                 int(keys[j]),
             ))
@@ -208,33 +208,28 @@ class ChunkDecoder:
         if len(time_us):
             frag_rejects += assembly.expire(self.state.assembler, int(time_us.max()), ttl)
 
-        # -- messages: one or more payload slices each -------------------------------------
-        side2 = b"".join(d.payload for d in done)
-        side2_base = len(ext)
-        if side2:
-            ext = np.concatenate((ext, np.frombuffer(side2, dtype=np.uint8)))
+        # -- messages: singles point into the six-bit buffer; pairs and assembled messages
+        # are appended to it as contiguous payloads --------------------------------------
+        pair_len = (p_end - p_start)[pair_a] + (p_end - p_start)[pair_b]
+        pair_idx = sixbit[gather_ranges(
+            np.column_stack((p_start[pair_a], p_start[pair_b])).ravel(),
+            np.column_stack(((p_end - p_start)[pair_a], (p_end - p_start)[pair_b])).ravel(),
+        )] if len(pair_a) else np.zeros(0, dtype=np.uint8)
+        done_payload = np.frombuffer(b"".join(d.payload for d in done), dtype=np.uint8)
         d_len = np.array([len(d.payload) for d in done], dtype=np.int64)
-        d_start = side2_base + np.cumsum(d_len) - d_len
+        appended_base = len(sixbit)
+        sixbit = np.concatenate((sixbit, pair_idx, done_payload))
         n_single, n_pair, n_done = len(single), len(pair_a), len(done)
-        # message columns
+        n_msg = n_single + n_pair + n_done
+        m_len = np.concatenate((p_end[single] - p_start[single], pair_len, d_len))
+        m_start = np.concatenate((
+            p_start[single], appended_base + np.cumsum(np.concatenate((pair_len, d_len))) - np.concatenate((pair_len, d_len)),
+        ))
+        m_end = m_start + m_len
         m_time = np.concatenate((time_us[single], time_us[pair_a], np.array([d.parts[0].time_us for d in done], np.int64)))
         m_station = np.concatenate((station[single], station[pair_a], np.array([d.parts[0].station for d in done], np.int32)))
         m_fill = np.concatenate((fill[single], fill[pair_b], np.array([d.parts[-1].fill for d in done], np.int16)))
         m_line = np.concatenate((s_line[single], s_line[pair_a], np.full(n_done, -1, np.int64)))
-        # payload slices (message index, start, length) in part order
-        sl_msg = np.concatenate((
-            np.arange(n_single), np.repeat(n_single + np.arange(n_pair), 2), n_single + n_pair + np.arange(n_done),
-        ))
-        sl_start = np.concatenate((p_start[single], np.column_stack((p_start[pair_a], p_start[pair_b])).ravel(), d_start))
-        sl_len = np.concatenate((
-            (p_end - p_start)[single],
-            np.column_stack(((p_end - p_start)[pair_a], (p_end - p_start)[pair_b])).ravel(),
-            d_len,
-        ))
-        n_msg = n_single + n_pair + n_done
-        values = unarmour(ext[gather_ranges(sl_start, sl_len)])
-        m_chars = np.bincount(sl_msg, weights=sl_len, minlength=n_msg).astype(np.int64)
-        offsets = np.concatenate(([0], np.cumsum(m_chars)))
         counts["messages"] = n_msg
 
         # lines behind each message, for message-level rejects
@@ -251,7 +246,7 @@ class ChunkDecoder:
                     out.extend((p.line_no, p.raw) for p in done[k - n_single - n_pair].parts)
             return out
 
-        decoded = decode_payloads(values, offsets, m_fill)
+        decoded = decode_payloads(sixbit, m_start, m_end, m_fill)
         rej_no, rej_raw, rej_reason = [], [], []
         for i, reason in zip(reject_lines, reject_reasons):
             rej_no.append(first_line_no + i)
@@ -277,7 +272,7 @@ class ChunkDecoder:
         for r in rej_reason:
             counts[f"rejected_{r}"] += 1
 
-        msg_hash = row_hash(payload_matrix(values, offsets[:-1], offsets[1:], int(m_chars.max()) if n_msg else 0), m_chars)
+        msg_hash = decoded.msg_hash
         positions = self._records(decoded.positions, POSITION_SCHEMA, m_time, m_station, msg_hash, counts, "positions")
         identities = self._records(decoded.identities, IDENTITY_SCHEMA, m_time, m_station, msg_hash, counts, "identities")
         rejects = pa.table(
@@ -390,8 +385,12 @@ def merge_duplicates(
     new[1:] = (m[1:] != m[:-1]) | (h[1:] != h[:-1]) | (t[1:] - t[:-1] > window_us)
     group = np.cumsum(new) - 1
     first = order[new]
-    # distinct stations per transmission
-    pairs = np.unique(group.astype(np.int64) * (1 << 32) + (s.astype(np.int64) + 1))
-    n_stations = np.bincount(pairs >> 32, minlength=len(first)).astype(np.int16)
+    # distinct stations per transmission (only groups of several receptions need work)
+    n_stations = np.ones(len(first), dtype=np.int16)
+    multi = np.flatnonzero(np.bincount(group, minlength=len(first)) > 1)
+    if len(multi):
+        rows = np.flatnonzero(np.isin(group, multi))
+        pairs = np.unique(group[rows].astype(np.int64) * (1 << 32) + (s[rows].astype(np.int64) + 1))
+        n_stations[multi] = np.bincount(pairs >> 32, minlength=len(first))[multi]
     chrono = np.lexsort((first, ts[first]))
     return first[chrono], n_stations[chrono]

@@ -33,6 +33,19 @@ def gather_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return np.repeat(starts.astype(np.int64) - before, lengths) + np.arange(int(lengths.sum()))
 
 
+def take_rows(data: np.ndarray, starts: np.ndarray, width: int) -> np.ndarray:
+    """Rows ``data[starts[i]:starts[i] + width]`` as a matrix, copied row by row.
+
+    Uses a sliding-window view, so no index matrix is built; ``data`` is padded with
+    zeros when a row would run past its end.
+    """
+    if len(starts) == 0:
+        return np.zeros((0, width), dtype=data.dtype)
+    if int(starts.max()) + width > len(data):
+        data = np.concatenate((data, np.zeros(width, dtype=data.dtype)))
+    return np.lib.stride_tricks.sliding_window_view(data, width)[starts]
+
+
 def payload_matrix(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, width: int) -> np.ndarray:
     """Rows of six-bit values for payloads ``values[starts[i]:ends[i]]``.
 
@@ -44,60 +57,90 @@ def payload_matrix(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, wid
         return out
     lengths = np.minimum(ends - starts, width)
     if np.all(lengths == width):
-        return values[starts[:, None] + np.arange(width)]
+        return take_rows(values, starts, width)
     rows = np.repeat(np.arange(n), lengths)
     cols = np.arange(len(rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
     out[rows, cols] = values[starts[rows] + cols]
     return out
 
 
-def uint_field(matrix: np.ndarray, start: int, width: int) -> np.ndarray:
-    """Unsigned integer field of ``width`` bits (≤ 57) starting at bit ``start``."""
-    first, last = start // 6, (start + width - 1) // 6
-    acc = np.zeros(matrix.shape[0], dtype=np.uint64)
-    for col in range(first, last + 1):
-        acc = (acc << np.uint64(6)) | matrix[:, col].astype(np.uint64)
-    acc >>= np.uint64(6 * (last + 1) - (start + width))
-    return (acc & np.uint64((1 << width) - 1)).astype(np.int64)
+class Bits:
+    """Many payloads packed into 60-bit words (ten six-bit characters a word).
 
-
-def int_field(matrix: np.ndarray, start: int, width: int) -> np.ndarray:
-    """Two's-complement signed integer field of ``width`` bits starting at bit ``start``."""
-    raw = uint_field(matrix, start, width)
-    sign = np.int64(1 << (width - 1))
-    return (raw ^ sign) - sign
-
-
-def text_field(matrix: np.ndarray, start: int, nchars: int) -> np.ndarray:
-    """Six-bit text of ``nchars`` characters as Python strings (object array).
-
-    Trailing ``@`` padding and surrounding spaces are removed, as pyais and gpsd do; an
-    empty result is ``None``.
+    A field of up to 57 bits spans at most two words, so reading it is a few vectorised
+    shifts whatever its position: the layout tables of ITU-R M.1371-5 are read directly by
+    bit offset and width.
     """
-    n = matrix.shape[0]
-    codes = np.empty((n, nchars), dtype=np.uint8)
-    for j in range(nchars):
-        codes[:, j] = _TEXT[uint_field(matrix, start + 6 * j, 6)]
-    raw = codes.view(f"S{nchars}").ravel()
-    out = np.empty(n, dtype=object)
-    cache: dict[bytes, str | None] = {}
-    for i, b in enumerate(raw.tolist()):
-        s = cache.get(b)
-        if s is None and b not in cache:
-            s = b.decode("ascii").rstrip("@").strip() or None
-            cache[b] = s
-        out[i] = s
-    return out
+
+    def __init__(self, matrix: np.ndarray) -> None:
+        n, width = matrix.shape
+        nwords = (width + 9) // 10
+        words = np.zeros((n, nwords + 1), dtype=np.uint64)
+        for w in range(nwords):
+            acc = np.zeros(n, dtype=np.uint64)
+            for k in range(10):
+                col = w * 10 + k
+                acc <<= np.uint64(6)
+                if col < width:
+                    acc |= matrix[:, col]
+            words[:, w] = acc
+        self.words = words
+        self.n = n
+
+    def uint(self, start: int, width: int) -> np.ndarray:
+        """Unsigned integer field of ``width`` bits (≤ 57) starting at bit ``start``."""
+        w0, off = divmod(start, 60)
+        end = off + width
+        if end <= 60:
+            value = self.words[:, w0] >> np.uint64(60 - end)
+        else:
+            value = (self.words[:, w0] << np.uint64(end - 60)) | (self.words[:, w0 + 1] >> np.uint64(120 - end))
+        return (value & np.uint64((1 << width) - 1)).astype(np.int64)
+
+    def int(self, start: int, width: int) -> np.ndarray:
+        """Two's-complement signed integer field of ``width`` bits starting at bit ``start``."""
+        raw = self.uint(start, width)
+        sign = np.int64(1 << (width - 1))
+        return (raw ^ sign) - sign
+
+    def text(self, start: int, nchars: int) -> np.ndarray:
+        """Six-bit text of ``nchars`` characters as Python strings (object array).
+
+        Trailing ``@`` padding and surrounding spaces are removed, as pyais and gpsd do; an
+        empty result is ``None``.
+        """
+        codes = np.empty((self.n, nchars), dtype=np.uint8)
+        for j in range(nchars):
+            codes[:, j] = _TEXT[self.uint(start + 6 * j, 6)]
+        raw = codes.view(f"S{nchars}").ravel()
+        uniq, inverse = np.unique(raw, return_inverse=True)
+        texts = np.array([b.decode("ascii").rstrip("@").strip() or None for b in uniq.tolist()], dtype=object)
+        return texts[inverse] if len(raw) else np.empty(0, dtype=object)
+
+
+def words_hash(bits: "Bits", lengths: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each payload from its packed words and its length in characters.
+
+    Equal payloads of one message type (decoded at one matrix width) hash alike in every
+    batch. Used to recognise the same transmission heard twice, never for security.
+    """
+    mult = np.uint64(0x9E3779B97F4A7C15)
+    with np.errstate(over="ignore"):
+        h = lengths.astype(np.uint64) * np.uint64(0xFF51AFD7ED558CCD)
+        for w in range(bits.words.shape[1]):
+            h = (h ^ bits.words[:, w]) * mult
+            h ^= h >> np.uint64(29)
+        h ^= h >> np.uint64(33)
+        h *= np.uint64(0xC4CEB9FE1A85EC53)
+        h ^= h >> np.uint64(29)
+    return h
 
 
 def row_hash(matrix: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """A 64-bit hash of each payload row (its first ``lengths[i]`` six-bit values).
+    """A 64-bit hash of each row's first ``lengths[i]`` bytes (the rest must be zero).
 
-    The result does not depend on the matrix width, so the same payload hashes alike in
-    every batch.
-
-    A polynomial hash modulo 2**64 with an odd multiplier and the length mixed in, then a
-    final avalanche. Used to recognise the same payload heard twice, never for security.
+    The result does not depend on the matrix width. Used to tell strings such as station
+    names apart quickly, never for security.
     """
     mult = np.uint64(0x9E3779B97F4A7C15)
     h = np.zeros(matrix.shape[0], dtype=np.uint64)
@@ -111,6 +154,4 @@ def row_hash(matrix: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         h *= undo[width - np.minimum(lengths, width)]
         h ^= lengths.astype(np.uint64) * np.uint64(0xFF51AFD7ED558CCD)
         h ^= h >> np.uint64(33)
-        h *= np.uint64(0xC4CEB9FE1A85EC53)
-        h ^= h >> np.uint64(29)
     return h

@@ -1,13 +1,12 @@
--- Append a batch of positions (registered as `batch`), skipping transmissions already
--- stored: the same MMSI and payload within the duplicate window ($window_us) of a stored
--- row. $lo and $hi bound the batch's time span so DuckDB prunes row groups by ts.
+-- Append a batch of positions (registered as `batch`), skipping transmissions already stored:
+-- the same MMSI and payload within the duplicate window ($window_us) of a stored row.
+-- $lo and $hi bound the batch's time span so DuckDB prunes row groups by ts.
 INSERT INTO positions
 SELECT b.*, $run_id AS run_id
 FROM batch b
-WHERE NOT EXISTS (
-    SELECT 1 FROM positions p
-    WHERE p.mmsi = b.mmsi
-      AND p.payload_hash = b.payload_hash
-      AND p.ts BETWEEN $lo AND $hi
-      AND abs(epoch_us(p.ts) - epoch_us(b.ts)) <= $window_us
-);
+ANTI JOIN (
+    SELECT mmsi, payload_hash, ts FROM positions WHERE ts BETWEEN $lo AND $hi
+) p
+ON p.mmsi = b.mmsi
+   AND p.payload_hash = b.payload_hash
+   AND abs(epoch_us(p.ts) - epoch_us(b.ts)) <= $window_us;

@@ -1,0 +1,207 @@
+"""End-to-end ingest of real recordings into DuckDB on disk: counts, idempotence, resume."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from functools import reduce
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from maritime.ingest import IngestOptions, ingest_paths
+from maritime.store.database import Store
+from tests.conftest import REPO, run_cli
+
+EE_TAGGED = "amsa-risky/ais/src/test/resources/exact-earth-with-tag-block.txt"
+
+
+def _checksum(body: bytes) -> int:
+    return reduce(lambda a, c: a ^ c, body, 0)
+
+
+def shifted_copies(lines: list[bytes], copies: int, step_s: int) -> bytes:
+    """Real tag-blocked lines repeated ``copies`` times, each copy ``step_s`` later.
+
+    The tag-block times and checksums are rewritten, so every copy is a distinct, valid
+    recording of the same traffic.
+    """
+    out = []
+    for k in range(copies):
+        for line in lines:
+            m = re.match(rb"\\(.*)\*[0-9A-F]{2}\\(.*)", line)
+            tag = re.sub(rb"c:(\d+)", lambda mm: b"c:%d" % (int(mm.group(1)) + k * step_s), m.group(1))
+            out.append(b"\\" + tag + b"*%02X\\" % _checksum(tag) + m.group(2))
+    return b"\n".join(out) + b"\n"
+
+
+def table_counts(db: Path) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("positions", "identity_reports", "rejects", "vessels", "identity_history")}
+    finally:
+        con.close()
+
+
+def test_amsa_tagged_file_matches_amsa_expectations(tmp_path: Path, corpus: Path) -> None:
+    """AMSA's own test expects 200 decoded messages and 178 position fixes in this file."""
+    store = Store(tmp_path / "t.duckdb")
+    summary = ingest_paths(store, [str(corpus / EE_TAGGED)], IngestOptions())
+    c = summary.counts
+    assert c["decoded"] == 200
+    assert c["positions_stored"] == 178
+    assert c["rejected"] == 0
+    assert c["lines_read"] == 221
+    row = store.con.execute(
+        "SELECT lat, heading, cog, epoch_ms(ts), station FROM positions WHERE mmsi = 636091763"
+    ).fetchone()
+    assert row[0] == pytest.approx(-13.0884285, abs=1e-6)
+    assert row[1] == 67 and row[2] == pytest.approx(67.2, abs=1e-4)
+    assert row[3] == 1334337317000 and row[4] == "rEV02"
+    store.close()
+
+
+def test_same_file_twice_stores_nothing_new(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "t.duckdb"
+    src = corpus / "pyais/tests/mixed.txt"
+    first = run_cli("ingest", "--db", str(db), "--no-progress", str(src))
+    assert first.returncode == 0, first.stderr
+    before = table_counts(db)
+    # the same content under another name is recognised too
+    copy = tmp_path / "renamed.nmea"
+    copy.write_bytes(src.read_bytes())
+    second = run_cli("ingest", "--db", str(db), "--no-progress", str(src), str(copy))
+    assert second.returncode == 0, second.stderr
+    assert "already ingested" in second.stdout
+    assert table_counts(db) == before
+
+
+def test_overlapping_recordings_store_each_transmission_once(tmp_path: Path, corpus: Path) -> None:
+    """Two files holding the same transmissions (two stations) store them once."""
+    lines = (corpus / EE_TAGGED).read_bytes().splitlines()
+    a = tmp_path / "a.nmea"
+    b = tmp_path / "b.nmea"
+    a.write_bytes(b"\n".join(lines) + b"\n")
+    b.write_bytes(b"\n".join(re.sub(rb"s:rEV02", b"s:rEV09", ln) for ln in lines) + b"\n")
+    # b's tag checksums are now wrong for the edited lines: fix them
+    b.write_bytes(shifted_copies(b.read_bytes().splitlines(), 1, 0))
+    store = Store(tmp_path / "t.duckdb")
+    ingest_paths(store, [str(a)], IngestOptions())
+    summary = ingest_paths(store, [str(b)], IngestOptions())
+    assert summary.counts["positions_stored"] == 0
+    assert summary.counts["duplicates"] >= 178
+    n, heard = store.con.execute("SELECT count(*), max(n_stations) FROM positions").fetchone()
+    assert n == 178 and heard == 2
+    store.close()
+
+
+@pytest.mark.parametrize("compress", ["gzip", "bz2"])
+def test_compressed_inputs(tmp_path: Path, corpus: Path, compress: str) -> None:
+    raw = (corpus / EE_TAGGED).read_bytes()
+    path = tmp_path / ("x.nmea.gz" if compress == "gzip" else "x.nmea.bz2")
+    path.write_bytes(gzip.compress(raw) if compress == "gzip" else bz2.compress(raw))
+    store = Store(tmp_path / "t.duckdb")
+    summary = ingest_paths(store, [str(path)], IngestOptions())
+    assert summary.counts["positions_stored"] == 178
+    store.close()
+
+
+def test_folder_and_stdin(tmp_path: Path, corpus: Path) -> None:
+    folder = tmp_path / "day"
+    folder.mkdir()
+    (folder / "a.nmea").write_bytes((corpus / EE_TAGGED).read_bytes())
+    (folder / "notes.md").write_text("not AIS")
+    db = tmp_path / "t.duckdb"
+    result = run_cli("ingest", "--db", str(db), "--no-progress", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert table_counts(db)["positions"] == 178
+    piped = run_cli("ingest", "--db", str(tmp_path / "s.duckdb"), "-",
+                    input=(corpus / "pyais/tests/timestamped.ais").read_bytes())
+    assert piped.returncode == 0, piped.stderr
+    assert table_counts(tmp_path / "s.duckdb")["positions"] == 4
+
+
+def test_file_without_time_is_refused_with_start_hint(tmp_path: Path, corpus: Path) -> None:
+    db = tmp_path / "t.duckdb"
+    src = corpus / "gfw-ais-tools/sample/mixed_types.nmea"
+    result = run_cli("ingest", "--db", str(db), str(src))
+    assert result.returncode == 2
+    err = result.stderr
+    assert "--start" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    ok = run_cli("ingest", "--db", str(db), "--start", "2024-01-31T05:00:00Z", str(src))
+    assert ok.returncode == 0, ok.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT min(epoch(ts)) FROM positions").fetchone()[0] == 1706677200
+    con.close()
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["ingest", "/no/such/file.nmea"], "no such file"),
+        (["ingest", "--start", "yesterday", "x"], "ISO 8601"),
+        (["listen", "http://example.org:80"], "tcp://host:port"),
+        (["ingest", "--columns", "mmsi", "x.csv"], "--columns"),
+    ],
+)
+def test_cli_errors_are_one_line(tmp_path: Path, args: list[str], words: str) -> None:
+    result = run_cli(*args, "--db", str(tmp_path / "t.duckdb"))
+    err = result.stderr
+    assert result.returncode == 2
+    assert words in err, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_unreadable_gzip_is_one_line_error(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.nmea.gz"
+    bad.write_bytes(gzip.compress(b"\\c:1334337317*58\\!AIVDM,1,1,,B,19NWuLhuRb5QHfCpPcwj`26B0<02,0*5F\n" * 100)[:60])
+    result = run_cli("ingest", "--db", str(tmp_path / "t.duckdb"), str(bad))
+    err = result.stderr
+    assert result.returncode == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def _summary_numbers(text: str) -> dict[str, str]:
+    return dict(re.findall(r"^(\S.*?)\s{2,}([\d,]+)$", text, flags=re.M))
+
+
+def test_killed_ingest_resumes_to_the_same_counts(tmp_path: Path, corpus: Path) -> None:
+    """SIGKILL an ingest part-way, rerun it: the database and the summary match a clean run."""
+    lines = (corpus / EE_TAGGED).read_bytes().splitlines()
+    big = tmp_path / "big.nmea"
+    big.write_bytes(shifted_copies(lines, 400, 600))  # 88,400 lines
+    env = {"MARITIME_CHUNK_BYTES": "65536"}  # many small batches, so the kill lands mid-file
+
+    clean_db = tmp_path / "clean.duckdb"
+    t0 = time.monotonic()
+    clean = run_cli("ingest", "--db", str(clean_db), "--no-progress", str(big), env=env)
+    clean_s = time.monotonic() - t0
+    assert clean.returncode == 0, clean.stderr
+
+    db = tmp_path / "killed.duckdb"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "maritime.cli", "ingest", "--db", str(db), "--no-progress", str(big)],
+        cwd=REPO, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    time.sleep(max(0.6, clean_s * 0.5))
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    con = duckdb.connect(str(db), read_only=True)
+    status = con.execute("SELECT status FROM source_files").fetchall()
+    partial = con.execute("SELECT count(*) FROM positions").fetchone()[0]
+    con.close()
+    assert status == [("in_progress",)], "the kill should land before the end of the file"
+    assert 0 < partial < table_counts(clean_db)["positions"]
+
+    resumed = run_cli("ingest", "--db", str(db), "--no-progress", str(big), env=env)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "resumed" in resumed.stdout
+    assert _summary_numbers(resumed.stdout) == _summary_numbers(clean.stdout)
+    assert table_counts(db) == table_counts(clean_db)
