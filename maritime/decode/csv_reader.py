@@ -16,8 +16,9 @@ splits and converts each chunk with vectorised pyarrow / numpy kernels, and yiel
 (:data:`~maritime.records.IDENTITY_SCHEMA`) and rejects
 (:data:`~maritime.records.REJECT_SCHEMA`). A malformed row is never fatal: it becomes a
 reject with its 1-based line number (the header is line 1), its raw text and a reason
-``"<code>: <detail>"`` where code is one of ``bad_columns``, ``bad_quotes``, ``bad_mmsi``,
-``bad_time``, ``bad_lat``, ``bad_lon``.
+``"<code>: <detail>"`` where code is one of ``bad_columns`` (wrong number of fields),
+``bad_csv`` (unbalanced quotes, a stray carriage return), ``bad_mmsi``, ``bad_time``,
+``bad_lat``, ``bad_lon``.
 
 Conventions (shared with the NMEA decoders, see :mod:`maritime.records`):
 
@@ -119,6 +120,7 @@ _NUMERIC_FIELDS = frozenset(
 _CSV_NULLS = ["", "nan", "NaN", "NAN", "na", "NA", "n/a", "N/A", "null", "NULL", "Null", "none", "None", "NONE"]
 _CSV_NULLS_ARRAY = pa.array(_CSV_NULLS)
 _NULL_HASH = np.uint64(0x9E3779B97F4A7C15)  # hash of a NULL text value
+_ISO_CAST_ERROR = re.compile(r"Failed to parse string: '([^']*)'")
 _CONVERSION_ERROR = re.compile(r"In CSV column #(\d+): CSV conversion error")
 
 
@@ -467,9 +469,8 @@ class _Lines:
     CSV text), ``text`` the line without ``\r\n``. Bytes that are not UTF-8 are replaced.
     """
 
-    def __init__(self, data: bytes, n: int):
+    def __init__(self, data: bytes):
         self.data = data
-        self.n = n
         self._with_nl: Optional[pa.Array] = None
         self._text: Optional[pa.Array] = None
 
@@ -508,8 +509,8 @@ class _Lines:
         return taken.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
 
 
-# A quoted field: "...", with "" for a quote inside.
-_QUOTED_RE = r'"(?:[^"]|"")*"'
+# A quoted field at the start of a field: "...", with "" for a quote inside.
+_QUOTED_RE = r'(^|,)"(?:[^"]|"")*"'
 
 
 def _checked_parse(
@@ -526,27 +527,29 @@ def _checked_parse(
     if len(nonblank) < len(text):
         text = text.take(pa.array(nonblank))
     nfields = pc.count_substring(text, ",").to_numpy(zero_copy_only=False).astype(np.int64) + 1
-    bad_quotes: dict[int, str] = {}
+    csv_errors: dict[int, str] = {}
     quoted = np.flatnonzero(_np_bool(pc.match_substring(text, '"')))
     if len(quoted):
-        unquoted = pc.replace_substring_regex(text.take(pa.array(quoted)), pattern=_QUOTED_RE, replacement="")
+        unquoted = pc.replace_substring_regex(text.take(pa.array(quoted)), pattern=_QUOTED_RE, replacement=r"\1")
         nfields[quoted] = pc.count_substring(unquoted, ",").to_numpy(zero_copy_only=False) + 1
         odd = quoted[_np_bool(pc.match_substring(unquoted, '"'))]
         for i, line in zip(odd.tolist(), text.take(pa.array(odd)).to_pylist()):  # stray quotes: rare
             try:
                 nfields[i] = len(next(csv.reader([line], strict=True), []))
             except csv.Error as exc:
-                bad_quotes[i] = f"bad_quotes: {exc}"
+                csv_errors[i] = f"bad_csv: {exc}"
     bad = nfields != plan.ncols
-    bad[list(bad_quotes)] = True
+    bad[list(csv_errors)] = True
     bad_idx = np.flatnonzero(bad)
-    reasons = [bad_quotes.get(i) or f"bad_columns: expected {plan.ncols} fields, got {nfields[i]}" for i in bad_idx.tolist()]
+    reasons = [
+        csv_errors.get(i) or f"bad_columns: expected {plan.ncols} fields, got {nfields[i]}" for i in bad_idx.tolist()
+    ]
     good = nonblank[~bad]
     columns = _fast_parse(lines.csv_of(good), plan, len(good), types)
     if columns is not None:
         return good, columns, nonblank[bad_idx], reasons, len(nonblank)
-    # Arrow still disagrees with the shape check (odd quoting): split with the csv module.
-    good_i, columns, bad_i, reasons = _split_fields(lines.text.take(pa.array(nonblank)), plan, sorted(types))
+    # Arrow still disagrees with the shape check (odd quoting): the csv module, line by line.
+    good_i, columns, bad_i, reasons = _split_with_csv(text.to_pylist(), plan.ncols, sorted(types))
     return nonblank[good_i], columns, nonblank[bad_i], reasons, len(nonblank)
 
 
@@ -624,59 +627,30 @@ def _np_bool(a: pa.Array) -> np.ndarray:
     return np.asarray(pc.fill_null(a, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _split_fields(
-    arr: pa.Array, plan: _Plan, needed: list[int]
+def _split_with_csv(
+    lines: list[str], ncols: int, needed: list[int]
 ) -> tuple[np.ndarray, dict[int, pa.Array], np.ndarray, list[str]]:
-    """Split (non-blank) lines into the needed columns, checking each line's field count.
-
-    Returns ``(good_idx, columns, bad_idx, bad_reasons)``: the indices (into ``arr``) of the
-    lines with the right number of fields, in order, their needed columns as text (aligned
-    with ``good_idx``), and the other lines with a reason.
-    """
-    quoted = _np_bool(pc.match_substring(arr, '"'))
-    nfields = pc.count_substring(arr, ",").to_numpy(zero_copy_only=False).astype(np.int64) + 1
-    plain_good = ~quoted & (nfields == plan.ncols)
-    plain_bad = np.flatnonzero(~quoted & ~plain_good)
-    bad_reasons = [f"bad_columns: expected {plan.ncols} fields, got {k}" for k in nfields[plain_bad]]
-
-    u_idx = np.flatnonzero(plain_good)
-    columns: dict[int, pa.Array] = {}
-    lists = pc.split_pattern(arr.take(pa.array(u_idx, type=pa.int64())), ",")
-    for j in needed:
-        columns[j] = pc.list_element(lists, j) if len(u_idx) else pa.array([], type=pa.string())
-
-    q_idx = np.flatnonzero(quoted)
-    if len(q_idx) == 0:
-        return u_idx, columns, plain_bad, bad_reasons
-
-    # Lines with quotes: the csv module, one line at a time so that an unbalanced quote
-    # cannot swallow the lines after it.
-    q_good: list[int] = []
-    q_rows: list[list[str]] = []
-    q_bad: list[int] = []
-    for i, line in zip(q_idx.tolist(), arr.take(pa.array(q_idx)).to_pylist()):
+    """Split lines with the csv module, one line at a time (an unbalanced quote cannot
+    swallow the lines after it). Returns ``(good_idx, text columns, bad_idx, bad_reasons)``."""
+    good: list[int] = []
+    rows: list[list[str]] = []
+    bad: list[int] = []
+    reasons: list[str] = []
+    for i, line in enumerate(lines):
         try:
             row = next(csv.reader([line], strict=True), [])
         except csv.Error as exc:
-            q_bad.append(i)
-            bad_reasons.append(f"bad_quotes: {exc}")
+            bad.append(i)
+            reasons.append(f"bad_csv: {exc}")
             continue
-        if len(row) != plan.ncols:
-            q_bad.append(i)
-            bad_reasons.append(f"bad_columns: expected {plan.ncols} fields, got {len(row)}")
+        if len(row) != ncols:
+            bad.append(i)
+            reasons.append(f"bad_columns: expected {ncols} fields, got {len(row)}")
             continue
-        q_good.append(i)
-        q_rows.append(row)
-    bad_all = np.concatenate([plain_bad, np.asarray(q_bad, dtype=np.int64)])
-    if not q_good:
-        return u_idx, columns, bad_all, bad_reasons
-    good = np.concatenate([u_idx, np.asarray(q_good, dtype=np.int64)])
-    order = np.argsort(good, kind="stable")
-    perm = pa.array(order)
-    for j in needed:
-        extra = pa.array([r[j] for r in q_rows], type=pa.string())
-        columns[j] = pa.concat_arrays([columns[j].cast(pa.string()), extra]).take(perm)
-    return good[order], columns, bad_all, bad_reasons
+        good.append(i)
+        rows.append(row)
+    columns = {j: pa.array([r[j] for r in rows], type=pa.string()) for j in needed}
+    return np.asarray(good, dtype=np.int64), columns, np.asarray(bad, dtype=np.int64), reasons
 
 
 # --------------------------------------------------------------------------------------
@@ -741,12 +715,22 @@ def _parse_iso(col: pa.Array) -> np.ndarray:
     fast = _np_bool(pc.match_substring_regex(s, _ISO_FAST_RE))
     slow = ~fast & _np_bool(pc.match_substring_regex(s, _ISO_SLOW_RE))
     if fast.any():
-        try:
-            masked = pc.if_else(pa.array(fast), s, pa.scalar(None, s.type))
-            vals = pc.cast(masked, pa.timestamp("us")).cast(pa.int64()).to_numpy(zero_copy_only=False)
-            out[fast] = vals[fast]
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            # An impossible date (month 13, Feb 30, hour 24) somewhere: strict pandas parse.
+        masked = pc.if_else(pa.array(fast), s, pa.scalar(None, s.type))
+        for _ in range(16):
+            try:
+                vals = pc.cast(masked, pa.timestamp("us")).cast(pa.int64()).to_numpy(zero_copy_only=False)
+                out[fast] = vals[fast]
+                break
+            except pa.ArrowInvalid as exc:
+                # An impossible date (month 13, Feb 30, hour 24): drop that value, try again.
+                m = _ISO_CAST_ERROR.search(str(exc))
+                if not m:
+                    slow |= fast
+                    break
+                same = pc.fill_null(pc.equal(masked, m.group(1)), False)
+                masked = pc.if_else(same, pa.scalar(None, s.type), masked)
+                fast &= ~_np_bool(same)
+        else:  # many different impossible dates: let pandas sort them out
             slow |= fast
     if slow.any():
         idx = np.flatnonzero(slow)
@@ -852,7 +836,7 @@ def _decode_chunk(
     data: bytes, n_chunk: int, first_line_no: int, plan: _Plan, types: dict[int, pa.DataType], station: Optional[str]
 ) -> CsvBatch:
     columns = _fast_parse(data, plan, n_chunk, types)
-    lines = _Lines(data, n_chunk)
+    lines = _Lines(data)
     reject_idx: list[np.ndarray] = []  # line indices in the chunk
     reject_reasons: list[str] = []
     if columns is not None:

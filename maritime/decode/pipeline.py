@@ -181,7 +181,7 @@ class ChunkDecoder:
         counts["sentences"] = n_fast + n_slow
 
         # -- receive times ---------------------------------------------------------------
-        time_us = self._resolve_times(s_line, own_time, mark_line, mark_time, arrival_us, n_lines)
+        time_us = self._resolve_times(s_line, own_time, mark_line, mark_time, arrival_us, group_id)
 
         # -- assembly ---------------------------------------------------------------------
         keys = assembly.fragment_keys(station, channel, seq, nfrag, group_id)
@@ -307,7 +307,7 @@ class ChunkDecoder:
     # -- helpers ----------------------------------------------------------------------------
     def _resolve_times(
         self, s_line: np.ndarray, own: np.ndarray, mark_line: list[int], mark_time: list[int],
-        arrival_us: np.ndarray | None, n_lines: int,
+        arrival_us: np.ndarray | None, group_id: np.ndarray,
     ) -> np.ndarray:
         """Receive time of every sentence (see the module docstring for the order)."""
         time_us = own.copy()
@@ -315,22 +315,30 @@ class ChunkDecoder:
         if not missing.any():
             return time_us
         if arrival_us is not None:
-            time_us[missing] = arrival_us[s_line[missing]]
-            return time_us
+            # Live: the arrival time, except for a tag-block group's later parts, which
+            # carry no c: of their own and belong with the stamped first part.
+            by_arrival = missing & (group_id < 0)
+            time_us[by_arrival] = arrival_us[s_line[by_arrival]]
+            missing &= group_id >= 0
+            if not missing.any():
+                return time_us
         # Time marks: sentences' own times and wrapper lines, in line order.
         ev_line = np.concatenate((s_line[~missing], np.array(mark_line, dtype=np.int64)))
         ev_time = np.concatenate((own[~missing], np.array(mark_time, dtype=np.int64)))
         order = np.argsort(ev_line, kind="stable")
         ev_line, ev_time = ev_line[order], ev_time[order]
         pos = np.searchsorted(ev_line, s_line[missing], side="left") - 1
-        prior = self.state.last_time_us
-        if prior < 0 and self.options.start_time_us is not None:
-            prior = self.options.start_time_us
-        if prior < 0:
-            if not len(ev_time):
-                raise NoTimeError("no receive time in the data")
-            prior = int(ev_time[0])  # lines before the first stamp take the first stamp
-        earlier = ev_time[np.maximum(pos, 0)] if len(ev_time) else np.full(len(pos), prior)
+        if arrival_us is not None:
+            prior = arrival_us[s_line[missing]]
+        else:
+            prior = self.state.last_time_us
+            if prior < 0 and self.options.start_time_us is not None:
+                prior = self.options.start_time_us
+            if prior < 0:
+                if not len(ev_time):
+                    raise NoTimeError("no receive time in the data")
+                prior = int(ev_time[0])  # lines before the first stamp take the first stamp
+        earlier = ev_time[np.maximum(pos, 0)] if len(ev_time) else np.zeros(len(pos), dtype=np.int64)
         time_us[missing] = np.where(pos >= 0, earlier, prior)
         return time_us
 

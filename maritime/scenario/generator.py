@@ -418,20 +418,21 @@ _ATONS: tuple[AtoN, ...] = (
 # Sea lanes: named nodes (lat, lon) and polylines between them. Ports are referenced by
 # "name|country" of maritime/reference/data/ports.csv. The waypoints keep the lanes at sea.
 _SEA_NODES: dict[str, tuple[float, float]] = {
+    "BA1": (8.935, -79.550), "BA2": (8.895, -79.545),
     "PA1": (8.40, -79.40), "PA2": (7.60, -79.55), "PA3": (7.05, -79.85),
-    "CO1": (6.50, -78.60), "CO2": (5.00, -77.95), "CO3": (4.00, -77.60),
+    "CO1": (6.50, -78.60), "CO2": (5.00, -77.95), "CO3": (3.83, -77.55),
+    "BV1": (3.845, -77.160), "BV2": (3.865, -77.120),
     "S1": (4.50, -80.50), "S2": (2.00, -81.00), "S3": (-1.00, -81.30), "S4": (-2.30, -81.20),
-    "G1": (-2.85, -80.60), "G2": (-2.62, -80.13), "G3": (-2.47, -80.02), "G4": (-2.35, -79.93),
-    "PB1": (-3.15, -80.15), "PB2": (-2.95, -80.45),
+    "G1": (-2.85, -80.60), "GM": (-2.75, -80.26), "G2": (-2.62, -80.10), "G3": (-2.49, -80.045),
+    "G4": (-2.37, -80.02), "G5": (-2.32, -79.96),
+    "PB1": (-3.20, -80.10), "PB2": (-3.08, -80.45),
     "P1": (-4.30, -81.65), "P2": (-6.00, -81.45), "P2b": (-7.50, -80.60), "P3": (-9.00, -79.30),
     "P4": (-11.00, -78.00), "P5": (-12.00, -77.35),
     "C1": (-12.35, -77.40), "C2": (-14.00, -76.65), "C3": (-15.80, -75.25), "C4": (-18.00, -71.85),
     "C5": (-20.50, -70.75), "C6": (-23.30, -70.95), "C7": (-27.00, -71.20), "C8": (-30.00, -71.90),
     "C9": (-32.80, -71.80),
-    "V1": (-33.15, -71.85), "SA1": (-33.55, -71.75), "T1": (-35.50, -72.75), "T2": (-36.55, -73.20),
-    "T3": (-36.65, -73.12), "M1": (-37.30, -73.95), "M2": (-38.40, -74.20), "M3": (-40.00, -74.00),
-    "M4": (-41.50, -74.05), "M5": (-41.80, -73.90), "M6": (-41.80, -73.55), "M7": (-41.72, -73.25),
-    "M8": (-41.55, -73.02),
+    "VA1": (-32.99, -71.72), "V1": (-33.15, -71.85), "SA1": (-33.55, -71.75), "T1": (-35.50, -72.75),
+    "T2": (-36.55, -73.20), "T3": (-36.59, -73.01), "T4": (-36.66, -73.02), "T5": (-36.70, -73.07),
     "N1": (6.95, -81.00), "N2": (7.00, -82.50), "N3": (7.60, -83.50), "N4": (9.00, -85.60),
     "N5": (11.00, -86.60), "N6": (12.50, -88.00), "N7": (13.30, -90.00), "N8": (13.70, -91.00),
     "N9": (14.30, -92.50), "N10": (15.30, -95.00), "N11": (15.30, -96.50), "N12": (16.00, -98.50),
@@ -440,23 +441,24 @@ _SEA_NODES: dict[str, tuple[float, float]] = {
     "MX1": (15.95, -95.20), "MX2": (17.80, -102.20), "MX3": (16.75, -99.92),
     "CG1": (3.30, -78.00), "CG2": (2.00, -79.20), "CG3": (1.00, -80.30),
     "E1": (-0.80, -81.00), "ES1": (1.30, -80.20), "LL1": (-2.10, -81.00),
-    "GA0": (-1.10, -89.30), "GA1": (-1.00, -89.65), "GA2": (-0.85, -90.25), "GA3": (-1.05, -90.80),
+    "GA0": (-1.10, -89.30), "GA1": (-1.00, -89.65), "GA2": (-0.85, -90.25), "GA3": (-1.02, -90.95),
     "FL1": (-1.27, -90.55),
-    "PT1": (-5.00, -81.35), "TL1": (-4.50, -81.50), "CH1": (-9.20, -78.75), "SV2": (-8.30, -79.20),
+    "PT1": (-5.00, -81.35), "TL1": (-4.50, -81.50), "CH0": (-9.14, -78.63), "CH1": (-9.20, -78.75), "SV2": (-8.30, -79.20),
     "CY1": (-11.60, -77.45), "AN1": (-23.62, -70.75), "IQ1": (-20.30, -70.40), "AR1": (-18.50, -70.60),
 }
 
 _LANES: tuple[tuple[str, ...], ...] = (
-    ("Balboa|PA", "Panama Canal Pacific anchorage|PA", "PA1", "PA2", "PA3", "S1", "S2", "S3", "S4", "P1", "P2",
+    ("Balboa|PA", "BA1", "BA2", "Panama Canal Pacific anchorage|PA", "PA1", "PA2", "PA3", "S1", "S2", "S3", "S4", "P1", "P2",
      "P2b", "P3", "P4", "P5", "Callao anchorage|PE", "Callao|PE"),
-    ("PA2", "CO1", "CO2", "CO3", "Buenaventura anchorage|CO", "Buenaventura|CO"),
-    ("S4", "G1", "Posorja|EC", "G2", "G3", "G4", "Guayaquil|EC"),
+    ("Panama Canal Pacific anchorage|PA", "Taboga|PA"),
+    ("PA2", "CO1", "CO2", "CO3", "Buenaventura anchorage|CO", "BV1", "BV2", "Buenaventura|CO"),
+    ("S4", "G1", "GM", "Posorja|EC", "G2", "G3", "G4", "G5", "Guayaquil|EC"),
     ("G1", "PB2", "PB1", "Puerto Bolívar|EC"),
     ("Callao anchorage|PE", "P5", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "Valparaíso anchorage|CL",
      "Valparaíso|CL"),
-    ("Valparaíso anchorage|CL", "V1", "SA1", "San Antonio|CL"),
-    ("SA1", "T1", "T2", "T3", "Talcahuano|CL"),
-    ("T2", "M1", "M2", "M3", "M4", "M5", "M6", "M7", "M8", "Puerto Montt|CL"),
+    ("Valparaíso anchorage|CL", "VA1", "V1", "SA1", "San Antonio|CL"),
+    ("VA1", "C9"),
+    ("SA1", "T1", "T2", "T3", "T4", "T5", "Talcahuano|CL"),
     ("PA3", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9", "N10", "N11", "N12", "N13", "N14", "N15",
      "Manzanillo anchorage|MX", "Manzanillo|MX"),
     ("Caldera|CR", "CR1", "N4"),
@@ -481,7 +483,7 @@ _LANES: tuple[tuple[str, ...], ...] = (
     ("Talara|PE", "TL1", "P1"),
     ("Salaverry|PE", "SV2", "P3"),
     ("SV2", "P2b"),
-    ("Chimbote|PE", "CH1", "P3"),
+    ("Chimbote|PE", "CH0", "CH1", "P3"),
     ("Chancay|PE", "CY1", "P5"),
     ("CY1", "P4"),
     ("Antofagasta|CL", "AN1", "C6"),
@@ -507,7 +509,6 @@ _TRADES: tuple[tuple[str, str, float], ...] = (
     ("Chancay|PE", "Manzanillo|MX", 1.0),
     ("Callao|PE", "Antofagasta|CL", 0.7),
     ("San Antonio|CL", "Talcahuano|CL", 0.7),
-    ("Talcahuano|CL", "Puerto Montt|CL", 0.4),
     ("Lázaro Cárdenas|MX", "Balboa|PA", 0.8),
     ("Puerto Quetzal|GT", "Balboa|PA", 0.5),
     ("Acajutla|SV", "Balboa|PA", 0.4),
@@ -523,7 +524,7 @@ _LOCODE: dict[str, str] = {
     "Balboa|PA": "PA BLB", "Callao|PE": "PE CLL", "Buenaventura|CO": "CO BUN", "Guayaquil|EC": "EC GYE",
     "Manzanillo|MX": "MX ZLO", "Valparaíso|CL": "CL VAP", "San Antonio|CL": "CL SAI", "Balao oil terminal|EC": "EC ESM",
     "Manta|EC": "EC MEC", "Paita|PE": "PE PAI", "Chancay|PE": "PE CHY", "Antofagasta|CL": "CL ANF",
-    "Talcahuano|CL": "CL TAL", "Puerto Montt|CL": "CL PMC", "Lázaro Cárdenas|MX": "MX LZC",
+    "Talcahuano|CL": "CL TAL", "Lázaro Cárdenas|MX": "MX LZC",
     "Puerto Quetzal|GT": "GT PRQ", "Acajutla|SV": "SV AQJ", "Corinto|NI": "NI CIO", "Caldera|CR": "CR CAL",
     "Puerto Baquerizo Moreno|EC": "EC SCY", "Chimbote|PE": "PE CHM", "Iquique|CL": "CL IQQ",
 }
@@ -1196,33 +1197,46 @@ class _Builder:
             tb.wander(min(tb.now + rng.uniform(1.5, 3) * 3600, self.T1), tb.pos, 3000.0, (3.0, 5.0), (800.0, 2500.0), 7, rng)
         self.new_vessel("seiner", "EC", "fishing", tb.build(self.T1), rng, name_style="latin", destination="PESCA")
 
-    # (port key, seaward bearing range, distance range m)
+    # (port key, seaward bearing range, distance range m, weight); bearings and distances are
+    # taken from the harbour exit in _HARBOUR_EXITS when the port has one
     _ARTISANAL_PORTS: tuple[tuple[str, tuple[float, float], tuple[float, float], float], ...] = (
         ("Manta|EC", (300.0, 355.0), (12000.0, 35000.0), 3.0),
         ("Jaramijó|EC", (320.0, 20.0), (10000.0, 30000.0), 2.0),
         ("Puerto López|EC", (250.0, 290.0), (10000.0, 30000.0), 1.5),
         ("Esmeraldas|EC", (320.0, 20.0), (10000.0, 30000.0), 1.5),
         ("Tumaco anchorage|CO", (280.0, 330.0), (10000.0, 30000.0), 1.5),
-        ("Paita|PE", (240.0, 290.0), (12000.0, 35000.0), 2.0),
+        ("Paita|PE", (295.0, 345.0), (12000.0, 35000.0), 2.0),
         ("Talara|PE", (250.0, 290.0), (10000.0, 30000.0), 1.0),
         ("Chimbote|PE", (235.0, 265.0), (15000.0, 35000.0), 1.0),
-        ("Bahía Solano|CO", (275.0, 315.0), (8000.0, 25000.0), 0.5),
+        ("Bahía Solano|CO", (275.0, 320.0), (8000.0, 25000.0), 0.5),
         ("La Libertad|EC", (300.0, 340.0), (10000.0, 25000.0), 1.0),
     )
+    #: a point at sea off harbours whose direct line to the sea crosses a headland
+    _HARBOUR_EXITS: dict[str, tuple[float, float]] = {
+        "Chimbote|PE": (-9.14, -78.63),
+        "Bahía Solano|CO": (6.29, -77.44),
+        "Puerto López|EC": (-1.55, -80.84),
+        "Paita|PE": (-5.06, -81.13),
+    }
 
     def artisanal_track(self, rng: np.random.Generator, key: str, brg: tuple[float, float], dist: tuple[float, float],
                         speed: float) -> tuple[Track, tuple[float, float]]:
         home = self.port(key)
+        exit_ = self._HARBOUR_EXITS.get(key)
         b = rng.uniform(brg[0], brg[1] + (360.0 if brg[1] < brg[0] else 0.0)) % 360.0
-        spot = _offset(*home, b, rng.uniform(*dist))
+        spot = _offset(*(exit_ or home), b, rng.uniform(*dist))
         berth = _offset(*home, rng.uniform(0, 360), rng.uniform(50, 600))
         tb = _TrackBuilder(self.T0 - 1, *berth, 5)
         t_leave = float(rng.uniform(-4, 8)) * 3600.0
         fish_h = float(rng.uniform(4, 10))
         if t_leave > tb.now:
             tb.hold(t_leave, 5, rng, radius_m=8.0)
+        if exit_:
+            tb.goto(*exit_, speed, 0)
         tb.goto(*spot, speed, 0)
         tb.wander(tb.now + fish_h * 3600, spot, 5000.0, (3.0, 5.0), (800.0, 3000.0), 7, rng)
+        if exit_:
+            tb.goto(*exit_, speed, 0)
         tb.goto(*berth, speed, 0)
         if tb.now < self.T1:
             tb.hold(self.T1, 5, rng, radius_m=8.0)
@@ -1271,10 +1285,7 @@ class _Builder:
             nxt = stops[int(rng.integers(len(stops)))]
             while nxt == cur:
                 nxt = stops[int(rng.integers(len(stops)))]
-            if stops[0].startswith("Balboa"):
-                pts = [self.port("Panama Canal Pacific anchorage|PA"), self.port(nxt)]
-            else:
-                pts = self.route(cur, nxt)[1:]
+            pts = self.route(cur, nxt)[1:]
             pts[-1] = _offset(*pts[-1], rng.uniform(0, 360), 250.0)
             tb.route(pts, spd, 0, until=self.T1)
             cur = nxt
@@ -1294,9 +1305,10 @@ class _Builder:
             if tb.now >= self.T1:
                 break
             job = _offset(*self.port(anch), rng.uniform(0, 360), rng.uniform(300, 3000))
-            tb.goto(*job, spd, 0)
+            lane = self.route(home, anch)[1:-1]
+            tb.route([*lane, job], spd, 0)
             tb.wander(tb.now + rng.uniform(0.3, 1.0) * 3600, job, 800.0, (3.0, 6.0), (200.0, 600.0), 3, rng)
-            tb.goto(*berth, spd, 0)
+            tb.route([*reversed(lane), berth], spd, 0)
         flag = home.split("|")[1]
         self.new_vessel("tug", flag, "tug", tb.build(self.T1), rng, name_style="tug")
 
@@ -1481,10 +1493,12 @@ class _Builder:
         sel = (ship.t >= t0) & (ship.t <= t1)
         kt, kla, klo = ship.t[sel], ship.lat[sel], ship.lon[sel]
         first = _offset(float(kla[0]), float(klo[0]), 240.0, 60.0)
+        lane = self.route("Balboa|PA", "Panama Canal Pacific anchorage|PA")[1:-1]
+        bb.route(lane, 7.0, 0)
         bb.goto_at(*first, float(kt[0]), 0)
         for t, a_, o_ in zip(kt[1:], kla[1:], klo[1:]):
             bb.add(float(t), *_offset(float(a_), float(o_), 240.0, 60.0), 0)
-        bb.goto(*berth, 7.0, 0)
+        bb.route([*reversed(lane), berth], 7.0, 0)
         bb.hold(self.T1, 5, rng, radius_m=8.0)
         s = self.new_vessel("bulk", "MT", "merchant", ship, rng, note="bunkering decoy (receiving ship)")
         b = self.new_vessel("tanker", "PA", "merchant", bb.build(self.T1), rng, note="bunkering decoy (bunker tanker)")
