@@ -73,6 +73,9 @@ class Summary:
         skipped = sorted((k[8:], v) for k, v in c.items() if k.startswith("skipped_") and v)
         if skipped:
             out.append("lines skipped         " + ", ".join(f"{k}: {v:,}" for k, v in skipped))
+        if c["dummy_tag_checksums_accepted"]:
+            out.append(f"tag blocks accepted with placeholder checksum *00 (--accept-dummy-tag-checksum): "
+                       f"{c['dummy_tag_checksums_accepted']:,}")
         out.append(f"lines rejected        {c['rejected']:>12,}")
         for k, v in sorted(((k[9:], v) for k, v in c.items() if k.startswith("rejected_") and v), key=lambda x: -x[1]):
             out.append(f"  {k:<20}{v:>12,}")
@@ -169,10 +172,7 @@ def _count_result(counts: Counter, result: ChunkResult, stored) -> None:
     counts.update(result.counts)
     counts["positions_stored"] += stored.positions
     counts["identities_stored"] += stored.identities
-    counts["duplicates"] += (
-        result.counts.get("duplicates_positions", 0) + result.counts.get("duplicates_identities", 0)
-        + stored.duplicate_positions + stored.duplicate_identities
-    )
+    counts["duplicates"] += stored.duplicate_positions + stored.duplicate_identities
     counts["rejected"] += stored.rejects
 
 

@@ -39,13 +39,16 @@ Conventions (shared with the NMEA decoders, see :mod:`maritime.records`):
 * ``msg_type`` is 1 (class A or unknown) or 18 (``TransceiverClass`` B) for positions and 5
   or 24 (``part`` NULL) for identities; ``n_stations`` is 1; ``station`` is the mapped
   column where it is not empty, else the ``station`` argument;
-* ``payload_hash`` is a deterministic uint64 of the row's content
-  (:func:`pandas.util.hash_pandas_object`, fixed key): ``mmsi, ts, lat, lon, sog, cog,
-  heading`` for positions, ``mmsi`` and the identity fields (not the time) for identities,
-  so re-reading the same rows gives the same hashes whatever the batch boundaries.
+* ``payload_hash`` is a deterministic uint64 of the row's content (per-value
+  :func:`pandas.util.hash_array` with its fixed key, mixed in column order): ``mmsi, ts,
+  lat, lon, sog, cog, heading`` for positions, ``mmsi`` and the identity fields (not the
+  time) for identities, so re-reading the same rows gives the same hashes whatever the
+  batch boundaries.
 
 Records are one per physical line: a quoted field may contain commas and doubled quotes
-but not a line break. Blank lines are skipped and not counted.
+but not a line break. Blank lines are skipped: they count in :attr:`CsvBatch.lines` (which
+counts every physical line, so that ``first_line_no + sum(lines)`` follows the file) but
+are neither positions, nor ``no_position`` rows, nor rejects.
 """
 
 from __future__ import annotations
@@ -202,7 +205,7 @@ class CsvBatch:
     positions: pa.Table  # POSITION_SCHEMA
     identities: pa.Table  # IDENTITY_SCHEMA
     rejects: pa.Table  # REJECT_SCHEMA
-    lines: int  # non-blank data lines read in this batch
+    lines: int  # data lines read in this batch (every physical line, blank ones included)
     no_position: int  # rows parsed fine but without a valid position
 
 
@@ -219,7 +222,9 @@ def parse_mapping(spec: str) -> ColumnMapping:
     ``:unix_ms``. Raises :class:`ValueError` with a one-line message on any error.
     """
     if spec is None or not str(spec).strip():
-        raise ValueError("empty column mapping: expected 'field=Column,...' (e.g. 'mmsi=MMSI,ts=Time')")
+        raise ValueError(
+            "empty column mapping: expected 'field=Column,...' (e.g. 'mmsi=MMSI,ts=Time')"
+        )
     values: dict[str, str] = {}
     time_format = "iso"
     for item in str(spec).split(","):
@@ -232,7 +237,9 @@ def parse_mapping(spec: str) -> ColumnMapping:
         key = key.strip().lower()
         column = column.strip()
         if key not in MAPPING_FIELDS:
-            raise ValueError(f"unknown field {key!r} in column mapping: expected one of {', '.join(MAPPING_FIELDS)}")
+            raise ValueError(
+                f"unknown field {key!r} in column mapping: expected one of {', '.join(MAPPING_FIELDS)}"
+            )
         if key in values:
             raise ValueError(f"field {key!r} is mapped twice in column mapping")
         head, sep, suffix = column.rpartition(":")
@@ -334,14 +341,12 @@ def read_csv_batches(
     it: Optional[Iterator[Any]] = None if readable else iter(stream)  # type: ignore[arg-type]
     line_no = first_line_no - 1
     header_raw: Optional[str] = None
-    binary = False
     while True:
         raw = stream.readline() if readable else next(it, None)  # type: ignore[union-attr, arg-type]
         if raw is None or (not raw and readable):
             break
         line_no += 1
         if isinstance(raw, (bytes, bytearray, memoryview)):
-            binary = True
             raw = bytes(raw)
             if raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
@@ -370,7 +375,10 @@ def read_csv_batches(
         plan = _Plan(plan.ncols, plan.cols, class_col, plan.time_format)
     else:
         plan = _resolve(header, mapping)
-    chunks = _read_blocks(stream.read, binary, batch_rows) if readable else _iter_chunks(it, batch_rows)  # type: ignore[union-attr, arg-type]
+    if readable:
+        chunks = _read_blocks(stream.read, batch_rows)  # type: ignore[union-attr]
+    else:
+        chunks = _iter_chunks(it, batch_rows)  # type: ignore[arg-type]
     return _batches(chunks, plan, station, line_no + 1)
 
 
@@ -380,9 +388,11 @@ def _batches(
     types = _column_types(plan)  # learnt over the file: columns that need checking as text
     for data, n_lines in chunks:
         batch = _decode_chunk(data, n_lines, next_line_no, plan, types, station)
+        del data  # keep one chunk alive at a time
         next_line_no += n_lines
         if batch.lines:
             yield batch
+        del batch
 
 
 # --------------------------------------------------------------------------------------
@@ -398,7 +408,7 @@ def _encode(piece: Union[str, bytes]) -> bytes:
     return bytes(piece)
 
 
-def _read_blocks(read: Any, binary: bool, batch_rows: int) -> Iterator[tuple[bytes, int]]:
+def _read_blocks(read: Any, batch_rows: int) -> Iterator[tuple[bytes, int]]:
     """Chunks of at most ``batch_rows`` lines read from a stream in large blocks."""
     pieces: list[Union[bytes, memoryview]] = []  # whole lines, in order
     total = 0  # lines in pieces
@@ -429,17 +439,20 @@ def _read_blocks(read: Any, binary: bool, batch_rows: int) -> Iterator[tuple[byt
             tail = block[cut:]
         if total == 0:
             return
+        # (the pieces are dropped before yielding: only the joined chunk stays alive)
         if total <= batch_rows:
-            yield b"".join(pieces), total
+            data, n = b"".join(pieces), total
             pieces, total, last_count = [], 0, 0
-            continue
-        # Too many lines: cut the last piece after the right newline.
-        need = batch_rows - (total - last_count)
-        last = pieces[-1]
-        pos = int(np.flatnonzero(np.frombuffer(last, dtype=np.uint8) == 10)[need - 1]) + 1
-        pieces[-1] = last[:pos]
-        yield b"".join(pieces), batch_rows
-        pieces, total, last_count = [last[pos:]], total - batch_rows, last_count - need
+        else:  # too many lines: cut the last piece after the right newline
+            need = batch_rows - (total - last_count)
+            last = pieces[-1]
+            pos = int(np.flatnonzero(np.frombuffer(last, dtype=np.uint8) == 10)[need - 1]) + 1
+            pieces[-1] = last[:pos]
+            data, n = b"".join(pieces), batch_rows
+            pieces, total, last_count = [bytes(last[pos:])], total - batch_rows, last_count - need
+            del last
+        yield data, n
+        del data
 
 
 def _line_text(item: Union[str, bytes]) -> str:
@@ -505,8 +518,9 @@ class _Lines:
     def csv_of(self, idx: np.ndarray) -> pa.Buffer:
         """The CSV text of the selected lines (each with its terminator)."""
         taken = self.with_nl.take(pa.array(idx, type=pa.int64()))
-        offsets = np.frombuffer(taken.buffers()[1], dtype=np.int64)[taken.offset : taken.offset + len(taken) + 1]
-        return taken.buffers()[2].slice(int(offsets[0]), int(offsets[-1] - offsets[0]))
+        offsets = np.frombuffer(taken.buffers()[1], dtype=np.int64)
+        start, end = int(offsets[taken.offset]), int(offsets[taken.offset + len(taken)])
+        return taken.buffers()[2].slice(start, end - start)
 
 
 # A quoted field at the start of a field: "...", with "" for a quote inside.
@@ -515,12 +529,12 @@ _QUOTED_RE = r'(^|,)"(?:[^"]|"")*"'
 
 def _checked_parse(
     lines: _Lines, plan: _Plan, types: dict[int, pa.DataType]
-) -> tuple[np.ndarray, dict[int, pa.Array], np.ndarray, list[str], int]:
+) -> tuple[np.ndarray, dict[int, pa.Array], np.ndarray, list[str]]:
     """Parse a chunk that the plain parse refused: check each line's shape, then parse the good ones.
 
-    Returns ``(row_idx, columns, bad_idx, bad_reasons, n_lines)``: the line index of each
-    parsed row, its columns, the lines rejected for their shape with a reason, and the
-    number of non-blank lines.
+    Returns ``(row_idx, columns, bad_idx, bad_reasons)``: the line index of each parsed
+    row, its columns, and the lines rejected for their shape with a reason (blank lines are
+    in neither).
     """
     text = lines.text
     nonblank = np.flatnonzero(~_np_bool(pc.equal(pc.utf8_trim_whitespace(text), "")))
@@ -542,15 +556,16 @@ def _checked_parse(
     bad[list(csv_errors)] = True
     bad_idx = np.flatnonzero(bad)
     reasons = [
-        csv_errors.get(i) or f"bad_columns: expected {plan.ncols} fields, got {nfields[i]}" for i in bad_idx.tolist()
+        csv_errors.get(i) or f"bad_columns: expected {plan.ncols} fields, got {nfields[i]}"
+        for i in bad_idx.tolist()
     ]
     good = nonblank[~bad]
     columns = _fast_parse(lines.csv_of(good), plan, len(good), types)
     if columns is not None:
-        return good, columns, nonblank[bad_idx], reasons, len(nonblank)
+        return good, columns, nonblank[bad_idx], reasons
     # Arrow still disagrees with the shape check (odd quoting): the csv module, line by line.
     good_i, columns, bad_i, reasons = _split_with_csv(text.to_pylist(), plan.ncols, sorted(types))
-    return nonblank[good_i], columns, nonblank[bad_i], reasons, len(nonblank)
+    return nonblank[good_i], columns, nonblank[bad_i], reasons
 
 
 def _column_types(plan: _Plan) -> dict[int, pa.DataType]:
@@ -569,7 +584,9 @@ def _column_types(plan: _Plan) -> dict[int, pa.DataType]:
     return types
 
 
-def _fast_parse(data: Union[bytes, pa.Buffer], plan: _Plan, n: int, types: dict[int, pa.DataType]) -> Optional[dict[int, pa.Array]]:
+def _fast_parse(
+    data: Union[bytes, pa.Buffer], plan: _Plan, n: int, types: dict[int, pa.DataType]
+) -> Optional[dict[int, pa.Array]]:
     """Parse a chunk with Arrow's multi-threaded CSV reader, typed where possible.
 
     ``types`` (from :func:`_column_types`, kept for the whole file) is updated in place: a
@@ -591,7 +608,7 @@ def _fast_parse(data: Union[bytes, pa.Buffer], plan: _Plan, n: int, types: dict[
         try:
             table = pcsv.read_csv(
                 pa.BufferReader(data),
-                read_options=pcsv.ReadOptions(column_names=names, use_threads=True, block_size=1 << 22),
+                read_options=pcsv.ReadOptions(column_names=names, use_threads=True, block_size=1 << 20),
                 parse_options=pcsv.ParseOptions(
                     delimiter=",",
                     quote_char='"',
@@ -683,11 +700,17 @@ def _numbers(col: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return out, bad
 
 
-def _is_class_b(col: Union[pa.Array, pa.ChunkedArray]) -> np.ndarray:
-    """Mask of TransceiverClass "B" (case and spaces ignored), computed on the distinct values."""
+def _dictionary(col: Union[pa.Array, pa.ChunkedArray]) -> pa.DictionaryArray:
+    """``col`` dictionary-encoded as one array (distinct values once, then codes)."""
     encoded = pc.dictionary_encode(col)
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.unify_dictionaries().combine_chunks()
+    return encoded
+
+
+def _is_class_b(col: Union[pa.Array, pa.ChunkedArray]) -> np.ndarray:
+    """Mask of TransceiverClass "B" (case and spaces ignored), computed on the distinct values."""
+    encoded = _dictionary(col)
     words = pc.utf8_upper(pc.utf8_trim_whitespace(encoded.dictionary.cast(pa.string())))
     is_b = np.append(_np_bool(pc.equal(words, "B")), False)
     return is_b[pc.fill_null(encoded.indices, len(words)).to_numpy(zero_copy_only=False)]
@@ -773,11 +796,9 @@ def _field_of(line: str, j: int) -> str:
 
 
 def _hash_column(values: Union[np.ndarray, pa.Array, pa.ChunkedArray]) -> np.ndarray:
-    if isinstance(values, (pa.Array, pa.ChunkedArray)):
-        # Hash each distinct string once (siphash, fixed key), then spread by dictionary code.
-        encoded = pc.dictionary_encode(values)
-        if isinstance(encoded, pa.ChunkedArray):
-            encoded = encoded.unify_dictionaries().combine_chunks()
+    """uint64 hash per value (:func:`pandas.util.hash_array`: fixed key, stable across runs)."""
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):  # text: hash each distinct value once
+        encoded = _dictionary(values)
         words = np.asarray(encoded.dictionary.to_numpy(zero_copy_only=False), dtype=object)
         table = np.append(pd.util.hash_array(words, categorize=False), _NULL_HASH)
         codes = pc.fill_null(encoded.indices, len(words)).to_numpy(zero_copy_only=False)
@@ -786,7 +807,7 @@ def _hash_column(values: Union[np.ndarray, pa.Array, pa.ChunkedArray]) -> np.nda
 
 
 def _hash(frame: dict[str, Union[np.ndarray, pa.Array]], n: int) -> pa.Array:
-    """Deterministic per-row uint64 hash of the given columns (fixed-key siphash per value)."""
+    """Deterministic per-row uint64 hash of the given columns, in order."""
     if n == 0:
         return pa.array([], type=pa.uint64())
     out = np.zeros(n, dtype=np.uint64)
@@ -818,10 +839,6 @@ def _taker(idx: np.ndarray, n: int) -> Any:
     return lambda a: a.take(indices)
 
 
-def _f32(vals: np.ndarray) -> pa.Array:
-    return pa.array(vals.astype(np.float32), mask=np.isnan(vals), type=pa.float32())
-
-
 def _int_arr(vals: np.ndarray, valid: np.ndarray, typ: pa.DataType) -> pa.Array:
     filled = np.where(valid, vals, 0).astype(typ.to_pandas_dtype())
     return pa.array(filled, mask=~valid, type=typ)
@@ -833,7 +850,12 @@ def _int_arr(vals: np.ndarray, valid: np.ndarray, typ: pa.DataType) -> pa.Array:
 
 
 def _decode_chunk(
-    data: bytes, n_chunk: int, first_line_no: int, plan: _Plan, types: dict[int, pa.DataType], station: Optional[str]
+    data: bytes,
+    n_chunk: int,
+    first_line_no: int,
+    plan: _Plan,
+    types: dict[int, pa.DataType],
+    station: Optional[str],
 ) -> CsvBatch:
     columns = _fast_parse(data, plan, n_chunk, types)
     lines = _Lines(data)
@@ -841,9 +863,8 @@ def _decode_chunk(
     reject_reasons: list[str] = []
     if columns is not None:
         row_idx = np.arange(n_chunk, dtype=np.int64)  # line index of each parsed row
-        n_lines = n_chunk
     else:  # blank lines, wrong field counts, bad quotes, bad UTF-8
-        row_idx, columns, bad_idx, bad_reasons, n_lines = _checked_parse(lines, plan, types)
+        row_idx, columns, bad_idx, bad_reasons = _checked_parse(lines, plan, types)
         reject_idx.append(bad_idx)
         reject_reasons.extend(bad_reasons)
     n = len(row_idx)
@@ -891,8 +912,8 @@ def _decode_chunk(
         return None if c is None else take_ok(c)
 
     def num(field: str) -> np.ndarray:
-        c = sub(field)
-        return np.full(m, np.nan) if c is None else _numbers(c)[0]
+        c = col(field)
+        return np.full(m, np.nan) if c is None else _numbers(c)[0][ok]
 
     mmsi = mmsi_vals[ok].astype(np.int64)
     ts = ts_us[ok]
@@ -901,8 +922,7 @@ def _decode_chunk(
 
     is_b = np.zeros(m, dtype=bool)
     if plan.class_col is not None:
-        cls = take_ok(columns[plan.class_col])
-        is_b = _is_class_b(cls)
+        is_b = _is_class_b(take_ok(columns[plan.class_col]))
 
     st = _text(sub("station"), m, " \t")
     if station is not None:
@@ -1045,6 +1065,6 @@ def _decode_chunk(
         positions=positions,
         identities=identities,
         rejects=rejects,
-        lines=n_lines,
+        lines=n_chunk,
         no_position=int(m - n_pos),
     )

@@ -52,6 +52,7 @@ class FastSentences:
     group_part: np.ndarray  # -1 when no g: field
     group_total: np.ndarray
     group_id: np.ndarray
+    dummy_checksums: int  # tag blocks accepted with the placeholder checksum *00
 
 
 def split_lines(data: bytes) -> Lines:
@@ -155,6 +156,7 @@ def frame_fast(lines: Lines, *, accept_dummy_tag_checksum: bool = False) -> tupl
     g_total = np.full(n, -1, dtype=np.int16)
     g_id = np.full(n, -1, dtype=np.int64)
 
+    dummy_lines = np.zeros(n, dtype=bool)
     tagged = np.flatnonzero(ok & has_tag)
     if len(tagged):
         t_ls, t_end = ls[tagged], tag_end[tagged]
@@ -165,7 +167,9 @@ def frame_fast(lines: Lines, *, accept_dummy_tag_checksum: bool = False) -> tupl
         t_sum = cx[np.maximum(t_star - 1, 0)] ^ cx[t_ls]
         good_sum = t_sum == t_want
         if accept_dummy_tag_checksum:
-            good_sum |= t_want == 0
+            dummy = (t_want == 0) & ~good_sum
+            good_sum |= dummy
+            dummy_lines[tagged[dummy]] = True
         t_ok &= good_sum
         # Tag fields "k:value" separated by commas, between the opening '\' and '*'.
         in_tag_commas_lo = np.searchsorted(commas, t_ls)
@@ -249,5 +253,6 @@ def frame_fast(lines: Lines, *, accept_dummy_tag_checksum: bool = False) -> tupl
         group_part=g_part[idx],
         group_total=g_total[idx],
         group_id=g_id[idx],
+        dummy_checksums=int(np.count_nonzero(dummy_lines[idx])),
     )
     return fast, ~ok

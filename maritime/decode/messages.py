@@ -31,14 +31,17 @@ POSITION_TYPES = (1, 2, 3, 18, 19, 27)
 IDENTITY_TYPES = (5, 19, 24)
 
 #: Standard payload sizes in bits (ITU-R M.1371-5 annex 8). A payload may be up to five
-#: bits shorter (the fill bits of its last character) and any amount longer: gpsd, GFW's
-#: ais-tools and pyais all decode over-long type 1 payloads by ignoring the extra bits,
-#: and gpsd's own recordings hold 163-bit and 204-bit type 1 reports it decodes. A payload
-#: shorter than that is truncated and rejected (``bad_length``).
+#: bits shorter (the fill bits of its last character) and up to 36 bits (six characters)
+#: longer, the extra bits ignored: gpsd accepts type 1 reports of 163 to 204 bits, GFW's
+#: ais-tools decodes over-long type 1 payloads from their first 28 characters, and pyais
+#: ignores extra bits. Anything shorter or longer is rejected (``bad_length``). Type 27
+#: also comes padded to a full slot (168 bits), which gpsd accepts.
 STANDARD_BITS: dict[int, int] = {1: 168, 2: 168, 3: 168, 18: 168, 19: 312, 27: 96, 5: 424}
 #: Type 24 part A is 160 bits, part B 168.
 TYPE24_BITS = (160, 168)
 FILL_SLACK = 5
+EXTRA_BITS = 36
+TYPE27_MAX_BITS = 168
 
 _LAT_NA_RAW, _LON_NA_RAW = 91 * 600_000, 181 * 600_000
 _LAT27_NA_RAW, _LON27_NA_RAW = 91 * 600, 181 * 600
@@ -54,12 +57,14 @@ class Columns:
 
 @dataclass(slots=True)
 class Decoded:
+    mmsi: np.ndarray
     positions: Columns
     identities: Columns
     no_position: np.ndarray  # indices of position reports without a valid position
     rejects: list[tuple[np.ndarray, str]]  # (message indices, reason)
     msg_type: np.ndarray  # per input message (0 for an empty payload)
-    msg_hash: np.ndarray  # per input message: hash of the payload (stored types only)
+    msg_hash: np.ndarray  # per input message: hash of the payload
+    mmsi: np.ndarray  # per input message (-1 when the payload is too short to hold one)
 
 
 def _masked(values: np.ndarray, invalid: np.ndarray) -> np.ma.MaskedArray:
@@ -248,10 +253,12 @@ def decode_payloads(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, fi
     size_ok = np.ones(n, dtype=bool)
     for t, standard in STANDARD_BITS.items():
         is_t = msg_type == t
-        size_ok[is_t] = bits[is_t] >= standard - FILL_SLACK
+        longest = TYPE27_MAX_BITS if t == 27 else standard + EXTRA_BITS
+        size_ok[is_t] = (bits[is_t] >= standard - FILL_SLACK) & (bits[is_t] <= longest)
     is_24 = np.flatnonzero(msg_type == 24)
     part_b = (values[np.minimum(starts[is_24] + 6, max(len(values) - 1, 0))] >> 2) & 3 == 1  # bits 38-39
-    size_ok[is_24] = bits[is_24] >= np.where(part_b, TYPE24_BITS[1], TYPE24_BITS[0]) - FILL_SLACK
+    standard_24 = np.where(part_b, TYPE24_BITS[1], TYPE24_BITS[0])
+    size_ok[is_24] = (bits[is_24] >= standard_24 - FILL_SLACK) & (bits[is_24] <= standard_24 + EXTRA_BITS)
     rejects.append((np.flatnonzero(~size_ok & ~bad_type), "bad_length"))
 
     pos_parts: list[Columns] = []
@@ -288,7 +295,15 @@ def decode_payloads(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, fi
             cols = {k: v[keep] for k, v in cols.items()}
         cols["msg_type"] = np.full(len(idx), t, np.int8)
         id_parts.append(Columns(idx, cols))
+    # Every other message type is counted, not stored: it needs an MMSI and a hash only
+    # so that its duplicate receptions are counted once.
+    rest = np.flatnonzero(~np.isin(msg_type, (1, 2, 3, 5, 18, 19, 24, 27)) & (nchars >= 7))
+    if len(rest):
+        width = int(nchars[rest].max())
+        msg_hash[rest] = words_hash(Bits(payload_matrix(values, starts[rest], ends[rest], width)), nchars[rest])
+    head = Bits(payload_matrix(values, starts, np.minimum(ends, starts + 7), 7))
     return Decoded(
+        mmsi=np.where(nchars >= 7, head.uint(8, 30), -1),
         positions=_concat(pos_parts),
         identities=_concat(id_parts),
         no_position=np.concatenate(no_position) if no_position else np.zeros(0, np.int64),

@@ -58,6 +58,7 @@ class LineResult:
     station_mark: str | None = None
     skip: str | None = None  # why the line holds nothing to decode but is not bad
     reject: str | None = None  # why the line is bad
+    dummy_checksums: int = 0  # tag blocks accepted with the placeholder checksum *00
 
 
 def nmea_checksum(body: bytes) -> int:
@@ -100,41 +101,43 @@ def parse_time_value(text: str) -> int | None:
 
 def _parse_tag_block(
     tag: bytes, accept_dummy_checksum: bool
-) -> tuple[int | None, str | None, tuple[int, int, int] | None, str | None]:
+) -> tuple[int | None, str | None, tuple[int, int, int] | None, str | None, bool]:
     """Parse a tag block's text (between the backslashes).
 
-    Returns ``(time_us, station, group, reject_reason)``.
+    Returns ``(time_us, station, group, reject_reason, dummy_checksum_accepted)``.
     """
     star = tag.rfind(b"*")
     if star < 0:
-        return None, None, None, "malformed_tagblock"
+        return None, None, None, "malformed_tagblock", False
     body, cs_text = tag[:star], tag[star + 1 :]
+    dummy = False
     if len(cs_text) != 2 or not re.fullmatch(rb"[0-9A-Fa-f]{2}", cs_text):
-        return None, None, None, "tagblock_checksum"
+        return None, None, None, "tagblock_checksum", False
     if int(cs_text, 16) != nmea_checksum(body):
         if not (accept_dummy_checksum and cs_text == b"00"):
-            return None, None, None, "tagblock_checksum"
+            return None, None, None, "tagblock_checksum", False
+        dummy = True
     time_us = station = group = None
     for item in body.split(b","):
         key, sep, value = item.partition(b":")
         if not sep or len(key) != 1:
-            return None, None, None, "malformed_tagblock"
+            return None, None, None, "malformed_tagblock", False
         text = value.decode("ascii", "replace")
         if key == b"c":
             time_us = parse_time_value(text)
             if time_us is None:
-                return None, None, None, "bad_time"
+                return None, None, None, "bad_time", False
         elif key == b"s":
             station = text
         elif key == b"g":
             parts = text.split("-", 2)
             if len(parts) != 3 or not (parts[0].isdigit() and parts[1].isdigit()) or not parts[2]:
-                return None, None, None, "bad_group"
+                return None, None, None, "bad_group", False
             part, total = int(parts[0]), int(parts[1])
             if not 1 <= part <= total <= 9:
-                return None, None, None, "bad_group"
+                return None, None, None, "bad_group", False
             group = (part, total, group_id(parts[2]))
-    return time_us, station, group, None
+    return time_us, station, group, None, dummy
 
 
 def _parse_trailer(trailer: bytes) -> tuple[int | None, str | None, str | None]:
@@ -281,9 +284,10 @@ def parse_line(line: bytes, *, accept_dummy_tag_checksum: bool = False) -> LineR
         tag, body = unit.group(1), text[unit.start(2) : end]
         time_us = station = group = None
         if tag is not None:
-            time_us, station, group, reason = _parse_tag_block(tag[1:-1], accept_dummy_tag_checksum)
+            time_us, station, group, reason, dummy = _parse_tag_block(tag[1:-1], accept_dummy_tag_checksum)
             if reason:
                 return LineResult(reject=reason)
+            result.dummy_checksums += dummy
         sentence, rest, reason = _parse_sentence(body)
         if reason:
             return LineResult(reject=reason)

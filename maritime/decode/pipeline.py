@@ -128,6 +128,8 @@ class ChunkDecoder:
         n_lines = len(lines.start)
         counts: Counter = Counter(lines_read=n_lines)
         fast, slow_mask = frame_fast(lines, accept_dummy_tag_checksum=opt.accept_dummy_tag_checksum)
+        if fast.dummy_checksums:
+            counts["dummy_tag_checksums_accepted"] += fast.dummy_checksums
 
         # -- the reference parser for every other line --------------------------------
         reject_lines: list[int] = []
@@ -145,6 +147,8 @@ class ChunkDecoder:
                 continue
             if res.skip:
                 counts[f"skipped_{res.skip}"] += 1
+            if res.dummy_checksums:
+                counts["dummy_tag_checksums_accepted"] += res.dummy_checksums
             if res.time_mark_us is not None:
                 mark_line.append(i)
                 mark_time.append(res.time_mark_us)
@@ -261,20 +265,35 @@ class ChunkDecoder:
                 rej_no.append(no)
                 rej_raw.append(raw)
                 rej_reason.append(reason)
-        rejected_msgs = np.zeros(n_msg, dtype=bool)
+        valid = np.ones(n_msg, dtype=bool)
         for idx, _ in decoded.rejects:
-            rejected_msgs[idx] = True
-        for t in np.unique(decoded.msg_type[~rejected_msgs]).tolist():
-            if t not in (1, 2, 3, 5, 18, 19, 24, 27):
-                counts[f"other_type_{t}"] += int(np.count_nonzero((decoded.msg_type == t) & ~rejected_msgs))
-        counts["decoded"] = int(n_msg - rejected_msgs.sum())
-        counts["no_position"] = len(decoded.no_position)
+            valid[idx] = False
         for r in rej_reason:
             counts[f"rejected_{r}"] += 1
+        counts["decoded"] = int(valid.sum())
 
-        msg_hash = decoded.msg_hash
-        positions = self._records(decoded.positions, POSITION_SCHEMA, m_time, m_station, msg_hash, counts, "positions")
-        identities = self._records(decoded.identities, IDENTITY_SCHEMA, m_time, m_station, msg_hash, counts, "identities")
+        # Duplicate receptions: one transmission, however many stations heard it.
+        candidates = np.flatnonzero(valid)
+        first, n_stations = merge_duplicates(
+            decoded.mmsi[candidates], decoded.msg_hash[candidates], m_time[candidates], m_station[candidates],
+            opt.dedup_window_us,
+        )
+        kept = candidates[first]
+        counts["duplicates"] = int(len(candidates) - len(kept))
+        stations_of = np.zeros(n_msg, dtype=np.int16)
+        stations_of[kept] = n_stations
+        is_kept = np.zeros(n_msg, dtype=bool)
+        is_kept[kept] = True
+        kept_types = decoded.msg_type[kept]
+        for t in np.unique(kept_types).tolist():
+            if t not in (1, 2, 3, 5, 18, 19, 24, 27):
+                counts[f"other_type_{t}"] += int(np.count_nonzero(kept_types == t))
+        counts["no_position"] = int(np.count_nonzero(is_kept[decoded.no_position]))
+
+        positions = self._records(decoded.positions, POSITION_SCHEMA, is_kept, stations_of, m_time, m_station, decoded.msg_hash)
+        identities = self._records(decoded.identities, IDENTITY_SCHEMA, is_kept, stations_of, m_time, m_station, decoded.msg_hash)
+        counts["positions"] = positions.num_rows
+        counts["identities"] = identities.num_rows
         rejects = pa.table(
             {
                 "line_no": pa.array(rej_no, pa.int64()),
@@ -343,32 +362,26 @@ class ChunkDecoder:
         return time_us
 
     def _records(
-        self, cols, schema: pa.Schema, m_time: np.ndarray, m_station: np.ndarray, m_hash: np.ndarray,
-        counts: Counter, label: str,
+        self, cols, schema: pa.Schema, is_kept: np.ndarray, stations_of: np.ndarray,
+        m_time: np.ndarray, m_station: np.ndarray, m_hash: np.ndarray,
     ) -> pa.Table:
-        """Build a record table from decoded columns, merging duplicate receptions."""
+        """A record table of the decoded rows whose message survived duplicate merging."""
         if not len(cols.msg):
             return schema.empty_table()
-        msg = cols.msg
-        mmsi = np.asarray(cols.values["mmsi"], dtype=np.int64)
-        ts = m_time[msg]
-        h = m_hash[msg]
-        st = m_station[msg]
-        keep, n_stations = merge_duplicates(mmsi, h, ts, st, self.options.dedup_window_us)
-        counts[f"{label}_decoded"] += len(msg)
-        counts[f"duplicates_{label}"] += int(len(msg) - len(keep))
-        names = self.state.stations
-        station_names = np.array([None] + names, dtype=object)[st[keep] + 1]
+        keep = np.flatnonzero(is_kept[cols.msg])
+        keep = keep[np.lexsort((cols.msg[keep], m_time[cols.msg[keep]]))]  # time order
+        msg = cols.msg[keep]
+        station_names = np.array([None] + self.state.stations, dtype=object)[m_station[msg] + 1]
         data = {}
         for f in schema:
             if f.name == "ts":
-                data["ts"] = pa.array(ts[keep], pa.timestamp("us", tz="UTC"))
+                data["ts"] = pa.array(m_time[msg], pa.timestamp("us", tz="UTC"))
             elif f.name == "station":
                 data["station"] = pa.array(station_names, pa.string())
             elif f.name == "n_stations":
-                data["n_stations"] = pa.array(n_stations, pa.int16())
+                data["n_stations"] = pa.array(stations_of[msg], pa.int16())
             elif f.name == "payload_hash":
-                data["payload_hash"] = pa.array(h[keep], pa.uint64())
+                data["payload_hash"] = pa.array(m_hash[msg], pa.uint64())
             else:
                 v = cols.values[f.name][keep]
                 if isinstance(v, np.ma.MaskedArray):

@@ -20,7 +20,7 @@ Reporting rates. A Class A transponder transmits every 2-10 s underway and every
 anchor or moored (ITU-R M.1371-5 table 1); a Class B CS unit every 30 s above 2 kn and every
 3 min below. Writing every transmission would make a day of 200 ships several hundred MB, so
 the scenario models the *received* rate that a shore network delivers after its usual
-de-duplication and rate limiting: one Class A report every 45-90 s underway (per vessel),
+de-duplication and rate limiting: one Class A report every 60-120 s underway (per vessel),
 one Class B report every 90-180 s underway, one report about every 3 min when stationary,
 static/voyage data (type 5, types 24A/24B) every ~6 min as transmitted. Shore stations hear
 Class A out to ~40 nm (74 km) and Class B to ~20 nm (37 km). Out of shore range, two satellites
@@ -198,11 +198,11 @@ class ScenarioConfig:
     n_vessels: int = 200
     events: bool = True
     noise: NoiseConfig = field(default_factory=NoiseConfig)
-    class_a_interval_s: tuple[float, float] = (45.0, 90.0)
+    class_a_interval_s: tuple[float, float] = (60.0, 120.0)
     class_b_interval_s: tuple[float, float] = (90.0, 180.0)
     stationary_interval_s: float = 180.0
     static_interval_s: float = 360.0
-    base_station_interval_s: float = 300.0
+    base_station_interval_s: float = 600.0
     aton_interval_s: float = 360.0
     met_interval_s: float = 600.0
     p_sat_a: float = 0.35
@@ -420,10 +420,10 @@ _ATONS: tuple[AtoN, ...] = (
 _SEA_NODES: dict[str, tuple[float, float]] = {
     "BA1": (8.935, -79.550), "BA2": (8.895, -79.545),
     "PA1": (8.40, -79.40), "PA2": (7.60, -79.55), "PA3": (7.05, -79.85),
-    "CO1": (6.50, -78.60), "CO2": (5.00, -77.95), "CO3": (3.83, -77.55),
+    "CO1": (6.50, -78.60), "CO2": (5.00, -77.95), "CO3": (3.825, -77.55), "BVA": (3.826, -77.30),
     "BV1": (3.845, -77.160), "BV2": (3.865, -77.120),
     "S1": (4.50, -80.50), "S2": (2.00, -81.00), "S3": (-1.00, -81.30), "S4": (-2.30, -81.20),
-    "G1": (-2.85, -80.60), "GM": (-2.75, -80.26), "G2": (-2.62, -80.10), "G3": (-2.49, -80.045),
+    "G1": (-2.85, -80.60), "GM": (-2.75, -80.26), "GP": (-2.695, -80.20), "G2": (-2.62, -80.10), "G3": (-2.49, -80.045),
     "G4": (-2.37, -80.02), "G5": (-2.32, -79.96),
     "PB1": (-3.20, -80.10), "PB2": (-3.08, -80.45),
     "P1": (-4.30, -81.65), "P2": (-6.00, -81.45), "P2b": (-7.50, -80.60), "P3": (-9.00, -79.30),
@@ -441,7 +441,7 @@ _SEA_NODES: dict[str, tuple[float, float]] = {
     "MX1": (15.95, -95.20), "MX2": (17.80, -102.20), "MX3": (16.75, -99.92),
     "CG1": (3.30, -78.00), "CG2": (2.00, -79.20), "CG3": (1.00, -80.30),
     "E1": (-0.80, -81.00), "ES1": (1.30, -80.20), "LL1": (-2.10, -81.00),
-    "GA0": (-1.10, -89.30), "GA1": (-1.00, -89.65), "GA2": (-0.85, -90.25), "GA3": (-1.02, -90.95),
+    "GA0": (-1.10, -89.30), "GA1": (-1.00, -89.65), "GA2": (-0.85, -90.25), "GA2b": (-1.06, -90.80), "GA3": (-1.03, -90.95),
     "FL1": (-1.27, -90.55),
     "PT1": (-5.00, -81.35), "TL1": (-4.50, -81.50), "CH0": (-9.14, -78.63), "CH1": (-9.20, -78.75), "SV2": (-8.30, -79.20),
     "CY1": (-11.60, -77.45), "AN1": (-23.62, -70.75), "IQ1": (-20.30, -70.40), "AR1": (-18.50, -70.60),
@@ -451,8 +451,8 @@ _LANES: tuple[tuple[str, ...], ...] = (
     ("Balboa|PA", "BA1", "BA2", "Panama Canal Pacific anchorage|PA", "PA1", "PA2", "PA3", "S1", "S2", "S3", "S4", "P1", "P2",
      "P2b", "P3", "P4", "P5", "Callao anchorage|PE", "Callao|PE"),
     ("Panama Canal Pacific anchorage|PA", "Taboga|PA"),
-    ("PA2", "CO1", "CO2", "CO3", "Buenaventura anchorage|CO", "BV1", "BV2", "Buenaventura|CO"),
-    ("S4", "G1", "GM", "Posorja|EC", "G2", "G3", "G4", "G5", "Guayaquil|EC"),
+    ("PA2", "CO1", "CO2", "CO3", "BVA", "Buenaventura anchorage|CO", "BV1", "BV2", "Buenaventura|CO"),
+    ("S4", "G1", "GM", "Posorja|EC", "GP", "G2", "G3", "G4", "G5", "Guayaquil|EC"),
     ("G1", "PB2", "PB1", "Puerto Bolívar|EC"),
     ("Callao anchorage|PE", "P5", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "Valparaíso anchorage|CL",
      "Valparaíso|CL"),
@@ -476,7 +476,7 @@ _LANES: tuple[tuple[str, ...], ...] = (
     ("La Libertad|EC", "LL1", "S4"),
     ("E1", "GA0", "GA1", "Puerto Baquerizo Moreno|EC"),
     ("GA1", "GA2", "Puerto Ayora|EC"),
-    ("GA2", "GA3", "Puerto Villamil|EC"),
+    ("GA2", "GA2b", "GA3", "Puerto Villamil|EC"),
     ("GA2", "FL1", "Puerto Velasco Ibarra|EC"),
     ("Paita|PE", "PT1", "P1"),
     ("PT1", "P2"),
@@ -842,7 +842,7 @@ class _Registry:
                 n = f"GUARDACOSTAS {int(r.integers(10, 99))}"
             else:
                 raise ValueError(style)
-            n = n[:20]
+            n = n[:20].rstrip()
             if n not in self.names:
                 self.names.add(n)
                 return n
@@ -1205,18 +1205,18 @@ class _Builder:
         ("Puerto López|EC", (250.0, 290.0), (10000.0, 30000.0), 1.5),
         ("Esmeraldas|EC", (320.0, 20.0), (10000.0, 30000.0), 1.5),
         ("Tumaco anchorage|CO", (280.0, 330.0), (10000.0, 30000.0), 1.5),
-        ("Paita|PE", (295.0, 345.0), (12000.0, 35000.0), 2.0),
+        ("Paita|PE", (270.0, 310.0), (12000.0, 35000.0), 2.0),
         ("Talara|PE", (250.0, 290.0), (10000.0, 30000.0), 1.0),
         ("Chimbote|PE", (235.0, 265.0), (15000.0, 35000.0), 1.0),
-        ("Bahía Solano|CO", (275.0, 320.0), (8000.0, 25000.0), 0.5),
+        ("Bahía Solano|CO", (280.0, 320.0), (8000.0, 25000.0), 0.5),
         ("La Libertad|EC", (300.0, 340.0), (10000.0, 25000.0), 1.0),
     )
     #: a point at sea off harbours whose direct line to the sea crosses a headland
     _HARBOUR_EXITS: dict[str, tuple[float, float]] = {
         "Chimbote|PE": (-9.14, -78.63),
-        "Bahía Solano|CO": (6.29, -77.44),
+        "Bahía Solano|CO": (6.30, -77.45),
         "Puerto López|EC": (-1.55, -80.84),
-        "Paita|PE": (-5.06, -81.13),
+        "Paita|PE": (-5.05, -81.12),
     }
 
     def artisanal_track(self, rng: np.random.Generator, key: str, brg: tuple[float, float], dist: tuple[float, float],
@@ -1522,7 +1522,7 @@ class _Builder:
 
     def decoy_shared_mmsi(self) -> None:
         a = self.add_artisanal(0, note="shared-MMSI decoy")
-        b = self.add_artisanal(5, mmsi=a.mmsi, name=(a.name + " B")[:20], note="shared-MMSI decoy")
+        b = self.add_artisanal(5, mmsi=a.mmsi, name=(a.name[:18].rstrip() + " B"), note="shared-MMSI decoy")
         la, lo, *_ = a.track.sample(np.array([self.D / 2]))
         lb, ob, *_ = b.track.sample(np.array([self.D / 2]))
         self.decoys.append(ScenarioEvent("shared_mmsi", a.mmsi, None, 0.0, self.D, float(la[0]), float(lo[0]),
@@ -1563,16 +1563,16 @@ def build_scenario(config: ScenarioConfig | None = None, *, ports: pd.DataFrame 
     b = _Builder(cfg, ports if ports is not None else load_ports(), zones if zones is not None else load_zones())
 
     if cfg.events:
-        b.inject_loitering((7.95, -79.25), 200.0, "general", "PA", "merchant", (2.0, 8.0))
-        b.inject_loitering((5.15, -86.75), 150.0, "seiner", "EC", "fishing", (2.0, 8.0))
-        b.inject_loitering((2.88, -78.30), 250.0, "general", "PA", "merchant", (2.0, 8.0))
-        b.inject_dark((-1.25, -89.90), "EC", "seiner", (3.0, 12.0))
-        b.inject_dark((1.65, -79.20), "CO", "coastal_seiner", (3.0, 12.0))
-        b.inject_dark((-4.90, -81.60), "PE", "coastal_seiner", (3.0, 12.0))
-        b.inject_rendezvous((-1.50, -85.20), ("squid", "CN", "fishing", 270.0), ("reefer", "PA", "carrier", 90.0), (2.0, 6.0))
+        b.inject_loitering((7.95, -79.25), 200.0, "general", "PA", "merchant", (2.5, 8.0))
+        b.inject_loitering((5.15, -86.75), 150.0, "seiner", "EC", "fishing", (2.5, 8.0))
+        b.inject_loitering((2.88, -78.30), 250.0, "general", "PA", "merchant", (2.5, 8.0))
+        b.inject_dark((-1.25, -89.90), "EC", "seiner", (3.5, 12.0))
+        b.inject_dark((1.65, -79.20), "CO", "coastal_seiner", (3.5, 12.0))
+        b.inject_dark((-4.90, -81.60), "PE", "coastal_seiner", (3.5, 12.0))
+        b.inject_rendezvous((-1.50, -85.20), ("squid", "CN", "fishing", 270.0), ("reefer", "PA", "carrier", 90.0), (2.5, 6.0))
         b.inject_rendezvous((1.30, -79.95), ("coastal_seiner", "CO", "fishing", 300.0), ("general", "PA", "merchant", 0.0),
-                            (2.0, 6.0))
-        b.inject_rendezvous((4.35, -81.25), ("seiner", "EC", "fishing", 0.0), ("supply", "PA", "carrier", 120.0), (2.0, 6.0))
+                            (2.5, 6.0))
+        b.inject_rendezvous((4.35, -81.25), ("seiner", "EC", "fishing", 0.0), ("supply", "PA", "carrier", 120.0), (2.5, 6.0))
         b.decoy_passing()
         b.decoy_side_by_side()
         b.decoy_pair_fishing()
@@ -1613,13 +1613,26 @@ def build_scenario(config: ScenarioConfig | None = None, *, ports: pd.DataFrame 
                 b.add_law_enforcement(k)
     vessels = b.vessels
 
+    # at least two Class B units also send type 19 now and then
+    cls_b = [v for v in vessels if v.ais_class == "B" and v.note == ""]
+    for v in cls_b[:2]:
+        v.type19 = True
+
     # a few Class A units lose their GNSS fix for a while (reports with lat 91 / lon 181)
     grng = np.random.default_rng(np.random.SeedSequence([cfg.seed, 0x6E55]))
     actors = {e.mmsi for e in b.events} | {e.other_mmsi for e in b.events}
     cands = [v for v in vessels if v.ais_class == "A" and v.mmsi not in actors and v.role in ("merchant", "fishing")]
-    for k in grng.permutation(len(cands))[: max(1, len(cands) // 60)]:
+    shore = [s for s in b.stations if not s.satellite]
+    n_gps = max(2, len(vessels) // 50)
+    for k in grng.permutation(len(cands)):
+        if n_gps == 0:
+            break
         t0 = float(grng.uniform(0.05, 0.9)) * b.D
-        cands[int(k)].gps_outages.append((t0, t0 + float(grng.uniform(15, 60)) * 60.0))
+        la, lo, *_ = cands[int(k)].track.sample(np.array([t0]))
+        # only where a shore station hears it, so that the no-position reports show up
+        if min(_dist1(float(la[0]), float(lo[0]), s.lat, s.lon) for s in shore) < 0.8 * RANGE_A_M:
+            cands[int(k)].gps_outages.append((t0, t0 + float(grng.uniform(15, 60)) * 60.0))
+            n_gps -= 1
 
     return Scenario(config=cfg, stations=b.stations, atons=list(_ATONS), vessels=vessels, events=b.events,
                     decoys=b.decoys, outages=b.outages, ports=b.ports, zones=b.zones)
@@ -1987,7 +2000,9 @@ def _statics(sc: Scenario, fl: _Fleet, rx: _Receivers, w0: float, w1: float) -> 
     cfg, seed = sc.config, sc.config.seed
     iv = np.full(fl.n, cfg.static_interval_s)
     ph = (fl.phase * 7.3) % cfg.static_interval_s
-    vi, j, t = _grid(0.0, iv, ph, w0, w1, seed, 2, jitter=0.15)
+    # scheduled from 41 s before the window so that a part B (5-40 s after its part A) falls in
+    # the window where it is received, whatever the window boundaries
+    vi, j, t = _grid(0.0, iv, ph, w0 - 41.0, w1, seed, 2, jitter=0.15)
     keep = np.ones(len(t), dtype=bool)
     for uid, a, b in fl.dark:
         keep &= ~((vi == uid) & (t >= a) & (t < b))
@@ -1998,7 +2013,7 @@ def _statics(sc: Scenario, fl: _Fleet, rx: _Receivers, w0: float, w1: float) -> 
     lat, lon, *_ = fl.sample(vi, t)
     cls_b = fl.cls_b[vi]
     # Class A: type 5
-    a = ~cls_b
+    a = ~cls_b & (t >= w0)
     if a.any():
         prim, dup, delay = rx.receive(t[a], lat[a], lon[a], cls_b[a], np.full(int(a.sum()), 0.2), 2, vi[a], j[a])
         base = _rows(int(a.sum()), kind=np.full(int(a.sum()), Kind.STATIC_5), msg_type=np.full(int(a.sum()), 5),
@@ -2009,7 +2024,7 @@ def _statics(sc: Scenario, fl: _Fleet, rx: _Receivers, w0: float, w1: float) -> 
     if b.any():
         for part, kind, dt_s, salt in ((1, Kind.STATIC_24A, 0.0, 3), (2, Kind.STATIC_24B, 5.0, 4)):
             tb = t[b] + dt_s + (35.0 * _u01(seed, _S_JITTER, salt, vi[b], j[b]) if part == 2 else 0.0)
-            inside = tb < w1
+            inside = (tb >= w0) & (tb < w1)
             tb_, vb, jb = tb[inside], vi[b][inside], j[b][inside]
             prim, dup, delay = rx.receive(tb_, lat[b][inside], lon[b][inside], np.ones(len(tb_), dtype=bool),
                                           np.full(len(tb_), 0.05), salt, vb, jb)

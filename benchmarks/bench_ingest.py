@@ -1,0 +1,177 @@
+"""Bulk ingest benchmark: throughput on one core, the plain pyais way, peak memory.
+
+    python benchmarks/bench_ingest.py                # bulk + baseline on ~2M messages
+    python benchmarks/bench_ingest.py --big-gb 3     # also peak memory on a ~3 GB file
+
+What it measures (issue: "AIS ingest", section Speed):
+
+* **bulk**: end to end — read, frame, decode, assemble, deduplicate, store in DuckDB — on a
+  realistic Eastern Pacific recording from the project's seeded generator (tag blocks, about
+  85 % position reports, duplicates and bad lines), pinned to one CPU core so DuckDB's own
+  threads share that core too;
+* **baseline**: the plain way on the same file — a pyais loop over the lines into a pandas
+  DataFrame, then one DuckDB insert — and the ratio;
+* **memory**: the peak resident memory of `maritime ingest` (a child process) on a file of
+  several GB, made by repeating the recording later in time.
+
+Files are cached in benchmarks/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from _tiling import write_tiled  # noqa: E402
+
+
+def make_recording(hours: float, vessels: int, seed: int) -> Path:
+    """A cached generator recording (uncompressed NMEA with tag blocks)."""
+    path = OUT / f"pacific_{seed}_{vessels}v_{hours:g}h.nmea"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, "-m", "maritime.scenario", "--seed", str(seed), "--hours", str(hours),
+             "--vessels", str(vessels), "--no-events", "--out", str(path)],
+            check=True, cwd=HERE.parent,
+        )
+    return path
+
+
+def message_mix(path: Path) -> dict:
+    truth = json.loads(Path(str(path) + ".truth.json").read_text())
+    by_type = truth["messages_received_valid_by_type"]
+    total = sum(by_type.values())
+    positions = sum(v for k, v in by_type.items() if k in {"1", "2", "3", "18", "19", "27"})
+    return {"messages": total, "position_share": positions / total}
+
+
+def pin_to_one_core() -> int:
+    core = sorted(os.sched_getaffinity(0))[0]
+    os.sched_setaffinity(0, {core})
+    return core
+
+
+def bench_ours(path: Path, db: Path) -> dict:
+    from maritime.ingest import IngestOptions, ingest_paths
+    from maritime.store.database import Store
+
+    for suffix in ("", ".wal"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    store = Store(db)
+    summary = ingest_paths(store, [str(path)], IngestOptions())
+    store.close()
+    seconds = time.perf_counter() - t0
+    c = summary.counts
+    return {
+        "seconds": seconds, "lines": c["lines_read"], "messages": c["decoded"],
+        "positions_stored": c["positions_stored"], "identities_stored": c["identities_stored"],
+        "msg_per_s": c["decoded"] / seconds, "lines_per_s": c["lines_read"] / seconds,
+    }
+
+
+def bench_plain_pyais(path: Path, db: Path) -> dict:
+    """The plain way: pyais per line (its own multi-part assembly) → DataFrame → one insert."""
+    import duckdb
+    import pandas as pd
+    from pyais.stream import FileReaderStream
+
+    for suffix in ("", ".wal"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    rows = []
+    decoded = 0
+    with FileReaderStream(str(path)) as stream:
+        for msg in stream:
+            try:
+                m = msg.decode()
+            except Exception:  # noqa: BLE001 - the plain way skips what it cannot decode
+                continue
+            decoded += 1
+            if m.msg_type in (1, 2, 3, 18, 19, 27):
+                ts = None
+                if msg.tag_block is not None:
+                    msg.tag_block.init()
+                    ts = msg.tag_block.receiver_timestamp
+                rows.append((m.mmsi, ts, m.lat, m.lon, m.speed, m.course, m.heading, m.msg_type))
+    df = pd.DataFrame(rows, columns=["mmsi", "ts", "lat", "lon", "sog", "cog", "heading", "msg_type"])
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE positions AS SELECT * FROM df")
+    con.close()
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "messages": decoded, "rows": len(df), "msg_per_s": decoded / seconds}
+
+
+def bench_memory(src: Path, target_gb: float) -> dict:
+    big = OUT / f"big_{target_gb:g}gb.nmea"
+    if not big.exists():
+        size = src.stat().st_size
+        copies = max(1, int(target_gb * 1e9 // size) + 1)
+        write_tiled(src.read_bytes(), str(big), copies, shift_s=7 * 86400)
+    db = OUT / "big.duckdb"
+    for suffix in ("", ".wal"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "maritime.cli", "ingest", "--no-progress", "--db", str(db), str(big)],
+        cwd=HERE.parent, capture_output=True, text=True,
+    )
+    seconds = time.perf_counter() - t0
+    if proc.returncode:
+        raise SystemExit(proc.stderr)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(("lines read", "messages decoded", "positions stored"))]
+    return {"file_gb": big.stat().st_size / 1e9, "seconds": seconds, "peak_rss_mb": peak_mb, "summary": lines,
+            "db_gb": db.stat().st_size / 1e9}
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--hours", type=float, default=24.0)
+    p.add_argument("--vessels", type=int, default=3000)
+    p.add_argument("--seed", type=int, default=11)
+    p.add_argument("--no-baseline", action="store_true")
+    p.add_argument("--big-gb", type=float, default=0.0, help="also measure peak memory on a file this large")
+    args = p.parse_args()
+
+    src = make_recording(args.hours, args.vessels, args.seed)
+    mix = message_mix(src)
+    print(f"recording: {src.name}, {src.stat().st_size / 1e6:.0f} MB, {mix['messages']:,} messages, "
+          f"{mix['position_share']:.0%} position reports")
+    core = pin_to_one_core()
+    print(f"pinned to CPU core {core}")
+
+    ours = bench_ours(src, OUT / "bench.duckdb")
+    print(f"maritime ingest : {ours['messages']:,} messages ({ours['lines']:,} lines) in {ours['seconds']:.2f} s "
+          f"= {ours['msg_per_s']:,.0f} messages/s, {ours['lines_per_s']:,.0f} lines/s; "
+          f"stored {ours['positions_stored']:,} positions, {ours['identities_stored']:,} identity reports")
+    if not args.no_baseline:
+        plain = bench_plain_pyais(src, OUT / "plain.duckdb")
+        print(f"plain pyais loop: {plain['messages']:,} messages in {plain['seconds']:.2f} s "
+              f"= {plain['msg_per_s']:,.0f} messages/s")
+        print(f"ratio           : {ours['msg_per_s'] / plain['msg_per_s']:.1f}x")
+    if args.big_gb:
+        os.sched_setaffinity(0, {core})
+        mem = bench_memory(src, args.big_gb)
+        print(f"memory          : {mem['file_gb']:.2f} GB file ingested in {mem['seconds']:.0f} s, "
+              f"peak RSS {mem['peak_rss_mb']:.0f} MB, database {mem['db_gb']:.2f} GB")
+        for line in mem["summary"]:
+            print(f"                  {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
