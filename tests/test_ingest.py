@@ -205,3 +205,26 @@ def test_killed_ingest_resumes_to_the_same_counts(tmp_path: Path, corpus: Path) 
     assert "resumed" in resumed.stdout
     assert _summary_numbers(resumed.stdout) == _summary_numbers(clean.stdout)
     assert table_counts(db) == table_counts(clean_db)
+
+
+def test_csv_inputs_marinecadastre_detected_and_mapping(tmp_path: Path) -> None:
+    """Decoded CSV: the MarineCadastre layout is detected; any CSV loads with --columns."""
+    from tests.conftest import FIXTURES
+
+    db = tmp_path / "csv.duckdb"
+    mc = run_cli("ingest", "--db", str(db), "--no-progress", str(FIXTURES / "marinecadastre_sample.csv"))
+    assert mc.returncode == 0, mc.stderr
+    solent = run_cli(
+        "ingest", "--db", str(db), "--no-progress",
+        "--columns", "mmsi=MMSI,ts=Time,lat=Latitude_degrees,lon=Longitude_degrees,sog=SOG_knots,cog=COG_degrees",
+        str(FIXTURES / "solent_excerpt.csv"),
+    )
+    assert solent.returncode == 0, solent.stderr
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM positions").fetchone()[0] == 540
+    assert con.execute("SELECT count(*) FROM rejects WHERE source LIKE '%marinecadastre%'").fetchone()[0] == 7
+    # Solent times keep their milliseconds
+    assert con.execute(
+        "SELECT count(*) FROM positions WHERE mmsi IN (SELECT mmsi FROM positions) AND epoch_ms(ts) % 1000 <> 0"
+    ).fetchone()[0] > 0
+    con.close()

@@ -527,7 +527,7 @@ def test_column_mapping_validation() -> None:
         (MC_HEADER + "\r\n", "marinecadastre"),
         ("\ufeff" + MC_HEADER.lower(), "marinecadastre"),
         ('"MMSI","BaseDateTime","LAT","LON","SOG","COG","Heading"', "marinecadastre"),
-        (MC_HEADER.replace(",TransceiverClass", ""), "marinecadastre"),  # years before 2018
+        (MC_HEADER.replace(",TransceiverClass", ""), "marinecadastre"),  # optional column missing
         ("Time,MMSI,Latitude_degrees,Longitude_degrees,COG_degrees,SOG_knots", None),
         ("MMSI,Time,LAT,LON", None),
         ("", None),
