@@ -228,3 +228,30 @@ def test_csv_inputs_marinecadastre_detected_and_mapping(tmp_path: Path) -> None:
         "SELECT count(*) FROM positions WHERE mmsi IN (SELECT mmsi FROM positions) AND epoch_ms(ts) % 1000 <> 0"
     ).fetchone()[0] > 0
     con.close()
+
+
+def test_demo_sample_matches_its_ground_truth(tmp_path: Path) -> None:
+    """The bundled sample: every count the generator's truth file states, exactly."""
+    import json
+
+    from tests.conftest import FIXTURES
+
+    sample = FIXTURES / "eastern_pacific_sample.nmea.gz"
+    truth = json.loads(Path(str(sample) + ".truth.json").read_text())
+    store = Store(tmp_path / "demo.duckdb")
+    c = ingest_paths(store, [str(sample)], IngestOptions()).counts
+    store.close()
+    assert c["lines_read"] == truth["lines_total"]
+    assert c["positions_stored"] == truth["position_reports_unique"]
+    assert c["no_position"] == truth["position_reports_no_position"]
+    assert c["identities_stored"] == truth["identity_transmissions_unique"]
+    assert c["duplicates"] == truth["duplicate_receptions"]
+    assert c["skipped_non_ais"] == truth["non_ais_nmea"]
+    assert c["rejected_checksum"] == truth["bad_checksum"]
+    assert c["rejected_tagblock_checksum"] == truth["bad_tagblock_checksum"]
+    assert c["rejected_no_checksum"] == truth["truncated"]
+    assert c["rejected_not_nmea"] == truth["junk"]
+    assert c["rejected_orphan_fragment"] + c["rejected_stale_fragment"] == truth["orphan_fragments"]
+    for t, n in truth["other_messages"].items():
+        assert c[f"other_type_{t}"] == n
+    assert c["rejected"] == sum(v for k, v in c.items() if k.startswith("rejected_"))

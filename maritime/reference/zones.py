@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry import MultiPolygon, Point, Polygon, shape
 
 Zone = tuple[str, Polygon | MultiPolygon]
 
@@ -76,8 +76,6 @@ def load_zones(path: str | Path | None = None) -> list[Zone]:
 
 def zone_of(lat: float, lon: float, zones: list[Zone]) -> str | None:
     """Name of the first zone containing the point (``lat``, ``lon`` in degrees), else ``None``."""
-    from shapely.geometry import Point
-
     pt = Point(lon, lat)
     for name, poly in zones:
         if poly.covers(pt):

@@ -98,13 +98,13 @@ class Kind:
     STATIC_24B = 7  #: Class B static data part B (type, call sign, dimensions), type 24
     BASE_4 = 8  #: base station report, type 4
     ATON_21 = 9  #: aid-to-navigation report, type 21
-    BINARY_8 = 10  #: binary broadcast (DAC 1 / FI 31 meteorological), type 8 (two sentences)
+    BINARY_8 = 10  #: binary broadcast (DAC 1 / FI 31 meteorological), type 8
     GPS_NMEA = 11  #: a receiver's own $GPRMC/$GPGGA line (not AIS)
     JUNK = 12  #: a junk line (not NMEA)
 
     POSITION = (POS_A, POS_B, POS_19, POS_27)
     IDENTITY = (POS_19, STATIC_5, STATIC_24A, STATIC_24B)
-    MULTIPART = (STATIC_5, BINARY_8)
+    MULTIPART = (STATIC_5,)
 
 
 class Noise:
@@ -1896,7 +1896,7 @@ class _State:
 
 
 def _positions(sc: Scenario, fl: _Fleet, rx: _Receivers, st: _State, w0: float, w1: float) -> list[dict[str, np.ndarray]]:
-    cfg, seed, nz = sc.config, sc.config.seed, sc.config.noise
+    seed, nz = sc.config.seed, sc.config.noise
     vi, j, t = _grid(0.0, fl.interval, fl.phase, w0, w1, seed, 1)
     if len(t) == 0:
         return []

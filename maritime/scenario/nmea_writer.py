@@ -18,14 +18,12 @@ counts at the end.
 from __future__ import annotations
 
 import gzip
-import io
 import json
-import math
 import os
 from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Iterable, Iterator, Sequence
+from typing import IO, Iterator, Sequence
 
 import numpy as np
 
@@ -366,7 +364,8 @@ DEFINITIONS: dict[str, str] = {
     "orphan_fragments": "part 1 of a two-part message whose part 2 never comes (the message is lost)",
     "lost_to_line_noise": "transmissions received once whose only line is corrupted, truncated or an orphan",
     "position_reports_unique": "distinct valid position reports of types 1, 2, 3, 18, 19, 27 with a valid position "
-                               "after merging duplicate receptions; each is also a distinct (MMSI, payload)",
+                               "after merging duplicate receptions; each is also a distinct (MMSI, payload) as long "
+                               "as a transmitter sends fewer than 10,000 reports (GNSS-noise digits cycle then)",
     "position_reports_no_position": "the same with latitude 91 / longitude 181 (no position available)",
     "identity_reports_unique": "distinct (MMSI, payload) among valid complete messages of types 5, 19, 24A, 24B; "
                                "a vessel repeating identical static data every 6 min counts once",
