@@ -165,11 +165,11 @@ class Store:
         con.execute("BEGIN TRANSACTION")
         try:
             out.positions, out.duplicate_positions = self._append_records(
-                run_id, positions, "batch", sql("store_positions"), sql("count_heard_positions"),
+                run_id, positions, "batch", sql("span_positions"), sql("store_positions"), sql("count_heard_positions"),
                 sql("upsert_vessels_positions"),
             )
             out.identities, out.duplicate_identities = self._append_records(
-                run_id, identities, "id_batch", sql("store_identities"),
+                run_id, identities, "id_batch", sql("span_identities"), sql("store_identities"),
                 sql("count_heard_identities"), sql("upsert_vessels_identities"),
                 history=True,
             )
@@ -197,8 +197,8 @@ class Store:
         return out
 
     def _append_records(
-        self, run_id: int, table: pa.Table, name: str, insert_sql: str, heard_sql: str, vessels_sql: str,
-        history: bool = False,
+        self, run_id: int, table: pa.Table, name: str, span_sql: str, insert_sql: str, heard_sql: str,
+        vessels_sql: str, history: bool = False,
     ) -> tuple[int, int]:
         if table.num_rows == 0:
             return 0, 0
@@ -209,6 +209,11 @@ class Store:
         hi = pc.max(ts).as_py()
         margin = timedelta(microseconds=max(window, 0))
         params = {"run_id": run_id, "lo": lo - margin, "hi": hi + margin, "window_us": window}
+        first, last = con.execute(span_sql, _params(span_sql, params)).fetchall()[0]
+        if first is None:  # nothing stored near this batch: no row can be a duplicate
+            params.update(risk_lo=hi + margin, risk_hi=lo - margin)
+        else:
+            params.update(risk_lo=first - margin, risk_hi=last + margin)
         con.register(name, table)
         try:
             inserted = con.execute(insert_sql, _params(insert_sql, params)).fetchone()[0]

@@ -1,21 +1,27 @@
 -- Record changes of name, call sign, ship type, destination and IMO from the identity
 -- reports of a batch (registered as `id_batch`), relative to the last known value.
+-- A vessel repeats identical static data every few minutes: consecutive identical reports
+-- of one kind (same payload) are collapsed first, which keeps every change.
 INSERT INTO identity_history
-WITH observed AS (
-    SELECT mmsi, ts, 'name' AS field, name AS value, msg_type, station FROM id_batch WHERE name IS NOT NULL
+WITH reports AS (
+    SELECT * FROM id_batch
+    QUALIFY payload_hash IS DISTINCT FROM lag(payload_hash) OVER (PARTITION BY mmsi, msg_type, part ORDER BY ts)
+),
+observed AS (
+    SELECT mmsi, ts, 'name' AS field, name AS value, msg_type, station FROM reports WHERE name IS NOT NULL
     UNION ALL
-    SELECT mmsi, ts, 'callsign', callsign, msg_type, station FROM id_batch WHERE callsign IS NOT NULL
+    SELECT mmsi, ts, 'callsign', callsign, msg_type, station FROM reports WHERE callsign IS NOT NULL
     UNION ALL
-    SELECT mmsi, ts, 'ship_type', CAST(ship_type AS VARCHAR), msg_type, station FROM id_batch WHERE ship_type IS NOT NULL
+    SELECT mmsi, ts, 'ship_type', CAST(ship_type AS VARCHAR), msg_type, station FROM reports WHERE ship_type IS NOT NULL
     UNION ALL
-    SELECT mmsi, ts, 'destination', destination, msg_type, station FROM id_batch WHERE destination IS NOT NULL
+    SELECT mmsi, ts, 'destination', destination, msg_type, station FROM reports WHERE destination IS NOT NULL
     UNION ALL
-    SELECT mmsi, ts, 'imo', CAST(imo AS VARCHAR), msg_type, station FROM id_batch WHERE imo IS NOT NULL
+    SELECT mmsi, ts, 'imo', CAST(imo AS VARCHAR), msg_type, station FROM reports WHERE imo IS NOT NULL
 ),
 known AS (
     SELECT h.mmsi, h.field, arg_max(h.value, h.ts) AS value
     FROM identity_history h
-    WHERE h.mmsi IN (SELECT DISTINCT mmsi FROM id_batch)
+    WHERE h.mmsi IN (SELECT DISTINCT mmsi FROM reports)
     GROUP BY h.mmsi, h.field
 ),
 sequenced AS (
