@@ -27,6 +27,8 @@ import pyarrow.compute as pc
 from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US
 
 DEFAULT_DB = "maritime.duckdb"
+#: Schema files run on every open, in order (all statements are idempotent).
+SCHEMA_FILES = ("schema", "schema_events")
 
 
 def sql(name: str) -> str:
@@ -92,7 +94,8 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------
     def _init_schema(self) -> None:
-        self.con.execute(sql("schema"))
+        for name in SCHEMA_FILES:
+            self.con.execute(sql(name))
         if self.con.execute("SELECT count(*) FROM mid_flags").fetchone()[0] == 0:
             mid_csv = resources.files("maritime.reference").joinpath("data", "mid.csv")
             with resources.as_file(mid_csv) as path:
