@@ -28,7 +28,7 @@ from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US
 
 DEFAULT_DB = "maritime.duckdb"
 #: Schema files run on every open, in order (all statements are idempotent).
-SCHEMA_FILES = ("schema", "schema_events")
+SCHEMA_FILES = ("schema", "schema_events", "schema_alerts")
 
 
 def sql(name: str) -> str:
