@@ -29,7 +29,7 @@ from maritime.decode import assembly
 from maritime.decode.framing import frame_fast, split_lines
 from maritime.decode.messages import decode_payloads
 from maritime.decode.nmea import Sentence, parse_line
-from maritime.decode.sixbit import gather_ranges, payload_matrix, row_hash, unarmour
+from maritime.decode.sixbit import gather_ranges, unarmour
 from maritime.records import IDENTITY_SCHEMA, POSITION_SCHEMA, REJECT_SCHEMA
 
 #: Default duplicate window: 60 s of data time. Copies of one transmission reach shore and
@@ -103,16 +103,17 @@ class ChunkDecoder:
             self._station_code[name] = code
         return code
 
-    def _fast_station_codes(self, buf: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-        codes = np.full(len(start), self._code(None), dtype=np.int32)
-        has = np.flatnonzero(end > start)
+    def _fast_station_codes(self, buf: np.ndarray, fast) -> np.ndarray:
+        """Station codes of the framed sentences, from their name hashes."""
+        codes = np.full(len(fast.line), self._code(None), dtype=np.int32)
+        has = np.flatnonzero(fast.station_hash != 0)
         if not len(has):
             return codes
-        width = int((end[has] - start[has]).max())
-        m = payload_matrix(buf, start[has], end[has], width)
-        h = row_hash(m, end[has] - start[has])
-        uniq, first, inverse = np.unique(h, return_index=True, return_inverse=True)
-        names = [bytes(m[i, : end[has][i] - start[has][i]]).decode("ascii", "replace") for i in first]
+        uniq, first, inverse = np.unique(fast.station_hash[has], return_index=True, return_inverse=True)
+        names = [
+            bytes(buf[fast.station_start[has[i]] : fast.station_end[has[i]]]).decode("ascii", "replace")
+            for i in first.tolist()
+        ]
         codes[has] = np.array([self._code(n) for n in names], dtype=np.int32)[inverse]
         return codes
 
@@ -178,7 +179,7 @@ class ChunkDecoder:
         own_time = col(fast.time_us, [s.time_us if s.time_us is not None else -1 for _, s in slow_sent], np.int64)
         group_id = col(fast.group_id, [s.group[2] if s.group else -1 for _, s in slow_sent], np.int64)
         station = col(
-            self._fast_station_codes(buf, fast.station_start, fast.station_end),
+            self._fast_station_codes(buf, fast),
             [self._code(s.station) for _, s in slow_sent],
             np.int32,
         )
