@@ -74,7 +74,7 @@ def main() -> int:
     from maritime.sources.tcp import TcpFeed
     from maritime.store.database import Store
 
-    src = make_recording(24.0, 3000, 11)
+    src = make_recording(24.0, 1000, 11)
     lines = [ln for ln in src.read_bytes().splitlines()[:400_000] if ln.startswith(b"\\")]
     db = OUT / "live.duckdb"
     for suffix in ("", ".wal"):

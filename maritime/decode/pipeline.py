@@ -370,15 +370,16 @@ class ChunkDecoder:
         if not len(cols.msg):
             return schema.empty_table()
         keep = np.flatnonzero(is_kept[cols.msg])
-        keep = keep[np.lexsort((cols.msg[keep], m_time[cols.msg[keep]]))]  # time order
+        keep = keep[np.argsort(cols.msg[keep])]
+        keep = keep[np.argsort(m_time[cols.msg[keep]], kind="stable")]  # time order, then stream order
         msg = cols.msg[keep]
-        station_names = np.array([None] + self.state.stations, dtype=object)[m_station[msg] + 1]
+        station_names = pa.array([None] + self.state.stations, pa.string()).take(pa.array(m_station[msg] + 1))
         data = {}
         for f in schema:
             if f.name == "ts":
                 data["ts"] = pa.array(m_time[msg], pa.timestamp("us", tz="UTC"))
             elif f.name == "station":
-                data["station"] = pa.array(station_names, pa.string())
+                data["station"] = station_names
             elif f.name == "n_stations":
                 data["n_stations"] = pa.array(stations_of[msg], pa.int16())
             elif f.name == "payload_hash":
@@ -401,7 +402,9 @@ def merge_duplicates(
     belongs to the same transmission. Returns the indices of the first reception of each
     transmission (in time order) and the number of distinct stations that heard it.
     """
-    order = np.lexsort((ts, payload_hash, mmsi))
+    with np.errstate(over="ignore"):
+        key = payload_hash ^ (mmsi.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    order = np.lexsort((ts, key))
     m, h, t, s = mmsi[order], payload_hash[order], ts[order], station[order]
     new = np.ones(len(order), dtype=bool)
     new[1:] = (m[1:] != m[:-1]) | (h[1:] != h[:-1]) | (t[1:] - t[:-1] > window_us)
@@ -414,5 +417,7 @@ def merge_duplicates(
         rows = np.flatnonzero(np.isin(group, multi))
         pairs = np.unique(group[rows].astype(np.int64) * (1 << 32) + (s[rows].astype(np.int64) + 1))
         n_stations[multi] = np.bincount(pairs >> 32, minlength=len(first))[multi]
-    chrono = np.lexsort((first, ts[first]))
+    by_index = np.argsort(first)
+    first, n_stations = first[by_index], n_stations[by_index]
+    chrono = np.argsort(ts[first], kind="stable")
     return first[chrono], n_stations[chrono]
