@@ -88,17 +88,21 @@ def fragment_keys(
 
 def find_adjacent_pairs(
     keys: np.ndarray, nfrag: np.ndarray, frag: np.ndarray, time_us: np.ndarray, ttl_us: int, pending_keys: set[int]
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Two-part messages whose parts are consecutive among the multi-part sentences.
 
-    All arrays describe the multi-part sentences of a chunk in stream order. A pair is only
-    taken when no other sentence of the chunk and no pending fragment share its key, so
-    that taking it out gives exactly what the sequential assembler would give.
-    Returns the indices of the first parts and a mask of the sentences left over.
+    All arrays describe the multi-part sentences of a chunk in stream order. Such a pair
+    completes at once, exactly as the sequential assembler would complete it; the one
+    thing it does to the assembler's state is end whatever was pending for its key. So
+    pairs whose key is pending, or also used by a sentence left over, come back as
+    *markers* to feed to :func:`assemble_sequential` at their place in the stream.
+
+    Returns the indices of the pairs' first parts, a mask of the sentences left over, and
+    the indices (among the first parts) of the pairs that must be markers.
     """
     m = len(keys)
     if m < 2:
-        return np.zeros(0, dtype=np.int64), np.ones(m, dtype=bool)
+        return np.zeros(0, dtype=np.int64), np.ones(m, dtype=bool), np.zeros(0, dtype=np.int64)
     a = np.arange(m - 1)
     cand = (
         (nfrag[a] == 2) & (frag[a] == 1) & (frag[a + 1] == 2) & (keys[a] == keys[a + 1])
@@ -108,24 +112,31 @@ def find_adjacent_pairs(
     rest = np.ones(m, dtype=bool)
     rest[firsts] = False
     rest[firsts + 1] = False
-    blocked = np.unique(keys[rest])
+    shared = np.unique(keys[rest])
     if pending_keys:
-        blocked = np.union1d(blocked, np.fromiter(pending_keys, dtype=np.int64))
-    clash = np.isin(keys[firsts], blocked)
-    rest[firsts[clash]] = True
-    rest[firsts[clash] + 1] = True
-    return firsts[~clash], rest
+        shared = np.union1d(shared, np.fromiter(pending_keys, dtype=np.int64))
+    markers = np.flatnonzero(np.isin(keys[firsts], shared))
+    return firsts, rest, markers
 
 
 def assemble_sequential(
-    parts: list[Part], state: AssemblerState, ttl_us: int
+    parts: list[tuple[Part | None, int]], state: AssemblerState, ttl_us: int
 ) -> tuple[list[Assembled], list[tuple[Part, str]]]:
-    """Feed fragments in stream order; returns completed messages and rejected fragments."""
+    """Feed ``(fragment, key)`` in stream order; returns completed messages and rejects.
+
+    A ``None`` fragment is a marker for a two-part message completed elsewhere (see
+    :func:`find_adjacent_pairs`): it ends whatever was pending for its key.
+    """
     done: list[Assembled] = []
     rejected: list[tuple[Part, str]] = []
     pending = state.pending
-    for part, key in parts:  # type: ignore[misc]
+    for part, key in parts:
         held = pending.get(key)
+        if part is None:
+            if held is not None:
+                rejected.extend((p, "orphan_fragment") for p in held)
+                del pending[key]
+            continue
         if part.frag == 1:
             if held is not None:
                 rejected.extend((p, "orphan_fragment") for p in held)

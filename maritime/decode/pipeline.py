@@ -193,23 +193,26 @@ class ChunkDecoder:
         single = np.flatnonzero(nfrag == 1)
         multi = np.flatnonzero(nfrag > 1)
         ttl = opt.fragment_ttl_us
-        firsts, rest = assembly.find_adjacent_pairs(
+        firsts, rest, markers = assembly.find_adjacent_pairs(
             keys[multi], nfrag[multi], frag[multi], time_us[multi], ttl, set(self.state.assembler.pending)
         )
         pair_a, pair_b = multi[firsts], multi[firsts + 1]
-        seq_parts = []
+        seq_items: list[tuple[int, assembly.Part | None, int]] = [
+            (int(j), None, int(keys[j])) for j in multi[firsts[markers]].tolist()
+        ]
         for j in multi[rest].tolist():
             ln = int(s_line[j])
-            seq_parts.append((
-                assembly.Part(
-                    line_no=first_line_no + ln,
-                    raw=bytes(buf[lines.start[ln] : lines.end[ln]]),
-                    frag=int(frag[j]), nfrag=int(nfrag[j]), time_us=int(time_us[j]), station=int(station[j]),
-                    payload=sixbit[p_start[j] : p_end[j]].tobytes(), fill=int(fill[j]),
-                ),
-                int(keys[j]),
-            ))
-        done, frag_rejects = assembly.assemble_sequential(seq_parts, self.state.assembler, ttl)
+            part = assembly.Part(
+                line_no=first_line_no + ln,
+                raw=bytes(buf[lines.start[ln] : lines.end[ln]]),
+                frag=int(frag[j]), nfrag=int(nfrag[j]), time_us=int(time_us[j]), station=int(station[j]),
+                payload=sixbit[p_start[j] : p_end[j]].tobytes(), fill=int(fill[j]),
+            )
+            seq_items.append((int(j), part, int(keys[j])))
+        seq_items.sort(key=lambda item: item[0])
+        done, frag_rejects = assembly.assemble_sequential(
+            [(part, key) for _, part, key in seq_items], self.state.assembler, ttl
+        )
         if len(time_us):
             frag_rejects += assembly.expire(self.state.assembler, int(time_us.max()), ttl)
 
