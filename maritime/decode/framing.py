@@ -34,6 +34,10 @@ class Lines:
     start: np.ndarray
     end: np.ndarray
 
+    def raw(self, i: int) -> bytes:
+        """Line ``i`` as bytes."""
+        return bytes(self.buf[self.start[i] : self.end[i]])
+
 
 @dataclass(slots=True)
 class FastSentences:

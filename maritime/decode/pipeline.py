@@ -26,11 +26,14 @@ import numpy as np
 import pyarrow as pa
 
 from maritime.decode import assembly
-from maritime.decode.framing import frame_fast, split_lines
+from maritime.decode.framing import Lines, frame_fast, split_lines
 from maritime.decode.messages import decode_payloads
 from maritime.decode.nmea import Sentence, parse_line
 from maritime.decode.sixbit import gather_ranges, unarmour
 from maritime.records import IDENTITY_SCHEMA, POSITION_SCHEMA, REJECT_SCHEMA
+
+#: Message types whose records are stored; every other type is only counted.
+STORED_TYPES = (1, 2, 3, 5, 18, 19, 24, 27)
 
 #: Default duplicate window: 60 s of data time. Copies of one transmission reach shore and
 #: satellite receivers within seconds; a vessel's own reports differ in time stamp and
@@ -124,207 +127,163 @@ class ChunkDecoder:
         ``arrival_us`` gives each line's arrival time (live feeds), used for sentences
         that carry no time of their own.
         """
-        opt = self.options
         lines = split_lines(data)
-        n_lines = len(lines.start)
-        counts: Counter = Counter(lines_read=n_lines)
-        fast, slow_mask = frame_fast(lines, accept_dummy_tag_checksum=opt.accept_dummy_tag_checksum)
-        if fast.dummy_checksums:
-            counts["dummy_tag_checksums_accepted"] += fast.dummy_checksums
-
-        # -- the reference parser for every other line --------------------------------
-        reject_lines: list[int] = []
-        reject_reasons: list[str] = []
-        mark_line: list[int] = []
-        mark_time: list[int] = []
-        slow_sent: list[tuple[int, Sentence]] = []
-        buf = lines.buf
-        for i in np.flatnonzero(slow_mask).tolist():
-            raw = bytes(buf[lines.start[i] : lines.end[i]])
-            res = parse_line(raw, accept_dummy_tag_checksum=opt.accept_dummy_tag_checksum)
-            if res.reject:
-                reject_lines.append(i)
-                reject_reasons.append(res.reject)
-                continue
-            if res.skip:
-                counts[f"skipped_{res.skip}"] += 1
-            if res.dummy_checksums:
-                counts["dummy_tag_checksums_accepted"] += res.dummy_checksums
-            if res.time_mark_us is not None:
-                mark_line.append(i)
-                mark_time.append(res.time_mark_us)
-            slow_sent.extend((i, s) for s in res.sentences)
-
-        # -- all sentences, in stream order; payloads as six-bit values in one buffer ----
-        side = unarmour(np.frombuffer(b"".join(s.payload for _, s in slow_sent), dtype=np.uint8))
-        side_base = len(fast.values)
-        sixbit = np.concatenate((fast.values, side))
-        n_fast, n_slow = len(fast.line), len(slow_sent)
-        s_line = np.concatenate((fast.line, np.array([i for i, _ in slow_sent], dtype=np.int64)))
-        s_order = np.argsort(s_line, kind="stable")
-        s_line = s_line[s_order]
-
-        def col(fast_values: np.ndarray, slow_values: list | np.ndarray, dtype) -> np.ndarray:
-            return np.concatenate((fast_values.astype(dtype), np.asarray(slow_values, dtype=dtype)))[s_order]
-
-        slow_len = np.array([len(s.payload) for _, s in slow_sent], dtype=np.int64)
-        slow_end = side_base + np.cumsum(slow_len)
-        nfrag = col(fast.nfrag, [s.nfrag for _, s in slow_sent], np.int16)
-        frag = col(fast.frag, [s.frag for _, s in slow_sent], np.int16)
-        seq = col(fast.seq, [s.seq for _, s in slow_sent], np.int16)
-        channel = col(fast.channel, [ord(s.channel[:1]) if s.channel else 0 for _, s in slow_sent], np.uint8)
-        p_start = col(fast.val_start, slow_end - slow_len, np.int64)
-        p_end = col(fast.val_end, slow_end, np.int64)
-        fill = col(fast.fill, [s.fill for _, s in slow_sent], np.int16)
-        own_time = col(fast.time_us, [s.time_us if s.time_us is not None else -1 for _, s in slow_sent], np.int64)
-        group_id = col(fast.group_id, [s.group[2] if s.group else -1 for _, s in slow_sent], np.int64)
-        station = col(
-            self._fast_station_codes(buf, fast),
-            [self._code(s.station) for _, s in slow_sent],
-            np.int32,
-        )
-        counts["sentences"] = n_fast + n_slow
-
-        # -- receive times ---------------------------------------------------------------
-        time_us = self._resolve_times(s_line, own_time, mark_line, mark_time, arrival_us, group_id)
-
-        # -- assembly ---------------------------------------------------------------------
-        keys = assembly.fragment_keys(station, channel, seq, nfrag, group_id)
-        single = np.flatnonzero(nfrag == 1)
-        multi = np.flatnonzero(nfrag > 1)
-        ttl = opt.fragment_ttl_us
-        firsts, rest, markers = assembly.find_adjacent_pairs(
-            keys[multi], nfrag[multi], frag[multi], time_us[multi], ttl, set(self.state.assembler.pending)
-        )
-        pair_a, pair_b = multi[firsts], multi[firsts + 1]
-        seq_items: list[tuple[int, assembly.Part | None, int]] = [
-            (int(j), None, int(keys[j])) for j in multi[firsts[markers]].tolist()
-        ]
-        for j in multi[rest].tolist():
-            ln = int(s_line[j])
-            part = assembly.Part(
-                line_no=first_line_no + ln,
-                raw=bytes(buf[lines.start[ln] : lines.end[ln]]),
-                frag=int(frag[j]), nfrag=int(nfrag[j]), time_us=int(time_us[j]), station=int(station[j]),
-                payload=sixbit[p_start[j] : p_end[j]].tobytes(), fill=int(fill[j]),
-            )
-            seq_items.append((int(j), part, int(keys[j])))
-        seq_items.sort(key=lambda item: item[0])
-        done, frag_rejects = assembly.assemble_sequential(
-            [(part, key) for _, part, key in seq_items], self.state.assembler, ttl
-        )
-        if len(time_us):
-            frag_rejects += assembly.expire(self.state.assembler, int(time_us.max()), ttl)
-
-        # -- messages: singles point into the six-bit buffer; pairs and assembled messages
-        # are appended to it as contiguous payloads --------------------------------------
-        pair_len = (p_end - p_start)[pair_a] + (p_end - p_start)[pair_b]
-        pair_idx = sixbit[gather_ranges(
-            np.column_stack((p_start[pair_a], p_start[pair_b])).ravel(),
-            np.column_stack(((p_end - p_start)[pair_a], (p_end - p_start)[pair_b])).ravel(),
-        )] if len(pair_a) else np.zeros(0, dtype=np.uint8)
-        done_payload = np.frombuffer(b"".join(d.payload for d in done), dtype=np.uint8)
-        d_len = np.array([len(d.payload) for d in done], dtype=np.int64)
-        appended_base = len(sixbit)
-        sixbit = np.concatenate((sixbit, pair_idx, done_payload))
-        n_single, n_pair, n_done = len(single), len(pair_a), len(done)
-        n_msg = n_single + n_pair + n_done
-        m_len = np.concatenate((p_end[single] - p_start[single], pair_len, d_len))
-        m_start = np.concatenate((
-            p_start[single], appended_base + np.cumsum(np.concatenate((pair_len, d_len))) - np.concatenate((pair_len, d_len)),
-        ))
-        m_end = m_start + m_len
-        m_time = np.concatenate((time_us[single], time_us[pair_a], np.array([d.parts[0].time_us for d in done], np.int64)))
-        m_station = np.concatenate((station[single], station[pair_a], np.array([d.parts[0].station for d in done], np.int32)))
-        m_fill = np.concatenate((fill[single], fill[pair_b], np.array([d.parts[-1].fill for d in done], np.int16)))
-        m_line = np.concatenate((s_line[single], s_line[pair_a], np.full(n_done, -1, np.int64)))
-        counts["messages"] = n_msg
-
-        # lines behind each message, for message-level rejects
-        def message_lines(msg_idx: np.ndarray) -> list[tuple[int, bytes]]:
-            out = []
-            for k in msg_idx.tolist():
-                if k < n_single:
-                    ln = int(m_line[k])
-                    out.append((first_line_no + ln, bytes(buf[lines.start[ln] : lines.end[ln]])))
-                elif k < n_single + n_pair:
-                    for ln in (int(s_line[pair_a[k - n_single]]), int(s_line[pair_b[k - n_single]])):
-                        out.append((first_line_no + ln, bytes(buf[lines.start[ln] : lines.end[ln]])))
-                else:
-                    out.extend((p.line_no, p.raw) for p in done[k - n_single - n_pair].parts)
-            return out
-
-        decoded = decode_payloads(sixbit, m_start, m_end, m_fill)
-        rej_no, rej_raw, rej_reason = [], [], []
-        for i, reason in zip(reject_lines, reject_reasons):
-            rej_no.append(first_line_no + i)
-            rej_raw.append(bytes(buf[lines.start[i] : lines.end[i]]))
-            rej_reason.append(reason)
-        for part, reason in frag_rejects:
-            rej_no.append(part.line_no)
-            rej_raw.append(part.raw)
-            rej_reason.append(reason)
+        counts: Counter = Counter(lines_read=len(lines.start))
+        rejects = _Rejects(lines, first_line_no)
+        sentences = self._frame(lines, counts, rejects, arrival_us)
+        messages = self._assemble(sentences, lines, first_line_no, rejects)
+        counts["sentences"] = len(sentences.line)
+        counts["messages"] = len(messages.time_us)
+        decoded = decode_payloads(messages.sixbit, messages.start, messages.end, messages.fill)
+        valid = np.ones(len(messages.time_us), dtype=bool)
         for idx, reason in decoded.rejects:
-            for no, raw in message_lines(idx):
-                rej_no.append(no)
-                rej_raw.append(raw)
-                rej_reason.append(reason)
-        valid = np.ones(n_msg, dtype=bool)
-        for idx, _ in decoded.rejects:
             valid[idx] = False
-        for r in rej_reason:
-            counts[f"rejected_{r}"] += 1
+            for no, raw in messages.lines_of(idx):
+                rejects.add(no, raw, reason)
         counts["decoded"] = int(valid.sum())
 
         # Duplicate receptions: one transmission, however many stations heard it.
         candidates = np.flatnonzero(valid)
         first, n_stations = merge_duplicates(
-            decoded.mmsi[candidates], decoded.msg_hash[candidates], m_time[candidates], m_station[candidates],
-            opt.dedup_window_us,
+            decoded.mmsi[candidates], decoded.msg_hash[candidates], messages.time_us[candidates],
+            messages.station[candidates], self.options.dedup_window_us,
         )
         kept = candidates[first]
         counts["duplicates"] = int(len(candidates) - len(kept))
-        stations_of = np.zeros(n_msg, dtype=np.int16)
+        stations_of = np.zeros(len(valid), dtype=np.int16)
         stations_of[kept] = n_stations
-        is_kept = np.zeros(n_msg, dtype=bool)
+        is_kept = np.zeros(len(valid), dtype=bool)
         is_kept[kept] = True
         kept_types = decoded.msg_type[kept]
         for t in np.unique(kept_types).tolist():
-            if t not in (1, 2, 3, 5, 18, 19, 24, 27):
+            if t not in STORED_TYPES:
                 counts[f"other_type_{t}"] += int(np.count_nonzero(kept_types == t))
         counts["no_position"] = int(np.count_nonzero(is_kept[decoded.no_position]))
 
-        positions = self._records(decoded.positions, POSITION_SCHEMA, is_kept, stations_of, m_time, m_station, decoded.msg_hash)
-        identities = self._records(decoded.identities, IDENTITY_SCHEMA, is_kept, stations_of, m_time, m_station, decoded.msg_hash)
+        positions = self._records(decoded.positions, POSITION_SCHEMA, is_kept, stations_of, messages, decoded.msg_hash)
+        identities = self._records(decoded.identities, IDENTITY_SCHEMA, is_kept, stations_of, messages, decoded.msg_hash)
         counts["positions"] = positions.num_rows
         counts["identities"] = identities.num_rows
-        rejects = pa.table(
-            {
-                "line_no": pa.array(rej_no, pa.int64()),
-                "raw": pa.array([r.decode("utf-8", "replace") for r in rej_raw], pa.string()),
-                "reason": pa.array(rej_reason, pa.string()),
-            },
-            schema=REJECT_SCHEMA,
-        )
-        if len(time_us):
-            self.state.last_time_us = max(self.state.last_time_us, int(time_us[-1]))
-        return ChunkResult(positions, identities, rejects, counts)
+        counts.update(rejects.counts())
+        if len(sentences.time_us):
+            self.state.last_time_us = max(self.state.last_time_us, int(sentences.time_us[-1]))
+        return ChunkResult(positions, identities, rejects.table(), counts)
 
-    def finish(self, first_line_no: int = 0) -> ChunkResult:
+    # -- stage 1: lines → sentences ------------------------------------------------------
+    def _frame(self, lines: Lines, counts: Counter, rejects: "_Rejects", arrival_us: np.ndarray | None) -> "_Sentences":
+        """Frame every line (vectorised, then the reference parser for the rest)."""
+        opt = self.options
+        fast, slow_mask = frame_fast(lines, accept_dummy_tag_checksum=opt.accept_dummy_tag_checksum)
+        counts["dummy_tag_checksums_accepted"] += fast.dummy_checksums
+        mark_line: list[int] = []
+        mark_time: list[int] = []
+        slow: list[tuple[int, Sentence]] = []
+        for i in np.flatnonzero(slow_mask).tolist():
+            res = parse_line(lines.raw(i), accept_dummy_tag_checksum=opt.accept_dummy_tag_checksum)
+            if res.reject:
+                rejects.add_line(i, res.reject)
+                continue
+            if res.skip:
+                counts[f"skipped_{res.skip}"] += 1
+            counts["dummy_tag_checksums_accepted"] += res.dummy_checksums
+            if res.time_mark_us is not None:
+                mark_line.append(i)
+                mark_time.append(res.time_mark_us)
+            slow.extend((i, s) for s in res.sentences)
+        if not counts["dummy_tag_checksums_accepted"]:
+            del counts["dummy_tag_checksums_accepted"]
+
+        # Fast and slow sentences in stream order; payloads as six-bit values in one buffer.
+        line = np.concatenate((fast.line, np.array([i for i, _ in slow], dtype=np.int64)))
+        order = np.argsort(line, kind="stable")
+
+        def col(fast_values: np.ndarray, slow_values, dtype) -> np.ndarray:
+            return np.concatenate((fast_values.astype(dtype), np.asarray(slow_values, dtype=dtype)))[order]
+
+        slow_len = np.array([len(s.payload) for _, s in slow], dtype=np.int64)
+        slow_end = len(fast.values) + np.cumsum(slow_len)
+        out = _Sentences(
+            line=line[order],
+            nfrag=col(fast.nfrag, [s.nfrag for _, s in slow], np.int16),
+            frag=col(fast.frag, [s.frag for _, s in slow], np.int16),
+            seq=col(fast.seq, [s.seq for _, s in slow], np.int16),
+            channel=col(fast.channel, [ord(s.channel[:1]) if s.channel else 0 for _, s in slow], np.uint8),
+            start=col(fast.val_start, slow_end - slow_len, np.int64),
+            end=col(fast.val_end, slow_end, np.int64),
+            fill=col(fast.fill, [s.fill for _, s in slow], np.int16),
+            group_id=col(fast.group_id, [s.group[2] if s.group else -1 for _, s in slow], np.int64),
+            station=col(self._fast_station_codes(lines.buf, fast), [self._code(s.station) for _, s in slow], np.int32),
+            time_us=np.zeros(0, dtype=np.int64),
+            sixbit=np.concatenate((
+                fast.values, unarmour(np.frombuffer(b"".join(s.payload for _, s in slow), dtype=np.uint8)),
+            )),
+        )
+        own_time = col(fast.time_us, [s.time_us if s.time_us is not None else -1 for _, s in slow], np.int64)
+        out.time_us = self._resolve_times(out.line, own_time, mark_line, mark_time, arrival_us, out.group_id)
+        return out
+
+    # -- stage 2: sentences → messages ---------------------------------------------------
+    def _assemble(self, s: "_Sentences", lines: Lines, first_line_no: int, rejects: "_Rejects") -> "_Messages":
+        """Single-sentence messages as they are; multi-sentence ones assembled."""
+        ttl = self.options.fragment_ttl_us
+        keys = assembly.fragment_keys(s.station, s.channel, s.seq, s.nfrag, s.group_id)
+        single = np.flatnonzero(s.nfrag == 1)
+        multi = np.flatnonzero(s.nfrag > 1)
+        firsts, rest, markers = assembly.find_adjacent_pairs(
+            keys[multi], s.nfrag[multi], s.frag[multi], s.time_us[multi], ttl, set(self.state.assembler.pending)
+        )
+        pair_a, pair_b = multi[firsts], multi[firsts + 1]
+        items: list[tuple[int, assembly.Part | None, int]] = [
+            (int(j), None, int(keys[j])) for j in multi[firsts[markers]].tolist()
+        ]
+        for j in multi[rest].tolist():
+            ln = int(s.line[j])
+            part = assembly.Part(
+                line_no=first_line_no + ln, raw=lines.raw(ln), frag=int(s.frag[j]), nfrag=int(s.nfrag[j]),
+                time_us=int(s.time_us[j]), station=int(s.station[j]),
+                payload=s.sixbit[s.start[j] : s.end[j]].tobytes(), fill=int(s.fill[j]),
+            )
+            items.append((int(j), part, int(keys[j])))
+        items.sort(key=lambda item: item[0])
+        done, frag_rejects = assembly.assemble_sequential([(p, k) for _, p, k in items], self.state.assembler, ttl)
+        if len(s.time_us):
+            frag_rejects += assembly.expire(self.state.assembler, int(s.time_us.max()), ttl)
+        for part, reason in frag_rejects:
+            rejects.add(part.line_no, part.raw, reason)
+
+        # Singles point into the six-bit buffer; pairs and assembled messages are appended.
+        length = s.end - s.start
+        pair_len = length[pair_a] + length[pair_b]
+        pair_values = s.sixbit[gather_ranges(
+            np.column_stack((s.start[pair_a], s.start[pair_b])).ravel(),
+            np.column_stack((length[pair_a], length[pair_b])).ravel(),
+        )]
+        done_len = np.array([len(d.payload) for d in done], dtype=np.int64)
+        appended = np.concatenate((pair_len, done_len))
+        start = np.concatenate((s.start[single], len(s.sixbit) + np.cumsum(appended) - appended))
+        return _Messages(
+            sixbit=np.concatenate((s.sixbit, pair_values, np.frombuffer(b"".join(d.payload for d in done), np.uint8))),
+            start=start,
+            end=start + np.concatenate((length[single], appended)),
+            fill=np.concatenate((s.fill[single], s.fill[pair_b], np.array([d.parts[-1].fill for d in done], np.int16))),
+            time_us=np.concatenate((s.time_us[single], s.time_us[pair_a],
+                                    np.array([d.parts[0].time_us for d in done], np.int64))),
+            station=np.concatenate((s.station[single], s.station[pair_a],
+                                    np.array([d.parts[0].station for d in done], np.int32))),
+            line_a=np.concatenate((s.line[single], s.line[pair_a])),
+            line_b=np.concatenate((np.full(len(single), -1, np.int64), s.line[pair_b])),
+            assembled=done,
+            lines=lines,
+            first_line_no=first_line_no,
+        )
+
+    def finish(self) -> ChunkResult:
         """End of the source: pending fragments become orphans."""
         result = empty_result()
         parts = assembly.flush(self.state.assembler)
         if parts:
-            result.rejects = pa.table(
-                {
-                    "line_no": pa.array([p.line_no for p, _ in parts], pa.int64()),
-                    "raw": pa.array([p.raw.decode("utf-8", "replace") for p, _ in parts], pa.string()),
-                    "reason": pa.array([r for _, r in parts], pa.string()),
-                },
-                schema=REJECT_SCHEMA,
-            )
-            for _, r in parts:
-                result.counts[f"rejected_{r}"] += 1
+            result.rejects = reject_table([p.line_no for p, _ in parts], [p.raw for p, _ in parts], [r for _, r in parts])
+            result.counts.update(f"rejected_{r}" for _, r in parts)
         return result
 
     # -- helpers ----------------------------------------------------------------------------
@@ -367,13 +326,14 @@ class ChunkDecoder:
 
     def _records(
         self, cols, schema: pa.Schema, is_kept: np.ndarray, stations_of: np.ndarray,
-        m_time: np.ndarray, m_station: np.ndarray, m_hash: np.ndarray,
+        messages: "_Messages", m_hash: np.ndarray,
     ) -> pa.Table:
         """A record table of the decoded rows whose message survived duplicate merging."""
         if not len(cols.msg):
             return schema.empty_table()
         keep = np.flatnonzero(is_kept[cols.msg])
         keep = keep[np.argsort(cols.msg[keep])]
+        m_time, m_station = messages.time_us, messages.station
         keep = keep[np.argsort(m_time[cols.msg[keep]], kind="stable")]  # time order, then stream order
         msg = cols.msg[keep]
         station_names = pa.array([None] + self.state.stations, pa.string()).take(pa.array(m_station[msg] + 1))
@@ -394,6 +354,89 @@ class ChunkDecoder:
                 else:
                     data[f.name] = pa.array(v, f.type, from_pandas=True)
         return pa.table(data, schema=schema)
+
+
+@dataclass
+class _Sentences:
+    """Every framed sentence of a chunk, in stream order (stage 1 output)."""
+
+    line: np.ndarray  # line index in the chunk
+    nfrag: np.ndarray
+    frag: np.ndarray
+    seq: np.ndarray
+    channel: np.ndarray
+    start: np.ndarray  # payload: sixbit[start:end]
+    end: np.ndarray
+    fill: np.ndarray
+    group_id: np.ndarray
+    station: np.ndarray  # station code, -1 = none
+    time_us: np.ndarray  # receive time
+    sixbit: np.ndarray
+
+
+@dataclass
+class _Messages:
+    """Every complete message of a chunk (stage 2 output): singles, pairs, then assembled."""
+
+    sixbit: np.ndarray
+    start: np.ndarray  # payload: sixbit[start:end]
+    end: np.ndarray
+    fill: np.ndarray
+    time_us: np.ndarray
+    station: np.ndarray
+    line_a: np.ndarray  # lines of singles and pairs (line_b = -1 for singles)
+    line_b: np.ndarray
+    assembled: list
+    lines: Lines
+    first_line_no: int
+
+    def lines_of(self, msg_idx: np.ndarray) -> list[tuple[int, bytes]]:
+        """(line number, raw line) of every line behind the given messages."""
+        out = []
+        n_simple = len(self.line_a)
+        for k in msg_idx.tolist():
+            if k < n_simple:
+                for ln in (int(self.line_a[k]), int(self.line_b[k])):
+                    if ln >= 0:
+                        out.append((self.first_line_no + ln, self.lines.raw(ln)))
+            else:
+                out.extend((p.line_no, p.raw) for p in self.assembled[k - n_simple].parts)
+        return out
+
+
+class _Rejects:
+    """Rejected lines of a chunk, with their reasons."""
+
+    def __init__(self, lines: Lines, first_line_no: int) -> None:
+        self.lines, self.first_line_no = lines, first_line_no
+        self.no: list[int] = []
+        self.raw: list[bytes] = []
+        self.reason: list[str] = []
+
+    def add_line(self, i: int, reason: str) -> None:
+        self.add(self.first_line_no + i, self.lines.raw(i), reason)
+
+    def add(self, line_no: int, raw: bytes, reason: str) -> None:
+        self.no.append(line_no)
+        self.raw.append(raw)
+        self.reason.append(reason)
+
+    def counts(self) -> Counter:
+        return Counter(f"rejected_{r}" for r in self.reason)
+
+    def table(self) -> pa.Table:
+        return reject_table(self.no, self.raw, self.reason)
+
+
+def reject_table(line_no: list[int], raw: list[bytes], reason: list[str]) -> pa.Table:
+    return pa.table(
+        {
+            "line_no": pa.array(line_no, pa.int64()),
+            "raw": pa.array([r.decode("utf-8", "replace") for r in raw], pa.string()),
+            "reason": pa.array(reason, pa.string()),
+        },
+        schema=REJECT_SCHEMA,
+    )
 
 
 def merge_duplicates(

@@ -1,0 +1,202 @@
+"""Detection thresholds: one TOML file of documented defaults, overridable by subset.
+
+Every threshold of every detector lives in ``maritime/detect/defaults.toml`` with its unit,
+its default and the source of that default (Global Fishing Watch, Skylight, or our
+reasoning). :func:`load_config` reads it with :mod:`tomllib` and, when given a path, overrides
+any subset of its keys from another TOML file with the same sections::
+
+    # my.toml
+    [dark]
+    min_gap_hours = 4.0
+
+    cfg = load_config("my.toml")   # everything else keeps its default
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TracksConfig:
+    """Track preparation and segmentation (see ``[tracks]`` in defaults.toml)."""
+
+    max_speed_kn: float = 50.0
+    noise_km: float = 0.5
+    time_buffer_minutes: float = 15.0
+    max_gap_hours: float = 168.0
+    speed_window_minutes: float = 10.0
+    max_speed_window_hours: float = 3.0
+    min_segment_points: int = 3
+    conflict_min_points: int = 3
+    conflict_window_minutes: float = 60.0
+    conflict_min_km: float = 10.0
+    conflict_merge_hours: float = 6.0
+
+
+@dataclass(frozen=True)
+class LoiteringConfig:
+    """Loitering (see ``[loitering]``)."""
+
+    max_speed_kn: float = 2.0
+    max_sog_kn: float = 2.5
+    min_duration_hours: float = 2.0
+    max_gap_hours: float = 3.0
+    merge_gap_minutes: float = 30.0
+    max_radius_km: float = 15.0
+    min_port_km: float = 10.0
+    min_shore_km: float = 5.0
+    suppress_rendezvous_fraction: float = 0.5
+
+
+@dataclass(frozen=True)
+class RendezvousConfig:
+    """Rendezvous / encounters (see ``[rendezvous]``)."""
+
+    max_distance_km: float = 0.5
+    max_speed_kn: float = 2.0
+    max_sog_kn: float = 2.5
+    min_duration_hours: float = 2.0
+    grid_minutes: float = 10.0
+    max_interp_gap_minutes: float = 60.0
+    max_slow_gap_hours: float = 12.0
+    merge_gap_minutes: float = 60.0
+    min_port_km: float = 10.0
+    min_shore_km: float = 0.0
+    cell_km: float = 1.0
+
+
+@dataclass(frozen=True)
+class DarkConfig:
+    """Dark periods / AIS disabling (see ``[dark]``)."""
+
+    min_gap_hours: float = 2.0
+    interval_factor: float = 20.0
+    max_threshold_hours: float = 12.0
+    evidence_hours: float = 12.0
+    history_hours: float = 12.0
+    min_history_reports: int = 10
+    cell_deg: float = 0.1
+    bin_minutes: float = 10.0
+    max_p_heard: float = 0.95
+    max_p_silence: float = 1.0e-4
+    min_covered_bins: int = 6
+    outage_min_baseline: float = 0.5
+    outage_ratio: float = 0.5
+    report_coverage_gaps: bool = True
+    coverage_gap_confidence: float = 0.1
+    min_port_km: float = 10.0
+    min_shore_km: float = 5.0
+
+
+@dataclass(frozen=True)
+class RunnerConfig:
+    """Incremental runs (see ``[runner]``)."""
+
+    lookback_hours: float = 24.0
+    context_hours: float = 12.0
+    max_window_hours: float = 96.0
+
+
+@dataclass(frozen=True)
+class DetectConfig:
+    """All thresholds, by section."""
+
+    tracks: TracksConfig = field(default_factory=TracksConfig)
+    loitering: LoiteringConfig = field(default_factory=LoiteringConfig)
+    rendezvous: RendezvousConfig = field(default_factory=RendezvousConfig)
+    dark: DarkConfig = field(default_factory=DarkConfig)
+    runner: RunnerConfig = field(default_factory=RunnerConfig)
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """Plain nested dictionary (for JSON and the ``detect_runs`` table)."""
+        return dataclasses.asdict(self)
+
+    def fingerprint(self) -> str:
+        """A short hash of every value: a run with other thresholds recomputes everything."""
+        text = json.dumps(self.to_dict(), sort_keys=True)
+        return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+_CLASSES = {"tracks": TracksConfig, "loitering": LoiteringConfig, "rendezvous": RendezvousConfig,
+            "dark": DarkConfig, "runner": RunnerConfig}
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used; the message names the file and key."""
+
+
+def default_config_path() -> Path:
+    """Path of the bundled ``defaults.toml``."""
+    return Path(str(resources.files("maritime.detect").joinpath("defaults.toml")))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"config file {path} not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+
+
+def _coerce(src: Path, section: str, key: str, value: Any, default: Any) -> Any:
+    where = f"{src}: [{section}] {key}"
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where} must be true or false, not {value!r}")
+        return value
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where} must be an integer, not {value!r}")
+        if value < 0:
+            raise ConfigError(f"{where} must not be negative")
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where} must be a number, not {value!r}")
+        if value < 0:
+            raise ConfigError(f"{where} must not be negative")
+        return float(value)
+    return value
+
+
+def _apply(base: DetectConfig, doc: dict[str, Any], src: Path) -> DetectConfig:
+    sections = {}
+    for section, values in doc.items():
+        if section not in _CLASSES:
+            raise ConfigError(f"{src}: unknown section [{section}] (expected one of {', '.join(_CLASSES)})")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{src}: [{section}] must be a table of key = value")
+        current = getattr(base, section)
+        known = {f.name for f in dataclasses.fields(current)}
+        changes = {}
+        for key, value in values.items():
+            if key not in known:
+                raise ConfigError(f"{src}: unknown key [{section}] {key}")
+            changes[key] = _coerce(src, section, key, value, getattr(current, key))
+        sections[section] = dataclasses.replace(current, **changes)
+    return dataclasses.replace(base, **sections)
+
+
+def load_config(path: str | Path | None = None) -> DetectConfig:
+    """The bundled defaults, overridden by ``path`` (any subset of sections and keys).
+
+    Raises:
+        ConfigError: the file is missing, not TOML, or names an unknown section or key, or a
+            value of the wrong type.
+    """
+    defaults = default_config_path()
+    cfg = _apply(DetectConfig(), _read_toml(defaults), defaults)
+    if path is not None:
+        p = Path(path)
+        cfg = _apply(cfg, _read_toml(p), p)
+    return cfg

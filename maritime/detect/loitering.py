@@ -1,0 +1,158 @@
+"""Loitering: a vessel slow for a long time in a small area, away from ports and shore.
+
+Definition (defaults in ``[loitering]`` of defaults.toml): the implied speed of each report
+over a >= 10-minute window is below 2 kn (and its reported SOG, when present, below 2.5 kn)
+for at least 2 h, with reports no more than 3 h apart, the event's reports within 15 km of
+their median position, the median position >= 10 km from any port or anchorage and >= 5 km
+from shore. Global Fishing Watch's loitering events use average speed < 2 kn and >= 20 nm
+from shore (carriers on the high seas); see defaults.toml for why the shore distance is
+smaller here.
+
+The pass is vectorised over the whole fleet: per-report slow flags, then run-length
+encoding of consecutive slow reports within each segment (runs broken by gaps longer than
+``max_gap_hours``), then merging of runs of one segment separated by at most
+``merge_gap_minutes``. Only the candidate runs (a few per thousand reports) reach the
+per-event arithmetic. Times are UTC seconds, speeds knots, distances km.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from maritime.detect.config import LoiteringConfig
+from maritime.detect.events import LOITERING, Event
+from maritime.detect.geo import haversine_km, shore_port_distances
+from maritime.detect.tracks import Tracks
+
+
+def slow_flags(tr: Tracks, max_speed_kn: float, max_sog_kn: float) -> np.ndarray:
+    """Reports that are slow: implied speed below ``max_speed_kn`` and the reported SOG, when
+    present, below ``max_sog_kn``. Reports of unknown implied speed are not slow."""
+    with np.errstate(invalid="ignore"):
+        slow = tr.speed < max_speed_kn
+        sog = tr.sog.astype(np.float64)
+        slow &= ~(sog >= max_sog_kn)
+    return slow
+
+
+def runs(tr: Tracks, flag: np.ndarray, max_gap_s: float, merge_gap_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """First and last report index of each run of flagged reports within a segment.
+
+    A run breaks at a segment boundary or where two consecutive flagged reports are more
+    than ``max_gap_s`` apart; two runs of one segment whose gap (last report of one to the
+    first of the next) is at most ``merge_gap_s`` are merged.
+    """
+    idx = np.nonzero(flag)[0]
+    if len(idx) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    seg = tr.seg[idx]
+    t = tr.t[idx]
+    brk = np.ones(len(idx), dtype=bool)
+    brk[1:] = (seg[1:] != seg[:-1]) | ((idx[1:] != idx[:-1] + 1) & (t[1:] - t[:-1] > merge_gap_s)) | (
+        t[1:] - t[:-1] > max_gap_s)
+    starts = np.nonzero(brk)[0]
+    ends = np.append(starts[1:], len(idx)) - 1
+    return idx[starts], idx[ends]
+
+
+def detect_loitering(tr: Tracks, config: LoiteringConfig | None = None) -> list[Event]:
+    """Loitering events of all segments of ``tr`` (see the module docstring).
+
+    An event whose last report is the segment's last report and whose segment was heard
+    within ``max_gap_hours`` of ``tr.now`` is still open (``end`` None).
+    """
+    cfg = config or LoiteringConfig()
+    if len(tr) == 0:
+        return []
+    slow = slow_flags(tr, cfg.max_speed_kn, cfg.max_sog_kn)
+    first, last = runs(tr, slow, cfg.max_gap_hours * 3600.0, cfg.merge_gap_minutes * 60.0)
+    if len(first) == 0:
+        return []
+    # the window of the last slow report extends the run (its speed was measured to there)
+    t0 = tr.t[first]
+    t1 = tr.t[last] + np.nan_to_num(tr.speed_dt[last], nan=0.0) * (tr.speed_dt[last] <= cfg.max_gap_hours * 3600.0)
+    t1 = np.minimum(t1, tr.t[tr.seg_end[tr.seg[last]] - 1])
+    t1 = np.maximum(t1, tr.t[last])
+    dur = t1 - t0
+    cand = np.nonzero(dur >= cfg.min_duration_hours * 3600.0)[0]
+    if len(cand) == 0:
+        return []
+
+    events = []
+    lat_c, lon_c, info = [], [], []
+    for c in cand.tolist():
+        a, b = int(first[c]), int(last[c]) + 1
+        la, lo, tt = tr.lat[a:b], tr.lon[a:b], tr.t[a:b]
+        sel = slow[a:b]
+        mlat, mlon = float(np.median(la[sel])), float(np.median(lo[sel]))
+        radius = float(np.max(haversine_km(mlat, mlon, la[sel], lo[sel])))
+        if radius > cfg.max_radius_km:
+            continue
+        # average speed over the event (short faster interruptions included): time-weighted
+        # mean of the windowed speeds
+        sp = tr.speed[a:b]
+        known = np.isfinite(sp)
+        w = np.diff(np.append(tt, t1[c]))[known]
+        avg = float(np.average(sp[known], weights=np.maximum(w, 1.0)))
+        if avg >= cfg.max_speed_kn:
+            continue
+        lat_c.append(mlat)
+        lon_c.append(mlon)
+        info.append((c, a, b, radius, avg))
+    if not info:
+        return []
+    shore, port = shore_port_distances(np.array(lat_c), np.array(lon_c))
+    for (c, a, b, radius, avg), mlat, mlon, d_shore, d_port in zip(info, lat_c, lon_c, shore, port):
+        if d_port < cfg.min_port_km or d_shore < cfg.min_shore_km:
+            continue
+        s = int(tr.seg[a])
+        seg_last = int(tr.seg_end[s]) - 1
+        open_ = (b - 1 == seg_last) and (tr.now - tr.t[seg_last] <= cfg.max_gap_hours * 3600.0)
+        start, end = float(t0[c]), float(t1[c])
+        hours = (end - start) / 3600.0
+        n = b - a
+        # confidence: duration beyond the minimum, data density (reports per hour, satellite-only
+        # tracks are sparser) and how far below the speed limit the vessel stayed
+        dens = n / max(hours, 1e-6)
+        conf = 0.55 + 0.2 * min(1.0, (hours - cfg.min_duration_hours) / 4.0) + 0.15 * min(1.0, dens / 6.0) \
+            + 0.1 * min(1.0, (cfg.max_speed_kn - avg) / cfg.max_speed_kn)
+        sog = tr.sog[a:b].astype(np.float64)
+        events.append(Event(
+            kind=LOITERING, mmsi=int(tr.seg_mmsi[s]), other_mmsi=None, start=start, end=None if open_ else end,
+            lat=mlat, lon=mlon, confidence=min(conf, 0.99),
+            details={
+                "duration_h": round(hours, 3),
+                "avg_speed_kn": round(avg, 3),
+                "median_sog_kn": None if np.isnan(sog).all() else round(float(np.nanmedian(sog)), 2),
+                "radius_km": round(radius, 3),
+                "reports": int(n),
+                "reports_per_hour": round(dens, 2),
+                "distance_to_shore_km": round(float(d_shore), 2),
+                "distance_to_port_km": round(float(d_port), 2),
+                "last_seen": float(tr.t[b - 1]),
+                "definition": "implied speed < {:g} kn for >= {:g} h, >= {:g} km from port, >= {:g} km from shore".format(
+                    cfg.max_speed_kn, cfg.min_duration_hours, cfg.min_port_km, cfg.min_shore_km),
+            }))
+    return events
+
+
+def suppress_explained(loiter: list[Event], rendezvous: list[Event], fraction: float, now: float) -> list[Event]:
+    """Drop loitering episodes that are at least ``fraction`` covered by a rendezvous of the same
+    vessel: the rendezvous is the more specific event and names the partner."""
+    if not loiter or not rendezvous or fraction <= 0:
+        return loiter
+    by_mmsi: dict[int, list[tuple[float, float]]] = {}
+    for r in rendezvous:
+        end = r.end if r.end is not None else now
+        for m in (r.mmsi, r.other_mmsi):
+            by_mmsi.setdefault(int(m), []).append((r.start, end))
+    out = []
+    for e in loiter:
+        end = e.end if e.end is not None else now
+        span = max(end - e.start, 1.0)
+        covered = 0.0
+        for a, b in by_mmsi.get(int(e.mmsi), []):
+            covered += max(0.0, min(b, end) - max(a, e.start))
+        if covered / span < fraction:
+            out.append(e)
+    return out
