@@ -259,3 +259,23 @@ def test_demo_sample_matches_its_ground_truth(tmp_path: Path) -> None:
     for t, n in truth["other_messages"].items():
         assert c[f"other_type_{t}"] == n
     assert c["rejected"] == sum(v for k, v in c.items() if k.startswith("rejected_"))
+
+
+@pytest.mark.parametrize(
+    "name, positions, identities, rejected",
+    [
+        ("amsa_exact_earth_tagblock_excerpt.nmea", 49, 5, 1),  # tag blocks, g: groups; ends on an orphan part 1
+        ("libais_uscg_typeexamples.nmea", 3, 2, 2),  # USCG trailers; two positions out of range
+        ("pyais_gatehouse_pghp.nmea", 4, 0, 1),  # $PGHP times; one PGHP with a bad checksum
+    ],
+)
+def test_bundled_real_excerpts(tmp_path: Path, name: str, positions: int, identities: int, rejected: int) -> None:
+    """Real recordings in each wrapper format, from fixtures/ais/ (no corpus needed)."""
+    from tests.conftest import FIXTURES
+
+    store = Store(tmp_path / "x.duckdb")
+    c = ingest_paths(store, [str(FIXTURES / name)], IngestOptions()).counts
+    times = store.con.execute("SELECT count(*) FROM positions WHERE ts < TIMESTAMPTZ '2000-01-01'").fetchone()[0]
+    store.close()
+    assert (c["positions_stored"], c["identities_stored"], c["rejected"]) == (positions, identities, rejected)
+    assert times == 0  # every position has its recorded receive time

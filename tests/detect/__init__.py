@@ -1,0 +1,206 @@
+"""Helpers shared by the detection tests: positions tables, scenarios, scoring.
+
+``ensure_coast()`` installs a stand-in for :mod:`maritime.reference.coast` only when that
+module does not exist (it is written concurrently by another engineer); the stand-in uses
+the ``global-land-mask`` 1 km land mask and the bundled ports table, with the same API.
+The detectors themselves always import the real module.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import types
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO.parent / "shared" / "ais-corpus"
+
+
+# ---------------------------------------------------------------------------------------------
+# coast stand-in (tests only)
+
+
+def _fallback_coast() -> types.ModuleType:
+    from maritime.detect.geo import destination, haversine_km
+    from maritime.reference.ports import load_ports
+
+    mod = types.ModuleType("maritime.reference.coast")
+    ports = load_ports()
+    plat = ports["lat"].to_numpy()
+    plon = ports["lon"].to_numpy()
+    try:
+        from global_land_mask import globe
+
+        def is_land(lat, lon):
+            return np.asarray(globe.is_land(np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)), dtype=bool)
+    except ImportError:  # no land at all: every point is at sea
+        def is_land(lat, lon):
+            return np.zeros(np.shape(lat), dtype=bool)
+
+    radii = np.array([1.0, 2.0, 3.0, 5.0, 7.5, 10.0, 15.0, 20.0, 30.0, 40.0, 60.0, 80.0, 120.0])
+    bearings = np.arange(0.0, 360.0, 22.5)
+
+    def distance_to_shore_km(lat, lon):
+        lat = np.atleast_1d(np.asarray(lat, dtype=float))
+        lon = np.atleast_1d(np.asarray(lon, dtype=float))
+        out = np.full(lat.shape, 200.0)
+        todo = ~is_land(lat, lon)
+        out[~todo] = 0.0
+        for r in radii:
+            if not todo.any():
+                break
+            idx = np.nonzero(todo)[0]
+            la, lo = destination(lat[idx, None], lon[idx, None], bearings[None, :], r)
+            hit = is_land(la.ravel(), lo.ravel()).reshape(la.shape).any(axis=1)
+            out[idx[hit]] = r
+            todo[idx[hit]] = False
+        return out
+
+    def distance_to_port_km(lat, lon):
+        lat = np.atleast_1d(np.asarray(lat, dtype=float))
+        lon = np.atleast_1d(np.asarray(lon, dtype=float))
+        best = np.full(lat.shape, np.inf)
+        idx = np.zeros(lat.shape, dtype=np.int64)
+        for k in range(len(plat)):
+            d = haversine_km(lat, lon, plat[k], plon[k])
+            better = d < best
+            best[better] = d[better]
+            idx[better] = k
+        return best, idx
+
+    mod.is_land = is_land
+    mod.distance_to_shore_km = distance_to_shore_km
+    mod.distance_to_port_km = distance_to_port_km
+    mod.STAND_IN = True
+    return mod
+
+
+def ensure_coast() -> bool:
+    """Make ``maritime.reference.coast`` importable; True when the real module is used."""
+    try:
+        importlib.import_module("maritime.reference.coast")
+        return not getattr(sys.modules["maritime.reference.coast"], "STAND_IN", False)
+    except ImportError:
+        mod = _fallback_coast()
+        sys.modules["maritime.reference.coast"] = mod
+        import maritime.reference as ref
+
+        ref.coast = mod
+        return False
+
+
+# ---------------------------------------------------------------------------------------------
+# positions tables
+
+
+def write_positions(con: duckdb.DuckDBPyConnection, rows) -> None:
+    """Append rows (mmsi, t UTC seconds or datetime, lat, lon[, sog[, cog[, msg_type]]]) to the
+    ``positions`` table (created with the project's schema when missing)."""
+    from maritime.store.database import SCHEMA_FILES, sql
+
+    for name in SCHEMA_FILES:
+        con.execute(sql(name))
+    import pandas as pd
+
+    df = pd.DataFrame(rows)
+    cols = ["mmsi", "t", "lat", "lon", "sog", "cog", "msg_type"]
+    df.columns = cols[: df.shape[1]]
+    if "sog" not in df:
+        df["sog"] = np.nan
+    if "cog" not in df:
+        df["cog"] = np.nan
+    if "msg_type" not in df:
+        df["msg_type"] = 1
+    if not np.issubdtype(df["t"].dtype, np.number):
+        df["t"] = [x.timestamp() if isinstance(x, datetime) else datetime.fromisoformat(
+            str(x).replace("Z", "+00:00")).timestamp() for x in df["t"]]
+    df["t_us"] = (df["t"].astype(float) * 1e6).round().astype("int64")
+    df["payload_hash"] = np.arange(len(df), dtype=np.uint64) + np.uint64(
+        con.execute("SELECT count(*) FROM positions").fetchone()[0])
+    con.register("_rows", df)
+    con.execute("""
+        INSERT INTO positions (mmsi, ts, lat, lon, sog, cog, msg_type, n_stations, payload_hash, run_id)
+        SELECT mmsi::INTEGER, make_timestamptz(t_us), lat, lon, sog::REAL, cog::REAL, msg_type::TINYINT, 1,
+               payload_hash::UBIGINT, 0
+        FROM _rows""")
+    con.unregister("_rows")
+
+
+def utc_s(text: str) -> float:
+    """UTC seconds of an ISO 8601 time."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc).timestamp()
+
+
+# ---------------------------------------------------------------------------------------------
+# scenarios and scoring
+
+TRUTH_KIND = {"loitering": "loitering", "dark": "dark_period", "rendezvous": "rendezvous",
+              "shared_mmsi": "identity_conflict"}
+
+
+def scenario_db(tmp: Path, seed: int, hours: float = 24.0, n_vessels: int = 200) -> tuple[Path, dict]:
+    """Generate, write and ingest a scenario; returns (database path, truth)."""
+    from maritime.ingest import IngestOptions, ingest_paths
+    from maritime.scenario import ScenarioConfig, write_recording
+    from maritime.store.database import Store
+
+    rec = tmp / f"s{seed}_{int(hours)}h.nmea"
+    db = tmp / f"s{seed}_{int(hours)}h.duckdb"
+    truth = write_recording(rec, ScenarioConfig(seed=seed, hours=hours, n_vessels=n_vessels), compresslevel=1)
+    store = Store(db)
+    try:
+        ingest_paths(store, [str(rec)], IngestOptions(progress=False))
+    finally:
+        store.close()
+    rec.unlink()
+    return db, truth
+
+
+def events_of(con) -> list[dict]:
+    rows = con.execute(
+        "SELECT kind, mmsi, other_mmsi, epoch(start_time), epoch(end_time), lat, lon, zone, confidence, details "
+        "FROM events ORDER BY start_time").fetchall()
+    return [dict(kind=r[0], mmsi=r[1], other_mmsi=r[2], start=r[3], end=r[4], lat=r[5], lon=r[6], zone=r[7],
+                 confidence=r[8], details=json.loads(r[9]) if r[9] else {}) for r in rows]
+
+
+def _match(ev: dict, tr: dict, kind: str, now: float) -> bool:
+    if ev["kind"] != kind:
+        return False
+    if kind == "rendezvous":
+        if {ev["mmsi"], ev["other_mmsi"]} != {tr["mmsi"], tr["other_mmsi"]}:
+            return False
+    elif ev["mmsi"] != tr["mmsi"]:
+        return False
+    t0, t1 = utc_s(tr["start"]), utc_s(tr["end"])
+    e1 = ev["end"] if ev["end"] is not None else now
+    return ev["start"] <= t1 and e1 >= t0
+
+
+def score(events: list[dict], truths: list[dict], min_confidence: float = 0.5, now: float | None = None
+          ) -> dict[str, dict]:
+    """Precision / recall per kind. A detection matches a truth of the same kind, same MMSI (or
+    pair), overlapping time; the zone is checked separately (``zone_ok``)."""
+    now = now if now is not None else max([e["end"] or e["start"] for e in events] + [0])
+    out = {}
+    for tkind, kind in TRUTH_KIND.items():
+        tr = [t for t in truths if t["kind"] == tkind]
+        ev = [e for e in events if e["kind"] == kind and e["confidence"] >= min_confidence]
+        found = [any(_match(e, t, kind, now) for e in ev) for t in tr]
+        ok_ev = [any(_match(e, t, kind, now) for t in tr) for e in ev]
+        zone_ok = [any(_match(e, t, kind, now) and e["zone"] == t["zone"] for e in ev) for t in tr]
+        out[kind] = {
+            "truth": len(tr), "detected": len(ev), "true_positive": sum(ok_ev),
+            "recall": sum(found) / len(tr) if tr else 1.0,
+            "precision": sum(ok_ev) / len(ev) if ev else 1.0,
+            "zone_ok": sum(zone_ok) / len(tr) if tr else 1.0,
+            "missed": [t for t, f in zip(tr, found) if not f],
+            "false": [e for e, o in zip(ev, ok_ev) if not o],
+        }
+    return out
