@@ -103,10 +103,15 @@ def _make_decode_options(args: argparse.Namespace, start: datetime | None = None
     )
 
 
+#: DuckDB memory for ingest: bulk appends need little, and the cap keeps a multi-GB ingest
+#: (decoder and DuckDB together) under 1 GB of resident memory.
+INGEST_DUCKDB_MEMORY = "256MB"
+
+
 def _open_store(db: str | None, dedup_window_us: int = DEFAULT_DEDUP_WINDOW_US):
     from maritime.store.database import Store, resolve_db_path
 
-    return Store(resolve_db_path(db), dedup_window_us=dedup_window_us)
+    return Store(resolve_db_path(db), dedup_window_us=dedup_window_us, memory_limit=INGEST_DUCKDB_MEMORY)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:

@@ -50,6 +50,7 @@ class LoiteringConfig:
     min_duration_hours: float = 2.0
     max_gap_hours: float = 3.0
     merge_gap_minutes: float = 30.0
+    edge_minutes: float = 25.0
     max_radius_km: float = 15.0
     min_port_km: float = 10.0
     min_shore_km: float = 5.0
@@ -67,6 +68,7 @@ class RendezvousConfig:
     grid_minutes: float = 10.0
     max_interp_gap_minutes: float = 60.0
     max_slow_gap_hours: float = 12.0
+    edge_minutes: float = 25.0
     merge_gap_minutes: float = 60.0
     min_port_km: float = 10.0
     min_shore_km: float = 0.0
@@ -85,9 +87,16 @@ class DarkConfig:
     min_history_reports: int = 10
     cell_deg: float = 0.1
     bin_minutes: float = 10.0
+    station_window_minutes: float = 60.0
+    station_reach_km: float = 20.0
     max_p_heard: float = 0.95
+    prior_p_heard: float = 0.5
+    prior_p_stay_unheard: float = 0.3
+    prior_weight: float = 2.0
     max_p_silence: float = 1.0e-4
     min_covered_bins: int = 6
+    class_b_max_p_silence: float = 1.0e-8
+    class_b_min_heard_fraction: float = 0.6
     outage_min_baseline: float = 0.5
     outage_ratio: float = 0.5
     report_coverage_gaps: bool = True

@@ -68,11 +68,16 @@ def detect_loitering(tr: Tracks, config: LoiteringConfig | None = None) -> list[
     first, last = runs(tr, slow, cfg.max_gap_hours * 3600.0, cfg.merge_gap_minutes * 60.0)
     if len(first) == 0:
         return []
-    # the window of the last slow report extends the run (its speed was measured to there)
-    t0 = tr.t[first]
-    t1 = tr.t[last] + np.nan_to_num(tr.speed_dt[last], nan=0.0) * (tr.speed_dt[last] <= cfg.max_gap_hours * 3600.0)
-    t1 = np.minimum(t1, tr.t[tr.seg_end[tr.seg[last]] - 1])
-    t1 = np.maximum(t1, tr.t[last])
+    # each run extends at both ends by half the time to the neighbouring report, at most
+    # edge_minutes (the vessel's state between two reports is unknown; see defaults.toml)
+    edge = cfg.edge_minutes * 60.0
+    n = len(tr)
+    prev_ok = first > tr.seg_start[tr.seg[first]]
+    gp = np.where(prev_ok, tr.t[first] - tr.t[np.maximum(first - 1, 0)], 0.0)
+    next_ok = last < tr.seg_end[tr.seg[last]] - 1
+    gn = np.where(next_ok, tr.t[np.minimum(last + 1, n - 1)] - tr.t[last], 0.0)
+    t0 = tr.t[first] - np.minimum(gp / 2.0, edge)
+    t1 = tr.t[last] + np.minimum(gn / 2.0, edge)
     dur = t1 - t0
     cand = np.nonzero(dur >= cfg.min_duration_hours * 3600.0)[0]
     if len(cand) == 0:

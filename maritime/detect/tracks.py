@@ -50,6 +50,7 @@ class Tracks:
         mmsi, t, lat, lon: identity, UTC seconds, degrees.
         sog, cog: reported speed (kn) and course (degrees), NaN when not available.
         cls_b: True for Class B reports (types 18, 19).
+        station: code of the receiver that heard each report (-1 unknown); ``station_names``.
         seg: segment index of each report, 0..n_segments-1, non-decreasing.
         seg_start, seg_end: first and one-past-last report index of each segment.
         seg_mmsi: MMSI of each segment.
@@ -68,6 +69,8 @@ class Tracks:
     sog: np.ndarray
     cog: np.ndarray
     cls_b: np.ndarray
+    station: np.ndarray
+    station_names: list[str]
     seg: np.ndarray
     seg_start: np.ndarray
     seg_end: np.ndarray
@@ -106,8 +109,8 @@ class Tracks:
 def empty_tracks(now: float = 0.0) -> Tracks:
     z = np.zeros(0)
     zi = np.zeros(0, dtype=np.int64)
-    return Tracks(zi, z, z, z, z.astype(np.float32), z.astype(np.float32), np.zeros(0, dtype=bool), zi, zi, zi,
-                  zi, z, z, now)
+    return Tracks(zi, z, z, z, z.astype(np.float32), z.astype(np.float32), np.zeros(0, dtype=bool),
+                  np.zeros(0, dtype=np.int32), [], zi, zi, zi, zi, z, z, now)
 
 
 def _pair_speed_kn(lat1, lon1, t1, lat2, lon2, t2, noise_km: float, buffer_s: float) -> np.ndarray:
@@ -130,6 +133,8 @@ def prepare_tracks(
     msg_type: np.ndarray | None = None,
     config: TracksConfig | None = None,
     now: float | None = None,
+    station: np.ndarray | None = None,
+    station_names: list[str] | None = None,
 ) -> Tracks:
     """Order, clean and segment position reports; compute implied speeds.
 
@@ -137,6 +142,8 @@ def prepare_tracks(
         mmsi, t, lat, lon: one value per report (t in UTC seconds since the epoch).
         sog, cog: reported speed (kn) / course (degrees), NaN = not available; optional.
         msg_type: AIS message type of each report (for Class A/B); optional.
+        station: integer code of the receiver that heard each report (-1 unknown); optional.
+        station_names: the receiver name of each code.
         config: ``[tracks]`` thresholds (defaults when None).
         now: data time "now" (defaults to the latest report time).
 
@@ -152,17 +159,19 @@ def prepare_tracks(
     sog = np.full(n, np.nan, dtype=np.float32) if sog is None else np.asarray(sog, dtype=np.float32)
     cog = np.full(n, np.nan, dtype=np.float32) if cog is None else np.asarray(cog, dtype=np.float32)
     cls_b = np.zeros(n, dtype=bool) if msg_type is None else np.isin(np.asarray(msg_type), CLASS_B_TYPES)
+    station = np.full(n, -1, dtype=np.int32) if station is None else np.asarray(station, dtype=np.int32)
     if now is None:
         now = float(t.max()) if n else 0.0
     if n == 0:
         return empty_tracks(now)
+    names = list(station_names or [])
 
     valid = np.isfinite(t) & np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
     # (0, 0) is the classic "no fix" value of broken transponders
     valid &= ~((lat == 0) & (lon == 0))
     dropped = int(n - valid.sum())
     if dropped:
-        mmsi, t, lat, lon, sog, cog, cls_b = (a[valid] for a in (mmsi, t, lat, lon, sog, cog, cls_b))
+        mmsi, t, lat, lon, sog, cog, cls_b, station = (a[valid] for a in (mmsi, t, lat, lon, sog, cog, cls_b, station))
         n = len(t)
         if n == 0:
             return empty_tracks(now)
@@ -170,7 +179,7 @@ def prepare_tracks(
     # order by (mmsi, t) unless already so (the runner's SQL sorts)
     if not _is_sorted(mmsi, t):
         order = np.lexsort((t, mmsi))
-        mmsi, t, lat, lon, sog, cog, cls_b = (a[order] for a in (mmsi, t, lat, lon, sog, cog, cls_b))
+        mmsi, t, lat, lon, sog, cog, cls_b, station = (a[order] for a in (mmsi, t, lat, lon, sog, cog, cls_b, station))
 
     max_gap_s = cfg.max_gap_hours * 3600.0
     buf = cfg.time_buffer_minutes * 60.0
@@ -208,7 +217,7 @@ def prepare_tracks(
         keep[idx[glitch]] = False
     if not keep.all():
         dropped += int((~keep).sum())
-        mmsi, t, lat, lon, sog, cog, cls_b = (a[keep] for a in (mmsi, t, lat, lon, sog, cog, cls_b))
+        mmsi, t, lat, lon, sog, cog, cls_b, station = (a[keep] for a in (mmsi, t, lat, lon, sog, cog, cls_b, station))
         n = len(t)
         grp_first = np.ones(n, dtype=bool)
         grp_first[1:] = mmsi[1:] != mmsi[:-1]
@@ -251,11 +260,12 @@ def prepare_tracks(
             label[a:b] = next_label + local[sub]
             noise_mask[a:b] = is_noise[sub]
             next_label += int(local.max()) + 1
-        mmsi, t, lat, lon, sog, cog, cls_b = (a[order] for a in (mmsi, t, lat, lon, sog, cog, cls_b))
+        mmsi, t, lat, lon, sog, cog, cls_b, station = (a[order] for a in (mmsi, t, lat, lon, sog, cog, cls_b, station))
         # labels must be non-decreasing in array order: re-rank by first appearance
         keepm = ~noise_mask
         dropped += int(noise_mask.sum())
-        mmsi, t, lat, lon, sog, cog, cls_b, label = (a[keepm] for a in (mmsi, t, lat, lon, sog, cog, cls_b, label))
+        mmsi, t, lat, lon, sog, cog, cls_b, station, label = (
+            a[keepm] for a in (mmsi, t, lat, lon, sog, cog, cls_b, station, label))
         n = len(t)
         if n == 0:
             return empty_tracks(now)
@@ -273,7 +283,8 @@ def prepare_tracks(
     if small.any():
         keep = ~np.repeat(small, ends - starts)
         dropped += int((~keep).sum())
-        mmsi, t, lat, lon, sog, cog, cls_b, seg = (a[keep] for a in (mmsi, t, lat, lon, sog, cog, cls_b, seg))
+        mmsi, t, lat, lon, sog, cog, cls_b, station, seg = (
+            a[keep] for a in (mmsi, t, lat, lon, sog, cog, cls_b, station, seg))
         n = len(t)
         if n == 0:
             return empty_tracks(now)
@@ -283,7 +294,8 @@ def prepare_tracks(
         starts = np.nonzero(change)[0]
         ends = np.append(starts[1:], n)
 
-    tr = Tracks(mmsi=mmsi, t=t, lat=lat, lon=lon, sog=sog, cog=cog, cls_b=cls_b, seg=seg,
+    tr = Tracks(mmsi=mmsi, t=t, lat=lat, lon=lon, sog=sog, cog=cog, cls_b=cls_b, station=station,
+                station_names=names, seg=seg,
                 seg_start=starts.astype(np.int64), seg_end=ends.astype(np.int64), seg_mmsi=mmsi[starts],
                 speed=np.zeros(0), speed_dt=np.zeros(0), now=float(now), conflicts=conflicts, dropped=dropped,
                 shared_mmsis=shared)
@@ -304,9 +316,12 @@ def _is_sorted(mmsi: np.ndarray, t: np.ndarray) -> bool:
 def window_speed(tr: Tracks, window_s: float, max_window_s: float) -> tuple[np.ndarray, np.ndarray]:
     """Implied speed (kn) of each report over a window of at least ``window_s`` seconds.
 
-    The window runs from the report to the first later report of its segment at least
-    ``window_s`` later; for the last reports of a segment, back to the last report at least
-    ``window_s`` earlier. Windows longer than ``max_window_s`` give NaN (unknown).
+    Two windows are measured: forward, to the first later report of the segment at least
+    ``window_s`` later, and backward, to the last report at least ``window_s`` earlier; the
+    report's speed is the lower of the two that are no longer than ``max_window_s`` (NaN
+    when neither is). Where reports are sparse (satellite passes every ~50 min) a window
+    reaching into the next pass also measures what the vessel did in between (leaving a
+    meeting, say); the lower of the two describes the report's own state.
     """
     n = len(tr.t)
     if n == 0:
@@ -317,14 +332,20 @@ def window_speed(tr: Tracks, window_s: float, max_window_s: float) -> tuple[np.n
     fwd = j < tr.seg_end[segi]
     k = np.searchsorted(key, key - window_s, side="right") - 1
     bwd = k >= tr.seg_start[segi]
-    other = np.where(fwd, j, np.where(bwd, k, np.arange(n)))
-    other = np.clip(other, 0, n - 1)
-    dt = np.abs(tr.t[other] - tr.t)
-    d = haversine_km(tr.lat, tr.lon, tr.lat[other], tr.lon[other])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        v = d / NM_KM / (dt / 3600.0)
-    ok = (fwd | bwd) & (dt > 0) & (dt <= max_window_s)
-    return np.where(ok, v, np.nan), np.where(ok, dt, np.nan)
+    j = np.clip(j, 0, n - 1)
+    k = np.clip(k, 0, n - 1)
+    out_v = np.full(n, np.nan)
+    out_dt = np.full(n, np.nan)
+    for other, ok in ((j, fwd), (k, bwd)):
+        dt = np.abs(tr.t[other] - tr.t)
+        d = haversine_km(tr.lat, tr.lon, tr.lat[other], tr.lon[other])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            v = d / NM_KM / (dt / 3600.0)
+        ok = ok & (dt > 0) & (dt <= max_window_s)
+        better = ok & ~(v >= out_v)  # NaN-aware: take v where out_v is NaN or larger
+        out_v = np.where(better, v, out_v)
+        out_dt = np.where(better, dt, out_dt)
+    return out_v, out_dt
 
 
 def _segment_loop(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, cfg: TracksConfig) -> np.ndarray:

@@ -129,32 +129,43 @@ def _fill_holes(geom) -> MultiPolygon:
 
 
 def globe_islands(
-    globe_wheel: Path, ne_land: MultiPolygon, box: tuple[float, float, float, float], min_cells: int, gap_km: float
+    globe_wheel: Path,
+    ne_land: MultiPolygon,
+    box: tuple[float, float, float, float],
+    min_cells: int,
+    gap_km: float,
+    max_cells: int = 20_000,
 ) -> MultiPolygon:
     """GLOBE land components inside ``box`` that Natural Earth lacks, as cell-outline polygons."""
     from scipy import ndimage  # build-time only
 
     with zipfile.ZipFile(globe_wheel) as whl:
         npz = np.load(io.BytesIO(whl.read(GLOBE_MEMBER)))
-        water, lat, lon = npz["mask"], npz["lat"], npz["lon"]
+        lat, lon = npz["lat"], npz["lon"]
     step = 1.0 / 120.0
     # Cell (i, j) covers lat (lat[i] - step, lat[i]] and lon [lon[j], lon[j] + step).
     i0 = int(np.searchsorted(-lat, -box[3]))
     i1 = int(np.searchsorted(-lat, -box[1]))
     j0 = int(np.searchsorted(lon, box[0]))
     j1 = int(np.searchsorted(lon, box[2]))
-    land = ~water[i0:i1, j0:j1]
+    with zipfile.ZipFile(globe_wheel) as whl:
+        land = ~np.load(io.BytesIO(whl.read(GLOBE_MEMBER)))["mask"][i0:i1, j0:j1]
     la, lo = lat[i0:i1], lon[j0:j1]
     labels, n = ndimage.label(land, structure=np.ones((3, 3), dtype=bool))
     objs = ndimage.find_objects(labels)
     shapely.prepare(ne_land)
     keep = []
+    sizes = np.bincount(labels.ravel(), minlength=n + 1)
     for k, sl in enumerate(objs, start=1):
-        ii, jj = np.nonzero(labels[sl] == k)
-        if len(ii) < min_cells:
+        # Components bigger than max_cells (~ 17,000 km2) are continents and big islands that
+        # Natural Earth has: skip them without looking.
+        if not min_cells <= sizes[k] <= max_cells:
             continue
+        ii, jj = np.nonzero(labels[sl] == k)
         ii = ii + sl[0].start
         jj = jj + sl[1].start
+        if shapely.contains_xy(ne_land, lo[jj] + step / 2, la[ii] - step / 2).any():
+            continue
         cells = shapely.box(lo[jj], la[ii] - step, lo[jj] + step, la[ii])
         comp = shapely.union_all(cells)
         # Distance in degrees scaled to km along the smaller (longitude) axis: conservative.

@@ -72,7 +72,7 @@ class Store:
     """A DuckDB database file with the maritime schema."""
 
     def __init__(self, path: str | os.PathLike, *, read_only: bool = False,
-                 dedup_window_us: int = DEFAULT_DEDUP_WINDOW_US) -> None:
+                 dedup_window_us: int = DEFAULT_DEDUP_WINDOW_US, memory_limit: str | None = None) -> None:
         self.path = str(path)
         self.dedup_window_us = dedup_window_us
         try:
@@ -89,6 +89,9 @@ class Store:
             raise StoreError(f"cannot open database {self.path}: {text}") from None
         except duckdb.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {str(exc).splitlines()[0]}") from None
+        if memory_limit:
+            # DuckDB caches blocks up to its limit (80 % of RAM by default) and spills past it.
+            self.con.execute(f"SET memory_limit = '{memory_limit}'")
         if not read_only:
             self._init_schema()
 

@@ -1,0 +1,165 @@
+"""``maritime detect`` and ``maritime events``: the command-line adapter of detection.
+
+``add_parsers(subparsers)`` registers both sub-commands on the ``maritime`` parser;
+``cmd_detect(args)`` and ``cmd_events(args)`` run them and return the exit status. Errors a
+user can fix raise :class:`maritime.cli.UsageError` or
+:class:`maritime.store.database.StoreError` with a one-line message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from maritime.detect.events import KINDS
+
+FORMATS = ("table", "csv", "json", "geojson")
+COLUMNS = ("event_id", "kind", "mmsi", "other_mmsi", "start_time", "end_time", "lat", "lon", "zone", "confidence",
+           "details")
+
+
+def add_parsers(subparsers) -> None:
+    """Register ``detect`` and ``events`` on the ``maritime`` sub-command parser."""
+    p = subparsers.add_parser(
+        "detect", help="find loitering, dark periods, rendezvous and identity conflicts in the stored positions",
+        description="Detect events over the positions in the database (incremental: only what new data can "
+                    "change is recomputed) and print a summary by kind and zone.")
+    p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $MARITIME_DB, else ./maritime.duckdb)")
+    p.add_argument("--zones", metavar="FILE",
+                   help="GeoJSON of patrol zones (polygons with a 'name' property; default: the bundled zones)")
+    p.add_argument("--config", metavar="FILE",
+                   help="TOML file overriding any thresholds of maritime/detect/defaults.toml")
+
+    p = subparsers.add_parser(
+        "events", help="list detected events (table, CSV, JSON or GeoJSON for partner agencies)",
+        description="List detected events, newest first.")
+    p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $MARITIME_DB, else ./maritime.duckdb)")
+    p.add_argument("--kind", metavar="K", help=f"only this kind ({', '.join(KINDS)})")
+    p.add_argument("--zone", metavar="Z", help="only events in this patrol zone (exact name)")
+    p.add_argument("--since", metavar="T", help="only events still going on at or after this UTC time (ISO 8601)")
+    p.add_argument("--min-confidence", type=float, default=0.0, metavar="C",
+                   help="only events with at least this confidence, 0-1 (default 0: all, coverage gaps included)")
+    p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
+
+
+def _db_path(db: str | None) -> str:
+    from maritime.store.database import resolve_db_path
+
+    return resolve_db_path(db)
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
+    """``maritime detect``: run detection, print the summary."""
+    from maritime.cli import UsageError
+    from maritime.detect.config import ConfigError, load_config
+    from maritime.detect.runner import run_detection
+    from maritime.store.database import Store, StoreError
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        raise UsageError(f"--config: {exc}") from None
+    zones = None
+    if args.zones:
+        from maritime.reference.zones import load_zones
+
+        if not Path(args.zones).is_file():
+            raise UsageError(f"--zones: file {args.zones} not found")
+        try:
+            load_zones(args.zones)
+        except ValueError as exc:
+            raise UsageError(f"--zones: {exc}") from None
+        zones = args.zones
+    path = _db_path(args.db)
+    if path != ":memory:" and not Path(path).exists():
+        raise StoreError(f"database {path} does not exist: run `maritime ingest` first or give --db")
+    store = Store(path)
+    try:
+        summary = run_detection(store.con, zones=zones, config=config)
+    finally:
+        store.close()
+    print("\n".join(summary.lines()))
+    return 0
+
+
+def _fetch(args: argparse.Namespace) -> list[dict]:
+    import duckdb
+
+    from maritime.cli import UsageError, parse_time
+    from maritime.detect.runner import sql
+    from maritime.store.database import Store, StoreError
+
+    if args.kind and args.kind not in KINDS:
+        raise UsageError(f"--kind must be one of {', '.join(KINDS)}, not {args.kind!r}")
+    if not 0.0 <= args.min_confidence <= 1.0:
+        raise UsageError("--min-confidence must be between 0 and 1")
+    since = parse_time(args.since) if args.since else None
+    path = _db_path(args.db)
+    if path != ":memory:" and not Path(path).exists():
+        raise StoreError(f"database {path} does not exist: run `maritime ingest` and `maritime detect` first")
+    store = Store(path, read_only=True)
+    try:
+        rows = store.con.execute(sql("list_events"), {
+            "kind": args.kind, "zone": args.zone, "since": since, "min_confidence": args.min_confidence}).fetchall()
+    except duckdb.CatalogException:
+        raise StoreError(f"database {path} has no events yet: run `maritime detect` first") from None
+    finally:
+        store.close()
+    out = []
+    for r in rows:
+        d = dict(zip(COLUMNS, r))
+        for k in ("start_time", "end_time"):
+            v = d[k]
+            d[k] = v.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if isinstance(v, datetime) else None
+        d["details"] = json.loads(d["details"]) if d["details"] else {}
+        out.append(d)
+    return out
+
+
+def _duration_h(e: dict) -> str:
+    if not e["end_time"]:
+        return "open"
+    a = datetime.fromisoformat(e["start_time"].replace("Z", "+00:00"))
+    b = datetime.fromisoformat(e["end_time"].replace("Z", "+00:00"))
+    return f"{(b - a).total_seconds() / 3600:.1f} h"
+
+
+def format_events(events: list[dict], fmt: str) -> str:
+    """Events as text in ``fmt`` (table, csv, json, geojson)."""
+    if fmt == "json":
+        return json.dumps(events, ensure_ascii=False, indent=1)
+    if fmt == "geojson":
+        feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [e["lon"], e["lat"]]},
+                  "properties": {k: v for k, v in e.items()}} for e in events]
+        return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, indent=1)
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(COLUMNS)
+        for e in events:
+            w.writerow([json.dumps(e[c], ensure_ascii=False, sort_keys=True) if c == "details" else
+                        ("" if e[c] is None else e[c]) for c in COLUMNS])
+        return buf.getvalue().rstrip("\n")
+    head = ("start (UTC)", "end (UTC)", "duration", "kind", "mmsi", "other", "conf", "lat", "lon", "zone")
+    rows = [(e["start_time"], e["end_time"] or "open", _duration_h(e), e["kind"], str(e["mmsi"]),
+             "" if e["other_mmsi"] is None else str(e["other_mmsi"]), f"{e['confidence']:.2f}",
+             f"{e['lat']:.4f}", f"{e['lon']:.4f}",
+             (e["zone"] or "-") + (" (coverage gap)" if e["details"].get("reason") == "coverage_gap" else ""))
+            for e in events]
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(head)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths))]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    lines.append(f"{len(rows)} event(s)")
+    return "\n".join(lines)
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    """``maritime events``: list events."""
+    text = format_events(_fetch(args), args.format)
+    sys.stdout.write(text + "\n")
+    return 0

@@ -1,0 +1,266 @@
+"""Rendezvous (encounters): two vessels close together, both slow, for hours, away from port.
+
+Definition (``[rendezvous]`` of defaults.toml), after Global Fishing Watch's encounter events
+(Miller et al. 2018) and Skylight's rendezvous: two vessels within 500 m of each other, both
+slower than 2 kn, for at least 2 h, at least 10 km from any port or anchorage.
+
+Method, in continuous time (GFW processes one UTC day at a time and misses short encounters
+around midnight; nothing here depends on the calendar):
+
+1. Each segment is resampled to a regular grid of 10-minute bins aligned to the epoch, but
+   only between consecutive reports that are both slow (implied speed and reported SOG),
+   across gaps of at most ``max_interp_gap_minutes``, or of up to ``max_slow_gap_hours``
+   when the vessel is also slow across the gap (satellite-only areas). Fast vessels
+   produce no grid points at all, so passing ships can never pair.
+2. Grid points within ``min_port_km`` of a port or anchorage are dropped.
+3. Grid points are bucketed per bin into cells of ``cell_km`` (local equirectangular km);
+   candidate pairs are only looked for in the 3x3 cells around each point (five forward
+   offsets, so each pair once), with sorted keys and binary search: the cost grows with the
+   number of nearby pairs, not with the square of the fleet.
+4. Close pairs (< 500 m, different MMSIs) are grouped per pair of segments; runs of
+   consecutive bins separated by at most ``merge_gap_minutes`` are one event, kept when it
+   spans at least 2 h, the pair was close in at least half of its bins and both median speeds
+   are below 2 kn.
+
+Times are UTC seconds, speeds knots, distances km.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from maritime.detect.config import RendezvousConfig
+from maritime.detect.events import RENDEZVOUS, Event
+from maritime.detect.geo import NM_KM, haversine_km, interp_latlon, local_xy_km, shore_port_distances
+from maritime.detect.loitering import slow_flags
+from maritime.detect.tracks import Tracks
+
+
+def resample_slow(tr: Tracks, cfg: RendezvousConfig) -> dict[str, np.ndarray]:
+    """Grid points (seg, bin, lat, lon, speed, interpolated-long-gap flag) of slow stretches."""
+    g = cfg.grid_minutes * 60.0
+    n = len(tr)
+    empty = {k: np.zeros(0) for k in ("seg", "bin", "lat", "lon", "speed", "long")}
+    if n < 2:
+        return empty
+    slow = slow_flags(tr, cfg.max_speed_kn, cfg.max_sog_kn)
+    k = np.arange(n - 1)
+    same = tr.seg[1:] == tr.seg[:-1]
+    dt = tr.t[1:] - tr.t[:-1]
+    ok = same & slow[:-1] & slow[1:] & (dt > 0)
+    k = k[ok]
+    dt = dt[ok]
+    d = haversine_km(tr.lat[k], tr.lon[k], tr.lat[k + 1], tr.lon[k + 1])
+    v = d / NM_KM / (dt / 3600.0)
+    short = dt <= cfg.max_interp_gap_minutes * 60.0
+    long_ = ~short & (dt <= cfg.max_slow_gap_hours * 3600.0) & (v < cfg.max_speed_kn)
+    use = short | long_
+    k, dt, v, long_ = k[use], dt[use], v[use], long_[use]
+    # intervals [ta, tb) between reports ka and kb (position interpolated) ...
+    ka, kb, ta, tb = k, k + 1, tr.t[k], tr.t[k + 1]
+    isl = long_
+    # ... plus the edges of each slow stretch, held at the edge report for half the time to
+    # the neighbouring report (at most edge_minutes): between two reports the vessel's state
+    # is unknown, and satellite passes ~50 min apart would otherwise shorten every meeting
+    edge = cfg.edge_minutes * 60.0
+    if edge > 0:
+        in_run = np.zeros(n, dtype=bool)
+        in_run[k] = True
+        in_run[k + 1] = True
+        idx = np.nonzero(in_run)[0]
+        prev_in = np.zeros(n, dtype=bool)
+        prev_in[k + 1] = True
+        next_in = np.zeros(n, dtype=bool)
+        next_in[k] = True
+        starts = idx[~prev_in[idx]]
+        ends = idx[~next_in[idx]]
+        has_prev = starts > 0
+        has_prev[has_prev] = tr.seg[starts[has_prev] - 1] == tr.seg[starts[has_prev]]
+        gp = np.where(has_prev, tr.t[starts] - tr.t[np.maximum(starts - 1, 0)], 0.0)
+        hs = np.minimum(gp / 2.0, edge)
+        has_next = ends < n - 1
+        has_next[has_next] = tr.seg[np.minimum(ends[has_next] + 1, n - 1)] == tr.seg[ends[has_next]]
+        gn = np.where(has_next, tr.t[np.minimum(ends + 1, n - 1)] - tr.t[ends], 0.0)
+        he = np.minimum(gn / 2.0, edge)
+        ka = np.concatenate([ka, starts, ends])
+        kb = np.concatenate([kb, starts, ends])
+        ta = np.concatenate([ta, tr.t[starts] - hs, tr.t[ends]])
+        tb = np.concatenate([tb, tr.t[starts], tr.t[ends] + he + 1e-6])
+        isl = np.concatenate([isl, np.zeros(len(starts) + len(ends), dtype=bool)])
+        v = np.concatenate([v, tr.speed[starts], tr.speed[ends]])
+    b0 = np.ceil(ta / g).astype(np.int64)
+    b1 = np.ceil(tb / g).astype(np.int64)  # exclusive
+    cnt = np.maximum(b1 - b0, 0)
+    total = int(cnt.sum())
+    if total == 0:
+        return empty
+    rep = np.repeat(np.arange(len(ka)), cnt)
+    off = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    bins = b0[rep] + off
+    kk, kn = ka[rep], kb[rep]
+    span = tr.t[kn] - tr.t[kk]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = np.where(span > 0, (bins * g - tr.t[kk]) / span, 0.0)
+    f = np.clip(f, 0.0, 1.0)
+    lat, lon = interp_latlon(f, tr.lat[kk], tr.lon[kk], tr.lat[kn], tr.lon[kn])
+    # the vessel's speed at the bin: the larger of the windowed speeds at both ends (or the
+    # speed across a long gap)
+    sp = np.fmax(tr.speed[kk], tr.speed[kn])
+    sp = np.where(isl[rep], v[rep], sp)
+    seg = tr.seg[kk]
+    # a bin may be produced twice (an edge next to an interval): keep one per segment and bin
+    order = np.lexsort((bins, seg))
+    seg, bins, lat, lon, sp, lg = seg[order], bins[order], lat[order], lon[order], sp[order], isl[rep][order]
+    first = np.ones(len(seg), dtype=bool)
+    first[1:] = (seg[1:] != seg[:-1]) | (bins[1:] != bins[:-1])
+    return {"seg": seg[first], "bin": bins[first], "lat": lat[first], "lon": lon[first], "speed": sp[first],
+            "long": lg[first]}
+
+
+def close_pairs(bins: np.ndarray, lat: np.ndarray, lon: np.ndarray, cell_km: float, max_km: float
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Index pairs (i, j), i != j, of points in the same bin within ``max_km``, each pair once.
+
+    Points are bucketed into ``cell_km`` cells (``cell_km >= max_km``); only the 3x3
+    neighbourhood is searched, through binary search on sorted cell keys.
+    """
+    n = len(bins)
+    if n < 2:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, np.zeros(0)
+    x, y = local_xy_km(lat, lon)
+    cx = np.floor(x / cell_km).astype(np.int64)
+    cy = np.floor(y / cell_km).astype(np.int64)
+    cx -= cx.min() - 1
+    cy -= cy.min() - 1
+    nx = int(cx.max()) + 2
+    ny = int(cy.max()) + 2
+    b = bins - bins.min()
+    key = (b * ny + cy) * nx + cx
+    order = np.argsort(key, kind="stable")
+    ks = key[order]
+    out_i, out_j = [], []
+    ar = np.arange(n)
+    for dy, dx in ((0, 0), (0, 1), (1, -1), (1, 0), (1, 1)):
+        target = ks + dy * nx + dx
+        lo = np.searchsorted(ks, target, side="left")
+        hi = np.searchsorted(ks, target, side="right")
+        if dy == 0 and dx == 0:
+            lo = np.maximum(lo, ar + 1)
+        cnt = np.maximum(hi - lo, 0)
+        total = int(cnt.sum())
+        if total == 0:
+            continue
+        i = np.repeat(ar, cnt)
+        j = np.repeat(lo, cnt) + (np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt))
+        out_i.append(order[i])
+        out_j.append(order[j])
+    if not out_i:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z, np.zeros(0)
+    i = np.concatenate(out_i)
+    j = np.concatenate(out_j)
+    d = haversine_km(lat[i], lon[i], lat[j], lon[j])
+    keep = d <= max_km
+    return i[keep], j[keep], d[keep]
+
+
+def detect_rendezvous(tr: Tracks, config: RendezvousConfig | None = None) -> list[Event]:
+    """Rendezvous events between segments of ``tr`` (see the module docstring)."""
+    cfg = config or RendezvousConfig()
+    grid = resample_slow(tr, cfg)
+    if len(grid["bin"]) < 2:
+        return []
+    g = cfg.grid_minutes * 60.0
+    shore, port = shore_port_distances(grid["lat"], grid["lon"]) if cfg.min_shore_km > 0 else (
+        None, _port(grid["lat"], grid["lon"]))
+    far = port >= cfg.min_port_km
+    if shore is not None:
+        far &= shore >= cfg.min_shore_km
+    grid = {k: v[far] for k, v in grid.items()}
+    gport = port[far]
+    i, j, d = close_pairs(grid["bin"], grid["lat"], grid["lon"], max(cfg.cell_km, cfg.max_distance_km),
+                          cfg.max_distance_km)
+    if len(i) == 0:
+        return []
+    sa, sb = grid["seg"][i], grid["seg"][j]
+    ma, mb = tr.seg_mmsi[sa], tr.seg_mmsi[sb]
+    diff = ma != mb
+    i, j, d, sa, sb, ma, mb = (x[diff] for x in (i, j, d, sa, sb, ma, mb))
+    if len(i) == 0:
+        return []
+    # canonical order: lower MMSI first
+    swap = ma > mb
+    i, j = np.where(swap, j, i), np.where(swap, i, j)
+    sa, sb = np.where(swap, sb, sa), np.where(swap, sa, sb)
+    nseg = max(tr.n_segments, 1)
+    pair = sa.astype(np.int64) * nseg + sb
+    bins = grid["bin"][i]
+    order = np.lexsort((bins, pair))
+    pair, bins, i, j, d = pair[order], bins[order], i[order], j[order], d[order]
+    merge_bins = max(1, int(round(cfg.merge_gap_minutes * 60.0 / g)))
+    brk = np.ones(len(pair), dtype=bool)
+    brk[1:] = (pair[1:] != pair[:-1]) | (bins[1:] - bins[:-1] > merge_bins)
+    starts = np.nonzero(brk)[0]
+    ends = np.append(starts[1:], len(pair))
+    span = bins[ends - 1] - bins[starts]
+    cand = np.nonzero(span * g >= cfg.min_duration_hours * 3600.0)[0]
+    events = []
+    key = tr.key()
+    for c in cand.tolist():
+        a, b = int(starts[c]), int(ends[c])
+        n_close = b - a
+        n_span = int(span[c]) + 1
+        if n_close < 0.5 * n_span:
+            continue
+        ii, jj = i[a:b], j[a:b]
+        spd_a = float(np.median(grid["speed"][ii]))
+        spd_b = float(np.median(grid["speed"][jj]))
+        if not (spd_a < cfg.max_speed_kn and spd_b < cfg.max_speed_kn):
+            continue
+        seg_a, seg_b = int(pair[a] // nseg), int(pair[a] % nseg)
+        start = float(bins[a] * g)
+        end = float(bins[b - 1] * g)
+        lat = float(np.mean(np.r_[grid["lat"][ii], grid["lat"][jj]]))
+        lon = float(np.mean(np.r_[grid["lon"][ii], grid["lon"][jj]]))
+        # real reports of each vessel during the event
+        reports = []
+        for s in (seg_a, seg_b):
+            base = s * tr._span() - tr._t0()
+            lo = np.searchsorted(key, base + start, side="left")
+            hi = np.searchsorted(key, base + end, side="right")
+            reports.append(int(hi - lo))
+        interp_long = float(np.mean(grid["long"][ii] | grid["long"][jj]))
+        # still open: the meeting reaches the latest data and neither vessel was seen since
+        last_a = tr.t[tr.seg_end[seg_a] - 1]
+        last_b = tr.t[tr.seg_end[seg_b] - 1]
+        open_ = (tr.now - end <= cfg.merge_gap_minutes * 60.0) and max(last_a, last_b) < end + g
+        hours = (end - start) / 3600.0
+        per_hour = min(reports) / max(hours, 1e-6)
+        conf = 0.6 + 0.15 * min(1.0, (hours - cfg.min_duration_hours) / 4.0) + 0.15 * min(1.0, per_hour / 4.0) \
+            + 0.1 * (n_close / n_span)
+        conf *= 1.0 - 0.4 * interp_long
+        events.append(Event(
+            kind=RENDEZVOUS, mmsi=int(tr.seg_mmsi[seg_a]), other_mmsi=int(tr.seg_mmsi[seg_b]),
+            start=start, end=None if open_ else end, lat=lat, lon=lon, confidence=min(conf, 0.99),
+            details={
+                "duration_h": round(hours, 3),
+                "median_distance_m": round(float(np.median(d[a:b])) * 1000.0, 1),
+                "min_distance_m": round(float(np.min(d[a:b])) * 1000.0, 1),
+                "median_speed_kn": [round(spd_a, 3), round(spd_b, 3)],
+                "close_bins": int(n_close),
+                "span_bins": int(n_span),
+                "reports": reports,
+                "interpolated_long_gap_fraction": round(interp_long, 3),
+                "distance_to_port_km": round(float(np.min(gport[np.r_[ii, jj]])), 2),
+                "grid_minutes": cfg.grid_minutes,
+                "definition": "within {:g} m, both < {:g} kn, >= {:g} h, >= {:g} km from port".format(
+                    cfg.max_distance_km * 1000, cfg.max_speed_kn, cfg.min_duration_hours, cfg.min_port_km),
+            }))
+    return events
+
+
+def _port(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    from maritime.detect.geo import port_distance
+
+    return port_distance(lat, lon)
