@@ -154,7 +154,8 @@ def cmd_listen(args: argparse.Namespace) -> int:
     stop = threading.Event()
     if args.duration is not None:
         threading.Timer(args.duration, stop.set).start()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    for sig in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C or a service stop: finish cleanly
+        signal.signal(sig, lambda *_: stop.set())
     live = LiveIngest(store, feeds, options)
     print(f"listening to {', '.join(f.url for f in feeds)}; Ctrl-C stops", file=sys.stderr)
     try:

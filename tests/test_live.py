@@ -119,3 +119,40 @@ def test_listen_command_commits_on_stop(tmp_path: Path, corpus: Path) -> None:
     assert con.execute("SELECT count(*) FROM positions").fetchone()[0] == 178
     assert con.execute("SELECT status FROM ingest_runs").fetchone()[0] == "complete"
     con.close()
+
+
+def test_listen_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
+    """SIGINT (Ctrl-C) ends `maritime listen` with everything received committed."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import FIXTURES, REPO
+
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    db = tmp_path / "c.duckdb"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "maritime.cli", "listen", f"udp://127.0.0.1:{port}", "--db", str(db)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy(),
+    )
+    try:
+        assert proc.stderr is not None
+        assert b"listening" in proc.stderr.readline()  # the socket is bound
+        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        for line in (FIXTURES / "amsa_exact_earth_tagblock_excerpt.nmea").read_bytes().splitlines():
+            sender.sendto(line + b"\n", ("127.0.0.1", port))
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert b"positions stored" in out and b"Traceback" not in err
+    con = duckdb.connect(str(db), read_only=True)
+    assert con.execute("SELECT count(*) FROM positions").fetchone()[0] == 49
+    con.close()

@@ -139,17 +139,16 @@ def globe_islands(
     """GLOBE land components inside ``box`` that Natural Earth lacks, as cell-outline polygons."""
     from scipy import ndimage  # build-time only
 
+    step = 1.0 / 120.0
     with zipfile.ZipFile(globe_wheel) as whl:
         npz = np.load(io.BytesIO(whl.read(GLOBE_MEMBER)))
         lat, lon = npz["lat"], npz["lon"]
-    step = 1.0 / 120.0
-    # Cell (i, j) covers lat (lat[i] - step, lat[i]] and lon [lon[j], lon[j] + step).
-    i0 = int(np.searchsorted(-lat, -box[3]))
-    i1 = int(np.searchsorted(-lat, -box[1]))
-    j0 = int(np.searchsorted(lon, box[0]))
-    j1 = int(np.searchsorted(lon, box[2]))
-    with zipfile.ZipFile(globe_wheel) as whl:
-        land = ~np.load(io.BytesIO(whl.read(GLOBE_MEMBER)))["mask"][i0:i1, j0:j1]
+        # Cell (i, j) covers lat (lat[i] - step, lat[i]] and lon [lon[j], lon[j] + step).
+        i0 = int(np.searchsorted(-lat, -box[3]))
+        i1 = int(np.searchsorted(-lat, -box[1]))
+        j0 = int(np.searchsorted(lon, box[0]))
+        j1 = int(np.searchsorted(lon, box[2]))
+        land = ~npz["mask"][i0:i1, j0:j1]
     la, lo = lat[i0:i1], lon[j0:j1]
     labels, n = ndimage.label(land, structure=np.ones((3, 3), dtype=bool))
     objs = ndimage.find_objects(labels)

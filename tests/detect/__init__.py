@@ -122,7 +122,7 @@ def write_positions(con: duckdb.DuckDBPyConnection, rows) -> None:
             str(x).replace("Z", "+00:00")).timestamp() for x in df["t"]]
     df["t_us"] = (df["t"].astype(float) * 1e6).round().astype("int64")
     df["payload_hash"] = np.arange(len(df), dtype=np.uint64) + np.uint64(
-        con.execute("SELECT count(*) FROM positions").fetchone()[0])
+        con.execute("SELECT count(*) FROM positions").fetchall()[0][0])
     con.register("_rows", df)
     con.execute("""
         INSERT INTO positions (mmsi, ts, lat, lon, sog, cog, msg_type, n_stations, payload_hash, run_id)

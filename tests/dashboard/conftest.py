@@ -1,0 +1,79 @@
+"""Fixtures of the dashboard tests: a database built from the bundled Eastern Pacific sample
+(ingested through the library) with the sample's injected events stored as ``events`` rows,
+standing in for detection so that the tests do not depend on its tuning."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from maritime.ingest import IngestOptions, ingest_paths
+from maritime.store.database import Store
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "fixtures" / "ais" / "eastern_pacific_sample.nmea.gz"
+TRUTH = REPO / "fixtures" / "ais" / "eastern_pacific_sample.nmea.gz.truth.json"
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+
+
+def truth_events() -> list[dict]:
+    """The sample's injected events as ``events`` rows (ids ``truth-<n>-<kind>``)."""
+    rows = []
+    for i, e in enumerate(json.loads(TRUTH.read_text())["events"]):
+        kind = {"dark": "dark_period"}.get(e["kind"], e["kind"])
+        rows.append({
+            "event_id": f"truth-{i}-{kind}", "kind": kind, "mmsi": e["mmsi"], "other_mmsi": e["other_mmsi"],
+            "start_time": e["start"], "end_time": e["end"], "lat": e["lat"], "lon": e["lon"], "zone": e["zone"],
+            "confidence": round(0.6 + 0.04 * i, 2), "details": json.dumps({"duration_h": e["duration_h"]}),
+        })
+    return rows
+
+
+def insert_event(con, **e) -> None:
+    row = {"other_mmsi": None, "end_time": None, "lat": None, "lon": None, "zone": None, "confidence": 0.8,
+           "details": "{}", **e}
+    con.execute(
+        "INSERT OR REPLACE INTO events (event_id, kind, mmsi, other_mmsi, start_time, end_time, lat, lon, zone, "
+        "confidence, details, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
+        [row[k] for k in ("event_id", "kind", "mmsi", "other_mmsi", "start_time", "end_time", "lat", "lon", "zone",
+                          "confidence", "details")],
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    """A database of the bundled sample with its injected events (do not modify: copy it)."""
+    path = tmp_path_factory.mktemp("dashdb") / "sample.duckdb"
+    store = Store(path)
+    try:
+        ingest_paths(store, [str(SAMPLE)], IngestOptions())
+        for e in truth_events():
+            insert_event(store.con, **e)
+    finally:
+        store.close()
+    return path
+
+
+@pytest.fixture
+def db_path(sample_db, tmp_path) -> Path:
+    """A private copy of the sample database."""
+    path = tmp_path / "copy.duckdb"
+    shutil.copy(sample_db, path)
+    return path
+
+
+@pytest.fixture
+def store(db_path):
+    s = Store(db_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def cur(store):
+    c = store.cursor()
+    yield c
+    c.close()
