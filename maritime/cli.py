@@ -14,8 +14,10 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
-from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US, DecodeOptions
 from maritime.decode.assembly import DEFAULT_TTL_US
+from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US, DecodeOptions
+from maritime.detect.cli import add_parsers as add_detect_parsers
+from maritime.detect.cli import cmd_detect, cmd_events
 
 
 class UsageError(Exception):
@@ -87,7 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--duration", type=_positive_seconds, metavar="S", help="stop after this many seconds")
     _decode_options(p)
 
-    p = sub.add_parser("demo", help="ingest the bundled Eastern Pacific sample into a fresh database")
+    add_detect_parsers(sub)
+
+    p = sub.add_parser("demo", help="ingest the bundled Eastern Pacific sample into a fresh database, detect, show")
     p.add_argument("--db", metavar="FILE", default="maritime-demo.duckdb",
                    help="database to (re)create (default %(default)s)")
     return parser
@@ -178,7 +182,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return run_demo(Path(args.db))
 
 
-COMMANDS = {"ingest": cmd_ingest, "listen": cmd_listen, "demo": cmd_demo}
+COMMANDS = {"ingest": cmd_ingest, "listen": cmd_listen, "demo": cmd_demo, "detect": cmd_detect, "events": cmd_events}
 
 
 def main(argv: list[str] | None = None) -> int:

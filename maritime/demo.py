@@ -1,9 +1,16 @@
-"""``maritime demo``: the bundled Eastern Pacific sample, end to end, in a fresh database."""
+"""``maritime demo``: the bundled Eastern Pacific sample, end to end, in a fresh database.
+
+Ingest the sample, run detection, print the summary, example queries and the events.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import argparse
+
+from maritime.detect.cli import fetch_events, format_events
+from maritime.detect.runner import run_detection
 from maritime.ingest import IngestOptions, ingest_paths
 from maritime.store.database import Store
 
@@ -46,8 +53,16 @@ def run_demo(db: Path) -> int:
         print("\n".join(summary.lines()))
         for title, query in EXAMPLE_QUERIES.items():
             print(f"\n-- {title}")
-            rel = store.con.sql(query)
-            print(rel)
+            print(store.con.sql(query))
+        summary = run_detection(store.con)
+        print("\n".join(summary.lines()))
+        print("\n-- Events (confidence >= 0.5), as `maritime events --min-confidence 0.5` lists them")
+        print(format_events(_events(store, min_confidence=0.5), "table"))
     finally:
         store.close()
     return 0
+
+
+def _events(store: Store, min_confidence: float) -> list[dict]:
+    args = argparse.Namespace(kind=None, zone=None, since=None, min_confidence=min_confidence, db=None)
+    return fetch_events(store.con, args)

@@ -450,6 +450,14 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def serve_database(db: str | Path, *options: str) -> int:
+    """Serve the dashboard over ``db`` until Ctrl-C (e.g. at the end of ``maritime demo``);
+    ``options`` are ``maritime serve`` options, e.g. ``"--port", "8050"``."""
+    p = argparse.ArgumentParser(prog="maritime serve")
+    add_arguments(p)
+    return cmd_serve(p.parse_args(["--db", str(db), *options]))
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m maritime.serve``: the same as ``maritime serve``."""
     logging.basicConfig(level=logging.WARNING, format="maritime serve: %(levelname)s %(message)s")

@@ -91,7 +91,6 @@ def _fetch(args: argparse.Namespace) -> list[dict]:
     import duckdb
 
     from maritime.cli import UsageError, parse_time
-    from maritime.detect.runner import sql
     from maritime.store.database import Store, StoreError
 
     if args.kind and args.kind not in KINDS:
@@ -104,12 +103,19 @@ def _fetch(args: argparse.Namespace) -> list[dict]:
         raise StoreError(f"database {path} does not exist: run `maritime ingest` and `maritime detect` first")
     store = Store(path, read_only=True)
     try:
-        rows = store.con.execute(sql("list_events"), {
-            "kind": args.kind, "zone": args.zone, "since": since, "min_confidence": args.min_confidence}).fetchall()
+        return fetch_events(store.con, args, since)
     except duckdb.CatalogException:
         raise StoreError(f"database {path} has no events yet: run `maritime detect` first") from None
     finally:
         store.close()
+
+
+def fetch_events(con, args: argparse.Namespace, since: datetime | None = None) -> list[dict]:
+    """Events matching ``args`` (kind, zone, min_confidence) from a DuckDB connection."""
+    from maritime.detect.runner import sql
+
+    rows = con.execute(sql("list_events"), {
+        "kind": args.kind, "zone": args.zone, "since": since, "min_confidence": args.min_confidence}).fetchall()
     out = []
     for r in rows:
         d = dict(zip(COLUMNS, r))

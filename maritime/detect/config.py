@@ -29,6 +29,8 @@ class TracksConfig:
     """Track preparation and segmentation (see ``[tracks]`` in defaults.toml)."""
 
     max_speed_kn: float = 50.0
+    max_sustained_speed_kn: float = 25.0
+    sustained_after_hours: float = 2.0
     noise_km: float = 0.5
     time_buffer_minutes: float = 15.0
     max_gap_hours: float = 168.0
@@ -97,6 +99,8 @@ class DarkConfig:
     min_covered_bins: int = 6
     class_b_max_p_silence: float = 1.0e-8
     class_b_min_heard_fraction: float = 0.6
+    intermittent_coverage: float = 0.7
+    intermittent_min_gap_hours: float = 6.0
     outage_min_baseline: float = 0.5
     outage_ratio: float = 0.5
     report_coverage_gaps: bool = True

@@ -16,18 +16,31 @@ trusted where they are surprising and long ones are not flagged where they are n
   before the latest data (an open silence, ``end`` NULL until the vessel reappears).
 * **Evidence.** For each 10-minute bin of the silence (its first ``evidence_hours``), the
   vessel's expected position (interpolated to where it reappeared, or dead-reckoned from its
-  last reported speed and course while still silent) and whether any other vessel of a
-  compatible class was heard in the 3x3 cells around it ("covered" bin). From the vessel's
-  own history (``history_hours`` before the silence): ``p`` = how often it was heard in a
-  covered bin. The chance that a transmitting vessel stays unheard for all ``n`` covered
-  bins is ``(1 - p)^n``; below ``max_p_silence`` the silence is a dark period.
+  last reported speed and course while still silent) and whether reception there is proven:
+  another vessel of a compatible class was heard in the 3x3 cells around it, or (Class A) a
+  receiver that heard the vessel in its last hour kept hearing others while the expected
+  position stayed within ``station_reach_km`` of where it was last heard ("covered" bin).
+  From the vessel's own history (``history_hours`` before the silence), over its covered
+  bins: ``p`` = how often it was heard, ``q`` = how often an unheard bin was followed by
+  another unheard one (reception is bursty). The chance that a transmitting vessel stays
+  unheard for all ``n`` covered bins is ``(1 - p) * q^(n - 1)``; below ``max_p_silence`` the
+  silence is a dark period, with a confidence growing with that surprise, with the share of
+  covered bins and with the length of the history.
   - Shore coverage, neighbours heard throughout, a vessel heard every minute: ``p`` ~ 0.95,
-    two hours give ``(0.05)^12`` ~ 1e-16: flagged with high confidence.
-  - Satellite-only areas: bins are covered only during passes and ``p`` is lower, so the
-    ~1.5 h between passes (and several missed passes) stay far from the threshold.
+    ``q`` ~ 0.3, two hours give ~1e-7: flagged.
+  - Satellite-only areas: bins are covered only during passes, ``p`` is lower and ``q``
+    higher, so the ~1.5 h between passes (and a few missed passes) stay far from the
+    threshold; many hours of silence while the satellites hear the neighbours at every pass
+    are flagged, at lower confidence.
+  - A vessel at the edge of a receiver's range drops out now and then: its history has a high
+    ``q``, and one more drop-out is not surprising. Class B units need stronger evidence
+    (``class_b_max_p_silence``) and a steady history (``class_b_min_heard_fraction``).
   - Receiver outage: when the area around the last position had reception before the
-    silence and lost it during (every vessel there goes silent at once), the silence is a
-    ``coverage_gap``: written with confidence 0.1 (``details.reason``), or not at all.
+    silence and lost it during (every vessel there goes silent at once, the serving receiver
+    hears nothing), the silence is a ``coverage_gap``: written with confidence 0.1
+    (``details.reason``), or not at all (``report_coverage_gaps``).
+  - A silence of one transmitter of a shared MMSI while another reports within reach is the
+    segmenter's split, not a silence.
 * **Ports and shore.** Not flagged within ``min_port_km`` of a port or anchorage (either end)
   or ``min_shore_km`` of shore (last position): vessels switch AIS off in port and at
   landing sites.
@@ -114,27 +127,53 @@ def reception_model(tr: Tracks, seg_class_b: np.ndarray, cell_deg: float, bin_s:
     b0 = int(b.min()) - 1
     nb = int(b.max()) - b0 + 2
     key = (iy * nx + ix) * nb + (b - b0)
+    del iy, ix
     seg = tr.seg
+    ns = max(tr.n_segments, 1)
     # per receiver and bin: distinct transmitters heard (receiver liveness)
     known = tr.station >= 0
     if known.any():
-        sk = tr.station[known].astype(np.int64) * nb + (b[known] - b0)
-        ss = seg[known]
-        spair = np.unique(sk * max(tr.n_segments, 1) + ss)
-        st_keys, st_n = np.unique(spair // max(tr.n_segments, 1), return_counts=True)
+        sk = np.where(known, tr.station.astype(np.int64) * nb + (b - b0), -1)
+        # reports are sorted by segment then time: repeats of (segment, key) come in a row
+        rep = np.ones(len(sk), dtype=bool)
+        rep[1:] = (sk[1:] != sk[:-1]) | (seg[1:] != seg[:-1])
+        rep &= known
+        spair = _sorted_unique(sk[rep] * ns + seg[rep])
+        st_keys, st_n = _run_counts(spair // ns)
     else:
         st_keys = st_n = np.zeros(0, dtype=np.int64)
-    # reports are sorted by segment then time: drop repeats of the same (segment, key) in a row
     keep = np.ones(len(key), dtype=bool)
     keep[1:] = (key[1:] != key[:-1]) | (seg[1:] != seg[:-1])
     key, seg = key[keep], seg[keep]
-    pair = np.unique(key * max(tr.n_segments, 1) + seg)
-    pkey = pair // max(tr.n_segments, 1)
-    pseg = pair % max(tr.n_segments, 1)
-    keys, first, n_all = np.unique(pkey, return_index=True, return_counts=True)
+    pair = _sorted_unique(key * ns + seg)
+    del key, seg
+    pkey = pair // ns
+    pseg = pair % ns
+    keys, n_all = _run_counts(pkey)
+    first = np.concatenate([[0], np.cumsum(n_all)[:-1]]).astype(np.int64)
     n_b = np.add.reduceat(seg_class_b[pseg].astype(np.int64), first) if len(first) else np.zeros(0, np.int64)
     return Reception(keys, n_all.astype(np.int64), n_b, st_keys, st_n.astype(np.int64), cell_deg, bin_s, nx, b0,
                      nb)
+
+
+def _sorted_unique(x: np.ndarray) -> np.ndarray:
+    """Sorted distinct values (sort + diff: faster than np.unique's hashing on millions)."""
+    x = np.sort(x)
+    if len(x) < 2:
+        return x
+    keep = np.ones(len(x), dtype=bool)
+    keep[1:] = x[1:] != x[:-1]
+    return x[keep]
+
+
+def _run_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of the sorted ``x`` and how many times each occurs."""
+    if len(x) == 0:
+        return x, np.zeros(0, dtype=np.int64)
+    start = np.ones(len(x), dtype=bool)
+    start[1:] = x[1:] != x[:-1]
+    idx = np.nonzero(start)[0]
+    return x[idx], np.diff(np.append(idx, len(x))).astype(np.int64)
 
 
 def detect_dark(tr: Tracks, config: DarkConfig | None = None, tracks_config: TracksConfig | None = None,
@@ -291,6 +330,7 @@ def detect_dark(tr: Tracks, config: DarkConfig | None = None, tracks_config: Tra
                 "min_neighbours": int(nb_gap.min()), "max_neighbours": int(nb_gap.max()),
                 "history_bins": int(len(hb_all)), "history_heard_bins": int(heard_own.sum()),
                 "history_covered_bins": int(hist_cov.sum()),
+                "history_coverage": round(float(hist_cov.mean()), 3),
                 "p_heard": round(float(p), 4), "p_stay_unheard": round(float(q), 4),
                 "p_silence": float(f"{p_sil:.3g}"),
                 "area_coverage_before": round(baseline, 3), "area_coverage_during": round(during, 3),
@@ -309,12 +349,18 @@ def detect_dark(tr: Tracks, config: DarkConfig | None = None, tracks_config: Tra
         if n_cov < cfg.min_covered_bins or p_sil > max_p:
             reject(s, t_last, "explained_by_reception", details)
             continue
+        # intermittent reception (satellite passes) or Class B: receptions come in bursts
+        # hours apart, and among thousands of such silences some are long by chance
+        intermittent = float(hist_cov.mean()) < cfg.intermittent_coverage
+        if (intermittent or cls_b) and gap < cfg.intermittent_min_gap_hours * 3600.0:
+            reject(s, t_last, "intermittent_reception", details)
+            continue
         if cls_b and heard_own.mean() < cfg.class_b_min_heard_fraction:
             reject(s, t_last, "class_b_intermittent", details)
             continue
         surprise = min(-math.log10(max(p_sil, 1e-300)), 300.0)
         floor_ = -math.log10(max_p)
-        conf = 0.5 + 0.49 * min(1.0, (surprise - floor_) / 16.0)
+        conf = 0.5 + 0.49 * min(1.0, (surprise - floor_) / 8.0)
         conf *= 0.7 + 0.3 * min(1.0, (n_cov / len(gb)) / 0.8)
         conf *= 0.8 + 0.2 * min(1.0, (k + 1 - a) / 30.0)
         details["reason"] = "ais_silence"

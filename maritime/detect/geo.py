@@ -17,8 +17,28 @@ NM_KM = 1.852
 KM_PER_DEG = np.pi * EARTH_RADIUS_KM / 180.0
 
 
+#: Arrays longer than this are processed in chunks (bounded temporaries: ~10 x 8 bytes x chunk).
+CHUNK = 1 << 20
+
+
 def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Great-circle distance (km) between points given in degrees; broadcasts."""
+    """Great-circle distance (km) between points given in degrees; broadcasts.
+
+    Long 1-D inputs are processed in chunks of :data:`CHUNK` so that the temporaries stay
+    small (10 million points would otherwise need ~1 GB of scratch arrays).
+    """
+    args = [np.asarray(a, dtype=np.float64) for a in (lat1, lon1, lat2, lon2)]
+    n = max(a.size for a in args)
+    if n > 2 * CHUNK and all(a.ndim <= 1 and a.size in (1, n) for a in args):
+        out = np.empty(n)
+        for a in range(0, n, CHUNK):
+            sl = slice(a, min(a + CHUNK, n))
+            out[sl] = _haversine(*[x[sl] if x.size == n else x for x in args])
+        return out
+    return _haversine(*args)
+
+
+def _haversine(lat1, lon1, lat2, lon2) -> np.ndarray:
     p1 = np.radians(lat1)
     p2 = np.radians(lat2)
     dp = p2 - p1

@@ -30,11 +30,10 @@ from pathlib import Path
 from typing import Any, Sequence
 
 import numpy as np
-import pyarrow.compute as pc
 
 from maritime.detect.config import DetectConfig, load_config
 from maritime.detect.dark import detect_dark
-from maritime.detect.events import DARK, Event, assign_zones, details_json, event_id, utc
+from maritime.detect.events import Event, assign_zones, details_json, utc
 from maritime.detect.loitering import detect_loitering, suppress_explained
 from maritime.detect.rendezvous import detect_rendezvous
 from maritime.detect.tracks import Tracks, prepare_tracks
@@ -137,12 +136,10 @@ def _zones_rows(zones: Any) -> tuple[list[tuple[str, Any]], list[tuple[str, str 
 
 def read_tracks(con, since: datetime, config: DetectConfig, now: float) -> Tracks:
     """Positions at or after ``since`` as :class:`Tracks` (segmented, with speeds)."""
-    tb = con.sql(sql("read_positions"), params={"since": since}).to_arrow_table() if hasattr(con, "sql") else None
-    if tb is None:  # pragma: no cover - DuckDB always has .sql
-        raise RuntimeError("DuckDB connection without .sql()")
-    n = tb.num_rows
-    if n == 0:
+    tb = con.sql(sql("read_positions"), params={"since": since}).to_arrow_table()
+    if tb.num_rows == 0:
         return prepare_tracks(np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0), now=now)
+    names = [r[0] for r in con.execute(sql("station_names"), {"since": since}).fetchall()]
 
     def col(name: str, dtype) -> np.ndarray:
         c = tb.column(name)
@@ -150,13 +147,13 @@ def read_tracks(con, since: datetime, config: DetectConfig, now: float) -> Track
             c = c.fill_null(np.nan if np.dtype(dtype).kind == "f" else -1)
         return np.asarray(c.to_numpy(), dtype=dtype)
 
-    enc = pc.dictionary_encode(tb.column("station")).combine_chunks()
-    station = np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int32)
-    names = [str(x) for x in enc.dictionary.to_pylist()]
-    return prepare_tracks(
-        col("mmsi", np.int64), col("t_us", np.int64) / 1e6, col("lat", np.float64), col("lon", np.float64),
-        col("sog", np.float32), col("cog", np.float32), col("msg_type", np.int16), config.tracks, now=now,
-        station=station, station_names=names)
+    cols = {"mmsi": col("mmsi", np.int64), "t": col("t_us", np.int64) / 1e6, "lat": col("lat", np.float64),
+            "lon": col("lon", np.float64), "sog": col("sog", np.float32), "cog": col("cog", np.float32),
+            "msg_type": col("msg_type", np.int16), "station": col("station_code", np.int32)}
+    del tb  # the numpy columns are copies: free the Arrow table before segmentation
+    return prepare_tracks(cols.pop("mmsi"), cols.pop("t"), cols.pop("lat"), cols.pop("lon"), cols.pop("sog"),
+                          cols.pop("cog"), cols.pop("msg_type"), config.tracks, now=now,
+                          station=cols.pop("station"), station_names=names)
 
 
 def detect_all(tr: Tracks, config: DetectConfig) -> list[Event]:

@@ -113,6 +113,14 @@ def empty_tracks(now: float = 0.0) -> Tracks:
                   np.zeros(0, dtype=np.int32), [], zi, zi, zi, zi, z, z, now)
 
 
+def _vmax(dt_s, cfg: TracksConfig):
+    """Plausible speed limit (kn) for reports ``dt_s`` seconds apart: ``max_speed_kn`` over
+    short gaps, ``max_sustained_speed_kn`` over gaps longer than ``sustained_after_hours``
+    (no vessel keeps 50 kn for days)."""
+    return np.where(np.asarray(dt_s) > cfg.sustained_after_hours * 3600.0, cfg.max_sustained_speed_kn,
+                    cfg.max_speed_kn)
+
+
 def _pair_speed_kn(lat1, lon1, t1, lat2, lon2, t2, noise_km: float, buffer_s: float) -> np.ndarray:
     """Implied speed (kn) between reports, forgiving ``noise_km`` of position noise and
     ``buffer_s`` of time-stamp error (gpsdio-segment's buffer hours)."""
@@ -188,14 +196,23 @@ def prepare_tracks(
 
     # --- 1. consecutive implied speeds; isolated impossible reports are dropped
     keep = np.ones(n, dtype=bool)
-    for _ in range(2):
-        idx = np.nonzero(keep)[0]
-        m, tt, la, lo = mmsi[idx], t[idx], lat[idx], lon[idx]
-        first = np.ones(len(idx), dtype=bool)
+    v_all = None
+    for it in range(2):
+        if it == 0:
+            idx = None
+            m, tt, la, lo = mmsi, t, lat, lon
+        else:
+            idx = np.nonzero(keep)[0]
+            m, tt, la, lo = mmsi[idx], t[idx], lat[idx], lon[idx]
+        first = np.ones(len(tt), dtype=bool)
         first[1:] = m[1:] != m[:-1]
-        v = np.zeros(len(idx))
+        v = np.zeros(len(tt))
         v[1:] = _pair_speed_kn(la[:-1], lo[:-1], tt[:-1], la[1:], lo[1:], tt[1:], cfg.noise_km, buf)
-        bad = (v > cfg.max_speed_kn) & ~first  # transition (i-1 -> i) impossible
+        if it == 0:
+            v_all = v
+        dtt = np.zeros(len(tt))
+        dtt[1:] = tt[1:] - tt[:-1]
+        bad = (v > _vmax(dtt, cfg)) & ~first  # transition (i-1 -> i) impossible
         if not bad.any():
             break
         # only MMSIs with a few impossible jumps have glitches; many (interleaved reports of
@@ -204,29 +221,36 @@ def prepare_tracks(
         n_bad = np.bincount(gid, weights=bad, minlength=int(gid[-1]) + 1)
         bad &= n_bad[gid] <= _MAX_GLITCHES
         # report i is a glitch if in and out are impossible but skipping it is plausible
-        inner = np.zeros(len(idx), dtype=bool)
+        inner = np.zeros(len(tt), dtype=bool)
         inner[1:-1] = bad[1:-1] & bad[2:] & ~first[2:]
         cand = np.nonzero(inner)[0]
         if len(cand) == 0:
             break
         v_skip = _pair_speed_kn(la[cand - 1], lo[cand - 1], tt[cand - 1], la[cand + 1], lo[cand + 1], tt[cand + 1],
                                 cfg.noise_km, buf)
-        glitch = cand[v_skip <= cfg.max_speed_kn]
+        glitch = cand[v_skip <= _vmax(tt[cand + 1] - tt[cand - 1], cfg)]
         if len(glitch) == 0:
             break
-        keep[idx[glitch]] = False
+        keep[glitch if idx is None else idx[glitch]] = False
+    del m, tt, la, lo, first
     if not keep.all():
         dropped += int((~keep).sum())
-        mmsi, t, lat, lon, sog, cog, cls_b, station = (a[keep] for a in (mmsi, t, lat, lon, sog, cog, cls_b, station))
+        cols = dict(mmsi=mmsi, t=t, lat=lat, lon=lon, sog=sog, cog=cog, cls_b=cls_b, station=station)
+        del mmsi, t, lat, lon, sog, cog, cls_b, station
+        cols = _filter(cols, keep)
+        mmsi, t, lat, lon, sog, cog, cls_b, station = (
+            cols.pop(k) for k in ("mmsi", "t", "lat", "lon", "sog", "cog", "cls_b", "station"))
         n = len(t)
         grp_first = np.ones(n, dtype=bool)
         grp_first[1:] = mmsi[1:] != mmsi[:-1]
-
-    v = np.zeros(n)
-    v[1:] = _pair_speed_kn(lat[:-1], lon[:-1], t[:-1], lat[1:], lon[1:], t[1:], cfg.noise_km, buf)
+        v = np.zeros(n)
+        v[1:] = _pair_speed_kn(lat[:-1], lon[:-1], t[:-1], lat[1:], lon[1:], t[1:], cfg.noise_km, buf)
+    else:
+        v = v_all
+    del v_all
     dt = np.zeros(n)
     dt[1:] = t[1:] - t[:-1]
-    bad = (v > cfg.max_speed_kn) & ~grp_first
+    bad = (v > _vmax(dt, cfg)) & ~grp_first
 
     # --- 2. simple MMSIs: one segment, split only at gaps longer than max_gap
     new_seg = grp_first | (dt > max_gap_s)
@@ -248,7 +272,6 @@ def prepare_tracks(
             local = _segment_loop(t[a:b], lat[a:b], lon[a:b], cfg)
             counts = np.bincount(local)
             is_noise = counts[local] < cfg.min_segment_points
-            noise_mask[a:b] = is_noise
             real = np.unique(local[~is_noise])
             if len(real) > 1:
                 shared.append(int(mmsi[a]))
@@ -260,12 +283,15 @@ def prepare_tracks(
             label[a:b] = next_label + local[sub]
             noise_mask[a:b] = is_noise[sub]
             next_label += int(local.max()) + 1
-        mmsi, t, lat, lon, sog, cog, cls_b, station = (a[order] for a in (mmsi, t, lat, lon, sog, cog, cls_b, station))
-        # labels must be non-decreasing in array order: re-rank by first appearance
-        keepm = ~noise_mask
+        # reports by segment then time, noise segments dropped (one column at a time)
         dropped += int(noise_mask.sum())
-        mmsi, t, lat, lon, sog, cog, cls_b, station, label = (
-            a[keepm] for a in (mmsi, t, lat, lon, sog, cog, cls_b, station, label))
+        sel = order[~noise_mask]  # original index of each kept report, in the new order
+        cols = dict(mmsi=mmsi, t=t, lat=lat, lon=lon, sog=sog, cog=cog, cls_b=cls_b, station=station)
+        del mmsi, t, lat, lon, sog, cog, cls_b, station
+        cols = _filter(cols, sel)
+        mmsi, t, lat, lon, sog, cog, cls_b, station = (
+            cols.pop(k) for k in ("mmsi", "t", "lat", "lon", "sog", "cog", "cls_b", "station"))
+        label = label[~noise_mask]
         n = len(t)
         if n == 0:
             return empty_tracks(now)
@@ -283,8 +309,11 @@ def prepare_tracks(
     if small.any():
         keep = ~np.repeat(small, ends - starts)
         dropped += int((~keep).sum())
+        cols = dict(mmsi=mmsi, t=t, lat=lat, lon=lon, sog=sog, cog=cog, cls_b=cls_b, station=station, seg=seg)
+        del mmsi, t, lat, lon, sog, cog, cls_b, station, seg
+        cols = _filter(cols, keep)
         mmsi, t, lat, lon, sog, cog, cls_b, station, seg = (
-            a[keep] for a in (mmsi, t, lat, lon, sog, cog, cls_b, station, seg))
+            cols.pop(k) for k in ("mmsi", "t", "lat", "lon", "sog", "cog", "cls_b", "station", "seg"))
         n = len(t)
         if n == 0:
             return empty_tracks(now)
@@ -301,6 +330,14 @@ def prepare_tracks(
                 shared_mmsis=shared)
     tr.speed, tr.speed_dt = window_speed(tr, cfg.speed_window_minutes * 60.0, cfg.max_speed_window_hours * 3600.0)
     return tr
+
+
+def _filter(cols: dict[str, np.ndarray], keep: np.ndarray) -> dict[str, np.ndarray]:
+    """Each array filtered by ``keep``, one at a time (the old array is released before the
+    next copy is made: peak memory one column, not all of them)."""
+    for k in list(cols):
+        cols[k] = cols[k][keep]
+    return cols
 
 
 def _is_sorted(mmsi: np.ndarray, t: np.ndarray) -> bool:
@@ -334,17 +371,19 @@ def window_speed(tr: Tracks, window_s: float, max_window_s: float) -> tuple[np.n
     bwd = k >= tr.seg_start[segi]
     j = np.clip(j, 0, n - 1)
     k = np.clip(k, 0, n - 1)
+    del key
     out_v = np.full(n, np.nan)
     out_dt = np.full(n, np.nan)
     for other, ok in ((j, fwd), (k, bwd)):
         dt = np.abs(tr.t[other] - tr.t)
-        d = haversine_km(tr.lat, tr.lon, tr.lat[other], tr.lon[other])
+        v = haversine_km(tr.lat, tr.lon, tr.lat[other], tr.lon[other])
         with np.errstate(divide="ignore", invalid="ignore"):
-            v = d / NM_KM / (dt / 3600.0)
-        ok = ok & (dt > 0) & (dt <= max_window_s)
-        better = ok & ~(v >= out_v)  # NaN-aware: take v where out_v is NaN or larger
-        out_v = np.where(better, v, out_v)
-        out_dt = np.where(better, dt, out_dt)
+            v /= NM_KM * dt / 3600.0
+        ok &= (dt > 0) & (dt <= max_window_s)
+        ok &= ~(v >= out_v)  # NaN-aware: take v where out_v is NaN or larger
+        np.copyto(out_v, v, where=ok)
+        np.copyto(out_dt, dt, where=ok)
+        del dt, v, ok
     return out_v, out_dt
 
 
@@ -362,6 +401,8 @@ def _segment_loop(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, cfg: TracksCo
     labels = np.empty(n, dtype=np.int64)
     max_gap = cfg.max_gap_hours * 3600.0
     vmax = cfg.max_speed_kn
+    vsus = cfg.max_sustained_speed_kn
+    sus_s = cfg.sustained_after_hours * 3600.0
     noise = cfg.noise_km
     buf = cfg.time_buffer_minutes * 60.0
     lookback = 5
@@ -397,7 +438,7 @@ def _segment_loop(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, cfg: TracksCo
                 if ti - pt[1] > max_gap:
                     break
                 v = speed(pt, ti, ai, oi)
-                if v <= vmax:
+                if v <= (vsus if ti - pt[1] > sus_s else vmax):
                     cost = (v + 0.1) * weight * (1.1 ** back)
                     if cost < best_cost or (cost == best_cost and best is not None and pt[1] > best[1][-1][1]):
                         best_cost, best, best_back = cost, s, back

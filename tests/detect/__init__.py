@@ -117,7 +117,7 @@ def write_positions(con: duckdb.DuckDBPyConnection, rows) -> None:
         df["cog"] = np.nan
     if "msg_type" not in df:
         df["msg_type"] = 1
-    if not np.issubdtype(df["t"].dtype, np.number):
+    if not pd.api.types.is_numeric_dtype(df["t"]):
         df["t"] = [x.timestamp() if isinstance(x, datetime) else datetime.fromisoformat(
             str(x).replace("Z", "+00:00")).timestamp() for x in df["t"]]
     df["t_us"] = (df["t"].astype(float) * 1e6).round().astype("int64")
@@ -204,3 +204,39 @@ def score(events: list[dict], truths: list[dict], min_confidence: float = 0.5, n
             "false": [e for e, o in zip(ev, ok_ev) if not o],
         }
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# synthetic tracks for unit tests
+
+#: 2025-01-15T00:00:00Z
+T0 = 1736899200.0
+
+
+def straight(mmsi: int, lat: float, lon: float, t0: float, hours: float, interval_s: float, speed_kn: float = 0.0,
+             course: float = 90.0, msg_type: int = 1, jitter_m: float = 5.0, seed: int = 0,
+             sog: float | None = None) -> list[tuple]:
+    """Reports of a vessel sailing straight (or drifting/stopped with speed 0), with a few
+    metres of position noise: rows (mmsi, t, lat, lon, sog, cog, msg_type)."""
+    from maritime.detect.geo import destination
+
+    rng = np.random.default_rng(seed + mmsi % 1000)
+    n = int(hours * 3600 / interval_s) + 1
+    t = t0 + np.arange(n) * interval_s
+    d = speed_kn * 1.852 * (t - t0) / 3600.0
+    la, lo = destination(lat, lon, course, d)
+    la = la + rng.normal(0, jitter_m / 111_000, n)
+    lo = lo + rng.normal(0, jitter_m / 111_000, n)
+    s = speed_kn if sog is None else sog
+    return [(mmsi, float(tt), float(a), float(b), float(s), float(course), msg_type) for tt, a, b in zip(t, la, lo)]
+
+
+def tracks_of(rows, **kw):
+    """:class:`Tracks` of rows made by :func:`straight` (station unknown)."""
+    from maritime.detect.tracks import prepare_tracks
+
+    a = np.array([r[:4] for r in rows], dtype=float)
+    sog = np.array([r[4] for r in rows], dtype=float)
+    cog = np.array([r[5] for r in rows], dtype=float)
+    mt = np.array([r[6] for r in rows])
+    return prepare_tracks(a[:, 0].astype(np.int64), a[:, 1], a[:, 2], a[:, 3], sog, cog, mt, **kw)

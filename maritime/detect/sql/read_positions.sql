@@ -1,6 +1,12 @@
 -- Position reports the detectors read: every report at or after $since (UTC), ordered by
--- vessel then time. t_us is the receive time in microseconds since the epoch (UTC).
-SELECT mmsi, epoch_us(ts) AS t_us, lat, lon, sog, cog, msg_type, station
-FROM positions
-WHERE ts >= $since
-ORDER BY mmsi, ts
+-- vessel then time. t_us is the receive time in microseconds since the epoch (UTC);
+-- station_code numbers the receivers (station_names.sql lists them in the same order), so
+-- that millions of receiver names are not copied out of the database.
+WITH st AS (
+    SELECT station, (row_number() OVER (ORDER BY station) - 1)::INTEGER AS station_code
+    FROM (SELECT DISTINCT station FROM positions WHERE ts >= $since AND station IS NOT NULL)
+)
+SELECT p.mmsi, epoch_us(p.ts) AS t_us, p.lat, p.lon, p.sog, p.cog, p.msg_type, st.station_code
+FROM positions p LEFT JOIN st USING (station)
+WHERE p.ts >= $since
+ORDER BY p.mmsi, p.ts

@@ -1,0 +1,243 @@
+"""Detection benchmark: prints figures (not a test).
+
+    python benchmarks/bench_detect.py [--positions 10000000] [--rebuild]
+
+1. Dataset: a month of a regional feed, ~10 million position reports of 1,000 vessels, made
+   by the project's scenario generator (realistic tracks, shore stations, satellite passes,
+   reception loss, a shared MMSI, injected events) and written straight into DuckDB with
+   numpy (no NMEA round trip). Cached in ``benchmarks/out/detect_month.duckdb``; the last
+   minute of data is held back in a side table for step 3.
+2. Full detection (every detector over every report) in a child process: wall time and peak
+   memory (max RSS). Targets: < 60 s, < 4 GB on 2 cores.
+3. Incremental detection after one more minute of live data is appended. Target: < 1 s.
+4. movingpandas' TrajectoryStopDetector beside our loitering pass on one subset: points/s and
+   the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "benchmarks" / "out"
+DATA = OUT / "detect_month.duckdb"
+
+
+def build_dataset(path: Path, target: int, seed: int = 11, vessels: int = 1000) -> None:
+    """Generate ~``target`` position reports into ``path`` (positions + held-back last minute)."""
+    import duckdb
+    import pyarrow as pa
+
+    from maritime.scenario import ScenarioConfig, build_scenario, iter_batches
+    from maritime.scenario.generator import COG_NA_I, LAT_NA_I, SOG_NA_I, Kind, Noise
+    from maritime.store.database import SCHEMA_FILES, sql
+
+    per_day = 362_000 * vessels / 1000  # measured rate of the generator's mix
+    hours = max(24.0, round(target / per_day * 24.0))
+    t = time.perf_counter()
+    sc = build_scenario(ScenarioConfig(seed=seed, hours=hours, n_vessels=vessels))
+    print(f"scenario: {vessels} vessels, {hours:.0f} h, built in {time.perf_counter() - t:.0f} s", flush=True)
+    tmp = path.with_suffix(".tmp.duckdb")
+    tmp.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    for name in SCHEMA_FILES:
+        con.execute(sql(name))
+    names = [s.name for s in sc.stations]
+    n = 0
+    hid = 0
+    for b in iter_batches(sc, chunk_s=6 * 3600):
+        m = np.isin(b.kind, Kind.POSITION) & ~b.dup & (b.noise == Noise.NONE) & (b.lat_i != LAT_NA_I)
+        if not m.any():
+            continue
+        t27 = b.msg_type[m] == 27
+        scale = np.where(t27, 600.0, 600000.0)
+        lat = b.lat_i[m] / scale
+        lon = b.lon_i[m] / scale
+        sog = np.where(t27, np.where(b.sog_i[m] == 63, np.nan, b.sog_i[m]),
+                       np.where(b.sog_i[m] == SOG_NA_I, np.nan, b.sog_i[m] / 10.0))
+        cog = np.where(t27, np.where(b.cog_i[m] == 511, np.nan, b.cog_i[m]),
+                       np.where(b.cog_i[m] == COG_NA_I, np.nan, b.cog_i[m] / 10.0))
+        k = int(m.sum())
+        tbl = pa.table({
+            "mmsi": b.mmsi[m].astype(np.int32), "t_us": b.c[m].astype(np.int64) * 1_000_000,
+            "lat": lat, "lon": lon, "sog": sog.astype(np.float32), "cog": cog.astype(np.float32),
+            "msg_type": b.msg_type[m].astype(np.int8),
+            "station": pa.array([names[s] for s in b.station[m]]),
+            "payload_hash": np.arange(hid, hid + k, dtype=np.uint64),
+        })
+        hid += k
+        con.register("batch", tbl)
+        con.execute("INSERT INTO positions (mmsi, ts, lat, lon, sog, cog, msg_type, station, n_stations, "
+                    "payload_hash, run_id) SELECT mmsi, make_timestamptz(t_us), lat, lon, sog, cog, msg_type, "
+                    "station, 1, payload_hash, 0 FROM batch")
+        con.unregister("batch")
+        n += k
+        print(f"\r  {n:,} positions", end="", flush=True)
+    print()
+    # hold back the last two minutes for the incremental step (one to warm up, one timed)
+    con.execute("CREATE TABLE held_back AS SELECT * FROM positions WHERE ts > (SELECT max(ts) FROM positions) "
+                "- INTERVAL 120 SECOND")
+    con.execute("DELETE FROM positions WHERE ts > (SELECT max(ts) FROM positions) - INTERVAL 120 SECOND")
+    con.execute("CHECKPOINT")
+    con.close()
+    tmp.replace(path)
+    print(f"dataset: {n:,} positions in {time.perf_counter() - t:.0f} s -> {path}", flush=True)
+
+
+def phase_full(db: str) -> None:
+    """(child) Full detection over every report."""
+    import duckdb
+
+    from maritime.detect.runner import run_detection
+
+    con = duckdb.connect(db)
+    con.execute("DELETE FROM events")
+    con.execute("DELETE FROM detect_runs")
+    t = time.perf_counter()
+    s = run_detection(con)
+    dt = time.perf_counter() - t
+    kinds = {}
+    for (k, _), c in s.by_kind_zone.items():
+        kinds[k] = kinds.get(k, 0) + c
+    print(json.dumps({"seconds": dt, "positions": s.positions, "segments": s.segments, "events": kinds,
+                      "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def phase_incremental(db: str) -> None:
+    """(child) One more minute of live data, then incremental detection."""
+    import duckdb
+
+    from maritime.detect.runner import run_detection
+
+    con = duckdb.connect(db)
+    # a long-running process (`maritime serve`) has its reference rasters loaded: one minute
+    # warms up, the next is timed
+    t_split = con.execute("SELECT min(ts) + INTERVAL 60 SECOND FROM held_back").fetchall()[0][0]
+    con.execute("INSERT INTO positions SELECT * FROM held_back WHERE ts < ?", [t_split])
+    t = time.perf_counter()
+    run_detection(con)
+    warm = time.perf_counter() - t
+    n = con.execute("SELECT count(*) FROM held_back WHERE ts >= ?", [t_split]).fetchall()[0][0]
+    con.execute("INSERT INTO positions SELECT * FROM held_back WHERE ts >= ?", [t_split])
+    t = time.perf_counter()
+    s = run_detection(con)
+    dt = time.perf_counter() - t
+    t = time.perf_counter()
+    s2 = run_detection(con)
+    dt2 = time.perf_counter() - t
+    print(json.dumps({"seconds": dt, "warm_up_seconds": warm, "new_positions": n, "positions_read": s.positions,
+                      "written": s.written,
+                      "deleted": s.deleted, "reason": s.reason, "again_seconds": dt2, "again_written": s2.written}))
+
+
+def phase_movingpandas(db: str, n_points: int) -> None:
+    """(child) movingpandas TrajectoryStopDetector vs our loitering on the same subset."""
+    import warnings
+
+    import duckdb
+    import geopandas as gpd
+    import pandas as pd
+
+    warnings.filterwarnings("ignore")
+    import movingpandas as mpd
+
+    from maritime.detect.loitering import detect_loitering
+    from maritime.detect.tracks import prepare_tracks
+
+    con = duckdb.connect(db, read_only=True)
+    df = con.sql("SELECT mmsi, epoch_us(ts) AS t_us, lat, lon, sog, cog, msg_type FROM positions "
+                 "WHERE mmsi IN (SELECT mmsi FROM positions GROUP BY mmsi ORDER BY hash(mmsi) LIMIT 400) "
+                 "ORDER BY mmsi, ts").df()
+    # the first n_points reports of those vessels (whole tracks)
+    df = df.iloc[:n_points]
+    from maritime.reference import coast
+
+    coast.distance_to_shore_km(np.array([0.0]), np.array([-85.0]))  # load the rasters first (once per process)
+    coast.distance_to_port_km(np.array([0.0]), np.array([-85.0]))
+    t = time.perf_counter()
+    tr = prepare_tracks(df.mmsi.values, df.t_us.values / 1e6, df.lat.values, df.lon.values,
+                        df.sog.values.astype(float), df.cog.values.astype(float), df.msg_type.values)
+    ours_ev = detect_loitering(tr)
+    ours = time.perf_counter() - t
+    gdf = gpd.GeoDataFrame(
+        {"mmsi": df.mmsi.values, "t": pd.to_datetime(df.t_us.values, unit="us")},
+        geometry=gpd.points_from_xy(df.lon.values, df.lat.values), crs="EPSG:4326")
+    t = time.perf_counter()
+    tc = mpd.TrajectoryCollection(gdf, "mmsi", t="t")
+    stops = mpd.TrajectoryStopDetector(tc).get_stop_segments(min_duration=pd.Timedelta(hours=2), max_diameter=1000)
+    mp = time.perf_counter() - t
+    print(json.dumps({"points": len(df), "ours_s": ours, "ours_events": len(ours_ev), "mp_s": mp,
+                      "mp_stops": len(stops)}))
+
+
+def child(phase: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--phase", phase, *args], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    if out.returncode != 0:
+        print(out.stderr)
+        raise SystemExit(f"phase {phase} failed")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--positions", type=int, default=10_000_000)
+    ap.add_argument("--rebuild", action="store_true")
+    ap.add_argument("--mp-points", type=int, default=20_000)
+    ap.add_argument("--phase")
+    ap.add_argument("args", nargs="*")
+    a = ap.parse_args()
+    if a.phase == "full":
+        phase_full(*a.args)
+        return 0
+    if a.phase == "incremental":
+        phase_incremental(*a.args)
+        return 0
+    if a.phase == "movingpandas":
+        phase_movingpandas(a.args[0], int(a.args[1]))
+        return 0
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    if a.rebuild or not DATA.exists():
+        build_dataset(DATA, a.positions)
+    work = OUT / "detect_work.duckdb"
+    shutil.copy(DATA, work)
+    import duckdb
+
+    con = duckdb.connect(str(work), read_only=True)
+    n, nv, t0, t1 = con.execute("SELECT count(*), count(DISTINCT mmsi), min(ts), max(ts) FROM positions").fetchall()[0]
+    con.close()
+    print(f"dataset: {n:,} positions, {nv:,} MMSIs, {t0:%Y-%m-%d} .. {t1:%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores")
+
+    full = child("full", str(work))
+    print(f"full detection:        {full['seconds']:.1f} s for {full['positions']:,} positions "
+          f"({full['positions'] / full['seconds'] / 1e6:.2f} M positions/s), {full['segments']:,} segments, "
+          f"peak memory {full['maxrss_mb']:,.0f} MB")
+    print(f"  events: {full['events']}")
+    inc = child("incremental", str(work))
+    print(f"incremental (+1 min):  {inc['seconds']:.2f} s for {inc['new_positions']:,} new positions "
+          f"(first minute in a fresh process, loading the coast rasters: {inc['warm_up_seconds']:.2f} s) "
+          f"({inc['positions_read']:,} re-read; {inc['written']} events written, {inc['deleted']} removed; "
+          f"{inc['reason']}); same data again: {inc['again_seconds']:.2f} s, {inc['again_written']} written")
+    mp = child("movingpandas", str(work), str(a.mp_points))
+    print(f"loitering vs movingpandas on {mp['points']:,} points: ours {mp['ours_s']:.3f} s "
+          f"({mp['points'] / mp['ours_s']:,.0f} points/s, tracks + loitering, {mp['ours_events']} events); "
+          f"TrajectoryStopDetector {mp['mp_s']:.1f} s ({mp['points'] / mp['mp_s']:,.0f} points/s, "
+          f"{mp['mp_stops']} stops); ratio {mp['mp_s'] / mp['ours_s']:.0f}x")
+    work.unlink(missing_ok=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
