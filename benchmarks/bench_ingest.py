@@ -112,7 +112,7 @@ def bench_plain_pyais(path: Path, db: Path) -> dict:
                 if msg.tag_block is not None:
                     msg.tag_block.init()
                     ts = msg.tag_block.receiver_timestamp
-                rows.append((m.mmsi, ts, m.lat, m.lon, m.speed, m.course, m.heading, m.msg_type))
+                rows.append((m.mmsi, ts, m.lat, m.lon, m.speed, m.course, getattr(m, "heading", None), m.msg_type))
     df = pd.DataFrame(rows, columns=["mmsi", "ts", "lat", "lon", "sog", "cog", "heading", "msg_type"])
     con = duckdb.connect(str(db))
     con.execute("CREATE TABLE positions AS SELECT * FROM df")
