@@ -89,6 +89,10 @@ class Store:
             raise StoreError(f"cannot open database {self.path}: {text}") from None
         except duckdb.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {str(exc).splitlines()[0]}") from None
+        if hasattr(os, "sched_getaffinity"):
+            # DuckDB counts the machine's cores; use only those this process may run on
+            # (on one pinned core, a second DuckDB thread only adds switching).
+            self.con.execute(f"SET threads = {max(1, len(os.sched_getaffinity(0)))}")
         if memory_limit:
             # DuckDB caches blocks up to its limit (80 % of RAM by default) and spills past it.
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
