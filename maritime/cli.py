@@ -18,6 +18,8 @@ from maritime.decode.assembly import DEFAULT_TTL_US
 from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US, DecodeOptions
 from maritime.detect.cli import add_parsers as add_detect_parsers
 from maritime.detect.cli import cmd_detect, cmd_events
+from maritime.serve import add_parser as add_serve_parser
+from maritime.serve import cmd_serve
 
 
 class UsageError(Exception):
@@ -90,10 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     _decode_options(p)
 
     add_detect_parsers(sub)
+    add_serve_parser(sub)
 
     p = sub.add_parser("demo", help="ingest the bundled Eastern Pacific sample into a fresh database, detect, show")
     p.add_argument("--db", metavar="FILE", default="maritime-demo.duckdb",
                    help="database to (re)create (default %(default)s)")
+    p.add_argument("--port", type=int, default=8050, help="dashboard port on 127.0.0.1 (default %(default)s)")
+    p.add_argument("--no-serve", action="store_true", help="stop after printing, do not serve the dashboard")
     return parser
 
 
@@ -179,10 +184,13 @@ def cmd_listen(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from maritime.demo import run_demo
 
-    return run_demo(Path(args.db))
+    return run_demo(Path(args.db), serve=not args.no_serve, port=args.port)
 
 
-COMMANDS = {"ingest": cmd_ingest, "listen": cmd_listen, "demo": cmd_demo, "detect": cmd_detect, "events": cmd_events}
+COMMANDS = {
+    "ingest": cmd_ingest, "listen": cmd_listen, "detect": cmd_detect, "events": cmd_events,
+    "serve": cmd_serve, "demo": cmd_demo,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -37,8 +37,8 @@ def sample_path() -> Path:
     return here
 
 
-def run_demo(db: Path) -> int:
-    """Ingest the sample into a fresh ``db`` and print the summary and example queries."""
+def run_demo(db: Path, serve: bool = True, port: int = 8050) -> int:
+    """Ingest the sample into a fresh ``db``, detect, print, then serve the dashboard."""
     sample = sample_path()
     if not sample.exists():
         from maritime.ingest import IngestError
@@ -60,7 +60,12 @@ def run_demo(db: Path) -> int:
         print(format_events(_events(store, min_confidence=0.5), "table"))
     finally:
         store.close()
-    return 0
+    if not serve:
+        return 0
+    from maritime.serve import serve_database
+
+    print(f"\nServing the watch-floor dashboard on http://127.0.0.1:{port}/ (Ctrl-C stops)")
+    return serve_database(db, "--port", str(port))
 
 
 def _events(store: Store, min_confidence: float) -> list[dict]:

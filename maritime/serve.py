@@ -317,6 +317,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="a live feed silent this long raises an alert (default %(default)s)")
     p.add_argument("--watchdog", type=_seconds, default=60.0, metavar="S",
                    help="reconnect a TCP feed silent for S seconds (default %(default)s)")
+    p.add_argument("--memory-limit", default="2GB", metavar="SIZE",
+                   help="DuckDB memory cap for this process, e.g. 2GB (default %(default)s)")
     p.add_argument("--auth-file", metavar="FILE",
                    help="TOML with [users] name = \"password hash\" and/or token = \"…\" (or $MARITIME_AUTH_FILE)")
     p.add_argument("--station", metavar="NAME", help="station name for lines whose tag block names none")
@@ -401,7 +403,9 @@ def _serve(args: argparse.Namespace) -> int:
     options = IngestOptions(decode=DecodeOptions(accept_dummy_tag_checksum=args.accept_dummy_tag_checksum,
                                                  default_station=args.station))
     db = resolve_db_path(args.db)
-    store = Store(db)
+    if not re.fullmatch(r"\s*\d+(\.\d+)?\s*[KMGT]i?B\s*", args.memory_limit or "", re.IGNORECASE):
+        raise ServeError(f"--memory-limit {args.memory_limit!r}: write a size such as 2GB or 512MB")
+    store = Store(db, memory_limit=args.memory_limit.strip())
     health = Health(feeds, silence_s=args.feed_silence)
     stop = threading.Event()
     threads: list[threading.Thread] = []

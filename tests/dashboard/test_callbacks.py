@@ -88,7 +88,8 @@ def test_vessel_update_full_then_differences(cur, store):
     # nothing changed: nothing sent
     assert cb.vessel_update(cur, cache, "s1", {"seq": first["seq"]}, state, None, WALL) is None
     # one vessel moves: only it is sent
-    cur.execute("UPDATE vessels SET last_lon = last_lon + 0.1 WHERE mmsi = ?", [mmsi])
+    cur.execute("UPDATE vessels SET last_lon = last_lon + 0.1, last_seen = last_seen - INTERVAL 1 SECOND "
+                "WHERE mmsi = ?", [mmsi])
     diff = cb.vessel_update(cur, cache, "s1", {"seq": first["seq"]}, state, None, WALL)
     assert not diff["full"] and [r[0] for r in diff["upsert"]] == [mmsi] and diff["remove"] == []
     # a page the server does not know (or out of step) gets everything
@@ -288,3 +289,10 @@ def test_feed_silence_is_an_alert(cur):
     row = q.alert(cur, rows[0]["event_id"])
     assert row["status"] == "acknowledged" and row["end_s"] is not None
     assert cb.alert_summary([cb.grid_row(r, 0) for r in q.alerts(cur, None, None, wall_now=WALL)])["feeds"] == 0
+
+
+def test_csv_export_defuses_spreadsheet_formulas(cur):
+    cur.execute("UPDATE vessels SET name = '=HYPERLINK(\"http://x\")' WHERE mmsi = 352847939")
+    data, _, _ = cb.export_events(cur, cb.parse_state("?kind=loitering&status=all"), "csv", WALL)
+    rows = {r["mmsi"]: r for r in csv.DictReader(io.StringIO(data.decode()))}
+    assert rows["352847939"]["name"].startswith("'=")

@@ -156,3 +156,33 @@ def test_export_route(app_store):
     feats = r.get_json()["features"]
     assert len(feats) == 3 and {f["properties"]["kind"] for f in feats} == {"loitering"}
     assert client.get("/export/events.exe").status_code == 404
+
+
+def test_a_silent_feed_raises_an_alert_and_clears_it(store):
+    from maritime.sources.live import FeedStatus
+
+    class FakeFeed:
+        def __init__(self) -> None:
+            self.url = "tcp://127.0.0.1:9"
+            self.status = FeedStatus(self.url, connected=True, last_line_at=time.time() - 60)
+
+    feed = FakeFeed()
+    health = serve.Health([feed], silence_s=5)
+    stop = threading.Event()
+    t = threading.Thread(target=serve._monitor_thread, args=(store, health, stop, 0.05))
+    t.start()
+    try:
+        cur = store.cursor()
+        deadline = time.time() + 5
+        while time.time() < deadline and not cur.execute("SELECT count(*) FROM feed_alerts").fetchone()[0]:
+            time.sleep(0.05)
+        assert health.snapshot()["feeds"][0]["state"] == "silent"
+        assert cur.execute("SELECT feed, resolved_at FROM feed_alerts").fetchall() == [(feed.url, None)]
+        feed.status.last_line_at = time.time()  # lines flow again
+        while time.time() < deadline and cur.execute(
+                "SELECT count(*) FROM feed_alerts WHERE resolved_at IS NULL").fetchone()[0]:
+            time.sleep(0.05)
+        assert cur.execute("SELECT count(*) FROM feed_alerts WHERE resolved_at IS NOT NULL").fetchone()[0] == 1
+    finally:
+        stop.set()
+        t.join()

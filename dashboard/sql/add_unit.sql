@@ -1,0 +1,1 @@
+INSERT OR IGNORE INTO patrol_units (name, added_at) VALUES ($name, $added_at);
