@@ -47,6 +47,13 @@ class IngestError(RuntimeError):
     """A problem with an input the user can fix; the message says how, in one line."""
 
 
+def _no_time(source: str) -> IngestError:
+    return IngestError(
+        f"{source}: no receive time in the input (no tag-block c:, $PGHP or trailing time); "
+        "give the time the recording began with --start 2024-01-31T00:00:00Z"
+    )
+
+
 @dataclass
 class Summary:
     """Counters of one ingest call, over all its sources."""
@@ -235,10 +242,7 @@ def ingest_file(store: Store, path: str, options: IngestOptions) -> tuple[Counte
         raise IngestError(f"{path}: cannot read ({exc}); the file may be truncated or not what its name says") from None
     except NoTimeError:
         store.finish_run(run_id, "failed", counts)
-        raise IngestError(
-            f"{path}: no receive time in the file (no tag-block c:, $PGHP or trailing time); "
-            "give the time the recording began with --start 2024-01-31T00:00:00Z"
-        ) from None
+        raise _no_time(path) from None
     except BaseException:
         store.finish_run(run_id, "interrupted", counts)
         raise
@@ -333,10 +337,7 @@ def ingest_stream(store: Store, stream: BinaryIO, source: str, options: IngestOp
         commit(decoder.finish())
     except NoTimeError:
         store.finish_run(run_id, "failed", counts)
-        raise IngestError(
-            f"{source}: no receive time in the input (no tag-block c:, $PGHP or trailing time); "
-            "give the time the recording began with --start 2024-01-31T00:00:00Z"
-        ) from None
+        raise _no_time(source) from None
     except BaseException:
         store.finish_run(run_id, "interrupted", counts)
         raise

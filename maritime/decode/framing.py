@@ -96,6 +96,18 @@ def _hex(c: int) -> int:
     return -1
 
 
+@numba.njit(cache=True, inline="always")
+def _digits(buf, a: int, b: int) -> int:
+    """The decimal number in ``buf[a:b]`` (non-empty), or -1 if a byte is not a digit."""
+    v = 0
+    for q in range(a, b):
+        d = int(buf[q]) - 48
+        if d < 0 or d > 9:
+            return -1
+        v = v * 10 + d
+    return v if b > a else -1
+
+
 @numba.njit(cache=True)
 def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
                   ok, nfrag, frag, seq, chan, fill, time_us, st_start, st_end, st_hash,
@@ -219,14 +231,9 @@ def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
                     if width != 10 and width != 13:
                         good = False
                         break
-                    v = 0
-                    for q in range(f + 2, fe):
-                        d = int(buf[q]) - 48
-                        if d < 0 or d > 9:
-                            good = False
-                            break
-                        v = v * 10 + d
-                    if not good:
+                    v = _digits(buf, f + 2, fe)
+                    if v < 0:
+                        good = False
                         break
                     us = v * 1000 if width == 13 else v * 1_000_000
                     if us < min_us or us > max_us:
@@ -251,14 +258,9 @@ def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
                     if not (1 <= gp <= gt <= 9) or gp != fr or gt != nf:
                         good = False
                         break
-                    v = 0
-                    for q in range(f + 6, fe):
-                        d = int(buf[q]) - 48
-                        if d < 0 or d > 9:
-                            good = False
-                            break
-                        v = v * 10 + d
-                    if not good:
+                    v = _digits(buf, f + 6, fe)
+                    if v < 0:
+                        good = False
                         break
                     g_part[i] = gp
                     g_total[i] = gt
