@@ -35,7 +35,8 @@ def parse_time(text: str) -> datetime:
     return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
 
 
-def _positive_seconds(text: str) -> float:
+def positive_seconds(text: str) -> float:
+    """argparse type: a non-negative number of seconds."""
     try:
         value = float(text)
     except ValueError:
@@ -61,9 +62,9 @@ def _decode_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--accept-dummy-tag-checksum", action="store_true",
                    help="accept tag blocks whose checksum is the placeholder *00 (some providers write it); "
                         "never the default")
-    g.add_argument("--fragment-ttl", type=_positive_seconds, default=DEFAULT_TTL_US / 1e6, metavar="S",
+    g.add_argument("--fragment-ttl", type=positive_seconds, default=DEFAULT_TTL_US / 1e6, metavar="S",
                    help="seconds of data time a multi-sentence message may take to arrive (default %(default)s)")
-    g.add_argument("--dedup-window", type=_positive_seconds, default=DEFAULT_DEDUP_WINDOW_US / 1e6, metavar="S",
+    g.add_argument("--dedup-window", type=positive_seconds, default=DEFAULT_DEDUP_WINDOW_US / 1e6, metavar="S",
                    help="same MMSI and payload within this many seconds is one transmission (default %(default)s)")
 
 
@@ -86,9 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("listen", help="ingest live AIS feeds (tcp://host:port client, udp://host:port listener)")
     p.add_argument("urls", nargs="+", metavar="URL")
     _db_option(p)
-    p.add_argument("--watchdog", type=_positive_seconds, default=60.0, metavar="S",
+    p.add_argument("--watchdog", type=positive_seconds, default=60.0, metavar="S",
                    help="reconnect a TCP feed silent for this many seconds (default %(default)s)")
-    p.add_argument("--duration", type=_positive_seconds, metavar="S", help="stop after this many seconds")
+    p.add_argument("--duration", type=positive_seconds, metavar="S", help="stop after this many seconds")
     _decode_options(p)
 
     add_detect_parsers(sub)

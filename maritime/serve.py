@@ -277,16 +277,6 @@ def _monitor_thread(store, health: Health, stop: threading.Event, every_s: float
 
 # -- command line ----------------------------------------------------------------------------------
 
-def _seconds(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
-    return v
-
-
 def _port(text: str) -> int:
     try:
         v = int(text)
@@ -298,6 +288,8 @@ def _port(text: str) -> int:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
+    from maritime.cli import positive_seconds
+
     p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $MARITIME_DB, else ./maritime.duckdb)")
     p.add_argument("--host", default=DEFAULT_HOST,
                    help="address to bind (default %(default)s; any non-loopback address needs credentials)")
@@ -308,14 +300,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="play a recorded NMEA file through the live path; repeatable")
     p.add_argument("--speed", type=float, default=1.0, metavar="N",
                    help="replay at N× real speed, paced by the lines' data times (default 1; 0 = as fast as possible)")
-    p.add_argument("--detect-every", type=_seconds, default=10.0, metavar="S",
+    p.add_argument("--detect-every", type=positive_seconds, default=10.0, metavar="S",
                    help="run incremental detection every S seconds of wall time (default %(default)s)")
     p.add_argument("--no-detect", action="store_true", help="do not run detection in this process")
-    p.add_argument("--refresh", type=_seconds, default=5.0, metavar="S",
+    p.add_argument("--refresh", type=positive_seconds, default=5.0, metavar="S",
                    help="the page refreshes every S seconds (default %(default)s)")
-    p.add_argument("--feed-silence", type=_seconds, default=120.0, metavar="S",
+    p.add_argument("--feed-silence", type=positive_seconds, default=120.0, metavar="S",
                    help="a live feed silent this long raises an alert (default %(default)s)")
-    p.add_argument("--watchdog", type=_seconds, default=60.0, metavar="S",
+    p.add_argument("--watchdog", type=positive_seconds, default=60.0, metavar="S",
                    help="reconnect a TCP feed silent for S seconds (default %(default)s)")
     p.add_argument("--memory-limit", default="2GB", metavar="SIZE",
                    help="DuckDB memory cap for this process, e.g. 2GB (default %(default)s)")

@@ -117,15 +117,15 @@ def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
     for i in range(len(ls)):
         a = ls[i]
         e = le[i]
-        ok[i] = False
-        time_us[i] = -1
-        st_start[i] = -1
-        st_end[i] = -1
-        st_hash[i] = 0
-        g_part[i] = -1
-        g_total[i] = -1
-        g_id[i] = -1
-        dummy[i] = False
+        ok[i] = False  # a line's other columns are written only when it is accepted
+        l_time = -1
+        l_st_start = -1
+        l_st_end = -1
+        l_st_hash = np.uint64(0)
+        l_gp = -1
+        l_gt = -1
+        l_gid = -1
+        l_dummy = False
         if e - a < 20:
             continue
         # -- tag block ---------------------------------------------------------------
@@ -209,7 +209,7 @@ def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
             want = h1 * 16 + h2
             if x != want:
                 if accept_dummy and want == 0:
-                    dummy[i] = True
+                    l_dummy = True
                 else:
                     continue
             n_c = 0
@@ -239,15 +239,15 @@ def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
                     if us < min_us or us > max_us:
                         good = False
                         break
-                    time_us[i] = us
+                    l_time = us
                 elif key == 115:  # s: station
                     n_s += 1
-                    st_start[i] = f + 2
-                    st_end[i] = fe
+                    l_st_start = f + 2
+                    l_st_end = fe
                     hsh = np.uint64(14695981039346656037)
                     for q in range(f + 2, fe):
                         hsh = (hsh ^ np.uint64(buf[q])) * np.uint64(1099511628211)
-                    st_hash[i] = hsh if fe > f + 2 else np.uint64(0)
+                    l_st_hash = hsh if fe > f + 2 else np.uint64(0)
                 elif key == 103:  # g: part-total-id
                     n_g += 1
                     gp = int(buf[f + 2]) - 48
@@ -262,21 +262,13 @@ def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
                     if v < 0:
                         good = False
                         break
-                    g_part[i] = gp
-                    g_total[i] = gt
-                    g_id[i] = v
+                    l_gp = gp
+                    l_gt = gt
+                    l_gid = v
                 if fe >= t_star:
                     break
                 f = fe + 1
             if not good or n_c > 1 or n_s > 1 or n_g > 1:
-                time_us[i] = -1
-                st_start[i] = -1
-                st_end[i] = -1
-                st_hash[i] = 0
-                g_part[i] = -1
-                g_total[i] = -1
-                g_id[i] = -1
-                dummy[i] = False
                 continue
         # -- payload: six-bit values, every character in the alphabet ----------------------
         start = n_values
@@ -289,15 +281,16 @@ def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
             n_values += 1
         if bad:
             n_values = start
-            time_us[i] = -1
-            st_start[i] = -1
-            st_end[i] = -1
-            st_hash[i] = 0
-            g_part[i] = -1
-            g_total[i] = -1
-            g_id[i] = -1
-            dummy[i] = False
             continue
+        # -- the line is canonical and valid: write its columns --------------------------
+        time_us[i] = l_time
+        st_start[i] = l_st_start
+        st_end[i] = l_st_end
+        st_hash[i] = l_st_hash
+        g_part[i] = l_gp
+        g_total[i] = l_gt
+        g_id[i] = l_gid
+        dummy[i] = l_dummy
         val_start[i] = start
         val_end[i] = n_values
         nfrag[i] = nf
