@@ -115,17 +115,36 @@ class Reception:
         return out
 
 
-def reception_model(tr: Tracks, seg_class_b: np.ndarray, cell_deg: float, bin_s: float) -> Reception:
-    """Distinct transmitters (segments) heard per cell and bin, all classes and Class B."""
+def segment_class_b(tr: Tracks) -> np.ndarray:
+    """True for each segment whose reports are mostly Class B."""
+    if tr.n_segments == 0:
+        return np.zeros(0, dtype=bool)
+    return np.add.reduceat(tr.cls_b.astype(np.int64), tr.seg_start) * 2 > (tr.seg_end - tr.seg_start)
+
+
+def bin_range(t_min: float, t_max: float, bin_s: float) -> tuple[int, int]:
+    """``(b0, nb)`` of a :class:`Reception` covering UTC seconds ``t_min`` to ``t_max``."""
+    b0 = int(math.floor(t_min / bin_s)) - 1
+    return b0, int(math.floor(t_max / bin_s)) - b0 + 2
+
+
+def reception_model(tr: Tracks, seg_class_b: np.ndarray, cell_deg: float, bin_s: float,
+                    bins: tuple[int, int] | None = None) -> Reception:
+    """Distinct transmitters (segments) heard per cell and bin, all classes and Class B.
+
+    ``bins`` (``(b0, nb)`` from :func:`bin_range`) fixes the key layout, so that models of
+    disjoint sets of vessels can be added with :func:`merge_receptions`; by default it
+    covers ``tr``'s own time span.
+    """
     nx = int(round(360.0 / cell_deg))
     if len(tr) == 0:
         z = np.zeros(0, dtype=np.int64)
-        return Reception(z, z, z, z, z, cell_deg, bin_s, nx, 0, 1)
+        b0, nb = bins or (0, 1)
+        return Reception(z, z, z, z, z, cell_deg, bin_s, nx, b0, nb)
     iy = np.floor((tr.lat + 90.0) / cell_deg).astype(np.int64)
     ix = np.floor((tr.lon + 180.0) / cell_deg).astype(np.int64) % nx
     b = np.floor(tr.t / bin_s).astype(np.int64)
-    b0 = int(b.min()) - 1
-    nb = int(b.max()) - b0 + 2
+    b0, nb = bins or bin_range(float(tr.t.min()), float(tr.t.max()), bin_s)
     key = (iy * nx + ix) * nb + (b - b0)
     del iy, ix
     seg = tr.seg
@@ -156,6 +175,34 @@ def reception_model(tr: Tracks, seg_class_b: np.ndarray, cell_deg: float, bin_s:
                      nb)
 
 
+def merge_receptions(parts: list[Reception]) -> Reception:
+    """The reception model of the union of disjoint sets of vessels (counts add up).
+
+    Every part must share ``cell_deg``, ``bin_s`` and ``(b0, nb)``; each transmitter
+    (segment) must belong to one part only, as when parts are built per group of MMSIs.
+    """
+    if not parts:
+        raise ValueError("no reception models to merge")
+    p0 = parts[0]
+    for p in parts[1:]:
+        if (p.cell_deg, p.bin_s, p.nx, p.b0, p.nb) != (p0.cell_deg, p0.bin_s, p0.nx, p0.b0, p0.nb):
+            raise ValueError("reception models with different layouts cannot be merged")
+
+    def add(keys: list[np.ndarray], *counts: list[np.ndarray]) -> tuple[np.ndarray, ...]:
+        k = np.concatenate(keys)
+        order = np.argsort(k, kind="stable")
+        k = k[order]
+        if len(k) == 0:
+            return (k,) + tuple(np.zeros(0, dtype=np.int64) for _ in counts)
+        first = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
+        return (k[first],) + tuple(np.add.reduceat(np.concatenate(c)[order], first).astype(np.int64)
+                                   for c in counts)
+
+    keys, n_all, n_b = add([p.keys for p in parts], [p.n_all for p in parts], [p.n_b for p in parts])
+    st_keys, st_n = add([p.st_keys for p in parts], [p.st_n for p in parts])
+    return Reception(keys, n_all, n_b, st_keys, st_n, p0.cell_deg, p0.bin_s, p0.nx, p0.b0, p0.nb)
+
+
 def _sorted_unique(x: np.ndarray) -> np.ndarray:
     """Sorted distinct values (sort + diff: faster than np.unique's hashing on millions)."""
     x = np.sort(x)
@@ -177,8 +224,11 @@ def _run_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def detect_dark(tr: Tracks, config: DarkConfig | None = None, tracks_config: TracksConfig | None = None,
-                diagnostics: list | None = None) -> list[Event]:
+                diagnostics: list | None = None, reception: Reception | None = None) -> list[Event]:
     """Dark-period events (and low-confidence coverage gaps) of all segments of ``tr``.
+
+    ``reception``: the reception model of the whole area, when ``tr`` holds only some of its
+    vessels (a cluster partition); by default it is built from ``tr``.
 
     ``diagnostics``, when a list, receives ``(mmsi, t_last, reason, details)`` for every
     silence long enough to be examined but not flagged (for tests and tuning).
@@ -203,8 +253,8 @@ def detect_dark(tr: Tracks, config: DarkConfig | None = None, tracks_config: Tra
     k_open = last_idx[(tr.now - tr.t[last_idx]) >= min_gap]
     if len(k_closed) == 0 and len(k_open) == 0:
         return []
-    cls_b_seg = np.add.reduceat(tr.cls_b.astype(np.int64), tr.seg_start) * 2 > (tr.seg_end - tr.seg_start)
-    rec = reception_model(tr, cls_b_seg, cfg.cell_deg, bin_s)
+    cls_b_seg = segment_class_b(tr)
+    rec = reception if reception is not None else reception_model(tr, cls_b_seg, cfg.cell_deg, bin_s)
     key = tr.key()
     span, t0 = tr._span(), tr._t0()
     H = cfg.history_hours * 3600.0

@@ -165,99 +165,184 @@ def close_pairs(bins: np.ndarray, lat: np.ndarray, lon: np.ndarray, cell_km: flo
     return i[keep], j[keep], d[keep]
 
 
-def detect_rendezvous(tr: Tracks, config: RendezvousConfig | None = None) -> list[Event]:
-    """Rendezvous events between segments of ``tr`` (see the module docstring)."""
+#: Fields of each grid point (see :func:`slow_grid`): everything the pairing and the event
+#: need, so that pairs can be found far from the vessel's track (in another partition).
+GRID_FIELDS = ("mmsi", "segk", "bin", "lat", "lon", "speed", "long", "port_km", "n_lt", "n_le", "last_t")
+
+
+def slow_grid(tr: Tracks, config: RendezvousConfig | None = None) -> dict[str, np.ndarray]:
+    """Per-vessel step: the slow grid points away from port, self-contained.
+
+    Each point (sorted by segment, then bin) carries :data:`GRID_FIELDS`: the MMSI and the
+    segment's ordinal within its MMSI (``segk``), the bin, position (degrees), speed (kn),
+    whether it was interpolated across a long gap, distance to the nearest port (km), how
+    many reports of its segment come before the bin's start (``n_lt``: ``t < bin * grid``)
+    and at or before it (``n_le``), and the segment's last report time (UTC s).
+    """
     cfg = config or RendezvousConfig()
     grid = resample_slow(tr, cfg)
-    if len(grid["bin"]) < 2:
-        return []
-    g = cfg.grid_minutes * 60.0
+    if len(grid["bin"]) == 0:
+        return {k: np.zeros(0, dtype=np.float64 if k in ("lat", "lon", "speed", "port_km", "last_t") else np.int64)
+                for k in GRID_FIELDS}
     shore, port = shore_port_distances(grid["lat"], grid["lon"]) if cfg.min_shore_km > 0 else (
         None, _port(grid["lat"], grid["lon"]))
     far = port >= cfg.min_port_km
     if shore is not None:
         far &= shore >= cfg.min_shore_km
     grid = {k: v[far] for k, v in grid.items()}
-    gport = port[far]
+    seg = grid["seg"].astype(np.int64)
+    g = cfg.grid_minutes * 60.0
+    n_lt, n_le = _report_counts(tr, seg, grid["bin"] * g)
+    return {"mmsi": tr.seg_mmsi[seg].astype(np.int64), "segk": _segment_ordinal(tr)[seg],
+            "bin": grid["bin"].astype(np.int64), "lat": grid["lat"], "lon": grid["lon"], "speed": grid["speed"],
+            "long": grid["long"].astype(bool), "port_km": port[far], "n_lt": n_lt, "n_le": n_le,
+            "last_t": tr.t[tr.seg_end[seg] - 1]}
+
+
+def _segment_ordinal(tr: Tracks) -> np.ndarray:
+    """Ordinal of each segment among its MMSI's segments (0, 1, ...), in segment order."""
+    m = tr.seg_mmsi
+    order = np.argsort(m, kind="stable")
+    ms = m[order]
+    first = np.ones(len(ms), dtype=bool)
+    first[1:] = ms[1:] != ms[:-1]
+    start = np.maximum.accumulate(np.where(first, np.arange(len(ms)), 0))
+    out = np.empty(len(m), dtype=np.int64)
+    out[order] = np.arange(len(ms)) - start
+    return out
+
+
+def _report_counts(tr: Tracks, seg: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Reports of segment ``seg[i]`` with ``t < x[i]`` and with ``t <= x[i]`` (``seg`` sorted)."""
+    n_lt = np.zeros(len(seg), dtype=np.int64)
+    n_le = np.zeros(len(seg), dtype=np.int64)
+    if len(seg) == 0:
+        return n_lt, n_le
+    starts = np.flatnonzero(np.r_[True, seg[1:] != seg[:-1]])
+    ends = np.r_[starts[1:], len(seg)]
+    for a, b in zip(starts.tolist(), ends.tolist()):
+        s = int(seg[a])
+        tt = tr.t[tr.seg_start[s]:tr.seg_end[s]]
+        n_lt[a:b] = np.searchsorted(tt, x[a:b], side="left")
+        n_le[a:b] = np.searchsorted(tt, x[a:b], side="right")
+    return n_lt, n_le
+
+
+def grid_pairs(grid: dict[str, np.ndarray], config: RendezvousConfig | None = None) -> dict[str, np.ndarray]:
+    """Close pairs of grid points of different MMSIs in the same bin, each pair once.
+
+    Returns, per pair, ``ia``/``ib`` (indexes into ``grid``: side a is the lower MMSI), ``d``
+    (km) and the bin. Depends only on the points of each bin, so it can run on any
+    partition of the grid by bin and space (with a halo: see ``maritime.detect.partition``).
+    """
+    cfg = config or RendezvousConfig()
+    empty = {"ia": np.zeros(0, dtype=np.int64), "ib": np.zeros(0, dtype=np.int64), "d": np.zeros(0)}
+    if len(grid["bin"]) < 2:
+        return empty
     i, j, d = close_pairs(grid["bin"], grid["lat"], grid["lon"], max(cfg.cell_km, cfg.max_distance_km),
                           cfg.max_distance_km)
-    if len(i) == 0:
-        return []
-    sa, sb = grid["seg"][i], grid["seg"][j]
-    ma, mb = tr.seg_mmsi[sa], tr.seg_mmsi[sb]
+    ma, mb = grid["mmsi"][i], grid["mmsi"][j]
     diff = ma != mb
-    i, j, d, sa, sb, ma, mb = (x[diff] for x in (i, j, d, sa, sb, ma, mb))
-    if len(i) == 0:
-        return []
-    # canonical order: lower MMSI first
+    i, j, d, ma, mb = i[diff], j[diff], d[diff], ma[diff], mb[diff]
     swap = ma > mb
-    i, j = np.where(swap, j, i), np.where(swap, i, j)
-    sa, sb = np.where(swap, sb, sa), np.where(swap, sa, sb)
-    nseg = max(tr.n_segments, 1)
-    pair = sa.astype(np.int64) * nseg + sb
-    bins = grid["bin"][i]
-    order = np.lexsort((bins, pair))
-    pair, bins, i, j, d = pair[order], bins[order], i[order], j[order], d[order]
+    return {"ia": np.where(swap, j, i), "ib": np.where(swap, i, j), "d": d}
+
+
+def pair_table(grid: dict[str, np.ndarray], pairs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """One row per close pair: ``d``, ``bin`` and every grid field of both sides (``<field>_a``,
+    ``<field>_b``), ready to be concatenated across partitions."""
+    ia, ib = pairs["ia"], pairs["ib"]
+    out = {"d": pairs["d"], "bin": grid["bin"][ia]}
+    for k in GRID_FIELDS:
+        if k != "bin":
+            out[k + "_a"] = grid[k][ia]
+            out[k + "_b"] = grid[k][ib]
+    return out
+
+
+def pair_events(pt: dict[str, np.ndarray], now: float, config: RendezvousConfig | None = None) -> list[Event]:
+    """Rendezvous events from close pairs (:func:`pair_table` rows, in any order).
+
+    Rows of one pair of segments, in bin order, are cut where more than
+    ``merge_gap_minutes`` pass without them; a run is an event when it spans at least
+    ``min_duration_hours``, the pair was close in at least half of its bins and both median
+    speeds are below ``max_speed_kn``. ``now`` is the latest data time (UTC s).
+    """
+    cfg = config or RendezvousConfig()
+    if len(pt["d"]) == 0:
+        return []
+    g = cfg.grid_minutes * 60.0
+    order = np.lexsort((pt["bin"], pt["segk_b"], pt["mmsi_b"], pt["segk_a"], pt["mmsi_a"]))
+    pt = {k: np.asarray(v)[order] for k, v in pt.items()}
+    bins = pt["bin"]
+    same = np.ones(len(bins), dtype=bool)
+    for k in ("mmsi_a", "segk_a", "mmsi_b", "segk_b"):
+        same[1:] &= pt[k][1:] == pt[k][:-1]
+    same[0] = False
     merge_bins = max(1, int(round(cfg.merge_gap_minutes * 60.0 / g)))
-    brk = np.ones(len(pair), dtype=bool)
-    brk[1:] = (pair[1:] != pair[:-1]) | (bins[1:] - bins[:-1] > merge_bins)
+    brk = ~same
+    brk[1:] |= bins[1:] - bins[:-1] > merge_bins
     starts = np.nonzero(brk)[0]
-    ends = np.append(starts[1:], len(pair))
+    ends = np.append(starts[1:], len(bins))
     span = bins[ends - 1] - bins[starts]
     cand = np.nonzero(span * g >= cfg.min_duration_hours * 3600.0)[0]
     events = []
-    key = tr.key()
     for c in cand.tolist():
         a, b = int(starts[c]), int(ends[c])
         n_close = b - a
         n_span = int(span[c]) + 1
         if n_close < 0.5 * n_span:
             continue
-        ii, jj = i[a:b], j[a:b]
-        spd_a = float(np.median(grid["speed"][ii]))
-        spd_b = float(np.median(grid["speed"][jj]))
+        spd_a = float(np.median(pt["speed_a"][a:b]))
+        spd_b = float(np.median(pt["speed_b"][a:b]))
         if not (spd_a < cfg.max_speed_kn and spd_b < cfg.max_speed_kn):
             continue
-        seg_a, seg_b = int(pair[a] // nseg), int(pair[a] % nseg)
         start = float(bins[a] * g)
         end = float(bins[b - 1] * g)
-        lat = float(np.mean(np.r_[grid["lat"][ii], grid["lat"][jj]]))
-        lon = float(np.mean(np.r_[grid["lon"][ii], grid["lon"][jj]]))
+        lat = float(np.mean(np.r_[pt["lat_a"][a:b], pt["lat_b"][a:b]]))
+        lon = float(np.mean(np.r_[pt["lon_a"][a:b], pt["lon_b"][a:b]]))
         # real reports of each vessel during the event
-        reports = []
-        for s in (seg_a, seg_b):
-            base = s * tr._span() - tr._t0()
-            lo = np.searchsorted(key, base + start, side="left")
-            hi = np.searchsorted(key, base + end, side="right")
-            reports.append(int(hi - lo))
-        interp_long = float(np.mean(grid["long"][ii] | grid["long"][jj]))
+        reports = [int(pt["n_le_a"][b - 1] - pt["n_lt_a"][a]), int(pt["n_le_b"][b - 1] - pt["n_lt_b"][a])]
+        interp_long = float(np.mean(pt["long_a"][a:b] | pt["long_b"][a:b]))
         # still open: the meeting reaches the latest data and neither vessel was seen since
-        last_a = tr.t[tr.seg_end[seg_a] - 1]
-        last_b = tr.t[tr.seg_end[seg_b] - 1]
-        open_ = (tr.now - end <= cfg.merge_gap_minutes * 60.0) and max(last_a, last_b) < end + g
+        last = max(float(pt["last_t_a"][a]), float(pt["last_t_b"][a]))
+        open_ = (now - end <= cfg.merge_gap_minutes * 60.0) and last < end + g
         hours = (end - start) / 3600.0
         per_hour = min(reports) / max(hours, 1e-6)
         conf = 0.6 + 0.15 * min(1.0, (hours - cfg.min_duration_hours) / 4.0) + 0.15 * min(1.0, per_hour / 4.0) \
             + 0.1 * (n_close / n_span)
         conf *= 1.0 - 0.4 * interp_long
+        d = pt["d"][a:b]
         events.append(Event(
-            kind=RENDEZVOUS, mmsi=int(tr.seg_mmsi[seg_a]), other_mmsi=int(tr.seg_mmsi[seg_b]),
+            kind=RENDEZVOUS, mmsi=int(pt["mmsi_a"][a]), other_mmsi=int(pt["mmsi_b"][a]),
             start=start, end=None if open_ else end, lat=lat, lon=lon, confidence=min(conf, 0.99),
             details={
                 "duration_h": round(hours, 3),
-                "median_distance_m": round(float(np.median(d[a:b])) * 1000.0, 1),
-                "min_distance_m": round(float(np.min(d[a:b])) * 1000.0, 1),
+                "median_distance_m": round(float(np.median(d)) * 1000.0, 1),
+                "min_distance_m": round(float(np.min(d)) * 1000.0, 1),
                 "median_speed_kn": [round(spd_a, 3), round(spd_b, 3)],
                 "close_bins": int(n_close),
                 "span_bins": int(n_span),
                 "reports": reports,
                 "interpolated_long_gap_fraction": round(interp_long, 3),
-                "distance_to_port_km": round(float(np.min(gport[np.r_[ii, jj]])), 2),
+                "distance_to_port_km": round(float(min(pt["port_km_a"][a:b].min(), pt["port_km_b"][a:b].min())), 2),
                 "grid_minutes": cfg.grid_minutes,
                 "definition": "within {:g} m, both < {:g} kn, >= {:g} h, >= {:g} km from port".format(
                     cfg.max_distance_km * 1000, cfg.max_speed_kn, cfg.min_duration_hours, cfg.min_port_km),
             }))
     return events
+
+
+def detect_rendezvous(tr: Tracks, config: RendezvousConfig | None = None) -> list[Event]:
+    """Rendezvous events between segments of ``tr`` (see the module docstring).
+
+    The three steps are separate functions so that a cluster can run them on different
+    partitions (``maritime.detect.partition``): :func:`slow_grid` per vessel,
+    :func:`grid_pairs` per bin and area, :func:`pair_events` per pair of vessels.
+    """
+    cfg = config or RendezvousConfig()
+    grid = slow_grid(tr, cfg)
+    return pair_events(pair_table(grid, grid_pairs(grid, cfg)), tr.now, cfg)
 
 
 def _port(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

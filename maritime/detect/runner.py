@@ -140,6 +140,14 @@ def read_tracks(con, since: datetime, config: DetectConfig, now: float) -> Track
     if tb.num_rows == 0:
         return prepare_tracks(np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0), now=now)
     names = [r[0] for r in con.execute(sql("station_names"), {"since": since}).fetchall()]
+    return tracks_from_arrow(tb, names, config, now)
+
+
+def tracks_from_arrow(tb, station_names: list[str], config: DetectConfig, now: float) -> Tracks:
+    """:class:`Tracks` from an Arrow table with the columns of ``read_positions.sql`` (mmsi,
+    t_us, lat, lon, sog, cog, msg_type, station_code), sorted by mmsi, time, payload hash.
+
+    Both engines build their tracks here, so they see the same numbers."""
 
     def col(name: str, dtype) -> np.ndarray:
         c = tb.column(name)
@@ -153,7 +161,7 @@ def read_tracks(con, since: datetime, config: DetectConfig, now: float) -> Track
     del tb  # the numpy columns are copies: free the Arrow table before segmentation
     return prepare_tracks(cols.pop("mmsi"), cols.pop("t"), cols.pop("lat"), cols.pop("lon"), cols.pop("sog"),
                           cols.pop("cog"), cols.pop("msg_type"), config.tracks, now=now,
-                          station=cols.pop("station"), station_names=names)
+                          station=cols.pop("station"), station_names=station_names)
 
 
 def detect_all(tr: Tracks, config: DetectConfig) -> list[Event]:

@@ -1,0 +1,184 @@
+"""Where things live in an archive, and how a file is written so that no reader sees half of it.
+
+Layout (``DEST`` is a folder or an S3-compatible URL such as ``s3://bucket/ais``)::
+
+    DEST/positions/day=2025-01-15/part-<origin>-<batch>.parquet
+    DEST/positions/day=2025-01-15/cell=S05W085/part-<origin>-<batch>.parquet   (with --cell-deg)
+    DEST/vessels/part-<origin>.parquet
+    DEST/events/part-<origin>.parquet
+    DEST/_maritime/...                       bookkeeping (JSON), never matched by */*.parquet
+
+``<origin>`` says who wrote a file: ``db-<id>`` for a DuckDB database mirrored by
+``maritime archive``, ``ingest`` for ``maritime ingest --archive``, ``detect`` for events of
+``maritime detect --engine dask``. Partition values are Hive style (``key=value`` folders), so
+DuckDB, Spark, Trino and pyarrow read ``day`` (a date, UTC) and ``cell`` as columns.
+
+A file is written under a temporary name (``.tmp`` suffix, which no ``*.parquet`` glob
+matches) and then renamed; on S3 an object appears only once its upload completes, so it
+is written under its final name directly.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import posixpath
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyarrow as pa
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+POSITIONS = "positions"
+VESSELS = "vessels"
+EVENTS = "events"
+STATE = "_maritime"
+#: Parquet compression: zstd is ~30 % smaller than snappy on AIS positions at similar speed,
+#: and every reader named in the README (DuckDB, Spark, Trino, pyarrow) supports it.
+COMPRESSION = "zstd"
+#: Rows per Parquet row group: large enough for good compression, small enough for readers
+#: to skip by statistics (mmsi, ts).
+ROW_GROUP_ROWS = 1_000_000
+
+
+class ArchiveError(RuntimeError):
+    """The archive cannot be opened or written; the message is one line for people."""
+
+
+@dataclass(frozen=True)
+class Archive:
+    """An archive location: a pyarrow filesystem and the root path inside it."""
+
+    fs: pafs.FileSystem
+    root: str
+    url: str
+
+    @property
+    def is_local(self) -> bool:
+        return isinstance(self.fs, pafs.LocalFileSystem)
+
+    def path(self, *parts: str) -> str:
+        return posixpath.join(self.root, *parts)
+
+    def uri(self, *parts: str) -> str:
+        """A path readers (DuckDB, pandas) understand: a local path or the URL."""
+        if self.is_local:
+            return str(Path(self.path(*parts)))
+        return posixpath.join(self.url.rstrip("/"), *parts)
+
+
+def open_archive(dest: str, create: bool = True) -> Archive:
+    """The archive at ``dest``: a local folder, or a URL pyarrow understands (``s3://``, ...).
+
+    S3-compatible stores (MinIO, Ceph, ...) take pyarrow's query options, e.g.
+    ``s3://bucket/ais?endpoint_override=http://127.0.0.1:9000&region=us-east-1``; credentials
+    come from the usual AWS environment variables.
+    """
+    if "://" in dest and not dest.startswith("file://"):
+        try:
+            fs, root = pafs.FileSystem.from_uri(dest)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as exc:
+            raise ArchiveError(f"cannot open archive {dest}: {str(exc).splitlines()[0]}") from None
+        url = dest.split("?", 1)[0]
+    else:
+        local = Path(dest[len("file://"):] if dest.startswith("file://") else dest).expanduser().resolve()
+        if local.exists() and not local.is_dir():
+            raise ArchiveError(f"archive {dest} is a file, not a folder: give a folder or an s3:// URL")
+        fs, root, url = pafs.LocalFileSystem(), local.as_posix(), local.as_posix()
+    arch = Archive(fs, root.rstrip("/") or "/", url)
+    if create:
+        try:
+            fs.create_dir(arch.path(STATE), recursive=True)
+        except OSError as exc:
+            raise ArchiveError(f"cannot write to archive {dest}: {exc}") from None
+    return arch
+
+
+# -- names ----------------------------------------------------------------------------------
+
+def day_dir(day: date) -> str:
+    return f"day={day.isoformat()}"
+
+
+def cell_name(lat: float, lon: float, cell_deg: float) -> str:
+    """Name of the ``cell_deg`` cell holding (lat, lon): its south-west corner, e.g. ``S05W085``."""
+    s = math.floor((lat + 90.0) / cell_deg) * cell_deg - 90.0
+    w = math.floor((lon + 180.0) / cell_deg) * cell_deg - 180.0
+    return f"{'S' if s < 0 else 'N'}{abs(s):02g}{'W' if w < 0 else 'E'}{abs(w):03g}".replace(".", "p")
+
+
+def part_name(origin: str, batch: str | int | None = None) -> str:
+    return f"part-{origin}.parquet" if batch is None else f"part-{origin}-{batch}.parquet"
+
+
+# -- writing ----------------------------------------------------------------------------------
+
+def write_parquet(arch: Archive, path: str, batches: Iterable[pa.RecordBatch] | pa.Table,
+                  schema: pa.Schema | None = None) -> int:
+    """Write record batches (or a table) to ``path`` atomically; returns the rows written."""
+    if isinstance(batches, pa.Table):
+        schema = batches.schema
+        batches = batches.to_batches(max_chunksize=ROW_GROUP_ROWS)
+    if schema is None:
+        raise ValueError("write_parquet needs the schema of an iterator of batches")
+    target = path if not arch.is_local else f"{path}.{uuid.uuid4().hex[:8]}.tmp"
+    arch.fs.create_dir(posixpath.dirname(path), recursive=True)
+    rows = 0
+    try:
+        with pq.ParquetWriter(target, schema, filesystem=arch.fs, compression=COMPRESSION) as w:
+            for b in batches:
+                if b.num_rows:
+                    w.write_batch(b, row_group_size=ROW_GROUP_ROWS)
+                    rows += b.num_rows
+        if target != path:
+            arch.fs.move(target, path)
+    except BaseException:
+        if target != path:
+            try:
+                arch.fs.delete_file(target)
+            except OSError:
+                pass
+        raise
+    return rows
+
+
+def delete(arch: Archive, path: str) -> None:
+    try:
+        arch.fs.delete_file(path)
+    except FileNotFoundError:
+        pass
+
+
+def list_files(arch: Archive, *parts: str, suffix: str = ".parquet") -> list[str]:
+    """Files under ``parts`` ending in ``suffix``, sorted."""
+    sel = pafs.FileSelector(arch.path(*parts), recursive=True, allow_not_found=True)
+    return sorted(i.path for i in arch.fs.get_file_info(sel)
+                  if i.type == pafs.FileType.File and i.path.endswith(suffix))
+
+
+# -- bookkeeping ------------------------------------------------------------------------------
+
+def read_state(arch: Archive, name: str) -> dict[str, Any]:
+    """The JSON document ``_maritime/<name>.json`` ({} when absent)."""
+    try:
+        with arch.fs.open_input_stream(arch.path(STATE, f"{name}.json")) as f:
+            return json.loads(f.read().decode("utf-8"))
+    except FileNotFoundError:
+        return {}
+    except ValueError as exc:
+        raise ArchiveError(f"archive bookkeeping {name}.json is damaged ({exc}); remove it to rebuild") from None
+
+
+def write_state(arch: Archive, name: str, doc: dict[str, Any]) -> None:
+    """Replace ``_maritime/<name>.json`` atomically."""
+    path = arch.path(STATE, f"{name}.json")
+    data = json.dumps(doc, indent=1, sort_keys=True).encode("utf-8")
+    target = path if not arch.is_local else f"{path}.tmp"
+    with arch.fs.open_output_stream(target) as f:
+        f.write(data)
+    if target != path:
+        arch.fs.move(target, path)

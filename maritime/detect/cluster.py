@@ -1,0 +1,306 @@
+"""Detection on a Dask cluster over the Parquet archive (``maritime detect --engine dask``).
+
+A thin adapter: it reads the archive, moves data between workers with Dask (``from_map``,
+``shuffle``, ``Client.map``), and calls the same pure functions as the single-machine run
+(``runner.tracks_from_arrow``, the detectors, ``partition``). What is split where, and
+why the result equals the single-machine one, is explained in ``maritime.detect.partition``.
+
+Steps, each a set of Dask tasks:
+
+1. File statistics: rows, first and last time, receiver names (→ "now", the reception key
+   layout and receiver codes shared by every task).
+2. Positions are shuffled by MMSI into vessel partitions of ~``rows_per_partition`` reports,
+   written as scratch Parquet under ``DEST/_maritime/scratch/`` (so that memory is bounded by
+   a partition, not by the archive).
+3. Per vessel partition: the reception model of its vessels; the models are added up.
+4. Per vessel partition: tracks, loitering, dark periods (with the whole area's reception),
+   identity conflicts, and the rendezvous grid points with their halo copies (scratch).
+5. Grid points are shuffled by (time window, cell); per partition the close pairs.
+6. On the client: pairs → rendezvous events, loitering explained by a rendezvous removed,
+   zones assigned; events written to ``DEST/events/part-detect.parquet``.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from maritime.archive.layout import EVENTS, POSITIONS, STATE, Archive, list_files, part_name, write_parquet
+from maritime.detect.config import DetectConfig, load_config
+from maritime.detect.dark import Reception, bin_range, detect_dark, merge_receptions, reception_model, \
+    segment_class_b
+from maritime.detect.events import Event, assign_zones, utc
+from maritime.detect.loitering import detect_loitering, suppress_explained
+from maritime.detect.partition import CELL_DEG, WINDOW_HOURS, grid_groups, pairs_by_group, vessel_partitions
+from maritime.detect.rendezvous import GRID_FIELDS, pair_events, slow_grid
+from maritime.detect.runner import tracks_from_arrow
+from maritime.detect.tracks import Tracks
+
+#: Reports per vessel partition: ~1 GB of worker memory through track preparation.
+ROWS_PER_PARTITION = 2_000_000
+#: Columns read from the archive's positions.
+READ_COLUMNS = ["mmsi", "ts", "lat", "lon", "sog", "cog", "msg_type", "station", "payload_hash"]
+#: The numeric columns that travel between workers (receivers as codes, nulls as NaN / -1).
+VESSEL_META = pd.DataFrame({
+    "mmsi": pd.Series(dtype="int64"), "t_us": pd.Series(dtype="int64"), "lat": pd.Series(dtype="float64"),
+    "lon": pd.Series(dtype="float64"), "sog": pd.Series(dtype="float32"), "cog": pd.Series(dtype="float32"),
+    "msg_type": pd.Series(dtype="int16"), "station_code": pd.Series(dtype="int32"),
+    "payload_hash": pd.Series(dtype="uint64")})
+GRID_DTYPES = {"mmsi": "int64", "segk": "int64", "bin": "int64", "lat": "float64", "lon": "float64",
+               "speed": "float64", "long": "bool", "port_km": "float64", "n_lt": "int64", "n_le": "int64",
+               "last_t": "float64"}
+EVENT_SCHEMA = pa.schema([
+    ("event_id", pa.string()), ("kind", pa.string()), ("mmsi", pa.int32()), ("other_mmsi", pa.int32()),
+    ("start_time", pa.timestamp("us", "UTC")), ("end_time", pa.timestamp("us", "UTC")), ("lat", pa.float64()),
+    ("lon", pa.float64()), ("zone", pa.string()), ("confidence", pa.float64()), ("details", pa.string()),
+    ("updated_at", pa.timestamp("us", "UTC"))])
+
+
+class ClusterError(RuntimeError):
+    """The cluster run cannot start or finish; the message is one line for people."""
+
+
+@dataclass
+class ClusterSummary:
+    """What one cluster run did."""
+
+    positions: int = 0
+    files: int = 0
+    vessel_partitions: int = 0
+    grid_points: int = 0            #: rendezvous grid points, halo copies included
+    pair_groups: int = 0
+    close_pairs: int = 0
+    halo_pairs: int = 0             #: close pairs whose partner was a halo copy
+    segments: int = 0
+    now: float | None = None
+    events: list[Event] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        kinds: dict[str, int] = {}
+        for e in self.events:
+            kinds[e.kind] = kinds.get(e.kind, 0) + 1
+        out = [f"positions read {self.positions:,} from {self.files:,} files in {self.vessel_partitions} vessel "
+               f"partitions; {self.segments:,} track segments",
+               f"rendezvous grid {self.grid_points:,} points in {self.pair_groups} partitions; "
+               f"{self.close_pairs:,} close pairs ({self.halo_pairs:,} across a cell edge)",
+               "events: " + (", ".join(f"{k} {n:,}" for k, n in sorted(kinds.items())) or "none"),
+               "time " + ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items())]
+        return out
+
+
+# -- tasks (run on workers; plain functions of their arguments) ----------------------------------
+
+def _file_stats(arch: Archive, path: str) -> tuple[int, int | None, int | None, list[str]]:
+    tb = pq.read_table(path, filesystem=arch.fs, columns=["ts", "station"])
+    if tb.num_rows == 0:
+        return 0, None, None, []
+    ts = tb.column("ts").cast(pa.int64())
+    mm = pc.min_max(ts).as_py()
+    names = pc.unique(tb.column("station").drop_null()).to_pylist()
+    return tb.num_rows, mm["min"], mm["max"], names
+
+
+def _read_positions(path: str, arch: Archive, names: list[str]) -> pd.DataFrame:
+    """One archive file as the numeric columns of :data:`VESSEL_META`."""
+    tb = pq.read_table(path, filesystem=arch.fs, columns=READ_COLUMNS)
+    st = tb.column("station")
+    code = pc.index_in(st, value_set=pa.array(names, pa.string()))
+    return pd.DataFrame({
+        "mmsi": tb.column("mmsi").to_numpy().astype(np.int64),
+        "t_us": tb.column("ts").cast(pa.int64()).to_numpy(),
+        "lat": tb.column("lat").to_numpy(), "lon": tb.column("lon").to_numpy(),
+        "sog": tb.column("sog").fill_null(np.nan).to_numpy().astype(np.float32),
+        "cog": tb.column("cog").fill_null(np.nan).to_numpy().astype(np.float32),
+        "msg_type": tb.column("msg_type").fill_null(-1).to_numpy().astype(np.int16),
+        "station_code": code.fill_null(-1).to_numpy().astype(np.int32),
+        "payload_hash": tb.column("payload_hash").to_numpy().astype(np.uint64)})
+
+
+def _write_partition(df: pd.DataFrame, arch: Archive, folder: str, partition_info: dict | None = None
+                     ) -> pd.DataFrame:
+    n = (partition_info or {}).get("number", 0)
+    path = arch.path(folder, f"part-{n:05d}.parquet")
+    rows = write_parquet(arch, path, pa.Table.from_pandas(df, preserve_index=False))
+    return pd.DataFrame({"path": [path], "rows": [rows]})
+
+
+def _tracks(arch: Archive, path: str, names: list[str], config: DetectConfig, now: float) -> Tracks:
+    tb = pq.read_table(path, filesystem=arch.fs)
+    tb = tb.sort_by([("mmsi", "ascending"), ("t_us", "ascending"), ("payload_hash", "ascending")])
+    return tracks_from_arrow(tb, names, config, now)
+
+
+def _reception(arch: Archive, path: str, names: list[str], config: DetectConfig, now: float,
+               bins: tuple[int, int]) -> Reception:
+    tr = _tracks(arch, path, names, config, now)
+    return reception_model(tr, segment_class_b(tr), config.dark.cell_deg, config.dark.bin_minutes * 60.0, bins)
+
+
+def _vessel_events(arch: Archive, path: str, names: list[str], config: DetectConfig, now: float,
+                   reception: Reception, grid_folder: str, cell_deg: float, window_hours: float) -> dict:
+    tr = _tracks(arch, path, names, config, now)
+    loi = detect_loitering(tr, config.loitering)
+    dark = detect_dark(tr, config.dark, config.tracks, reception=reception)
+    grid = slow_grid(tr, config.rendezvous)
+    idx, group, core = grid_groups(grid["lat"], grid["lon"], grid["bin"], config.rendezvous.grid_minutes,
+                                   cell_deg, window_hours)
+    cols = {k: grid[k][idx] for k in GRID_FIELDS}
+    cols["group"] = group
+    cols["core"] = core
+    out = arch.path(grid_folder, path.rsplit("/", 1)[-1])
+    write_parquet(arch, out, pa.table(cols))
+    return {"loitering": loi, "dark": dark, "conflicts": list(tr.conflicts), "grid": out, "grid_rows": len(idx),
+            "positions": len(tr), "segments": tr.n_segments}
+
+
+def _read_grid(path: str, arch: Archive) -> pd.DataFrame:
+    return pq.read_table(path, filesystem=arch.fs).to_pandas()
+
+
+def _pairs(df: pd.DataFrame, config: DetectConfig) -> pd.DataFrame:
+    grid = {k: df[k].to_numpy() for k in GRID_FIELDS}
+    pt = pairs_by_group(grid, df["group"].to_numpy(), df["core"].to_numpy(), config.rendezvous)
+    return pd.DataFrame(pt)
+
+
+def _pairs_meta() -> pd.DataFrame:
+    cols = {"d": "float64", "bin": "int64"}
+    for k, dt in GRID_DTYPES.items():
+        if k != "bin":
+            cols[k + "_a"] = dt
+            cols[k + "_b"] = dt
+    cols["core_b"] = "bool"
+    return pd.DataFrame({k: pd.Series(dtype=v) for k, v in cols.items()})
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+def detect_on_cluster(client, arch: Archive, zones=None, config: DetectConfig | None = None,
+                      rows_per_partition: int = ROWS_PER_PARTITION, cell_deg: float = CELL_DEG,
+                      window_hours: float = WINDOW_HOURS) -> ClusterSummary:
+    """Detect every event over the archive's positions on the Dask ``client``'s cluster and
+    write them to ``DEST/events/part-detect.parquet``.
+
+    The events equal those of ``runner.run_detection`` on a database holding the same
+    positions (a full run). Raises :class:`ClusterError` when the archive has no positions.
+    """
+    import dask.dataframe as dd
+
+    from maritime.detect.runner import _zones_rows
+
+    cfg = config or load_config()
+    zone_list, _ = _zones_rows(zones)
+    summary = ClusterSummary()
+    t0 = time.perf_counter()
+    files = list_files(arch, POSITIONS)
+    if not files:
+        raise ClusterError(f"no positions in archive {arch.url}: run `maritime archive` or "
+                           "`maritime ingest --archive` first")
+    stats = client.gather(client.map(_file_stats, [arch] * len(files), files, pure=False))
+    total = sum(s[0] for s in stats)
+    firsts = [s[1] for s in stats if s[1] is not None]
+    if not firsts:
+        raise ClusterError(f"the positions files of archive {arch.url} are empty")
+    now = max(s[2] for s in stats if s[2] is not None) / 1e6
+    t_min = min(firsts) / 1e6
+    names = sorted({n for s in stats for n in s[3]})
+    summary.files, summary.positions, summary.now = len(files), total, now
+    summary.seconds["statistics"] = time.perf_counter() - t0
+
+    scratch = f"{STATE}/scratch/{uuid.uuid4().hex[:12]}"
+    try:
+        # -- 2. positions grouped by vessel
+        t = time.perf_counter()
+        nparts = vessel_partitions(total, rows_per_partition)
+        ddf = dd.from_map(_read_positions, files, arch=arch, names=names, meta=VESSEL_META,
+                          enforce_metadata=False)
+        ddf = ddf.shuffle("mmsi", npartitions=nparts)
+        written = ddf.map_partitions(_write_partition, arch, f"{scratch}/vessels",
+                                     meta=pd.DataFrame({"path": pd.Series(dtype="object"),
+                                                        "rows": pd.Series(dtype="int64")})).compute()
+        parts = [p for p, n in zip(written["path"], written["rows"]) if n > 0]
+        summary.vessel_partitions = len(parts)
+        summary.seconds["shuffle by vessel"] = time.perf_counter() - t
+
+        # -- 3. reception over the whole area
+        t = time.perf_counter()
+        bins = bin_range(t_min, now, cfg.dark.bin_minutes * 60.0)
+        n = len(parts)
+        partial = client.map(_reception, [arch] * n, parts, [names] * n, [cfg] * n, [now] * n, [bins] * n,
+                             pure=False)
+        reception = client.submit(merge_receptions, partial, pure=False)
+        reception.result()
+        summary.seconds["reception"] = time.perf_counter() - t
+
+        # -- 4. per-vessel detectors and the rendezvous grid
+        t = time.perf_counter()
+        res = client.gather(client.map(_vessel_events, [arch] * n, parts, [names] * n, [cfg] * n, [now] * n,
+                                       [reception] * n, [f"{scratch}/grid"] * n, [cell_deg] * n,
+                                       [window_hours] * n, pure=False))
+        del partial, reception
+        loi = [e for r in res for e in r["loitering"]]
+        dark = [e for r in res for e in r["dark"]]
+        conflicts = [e for r in res for e in r["conflicts"]]
+        summary.segments = sum(r["segments"] for r in res)
+        summary.grid_points = sum(r["grid_rows"] for r in res)
+        summary.seconds["vessels"] = time.perf_counter() - t
+
+        # -- 5. close pairs per time window and cell
+        t = time.perf_counter()
+        grids = [r["grid"] for r in res if r["grid_rows"]]
+        if grids:
+            gparts = vessel_partitions(summary.grid_points, rows_per_partition)
+            gdf = dd.from_map(_read_grid, grids, arch=arch, enforce_metadata=False)
+            gdf = gdf.shuffle("group", npartitions=gparts)
+            summary.pair_groups = gparts
+            pairs = gdf.map_partitions(_pairs, cfg, meta=_pairs_meta()).compute()
+        else:
+            pairs = _pairs_meta()
+        summary.close_pairs = len(pairs)
+        summary.halo_pairs = int((~pairs["core_b"].astype(bool)).sum()) if len(pairs) else 0
+        pt = {k: pairs[k].to_numpy() for k in pairs.columns}
+        summary.seconds["pairs"] = time.perf_counter() - t
+    finally:
+        _remove_scratch(arch, scratch)
+
+    # -- 6. events
+    t = time.perf_counter()
+    rdv = pair_events(pt, now, cfg.rendezvous)
+    loi = suppress_explained(loi, rdv, cfg.loitering.suppress_rendezvous_fraction, now)
+    events = loi + rdv + dark + conflicts
+    assign_zones(events, zone_list)
+    events.sort(key=lambda e: e.event_id)
+    write_events(arch, events)
+    summary.events = events
+    summary.seconds["events"] = time.perf_counter() - t
+    return summary
+
+
+def event_table(events: list[Event], written_at=None) -> pa.Table:
+    """Events as an Arrow table with the columns of the ``events`` table."""
+    from datetime import datetime, timezone
+
+    wall = written_at or datetime.now(timezone.utc)
+    rows = [e.row() + (wall,) for e in events]
+    cols = list(zip(*rows)) if rows else [[] for _ in EVENT_SCHEMA]
+    return pa.table([pa.array(list(c), type=f.type) for c, f in zip(cols, EVENT_SCHEMA)], schema=EVENT_SCHEMA)
+
+
+def write_events(arch: Archive, events: list[Event]) -> int:
+    """Replace the cluster's events file in the archive (atomically)."""
+    return write_parquet(arch, arch.path(EVENTS, part_name("detect")), event_table(events))
+
+
+def _remove_scratch(arch: Archive, scratch: str) -> None:
+    try:
+        arch.fs.delete_dir(arch.path(scratch))
+    except (FileNotFoundError, OSError):
+        pass
