@@ -37,10 +37,9 @@ DATA = OUT / "detect_month.duckdb"
 def build_dataset(path: Path, target: int, seed: int = 11, vessels: int = 1000) -> None:
     """Generate ~``target`` position reports into ``path`` (positions + held-back last minute)."""
     import duckdb
-    import pyarrow as pa
 
-    from maritime.scenario import ScenarioConfig, build_scenario, iter_batches
-    from maritime.scenario.generator import COG_NA_I, LAT_NA_I, SOG_NA_I, Kind, Noise
+    from maritime.scenario import ScenarioConfig, build_scenario
+    from maritime.scenario.positions import insert_positions, position_tables
     from maritime.store.database import SCHEMA_FILES, sql
 
     per_day = 362_000 * vessels / 1000  # measured rate of the generator's mix
@@ -53,35 +52,9 @@ def build_dataset(path: Path, target: int, seed: int = 11, vessels: int = 1000) 
     con = duckdb.connect(str(tmp))
     for name in SCHEMA_FILES:
         con.execute(sql(name))
-    names = [s.name for s in sc.stations]
     n = 0
-    hid = 0
-    for b in iter_batches(sc, chunk_s=6 * 3600):
-        m = np.isin(b.kind, Kind.POSITION) & ~b.dup & (b.noise == Noise.NONE) & (b.lat_i != LAT_NA_I)
-        if not m.any():
-            continue
-        t27 = b.msg_type[m] == 27
-        scale = np.where(t27, 600.0, 600000.0)
-        lat = b.lat_i[m] / scale
-        lon = b.lon_i[m] / scale
-        sog = np.where(t27, np.where(b.sog_i[m] == 63, np.nan, b.sog_i[m]),
-                       np.where(b.sog_i[m] == SOG_NA_I, np.nan, b.sog_i[m] / 10.0))
-        cog = np.where(t27, np.where(b.cog_i[m] == 511, np.nan, b.cog_i[m]),
-                       np.where(b.cog_i[m] == COG_NA_I, np.nan, b.cog_i[m] / 10.0))
-        k = int(m.sum())
-        tbl = pa.table({
-            "mmsi": b.mmsi[m].astype(np.int32), "t_us": b.c[m].astype(np.int64) * 1_000_000,
-            "lat": lat, "lon": lon, "sog": sog.astype(np.float32), "cog": cog.astype(np.float32),
-            "msg_type": b.msg_type[m].astype(np.int8),
-            "station": pa.array([names[s] for s in b.station[m]]),
-            "payload_hash": np.arange(hid, hid + k, dtype=np.uint64),
-        })
-        hid += k
-        con.register("batch", tbl)
-        con.execute("INSERT INTO positions (mmsi, ts, lat, lon, sog, cog, msg_type, station, n_stations, "
-                    "payload_hash, run_id) SELECT mmsi, make_timestamptz(t_us), lat, lon, sog, cog, msg_type, "
-                    "station, 1, payload_hash, 0 FROM batch")
-        con.unregister("batch")
+    for tbl in position_tables(sc):
+        k = insert_positions(con, tbl)
         n += k
         print(f"\r  {n:,} positions", end="", flush=True)
     print()

@@ -14,6 +14,8 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
+from maritime.archive.cli import add_cell_option, cmd_archive
+from maritime.archive.cli import add_parser as add_archive_parser
 from maritime.decode.assembly import DEFAULT_TTL_US
 from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US, DecodeOptions
 from maritime.detect.cli import add_parsers as add_detect_parsers
@@ -82,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", metavar="TIME",
                    help="UTC time the recording began, for files without time stamps (ISO 8601)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    g = p.add_argument_group("straight into a Parquet archive (bulk loads larger than one database)")
+    g.add_argument("--archive", metavar="DEST",
+                   help="write positions to the Parquet archive DEST (folder or s3:// URL) instead of --db")
+    add_cell_option(g)
+    g.add_argument("--staging", metavar="FILE",
+                   help="staging database of --archive (default: DEST/_maritime/staging.duckdb, or a cache "
+                        "file for a remote DEST)")
     _decode_options(p)
 
     p = sub.add_parser("listen", help="ingest live AIS feeds (tcp://host:port client, udp://host:port listener)")
@@ -93,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     _decode_options(p)
 
     add_detect_parsers(sub)
+    add_archive_parser(sub)
     add_serve_parser(sub)
 
     p = sub.add_parser("demo", help="ingest the bundled Eastern Pacific sample into a fresh database, detect, show")
@@ -137,12 +147,34 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         decode=_make_decode_options(args, start), fmt=args.format, mapping=mapping,
         progress=not args.no_progress,
     )
+    if args.archive:
+        return _ingest_to_archive(args, options)
+    if args.cell_deg or args.staging:
+        raise UsageError("--cell-deg and --staging go with --archive DEST")
     store = _open_store(args.db, options.decode.dedup_window_us)
     try:
         summary = ingest_paths(store, args.paths, options)
     finally:
         store.close()
     print("\n".join(summary.lines()))
+    return 0
+
+
+def _ingest_to_archive(args: argparse.Namespace, options) -> int:
+    from maritime.archive.bulk import ingest_to_archive, staging_path
+    from maritime.archive.layout import open_archive
+
+    if args.db:
+        raise UsageError("give either --db or --archive, not both (ingest --archive writes no database)")
+    if "-" in args.paths:
+        raise UsageError("--archive takes files and folders, not - (standard input): ingest stdin with --db")
+    arch = open_archive(args.archive)
+    store = _open_store(str(staging_path(arch, args.staging)), options.decode.dedup_window_us)
+    try:
+        summary, archived = ingest_to_archive(store, arch, args.paths, options, args.cell_deg)
+    finally:
+        store.close()
+    print("\n".join(summary.lines() + archived.lines(args.archive)))
     return 0
 
 
@@ -190,7 +222,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "ingest": cmd_ingest, "listen": cmd_listen, "detect": cmd_detect, "events": cmd_events,
-    "serve": cmd_serve, "demo": cmd_demo,
+    "serve": cmd_serve, "demo": cmd_demo, "archive": cmd_archive,
 }
 
 
@@ -200,12 +232,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
+    from maritime.archive.layout import ArchiveError
     from maritime.ingest import IngestError
     from maritime.store.database import StoreError
 
     try:
         return COMMANDS[args.command](args)
-    except (UsageError, IngestError, StoreError) as exc:
+    except (UsageError, IngestError, StoreError, ArchiveError) as exc:
         if os.environ.get("MARITIME_DEBUG"):
             raise
         print(f"maritime: error: {exc}", file=sys.stderr)

@@ -71,6 +71,14 @@ class ArchiveSummary:
         self.rows[table] = self.rows.get(table, 0) + rows
         self.files += files
 
+    def merge(self, other: "ArchiveSummary") -> None:
+        for table, rows in other.rows.items():
+            self.rows[table] = self.rows.get(table, 0) + rows
+        for table, days in other.days_written.items():
+            self.days_written[table] = self.days_written.get(table, 0) + days
+        self.files += other.files
+        self.days_unchanged += other.days_unchanged
+
     def lines(self, dest: str) -> list[str]:
         out = [f"archive {dest}:"]
         for t in DAY_TABLES + WHOLE_TABLES:

@@ -34,6 +34,20 @@ def add_parsers(subparsers) -> None:
                    help="GeoJSON of patrol zones (polygons with a 'name' property; default: the bundled zones)")
     p.add_argument("--config", metavar="FILE",
                    help="TOML file overriding any thresholds of maritime/detect/defaults.toml")
+    g = p.add_argument_group("on a Dask cluster, over a Parquet archive")
+    g.add_argument("--engine", choices=("duckdb", "dask"), default="duckdb",
+                   help="duckdb: the database on this machine (default); dask: the archive on a Dask cluster")
+    g.add_argument("--archive", metavar="DEST", help="the Parquet archive (folder or s3:// URL) for --engine dask")
+    g.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster on this machine)")
+    g.add_argument("--workers", type=int, metavar="N",
+                   help="workers of the local cluster (default: one per core); ignored with --scheduler")
+    g.add_argument("--partition-rows", type=int, default=2_000_000, metavar="N",
+                   help="positions per vessel partition: bounds each worker's memory (default %(default)s)")
+    g.add_argument("--cell-deg", type=float, default=5.0, metavar="DEG",
+                   help="rendezvous cell size in degrees (default %(default)s)")
+    g.add_argument("--window-hours", type=float, default=24.0, metavar="H",
+                   help="rendezvous time window in hours (default %(default)s)")
 
     p = subparsers.add_parser(
         "events", help="list detected events (table, CSV, JSON or GeoJSON for partner agencies)",
@@ -75,6 +89,10 @@ def cmd_detect(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(f"--zones: {exc}") from None
         zones = args.zones
+    if args.engine == "dask":
+        return _detect_on_cluster(args, zones, config)
+    if args.archive or args.scheduler:
+        raise UsageError("--archive and --scheduler go with --engine dask")
     path = _db_path(args.db)
     if path != ":memory:" and not Path(path).exists():
         raise StoreError(f"database {path} does not exist: run `maritime ingest` first or give --db")
@@ -84,6 +102,60 @@ def cmd_detect(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print("\n".join(summary.lines()))
+    return 0
+
+
+def _detect_on_cluster(args: argparse.Namespace, zones, config) -> int:
+    """``maritime detect --engine dask``: events of the archive, written back to it (and to
+    ``--db`` when given, for the dashboard)."""
+    import logging
+
+    from maritime.archive.layout import open_archive
+    from maritime.cli import UsageError
+    from maritime.detect.cluster import detect_on_cluster
+
+    if not args.archive:
+        raise UsageError("--engine dask needs --archive DEST (write one with `maritime archive`)")
+    if args.partition_rows < 1000 or args.cell_deg <= 0 or args.window_hours <= 0:
+        raise UsageError("--partition-rows must be at least 1000; --cell-deg and --window-hours positive")
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise UsageError("--engine dask needs dask: pip install 'dask[distributed,dataframe]'") from None
+    # the shuffle extension logs every shuffle as a warning
+    logging.getLogger("distributed.shuffle").setLevel(logging.ERROR)
+    arch = open_archive(args.archive, create=True)
+    cluster = None
+    try:
+        if args.scheduler:
+            try:
+                client = Client(args.scheduler, timeout="15s")
+            except (OSError, TimeoutError) as exc:
+                raise UsageError(f"cannot reach the Dask scheduler at {args.scheduler} ({exc}): "
+                                 "check the address and that `dask scheduler` runs there") from None
+        else:
+            cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
+        with client:
+            summary = detect_on_cluster(client, arch, zones=zones, config=config,
+                                        rows_per_partition=args.partition_rows, cell_deg=args.cell_deg,
+                                        window_hours=args.window_hours)
+    finally:
+        if cluster is not None:
+            cluster.close()
+    print("\n".join(summary.lines()))
+    print(f"events written to {arch.uri('events', 'part-detect.parquet')}")
+    if args.db:
+        from maritime.detect.runner import store_events
+        from maritime.store.database import Store
+
+        store = Store(_db_path(args.db))
+        try:
+            n = store_events(store.con, summary.events, zones, config, summary.now, summary.positions)
+        finally:
+            store.close()
+        print(f"{n:,} events loaded into {args.db}")
     return 0
 
 

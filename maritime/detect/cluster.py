@@ -32,7 +32,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from maritime.archive.layout import EVENTS, POSITIONS, STATE, Archive, list_files, part_name, write_parquet
+from maritime.archive.layout import EVENTS, POSITIONS, STATE, Archive, ArchiveError, list_files, part_name, \
+    write_parquet
 from maritime.detect.config import DetectConfig, load_config
 from maritime.detect.dark import Reception, bin_range, detect_dark, merge_receptions, reception_model, \
     segment_class_b
@@ -63,7 +64,7 @@ EVENT_SCHEMA = pa.schema([
     ("updated_at", pa.timestamp("us", "UTC"))])
 
 
-class ClusterError(RuntimeError):
+class ClusterError(ArchiveError):
     """The cluster run cannot start or finish; the message is one line for people."""
 
 

@@ -359,3 +359,20 @@ def _write(con, to_delete: list[str], to_insert: list[tuple], zone_rows: list, d
     except duckdb.Error as exc:
         raise StoreError(f"cannot write events: {str(exc).splitlines()[0]}") from None
     return len(to_insert)
+
+
+def store_events(con, events: list[Event], zones: Any = None, config: DetectConfig | None = None,
+                 now: float | None = None, positions: int = 0) -> int:
+    """Replace every stored event of ``con`` with ``events`` (a cluster run's), in one
+    transaction, for the dashboard. The run is recorded with a fingerprint no single-machine
+    run has, so the next ``maritime detect`` on this database recomputes everything."""
+    from maritime.store.database import sql as store_sql
+
+    t_start = time.perf_counter()
+    cfg = config or load_config()
+    _, zone_rows = _zones_rows(zones)
+    con.execute(store_sql("schema_events"))
+    existing = [r[0] for r in con.execute("SELECT event_id FROM events").fetchall()]
+    rows = [e.row() for e in events]
+    return _write(con, existing, rows, zone_rows, None, None if now is None else utc(now), positions, cfg,
+                  "cluster-" + _fingerprint(cfg, zone_rows), {}, 0, t_start)

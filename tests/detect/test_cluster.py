@@ -1,0 +1,108 @@
+"""The Dask engine gives exactly the single-machine events (issue 5's equality test).
+
+A seeded scenario (120 vessels, 30 h across a UTC midnight, with its injected loitering,
+dark periods, rendezvous and shared MMSI) plus a meeting placed on purpose where every
+partition boundary cuts it: the two vessels sit on either side of 85°W (a cell edge for
+1° and 5° cells) while drifting north across 5°S (another edge) from 22:00 to 02:30 UTC
+(a day partition and every time window). Positions go to DuckDB on disk, are archived to
+Parquet, and detected by both engines: the single-machine run over DuckDB, and a real
+``dask.distributed.LocalCluster`` over the archive, cut into small vessel partitions (the
+two vessels of a meeting land in different ones), 1° cells and 1-hour windows.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from maritime.archive.export import mirror_database
+from maritime.archive.layout import open_archive
+from maritime.detect.cluster import detect_on_cluster
+from maritime.detect.events import RENDEZVOUS
+from maritime.detect.runner import _norm_row, run_detection
+from maritime.scenario import ScenarioConfig, build_scenario
+from maritime.scenario.positions import insert_positions, position_tables
+from maritime.store.database import Store
+
+START = datetime(2025, 1, 15, 12, 0, tzinfo=timezone.utc)
+MIDNIGHT = datetime(2025, 1, 16, tzinfo=timezone.utc).timestamp()
+EDGE_PAIR = (725000001, 760000002)
+EVENT_COLUMNS = "event_id, kind, mmsi, other_mmsi, start_time, end_time, lat, lon, zone, confidence, details"
+
+
+def edge_pair() -> pa.Table:
+    """Two vessels drifting north at ~0.5 kn, 250 m apart across 85°W, over 5°S, 22:00-02:30."""
+    t = np.arange(MIDNIGHT - 2 * 3600, MIDNIGHT + 2.5 * 3600, 120.0)
+    n = len(t)
+    lat = -5.02 + 0.04 * (t - t[0]) / (t[-1] - t[0])
+    rows = {
+        "mmsi": np.r_[np.full(n, EDGE_PAIR[0]), np.full(n, EDGE_PAIR[1])].astype(np.int32),
+        "t_us": np.r_[t, t + 7].astype(np.int64) * 1_000_000,
+        "lat": np.r_[lat, lat + 0.0005], "lon": np.r_[np.full(n, -85.0012), np.full(n, -84.9991)],
+        "sog": np.full(2 * n, 0.5, dtype=np.float32), "cog": np.zeros(2 * n, dtype=np.float32),
+        "msg_type": np.full(2 * n, 1, dtype=np.int8),
+        "station": pa.array(["SAT-EDGE"] * (2 * n)),
+        "payload_hash": np.arange(10**12, 10**12 + 2 * n, dtype=np.uint64),
+    }
+    return pa.table(rows)
+
+
+@pytest.fixture(scope="module")
+def both_engines(tmp_path_factory):
+    from dask.distributed import Client, LocalCluster
+
+    d = tmp_path_factory.mktemp("cluster")
+    db = d / "single.duckdb"
+    store = Store(db)
+    sc = build_scenario(ScenarioConfig(seed=5, start=START, hours=30, n_vessels=120))
+    n = sum(insert_positions(store.con, tb) for tb in position_tables(sc))
+    n += insert_positions(store.con, edge_pair())
+    arch = open_archive(str(d / "archive"))
+    mirror_database(store.con, arch, cell_deg=5.0)
+    run_detection(store.con)
+    single = store.con.execute(f"SELECT {EVENT_COLUMNS} FROM events").fetchall()
+    store.close()
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        small = detect_on_cluster(client, arch, rows_per_partition=8_000, cell_deg=1.0, window_hours=1.0)
+        large = detect_on_cluster(client, arch, rows_per_partition=10**7, cell_deg=5.0, window_hours=24.0)
+    archived = duckdb.sql(f"SELECT {EVENT_COLUMNS} FROM read_parquet(?)",
+                          params=[arch.uri("events", "part-detect.parquet")]).fetchall()
+    return {"positions": n, "single": single, "small": small, "large": large, "archived": archived}
+
+
+def norm(rows) -> list[tuple]:
+    return sorted(_norm_row(r) for r in rows)
+
+
+def test_cluster_events_identical_to_single_machine(both_engines):
+    single = norm(both_engines["single"])
+    assert len(single) >= 10
+    assert norm(e.row() for e in both_engines["small"].events) == single
+    assert norm(e.row() for e in both_engines["large"].events) == single
+
+
+def test_events_cover_every_kind_and_the_boundary_meeting(both_engines):
+    kinds = {r[1] for r in both_engines["single"]}
+    assert {"loitering", "dark_period", "rendezvous", "identity_conflict"} <= kinds
+    edge = [r for r in both_engines["single"] if r[1] == RENDEZVOUS and (r[2], r[3]) == EDGE_PAIR]
+    assert len(edge) == 1, "the meeting across 85°W / 5°S / midnight is one event"
+    start, end = edge[0][4].timestamp(), edge[0][5].timestamp()
+    assert start < MIDNIGHT < end and end - start >= 4 * 3600
+
+
+def test_small_partitions_really_cut_through_the_data(both_engines):
+    small = both_engines["small"]
+    assert small.positions == both_engines["positions"]
+    assert small.vessel_partitions >= 5
+    assert small.pair_groups >= 1
+    assert small.halo_pairs > 0, "some close pairs were only found through a neighbouring cell's halo"
+    assert both_engines["large"].halo_pairs > 0  # 85°W is an edge of 5° cells too
+
+
+def test_events_written_back_to_the_archive(both_engines):
+    assert norm(both_engines["archived"]) == norm(both_engines["single"])
