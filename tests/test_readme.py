@@ -14,10 +14,10 @@ from maritime.store.database import Store
 from tests.conftest import REPO
 
 
-def _statements() -> list[str]:
+def _statements(fence: str = "sql") -> list[str]:
     readme = (REPO / "README.md").read_text()
     out = []
-    for block in re.findall(r"```sql\n(.*?)```", readme, re.S):
+    for block in re.findall(rf"```{fence}\n(.*?)```", readme, re.S):
         for stmt in block.split(";"):
             sql = "\n".join(line.split("--")[0] for line in stmt.splitlines()).strip()
             if sql:
@@ -42,6 +42,28 @@ def test_readme_has_example_queries() -> None:
 def test_readme_query_runs_on_the_demo(demo_db: Store, sql: str) -> None:
     rows = demo_db.con.execute(sql).fetchall()
     assert rows, f"README query returned nothing on the demo database:\n{sql}"
+
+
+@pytest.fixture(scope="module")
+def demo_archive(demo_db: Store, tmp_path_factory) -> str:
+    from maritime.archive.export import mirror_database
+    from maritime.archive.layout import open_archive
+
+    dest = tmp_path_factory.mktemp("readme-archive") / "archive"
+    mirror_database(demo_db.con, open_archive(str(dest)))
+    return dest.as_posix()
+
+
+def test_readme_has_archive_queries() -> None:
+    assert len(_statements("sql archive")) >= 3
+
+
+@pytest.mark.parametrize("sql", _statements("sql archive"), ids=lambda s: s.split("\n")[0][:40])
+def test_readme_archive_query_runs_on_the_demo_archive(demo_archive: str, sql: str) -> None:
+    import duckdb
+
+    rows = duckdb.connect().execute(sql.replace("'DEST/", f"'{demo_archive}/")).fetchall()
+    assert rows, f"README archive query returned nothing on the demo archive:\n{sql}"
 
 
 def test_readme_names_every_command() -> None:
