@@ -256,4 +256,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m maritime.cli`: run the imported module's main, so that the error classes
+    # the sub-commands raise are the ones it catches
+    from maritime.cli import main as _main
+
+    sys.exit(_main())

@@ -185,6 +185,8 @@ def drain_staging(con, arch: Archive, cell_deg: float | None = None) -> ArchiveS
             rows, files = _write_day(arch, con, table, day, name, cell_deg)
             summary.add(table, rows, files)
         summary.days_written[table] = len(days)
+    if not summary.rows:
+        return summary  # nothing staged: vessels cannot have changed either
     con.execute("BEGIN TRANSACTION")
     try:
         for table in DAY_TABLES:

@@ -129,7 +129,7 @@ def _detect_on_cluster(args: argparse.Namespace, zones, config) -> int:
     try:
         if args.scheduler:
             try:
-                client = Client(args.scheduler, timeout="15s")
+                client = Client(args.scheduler, timeout="10s")
             except (OSError, TimeoutError) as exc:
                 raise UsageError(f"cannot reach the Dask scheduler at {args.scheduler} ({exc}): "
                                  "check the address and that `dask scheduler` runs there") from None

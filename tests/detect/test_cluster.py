@@ -106,3 +106,43 @@ def test_small_partitions_really_cut_through_the_data(both_engines):
 
 def test_events_written_back_to_the_archive(both_engines):
     assert norm(both_engines["archived"]) == norm(both_engines["single"])
+
+
+def _cli(*args: str, timeout: float = 300):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "maritime.cli", *args], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_cli_detect_on_a_local_cluster_loads_the_dashboard_database(tmp_path):
+    from maritime.demo import sample_path
+
+    db = tmp_path / "sample.duckdb"
+    assert _cli("ingest", "--no-progress", "--db", str(db), str(sample_path())).returncode == 0
+    assert _cli("archive", "--db", str(db), str(tmp_path / "arch")).returncode == 0
+    out = _cli("detect", "--engine", "dask", "--archive", str(tmp_path / "arch"), "--workers", "1",
+               "--db", str(tmp_path / "dashboard.duckdb"))
+    assert out.returncode == 0, out.stderr
+    assert "events loaded into" in out.stdout
+    assert "Traceback" not in out.stderr
+    con = duckdb.connect(str(tmp_path / "dashboard.duckdb"), read_only=True)
+    loaded = con.execute(f"SELECT {EVENT_COLUMNS} FROM events").fetchall()
+    con.close()
+    assert _cli("detect", "--db", str(db)).returncode == 0
+    con = duckdb.connect(str(db), read_only=True)
+    single = con.execute(f"SELECT {EVENT_COLUMNS} FROM events").fetchall()
+    con.close()
+    assert loaded and norm(loaded) == norm(single)
+
+
+def test_cli_cluster_errors_are_one_line(tmp_path):
+    out = _cli("detect", "--engine", "dask")
+    assert out.returncode == 2 and out.stderr.count("\n") == 1 and "--archive" in out.stderr
+    out = _cli("detect", "--engine", "dask", "--archive", str(tmp_path / "empty"), "--workers", "1")
+    assert out.returncode == 2 and out.stderr.strip().splitlines()[-1].startswith("maritime: error: no positions")
+    assert "Traceback" not in out.stderr
+    out = _cli("detect", "--engine", "dask", "--archive", str(tmp_path / "empty"), "--scheduler",
+               "tcp://127.0.0.1:9")
+    assert out.returncode == 2 and "cannot reach the Dask scheduler" in out.stderr and "Traceback" not in out.stderr
