@@ -9,9 +9,10 @@ Two ways in:
   the same database writes nothing.
 * :func:`drain_staging` (``maritime ingest --archive``): the staging database holds only what
   the current ingest added; its positions and identity reports are appended as new files
-  (named after the ingest runs they came from, so that a drain killed half way and run
-  again rewrites the same names) and then removed from the staging database. Vessels are
-  kept there (one row per MMSI) and rewritten whole.
+  (named after the staging database and the ingest runs they came from, so that a drain
+  killed half way and run again rewrites the same names, and two staging databases never
+  overwrite each other) and then removed from the staging database. Vessels are kept there
+  (one row per MMSI) and rewritten whole.
 
 Every file is written under a temporary name and renamed (see ``layout``); the bookkeeping
 is updated after the files it describes, so a killed run is repeated, never half counted.
@@ -31,11 +32,11 @@ from maritime.archive.layout import (
     POSITIONS,
     VESSELS,
     Archive,
-    ArchiveError,
     cell_name,
     day_dir,
     list_files,
     part_name,
+    check_cell_deg,
     read_state,
     write_parquet,
     write_state,
@@ -122,13 +123,6 @@ def _write_day(arch: Archive, con, table: str, day: date, name: str, cell_deg: f
     return rows, files
 
 
-def _check_cells(state: dict, cell_deg: float | None) -> None:
-    if state.get("cell_deg", cell_deg) != cell_deg:
-        was = state.get("cell_deg")
-        raise ArchiveError(f"this archive's positions are partitioned with --cell-deg {was or 'none'}: "
-                           f"run again with {'--cell-deg ' + format(was, 'g') if was else 'no --cell-deg'}")
-
-
 def database_origin(con) -> str:
     """``db-<id>``: the same for a database wherever it is moved, different between databases."""
     row = con.execute(sql("database_id")).fetchall()
@@ -140,9 +134,8 @@ def mirror_database(con, arch: Archive, cell_deg: float | None = None) -> Archiv
     """Bring the archive up to date with the database ``con`` (see the module docstring)."""
     origin = database_origin(con)
     state_name = f"mirror-{origin}"
+    check_cell_deg(arch, cell_deg)
     state = read_state(arch, state_name)
-    _check_cells(state, cell_deg)
-    state["cell_deg"] = cell_deg
     summary = ArchiveSummary()
     for table in DAY_TABLES:
         done = state.setdefault(table, {})
@@ -170,16 +163,14 @@ def mirror_database(con, arch: Archive, cell_deg: float | None = None) -> Archiv
 def drain_staging(con, arch: Archive, cell_deg: float | None = None) -> ArchiveSummary:
     """Append the staging database's positions and identity reports to the archive, then
     remove them from it; rewrite the archive's ingest vessels (see the module docstring)."""
-    state = read_state(arch, "ingest")
-    _check_cells(state, cell_deg)
-    state["cell_deg"] = cell_deg
-    write_state(arch, "ingest", state)
+    check_cell_deg(arch, cell_deg)
+    origin = "ingest-" + database_origin(con)[len("db-"):]
     summary = ArchiveSummary()
     for table in DAY_TABLES:
         lo, hi = con.execute(f"SELECT min(run_id), max(run_id) FROM {table}").fetchall()[0]
         if lo is None:
             continue
-        name = part_name("ingest", f"r{lo}" if lo == hi else f"r{lo}-{hi}")
+        name = part_name(origin, f"r{lo}" if lo == hi else f"r{lo}-{hi}")
         days = [r[0] for r in con.execute(sql("day_signatures", table)).fetchall()]
         for day in days:
             rows, files = _write_day(arch, con, table, day, name, cell_deg)
@@ -187,6 +178,9 @@ def drain_staging(con, arch: Archive, cell_deg: float | None = None) -> ArchiveS
         summary.days_written[table] = len(days)
     if not summary.rows:
         return summary  # nothing staged: vessels cannot have changed either
+    # vessels before the staged rows go: a drain killed in between is repeated whole
+    rows = _write_query(arch, con, arch.path(VESSELS, part_name(origin)), "SELECT * FROM vessels ORDER BY ALL", {})
+    summary.add(VESSELS, rows)
     con.execute("BEGIN TRANSACTION")
     try:
         for table in DAY_TABLES:
@@ -196,8 +190,6 @@ def drain_staging(con, arch: Archive, cell_deg: float | None = None) -> ArchiveS
         con.execute("ROLLBACK")
         raise
     con.execute("CHECKPOINT")
-    rows = _write_query(arch, con, arch.path(VESSELS, part_name("ingest")), "SELECT * FROM vessels ORDER BY ALL", {})
-    summary.add(VESSELS, rows)
     return summary
 
 

@@ -13,9 +13,10 @@ Layout (``DEST`` is a folder or an S3-compatible URL such as ``s3://bucket/ais``
 ``maritime detect --engine dask``. Partition values are Hive style (``key=value`` folders), so
 DuckDB, Spark, Trino and pyarrow read ``day`` (a date, UTC) and ``cell`` as columns.
 
-A file is written under a temporary name (``.tmp`` suffix, which no ``*.parquet`` glob
-matches) and then renamed; on S3 an object appears only once its upload completes, so it
-is written under its final name directly.
+A file is written under a hidden temporary name in its folder (``.part-….tmp``: hidden
+files are skipped by pandas, pyarrow, Spark and Trino, and no ``*.parquet`` glob matches
+them) and then renamed. On S3 the rename is a server-side copy: a file appears whole or
+not at all, and a write that fails never publishes what it had written so far.
 """
 
 from __future__ import annotations
@@ -125,7 +126,7 @@ def write_parquet(arch: Archive, path: str, batches: Iterable[pa.RecordBatch] | 
         batches = batches.to_batches(max_chunksize=ROW_GROUP_ROWS)
     if schema is None:
         raise ValueError("write_parquet needs the schema of an iterator of batches")
-    target = path if not arch.is_local else f"{path}.{uuid.uuid4().hex[:8]}.tmp"
+    target = _temporary(path)
     arch.fs.create_dir(posixpath.dirname(path), recursive=True)
     rows = 0
     try:
@@ -134,16 +135,20 @@ def write_parquet(arch: Archive, path: str, batches: Iterable[pa.RecordBatch] | 
                 if b.num_rows:
                     w.write_batch(b, row_group_size=ROW_GROUP_ROWS)
                     rows += b.num_rows
-        if target != path:
-            arch.fs.move(target, path)
+        arch.fs.move(target, path)
     except BaseException:
-        if target != path:
-            try:
-                arch.fs.delete_file(target)
-            except OSError:
-                pass
+        try:
+            arch.fs.delete_file(target)
+        except OSError:
+            pass
         raise
     return rows
+
+
+def _temporary(path: str) -> str:
+    """A hidden, unique name beside ``path``."""
+    folder, name = posixpath.split(path)
+    return posixpath.join(folder, f".{name}.{uuid.uuid4().hex[:8]}.tmp")
 
 
 def delete(arch: Archive, path: str) -> None:
@@ -177,8 +182,21 @@ def write_state(arch: Archive, name: str, doc: dict[str, Any]) -> None:
     """Replace ``_maritime/<name>.json`` atomically."""
     path = arch.path(STATE, f"{name}.json")
     data = json.dumps(doc, indent=1, sort_keys=True).encode("utf-8")
-    target = path if not arch.is_local else f"{path}.tmp"
+    target = _temporary(path)
     with arch.fs.open_output_stream(target) as f:
         f.write(data)
-    if target != path:
-        arch.fs.move(target, path)
+    arch.fs.move(target, path)
+
+
+def check_cell_deg(arch: Archive, cell_deg: float | None) -> None:
+    """Fix the archive's position partitioning on first use (``_maritime/layout.json``) and
+    refuse a writer that asks for another: folders of two layouts cannot be read together."""
+    layout = read_state(arch, "layout")
+    if "cell_deg" not in layout:
+        write_state(arch, "layout", {"cell_deg": cell_deg})
+        return
+    was = layout["cell_deg"]
+    if was != cell_deg:
+        how = f"by day and {was:g}° cell" if was else "by day only"
+        fix = f"--cell-deg {was:g}" if was else "no --cell-deg"
+        raise ArchiveError(f"this archive's positions are partitioned {how}: run again with {fix}")
