@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import math
 import json
 import os
 import resource
@@ -123,6 +124,25 @@ def child(phase: str, *args: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def projection(n: int, pq_bytes: int, db_bytes: int, dask: dict, workers: int, partition_rows: int) -> None:
+    """Workers a global day needs to finish in an hour, from the measured per-partition cost."""
+    parts = dask["partitions"]
+    per_part = {k: v * workers / parts for k, v in dask["stages"].items()}  # core-seconds per partition
+    cost = sum(per_part.values())
+    day = 500e6 * 0.86                       # positions in a global day of 500 M messages
+    day_parts = day / partition_rows
+    core_s = day_parts * cost
+    print(f"\nprojection (from {n / 1e6:.0f} M positions in {parts} partitions of <= {partition_rows / 1e6:g} M):")
+    print("  core-seconds per partition: " + ", ".join(f"{k} {v:.1f}" for k, v in per_part.items())
+          + f"; total {cost:.1f}")
+    print(f"  a global day: 500 M messages x 86 % positions = {day / 1e6:.0f} M positions = {day_parts:.0f} "
+          f"partitions = {core_s / 3600:.1f} core-hours at this machine's per-core speed")
+    for headroom in (1, 2, 4):
+        print(f"  to finish in one hour with {headroom}x headroom: {math.ceil(core_s * headroom / 3600):d} "
+              f"single-core workers (each {max(dask['worker_maxrss_mb']) / 1024:.1f} GB at most)")
+    print(f"  archive of that day: {day * pq_bytes / n / 1e9:.1f} GB of Parquet")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1,10,30", help="dataset sizes in millions of positions")
@@ -152,7 +172,8 @@ def main() -> int:
         con.close()
         pq_b = folder_bytes(dest / "positions")
         db_b = db.stat().st_size
-        print(f"\n{n:,} positions: archive written in {arch_s:.1f} s; bytes per position: Parquet "
+        made = "archive cached" if arch_s != arch_s else f"archive written in {arch_s:.1f} s"
+        print(f"\n{n:,} positions: {made}; bytes per position: Parquet "
               f"{pq_b / n:.1f}, DuckDB {db_b / n:.1f}", flush=True)
         single = child("single", str(db))
         dask = child("dask", str(dest), str(a.workers), str(a.partition_rows))
@@ -177,14 +198,7 @@ def main() -> int:
               f"({NMEA.name}: every sentence, identities and duplicates included)")
     last = [r for r in results if "error" not in r[3]]
     if last:
-        n, _, _, d = last[-1]
-        core_s = d["seconds"] * a.workers / n
-        global_pos = 500e6 * 0.86
-        workers = global_pos * core_s / 3600.0
-        print(f"\nprojection: {core_s * 1e6:.2f} core-µs per position measured at {n / 1e6:.0f} M positions "
-              f"({a.workers} workers); a global day of 500 M messages (86 % positions = {global_pos / 1e6:.0f} M) "
-              f"in one hour needs {workers:,.0f} single-core workers at this machine's speed, "
-              f"{workers * 1.5:,.0f} with 50 % headroom for network shuffles and stragglers")
+        projection(*last[-1], workers=a.workers, partition_rows=a.partition_rows)
     return 0
 
 
