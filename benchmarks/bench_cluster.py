@@ -71,16 +71,9 @@ def events_digest(rows) -> tuple[int, str]:
 
 def phase_single(db: str) -> None:
     """(child) Full single-machine detection over DuckDB."""
-    import duckdb
+    from bench_detect import full_detection
 
-    from maritime.detect.runner import run_detection
-
-    con = duckdb.connect(db)
-    con.execute("DELETE FROM events")
-    con.execute("DELETE FROM detect_runs")
-    t = time.perf_counter()
-    s = run_detection(con)
-    dt = time.perf_counter() - t
+    con, s, dt = full_detection(db)
     rows = con.execute("SELECT event_id, kind, mmsi, other_mmsi, start_time, end_time, lat, lon, zone, confidence, "
                        "details FROM events").fetchall()
     n, digest = events_digest(rows)
@@ -127,7 +120,8 @@ def child(phase: str, *args: str) -> dict:
 def projection(n: int, pq_bytes: int, db_bytes: int, dask: dict, workers: int, partition_rows: int) -> None:
     """Workers a global day needs to finish in an hour, from the measured per-partition cost."""
     parts = dask["partitions"]
-    per_part = {k: v * workers / parts for k, v in dask["stages"].items()}  # core-seconds per partition
+    # core-seconds of one full partition (the run's core-seconds per position x partition rows)
+    per_part = {k: v * workers * partition_rows / n for k, v in dask["stages"].items()}
     cost = sum(per_part.values())
     day = 500e6 * 0.86                       # positions in a global day of 500 M messages
     day_parts = day / partition_rows

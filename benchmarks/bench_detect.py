@@ -68,8 +68,8 @@ def build_dataset(path: Path, target: int, seed: int = 11, vessels: int = 1000) 
     print(f"dataset: {n:,} positions in {time.perf_counter() - t:.0f} s -> {path}", flush=True)
 
 
-def phase_full(db: str) -> None:
-    """(child) Full detection over every report."""
+def full_detection(db: str):
+    """Forget stored events, detect over every report; returns (connection, summary, seconds)."""
     import duckdb
 
     from maritime.detect.runner import run_detection
@@ -79,7 +79,12 @@ def phase_full(db: str) -> None:
     con.execute("DELETE FROM detect_runs")
     t = time.perf_counter()
     s = run_detection(con)
-    dt = time.perf_counter() - t
+    return con, s, time.perf_counter() - t
+
+
+def phase_full(db: str) -> None:
+    """(child) Full detection over every report."""
+    _, s, dt = full_detection(db)
     kinds = {}
     for (k, _), c in s.by_kind_zone.items():
         kinds[k] = kinds.get(k, 0) + c
