@@ -134,8 +134,15 @@ def _write_partition(df: pd.DataFrame, arch: Archive, folder: str, partition_inf
 
 
 def _tracks(arch: Archive, path: str, names: list[str], config: DetectConfig, now: float) -> Tracks:
+    """The tracks of one vessel partition, in the order the single-machine run reads them; a
+    transmission archived twice (by two origins) counts once."""
     tb = pq.read_table(path, filesystem=arch.fs)
     tb = tb.sort_by([("mmsi", "ascending"), ("t_us", "ascending"), ("payload_hash", "ascending")])
+    key = [tb.column(c).to_numpy() for c in ("mmsi", "t_us", "payload_hash")]
+    again = np.zeros(tb.num_rows, dtype=bool)
+    again[1:] = (key[0][1:] == key[0][:-1]) & (key[1][1:] == key[1][:-1]) & (key[2][1:] == key[2][:-1])
+    if again.any():
+        tb = tb.filter(pa.array(~again))
     return tracks_from_arrow(tb, names, config, now)
 
 

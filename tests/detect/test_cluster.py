@@ -52,9 +52,16 @@ def edge_pair() -> pa.Table:
 
 
 @pytest.fixture(scope="module")
-def both_engines(tmp_path_factory):
+def client():
     from dask.distributed import Client, LocalCluster
 
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def both_engines(tmp_path_factory, client):
     d = tmp_path_factory.mktemp("cluster")
     db = d / "single.duckdb"
     store = Store(db)
@@ -66,13 +73,11 @@ def both_engines(tmp_path_factory):
     run_detection(store.con)
     single = store.con.execute(f"SELECT {EVENT_COLUMNS} FROM events").fetchall()
     store.close()
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
-        small = detect_on_cluster(client, arch, rows_per_partition=8_000, cell_deg=1.0, window_hours=1.0)
-        large = detect_on_cluster(client, arch, rows_per_partition=10**7, cell_deg=5.0, window_hours=24.0)
+    small = detect_on_cluster(client, arch, rows_per_partition=8_000, cell_deg=1.0, window_hours=1.0)
+    large = detect_on_cluster(client, arch, rows_per_partition=10**7, cell_deg=5.0, window_hours=24.0)
     archived = duckdb.sql(f"SELECT {EVENT_COLUMNS} FROM read_parquet(?)",
                           params=[arch.uri("events", "part-detect.parquet")]).fetchall()
-    return {"positions": n, "single": single, "small": small, "large": large, "archived": archived}
+    return {"positions": n, "single": single, "small": small, "large": large, "archived": archived, "arch": arch}
 
 
 def norm(rows) -> list[tuple]:
@@ -106,6 +111,21 @@ def test_small_partitions_really_cut_through_the_data(both_engines):
 
 def test_events_written_back_to_the_archive(both_engines):
     assert norm(both_engines["archived"]) == norm(both_engines["single"])
+
+
+def test_positions_archived_twice_count_once(both_engines, client, tmp_path):
+    """Two origins holding the same transmissions (two copies of one database) do not
+    double the reports the detectors see."""
+    import shutil
+
+    src = both_engines["arch"]
+    dest = tmp_path / "twice"
+    shutil.copytree(src.path("positions"), dest / "positions")
+    for f in list((dest / "positions").rglob("*.parquet")):
+        shutil.copy(f, f.with_name(f.name.replace("part-db-", "part-db-copy-")))
+    twice = detect_on_cluster(client, open_archive(str(dest)), rows_per_partition=20_000)
+    assert twice.positions == 2 * both_engines["positions"]
+    assert norm(e.row() for e in twice.events) == norm(both_engines["single"])
 
 
 def _cli(*args: str, timeout: float = 300):
