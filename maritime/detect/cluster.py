@@ -41,7 +41,7 @@ from maritime.detect.events import Event, assign_zones, utc
 from maritime.detect.loitering import detect_loitering, suppress_explained
 from maritime.detect.partition import CELL_DEG, WINDOW_HOURS, grid_groups, pairs_by_group, vessel_partitions
 from maritime.detect.rendezvous import GRID_FIELDS, pair_events, slow_grid
-from maritime.detect.runner import tracks_from_arrow
+from maritime.detect.runner import tracks_from_arrow, zones_rows
 from maritime.detect.tracks import Tracks
 
 #: Reports per vessel partition: ~1 GB of worker memory through track preparation.
@@ -202,10 +202,8 @@ def detect_on_cluster(client, arch: Archive, zones=None, config: DetectConfig | 
     """
     import dask.dataframe as dd
 
-    from maritime.detect.runner import _zones_rows
-
     cfg = config or load_config()
-    zone_list, _ = _zones_rows(zones)
+    zone_list, _ = zones_rows(zones)
     summary = ClusterSummary()
     t0 = time.perf_counter()
     files = list_files(arch, POSITIONS)

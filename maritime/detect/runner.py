@@ -101,7 +101,7 @@ class DetectSummary:
 # zones
 
 
-def _zones_rows(zones: Any) -> tuple[list[tuple[str, Any]], list[tuple[str, str | None, str]]]:
+def zones_rows(zones: Any) -> tuple[list[tuple[str, Any]], list[tuple[str, str | None, str]]]:
     """(zones for assignment, rows name/description/geojson) from a path, None or a list."""
     from shapely import to_geojson
 
@@ -215,7 +215,7 @@ def run_detection(con, zones: Any = None, config: DetectConfig | None = None) ->
 
     t_start = time.perf_counter()
     cfg = config or load_config()
-    zone_list, zone_rows = _zones_rows(zones)
+    zone_list, zone_rows = zones_rows(zones)
     try:
         con.execute(store_sql("schema_events"))
         now_row = con.execute("SELECT epoch_us(max(ts)) FROM positions").fetchall()[0]
@@ -370,7 +370,7 @@ def store_events(con, events: list[Event], zones: Any = None, config: DetectConf
 
     t_start = time.perf_counter()
     cfg = config or load_config()
-    _, zone_rows = _zones_rows(zones)
+    _, zone_rows = zones_rows(zones)
     con.execute(store_sql("schema_events"))
     existing = [r[0] for r in con.execute("SELECT event_id FROM events").fetchall()]
     rows = [e.row() for e in events]
