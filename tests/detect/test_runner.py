@@ -133,7 +133,7 @@ def test_no_positions(tmp_path):
 
 def _ns(**kw):
     base = dict(db=None, zones=None, config=None, kind=None, zone=None, since=None, min_confidence=0.0,
-                format="table")
+                format="table", engine="duckdb", archive=None, scheduler=None)
     base.update(kw)
     return argparse.Namespace(**base)
 
