@@ -94,8 +94,11 @@ def find_adjacent_pairs(
     All arrays describe the multi-part sentences of a chunk in stream order. Such a pair
     completes at once, exactly as the sequential assembler would complete it; the one
     thing it does to the assembler's state is end whatever was pending for its key. So
-    pairs whose key is pending, or also used by a sentence left over, come back as
-    *markers* to feed to :func:`assemble_sequential` at their place in the stream.
+    pairs that may find their key pending come back as *markers* to feed to
+    :func:`assemble_sequential` at their place in the stream: the first pair of a key
+    after each sentence left over with that key, and the first pair of a key pending from
+    an earlier chunk. (Any later pair of the key before its next leftover sentence finds
+    nothing pending: the marker before it ended it.)
 
     Returns the indices of the pairs' first parts, a mask of the sentences left over, and
     the indices (among the first parts) of the pairs that must be markers.
@@ -112,10 +115,22 @@ def find_adjacent_pairs(
     rest = np.ones(m, dtype=bool)
     rest[firsts] = False
     rest[firsts + 1] = False
-    shared = np.unique(keys[rest])
-    if pending_keys:
-        shared = np.union1d(shared, np.fromiter(pending_keys, dtype=np.int64))
-    markers = np.flatnonzero(np.isin(keys[firsts], shared))
+    # The pairs and the leftover sentences of each key, in stream order: a pair is a marker
+    # when the event before it (of its key) is a leftover, or when it is its key's first
+    # event and the key is pending.
+    leftovers = np.flatnonzero(rest)
+    position = np.concatenate((firsts, leftovers))
+    key = keys[position]
+    is_pair = np.arange(len(position)) < len(firsts)
+    order = np.lexsort((position, key))
+    key, is_pair = key[order], is_pair[order]
+    same_key = np.zeros(len(order), dtype=bool)
+    same_key[1:] = key[1:] == key[:-1]
+    after_leftover = np.zeros(len(order), dtype=bool)
+    after_leftover[1:] = ~is_pair[:-1]
+    pending = np.fromiter(pending_keys, dtype=np.int64, count=len(pending_keys))
+    marker = is_pair & np.where(same_key, after_leftover, np.isin(key, pending))
+    markers = np.sort(order[marker])
     return firsts, rest, markers
 
 

@@ -110,14 +110,17 @@ def _digits(buf, a: int, b: int) -> int:
 
 @numba.njit(cache=True)
 def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
-                  ok, nfrag, frag, seq, chan, fill, time_us, st_start, st_end, st_hash,
+                  ok, line, nfrag, frag, seq, chan, fill, time_us, st_start, st_end, st_hash,
                   g_part, g_total, g_id, dummy, val_start, val_end, values):
-    """One pass over the lines; fills the output arrays and returns the values written."""
+    """One pass over the lines; marks the accepted lines in ``ok`` and writes their columns
+    one after the other (row ``k`` is the ``k``-th accepted line, ``line[k]`` its index).
+    Returns the number of lines accepted; the payloads' six-bit values fill ``values``."""
     n_values = 0
+    k = 0
     for i in range(len(ls)):
         a = ls[i]
         e = le[i]
-        ok[i] = False  # a line's other columns are written only when it is accepted
+        ok[i] = False  # a line's columns are written only when it is accepted
         l_time = -1
         l_st_start = -1
         l_st_end = -1
@@ -139,15 +142,11 @@ def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
                 continue
             tag_end = p
             ss = p + 1
-        # no other backslash on the line
-        bad = False
-        for p in range(ss, e):
-            if buf[p] == 92:
-                bad = True
-                break
-        if bad or e - ss < 16:
+        if e - ss < 16:
             continue
         # -- sentence "!xxVD[MO],n,m,s,c,payload,f*hh" ----------------------------------
+        # No other backslash may follow: the fixed fields, digits, payload characters and
+        # checksum checked below cannot be one, so only the channel byte is checked for it.
         c0 = buf[ss]
         if not (c0 == 33 or c0 == 36):
             continue
@@ -172,52 +171,67 @@ def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
         ch = 0
         if buf[p] != 44:
             ch = buf[p]
-            if buf[p + 1] != 44:
+            if ch == 92 or buf[p + 1] != 44:
                 continue
             p += 1
         p += 1
+        # -- payload: six-bit values, every character in the alphabet; the checksum (XOR
+        # of the bytes between '!' and '*') is summed on the way ----------------------------
+        x = 0
+        for q in range(ss + 1, p):
+            x ^= buf[q]
         ps = p
+        start = n_values
+        bad = False
         while p < e and buf[p] != 44:
+            c = buf[p]
+            v6 = armour[c]
+            if v6 == 255:
+                bad = True
+                break
+            values[n_values] = v6
+            n_values += 1
+            x ^= c
             p += 1
         pe = p
-        if pe == ps or pe + 5 != e:
+        if bad or pe == ps or pe + 5 != e:
+            n_values = start
             continue
         fl = int(buf[pe + 1]) - 48
         if not (0 <= fl <= 5) or buf[pe + 2] != 42:
+            n_values = start
             continue
         h1 = _hex(buf[pe + 3])
         h2 = _hex(buf[pe + 4])
-        if h1 < 0 or h2 < 0:
-            continue
-        x = 0
-        for q in range(ss + 1, pe + 2):
-            x ^= buf[q]
-        if x != h1 * 16 + h2:
+        if h1 < 0 or h2 < 0 or x ^ 44 ^ buf[pe + 1] != h1 * 16 + h2:
+            n_values = start
             continue
         # -- tag block fields ------------------------------------------------------------
         if tag_end >= 0:
+            good = True
             t_star = tag_end - 3
             if t_star <= a or buf[t_star] != 42:
-                continue
-            h1 = _hex(buf[t_star + 1])
-            h2 = _hex(buf[t_star + 2])
-            if h1 < 0 or h2 < 0:
-                continue
-            x = 0
-            for q in range(a + 1, t_star):
-                x ^= buf[q]
-            want = h1 * 16 + h2
-            if x != want:
-                if accept_dummy and want == 0:
-                    l_dummy = True
+                good = False
+            else:
+                h1 = _hex(buf[t_star + 1])
+                h2 = _hex(buf[t_star + 2])
+                if h1 < 0 or h2 < 0:
+                    good = False
                 else:
-                    continue
+                    x = 0
+                    for q in range(a + 1, t_star):
+                        x ^= buf[q]
+                    want = h1 * 16 + h2
+                    if x != want:
+                        if accept_dummy and want == 0:
+                            l_dummy = True
+                        else:
+                            good = False
             n_c = 0
             n_s = 0
             n_g = 0
             f = a + 1
-            good = True
-            while True:  # every field, an empty last one included
+            while good:  # every field, an empty last one included
                 fe = f
                 while fe < t_star and buf[fe] != 44:
                     fe += 1
@@ -269,37 +283,28 @@ def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
                     break
                 f = fe + 1
             if not good or n_c > 1 or n_s > 1 or n_g > 1:
+                n_values = start
                 continue
-        # -- payload: six-bit values, every character in the alphabet ----------------------
-        start = n_values
-        for q in range(ps, pe):
-            v6 = armour[buf[q]]
-            if v6 == 255:
-                bad = True
-                break
-            values[n_values] = v6
-            n_values += 1
-        if bad:
-            n_values = start
-            continue
         # -- the line is canonical and valid: write its columns --------------------------
-        time_us[i] = l_time
-        st_start[i] = l_st_start
-        st_end[i] = l_st_end
-        st_hash[i] = l_st_hash
-        g_part[i] = l_gp
-        g_total[i] = l_gt
-        g_id[i] = l_gid
-        dummy[i] = l_dummy
-        val_start[i] = start
-        val_end[i] = n_values
-        nfrag[i] = nf
-        frag[i] = fr
-        seq[i] = sq
-        chan[i] = ch
-        fill[i] = fl
         ok[i] = True
-    return n_values
+        line[k] = i
+        time_us[k] = l_time
+        st_start[k] = l_st_start
+        st_end[k] = l_st_end
+        st_hash[k] = l_st_hash
+        g_part[k] = l_gp
+        g_total[k] = l_gt
+        g_id[k] = l_gid
+        dummy[k] = l_dummy
+        val_start[k] = start
+        val_end[k] = n_values
+        nfrag[k] = nf
+        frag[k] = fr
+        seq[k] = sq
+        chan[k] = ch
+        fill[k] = fl
+        k += 1
+    return k
 
 
 def frame_fast(lines: Lines, *, accept_dummy_tag_checksum: bool = False) -> tuple[FastSentences, np.ndarray]:
@@ -310,36 +315,36 @@ def frame_fast(lines: Lines, *, accept_dummy_tag_checksum: bool = False) -> tupl
     """
     n = len(lines.start)
     ok = np.zeros(n, dtype=np.bool_)
-    nfrag, frag, seq, fill = (np.zeros(n, dtype=np.int16) for _ in range(4))
-    chan = np.zeros(n, dtype=np.uint8)
-    time_us, st_start, st_end, g_id, val_start, val_end = (np.zeros(n, dtype=np.int64) for _ in range(6))
-    st_hash = np.zeros(n, dtype=np.uint64)
-    g_part, g_total = np.zeros(n, dtype=np.int16), np.zeros(n, dtype=np.int16)
-    dummy = np.zeros(n, dtype=np.bool_)
+    nfrag, frag, seq, fill = (np.empty(n, dtype=np.int16) for _ in range(4))
+    chan = np.empty(n, dtype=np.uint8)
+    line, time_us, st_start, st_end, g_id, val_start, val_end = (np.empty(n, dtype=np.int64) for _ in range(7))
+    st_hash = np.empty(n, dtype=np.uint64)
+    g_part, g_total = np.empty(n, dtype=np.int16), np.empty(n, dtype=np.int16)
+    dummy = np.empty(n, dtype=np.bool_)
     values = np.empty(len(lines.buf), dtype=np.uint8)
-    n_values = _frame_kernel(
+    k = _frame_kernel(
         lines.buf, lines.start, lines.end, _ARMOUR, accept_dummy_tag_checksum, _MIN_US, _MAX_US,
-        ok, nfrag, frag, seq, chan, fill, time_us, st_start, st_end, st_hash, g_part, g_total, g_id,
+        ok, line, nfrag, frag, seq, chan, fill, time_us, st_start, st_end, st_hash, g_part, g_total, g_id,
         dummy, val_start, val_end, values,
     )
-    idx = np.flatnonzero(ok)
+    n_values = int(val_end[k - 1]) if k else 0
     fast = FastSentences(
-        line=idx,
-        nfrag=nfrag[idx],
-        frag=frag[idx],
-        seq=seq[idx],
-        channel=chan[idx],
+        line=line[:k],
+        nfrag=nfrag[:k],
+        frag=frag[:k],
+        seq=seq[:k],
+        channel=chan[:k],
         values=values[:n_values],
-        val_start=val_start[idx],
-        val_end=val_end[idx],
-        fill=fill[idx],
-        time_us=time_us[idx],
-        station_start=st_start[idx],
-        station_end=st_end[idx],
-        station_hash=st_hash[idx],
-        group_part=g_part[idx],
-        group_total=g_total[idx],
-        group_id=g_id[idx],
-        dummy_checksums=int(np.count_nonzero(dummy[idx])),
+        val_start=val_start[:k],
+        val_end=val_end[:k],
+        fill=fill[:k],
+        time_us=time_us[:k],
+        station_start=st_start[:k],
+        station_end=st_end[:k],
+        station_hash=st_hash[:k],
+        group_part=g_part[:k],
+        group_total=g_total[:k],
+        group_id=g_id[:k],
+        dummy_checksums=int(np.count_nonzero(dummy[:k])),
     )
     return fast, ~ok

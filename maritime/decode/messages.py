@@ -3,7 +3,7 @@
 Bit layouts are those of ITU-R M.1371-5 annex 8 (as tabulated in gpsd's AIVDM.adoc and
 implemented by pyais, which the tests use as the oracle, field for field). Scaling follows
 pyais: latitude and longitude are rounded to 1e-6 degree (0.11 m), speed is 0.1 knot,
-course 0.1 degree. "Not available" codes become NULL (a masked value):
+course 0.1 degree. "Not available" codes become NULL:
 
 =================  ====================================  =======================
 field              not available                         source
@@ -17,15 +17,23 @@ rot                -128 (n/a); +-127 (no turn indicator)  table 46
 =================  ====================================  =======================
 
 Message sizes are checked as gpsd checks them; a payload of the wrong size is rejected.
+
+Position and identity reports are decoded by compiled (numba) passes over the six-bit
+values: a payload is packed into 60-bit words exactly as :class:`~maritime.decode.sixbit.Bits`
+packs a row of a payload matrix (zero-padded or cut to a fixed width per layout), fields are
+read by bit offset and width as the standard's tables give them, and the payload hash is
+:func:`~maritime.decode.sixbit.words_hash` of those words, so it is the same in every batch.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numba
 import numpy as np
+import pyarrow as pa
 
-from maritime.decode.sixbit import Bits, payload_matrix, words_hash
+from maritime.decode.sixbit import _TEXT, Bits, payload_matrix, words_hash
 
 POSITION_TYPES = (1, 2, 3, 18, 19, 27)
 IDENTITY_TYPES = (5, 19, 24)
@@ -49,15 +57,32 @@ _LAT27_NA_RAW, _LON27_NA_RAW = 91 * 600, 181 * 600
 
 @dataclass(slots=True)
 class Columns:
-    """Decoded columns for a subset of messages; ``msg`` indexes the input messages."""
+    """Decoded columns for a subset of messages; ``msg`` indexes the input messages.
+
+    ``values`` holds numpy arrays (or Arrow string arrays); ``nulls`` holds, for numeric
+    columns that have NULLs, a boolean array that is True where the value is NULL (the
+    value there is meaningless). Arrow arrays carry their own NULLs. Message ``msg[i]``'s
+    values are at ``rows[i]`` of the arrays (at ``i`` when ``rows`` is None), so a subset
+    of decoded rows is selected without copying the columns.
+    """
 
     msg: np.ndarray
-    values: dict[str, np.ndarray]  # numpy arrays; masked arrays where NULLs occur
+    values: dict[str, np.ndarray | pa.Array]
+    nulls: dict[str, np.ndarray] = field(default_factory=dict)
+    rows: np.ndarray | None = None
+
+    def select(self, rows: np.ndarray) -> "Columns":
+        """The messages at the given positions of ``msg``, in that order."""
+        base = rows if self.rows is None else self.rows[rows]
+        return Columns(self.msg[rows], self.values, self.nulls, base)
+
+    def value_rows(self, positions: np.ndarray) -> np.ndarray:
+        """Rows of the value arrays of the messages at ``positions`` of ``msg``."""
+        return positions if self.rows is None else self.rows[positions]
 
 
 @dataclass(slots=True)
 class Decoded:
-    mmsi: np.ndarray
     positions: Columns
     identities: Columns
     no_position: np.ndarray  # indices of position reports without a valid position
@@ -67,172 +92,398 @@ class Decoded:
     mmsi: np.ndarray  # per input message (-1 when the payload is too short to hold one)
 
 
-def _masked(values: np.ndarray, invalid: np.ndarray) -> np.ma.MaskedArray:
-    return np.ma.masked_array(values, mask=invalid)
+# -- compiled helpers: packing, fields, hash --------------------------------------------------
+
+#: Matrix widths in characters each layout is decoded (and hashed) at.
+POSITION_WIDTH = 28
+TYPE19_WIDTH = 52
+TYPE5_WIDTH = 71
+TYPE24_WIDTH = 29
+_MAX_WORDS = (TYPE5_WIDTH + 9) // 10 + 1
 
 
-def _lat_lon(raw_lat: np.ndarray, raw_lon: np.ndarray, per_degree: int) -> tuple[np.ndarray, np.ndarray]:
-    if per_degree == 600_000:
-        lat = np.floor_divide(raw_lat * 10 + 3, 6) / 1e6
-        lon = np.floor_divide(raw_lon * 10 + 3, 6) / 1e6
-    else:  # 1/10 minute (type 27)
-        lat = np.floor_divide(raw_lat * 10_000 + 3, 6) / 1e6
-        lon = np.floor_divide(raw_lon * 10_000 + 3, 6) / 1e6
-    return lat, lon
+@numba.njit(cache=True, inline="always")
+def _pack(values, start: int, nchars: int, width: int, words) -> int:
+    """Pack payload ``values[start:start + nchars]``, cut or zero-padded to ``width``
+    characters, into 60-bit words (ten characters each) followed by one zero word, as
+    :class:`~maritime.decode.sixbit.Bits` does. Returns the number of words used."""
+    nwords = (width + 9) // 10
+    n = min(nchars, width)
+    for w in range(nwords):
+        acc = np.uint64(0)
+        for k in range(10):
+            col = w * 10 + k
+            acc <<= np.uint64(6)
+            if col < n:
+                acc |= np.uint64(values[start + col])
+        words[w] = acc
+    words[nwords] = np.uint64(0)
+    return nwords + 1
 
 
-def _rot(raw: np.ndarray) -> np.ma.MaskedArray:
-    """ROT_AIS → degrees per minute, sign kept, rounded to a whole degree as pyais does."""
-    value = np.copysign(np.round((raw / 4.733) ** 2), raw)
-    return _masked(value.astype(np.float32), (raw == -128) | (np.abs(raw) == 127))
+@numba.njit(cache=True, inline="always")
+def _hash(words, nused: int, nchars: int) -> np.uint64:
+    """:func:`~maritime.decode.sixbit.words_hash` of one packed payload."""
+    mult = np.uint64(0x9E3779B97F4A7C15)
+    h = np.uint64(nchars) * np.uint64(0xFF51AFD7ED558CCD)
+    for w in range(nused):
+        h = (h ^ words[w]) * mult
+        h ^= h >> np.uint64(29)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(29)
+    return h
 
 
-def _eta(m: Bits, month0: int) -> np.ndarray:
-    """ETA as broadcast, "MM-DDTHH:MM" (no year is sent), NULL when any part is n/a."""
-    month = m.uint(month0, 4)
-    day = m.uint(month0 + 4, 5)
-    hour = m.uint(month0 + 9, 5)
-    minute = m.uint(month0 + 14, 6)
-    ok = (month >= 1) & (month <= 12) & (day >= 1) & (hour <= 23) & (minute <= 59)
-    code = np.where(ok, ((month * 32 + day) * 32 + hour) * 64 + minute, -1)
-    uniq, inverse = np.unique(code, return_inverse=True)
-    texts = np.array(
-        [None if c < 0 else f"{c >> 16:02d}-{(c >> 11) & 31:02d}T{(c >> 6) & 31:02d}:{c & 63:02d}" for c in uniq.tolist()],
-        dtype=object,
-    )
-    return texts[inverse] if len(code) else np.empty(0, dtype=object)
-
-
-def _zero_null(values: np.ndarray) -> np.ma.MaskedArray:
-    return _masked(values, values == 0)
-
-
-def _position_fields(m: Bits, kind: str) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
-    """Position columns for one layout; returns (columns, no_position mask, out_of_range mask)."""
-    n = m.n
-    cols: dict[str, np.ndarray] = {"mmsi": m.uint(8, 30)}
-    if kind == "27":
-        raw_lon, raw_lat = m.int(44, 18), m.int(62, 17)
-        na = (raw_lat == _LAT27_NA_RAW) | (raw_lon == _LON27_NA_RAW)
-        lat, lon = _lat_lon(raw_lat, raw_lon, 600)
-        sog = m.uint(79, 6)
-        cog = m.uint(85, 9)
-        cols["sog"] = _masked(sog.astype(np.float32), sog == 63)
-        cols["cog"] = _masked(cog.astype(np.float32), cog >= 360)
-        cols["heading"] = _masked(np.zeros(n, np.int16), np.ones(n, bool))
-        cols["nav_status"] = m.uint(40, 4).astype(np.int8)
-        cols["rot"] = _masked(np.zeros(n, np.float32), np.ones(n, bool))
-        cols["accuracy"] = m.uint(38, 1).astype(bool)
-        cols["second"] = _masked(np.zeros(n, np.int8), np.ones(n, bool))
+@numba.njit(cache=True, inline="always")
+def _field(words, start: int, width: int) -> int:
+    """Unsigned field of ``width`` bits (<= 57) at bit ``start`` of a packed payload."""
+    w0 = start // 60
+    end = start % 60 + width
+    if end <= 60:
+        value = words[w0] >> np.uint64(60 - end)
     else:
-        if kind == "A":  # types 1, 2, 3
-            o = 0
-            cols["nav_status"] = m.uint(38, 4).astype(np.int8)
-            cols["rot"] = _rot(m.int(42, 8))
-        else:  # types 18, 19: no status, no rate of turn
-            o = 4
-            cols["nav_status"] = _masked(np.zeros(n, np.int8), np.ones(n, bool))
-            cols["rot"] = _masked(np.zeros(n, np.float32), np.ones(n, bool))
-        sog = m.uint(50 - o, 10)
-        cols["accuracy"] = m.uint(60 - o, 1).astype(bool)
-        raw_lon, raw_lat = m.int(61 - o, 28), m.int(89 - o, 27)
-        cog = m.uint(116 - o, 12)
-        heading = m.uint(128 - o, 9)
-        second = m.uint(137 - o, 6)
-        na = (raw_lat == _LAT_NA_RAW) | (raw_lon == _LON_NA_RAW)
-        lat, lon = _lat_lon(raw_lat, raw_lon, 600_000)
-        cols["sog"] = _masked((sog / 10.0).astype(np.float32), sog == 1023)
-        cols["cog"] = _masked((cog / 10.0).astype(np.float32), cog >= 3600)
-        cols["heading"] = _masked(heading.astype(np.int16), heading >= 360)
-        cols["second"] = _masked(second.astype(np.int8), second >= 60)
-    cols["lat"], cols["lon"] = lat, lon
-    out_of_range = ~na & ((np.abs(lat) > 90) | (np.abs(lon) > 180))
-    return cols, na, out_of_range
+        value = (words[w0] << np.uint64(end - 60)) | (words[w0 + 1] >> np.uint64(120 - end))
+    return np.int64(value & np.uint64((1 << width) - 1))
 
 
-def _identity_type5(m: Bits) -> dict[str, np.ndarray]:
-    return {
-        "mmsi": m.uint(8, 30),
-        "part": _masked(np.zeros(m.n, np.int8), np.ones(m.n, bool)),
-        "imo": _zero_null(m.uint(40, 30)),
-        "callsign": m.text(70, 7),
-        "name": m.text(112, 20),
-        "ship_type": _zero_null(m.uint(232, 8)),
-        "to_bow": _zero_null(m.uint(240, 9)),
-        "to_stern": _zero_null(m.uint(249, 9)),
-        "to_port": _zero_null(m.uint(258, 6)),
-        "to_starboard": _zero_null(m.uint(264, 6)),
-        "draught": _zero_null(m.uint(294, 8) / 10.0),
-        "destination": m.text(302, 20),
-        "eta": _eta(m, 274),
-    }
+@numba.njit(cache=True, inline="always")
+def _signed(raw: int, width: int) -> int:
+    """Two's-complement value of a ``width``-bit field."""
+    sign = np.int64(1) << np.int64(width - 1)
+    return (raw ^ sign) - sign
 
 
-def _identity_type19(m: Bits) -> dict[str, np.ndarray]:
-    n = m.n
-    none = np.full(n, None, dtype=object)
-    masked = np.ones(n, bool)
-    return {
-        "mmsi": m.uint(8, 30),
-        "part": _masked(np.zeros(n, np.int8), masked),
-        "imo": _masked(np.zeros(n, np.int64), masked),
-        "callsign": none,
-        "name": m.text(143, 20),
-        "ship_type": _zero_null(m.uint(263, 8)),
-        "to_bow": _zero_null(m.uint(271, 9)),
-        "to_stern": _zero_null(m.uint(280, 9)),
-        "to_port": _zero_null(m.uint(289, 6)),
-        "to_starboard": _zero_null(m.uint(295, 6)),
-        "draught": _masked(np.zeros(n), masked),
-        "destination": none,
-        "eta": none,
-    }
+# -- position reports ---------------------------------------------------------------------
+
+#: Column order of the position kernel's null mask.
+_POSITION_NULLABLE = ("sog", "cog", "heading", "nav_status", "rot", "second")
 
 
-def _identity_type24(m: Bits) -> dict[str, np.ndarray]:
-    n = m.n
-    mmsi = m.uint(8, 30)
-    part = m.uint(38, 2)
-    is_a, is_b = part == 0, part == 1
-    auxiliary = (mmsi // 10_000_000) == 98  # 98XXXYYYY: dimensions hold the mother ship's MMSI
-    dims_ok = is_b & ~auxiliary
-    name = m.text(40, 20)
-    name[~is_a] = None
-    callsign = m.text(90, 7)
-    callsign[~is_b] = None
-    masked = np.ones(n, bool)
-    return {
-        "mmsi": mmsi,
-        "part": part.astype(np.int8),
-        "imo": _masked(np.zeros(n, np.int64), masked),
-        "callsign": callsign,
-        "name": name,
-        "ship_type": _masked(m.uint(40, 8), ~is_b | (m.uint(40, 8) == 0)),
-        "to_bow": _masked(m.uint(132, 9), ~dims_ok | (m.uint(132, 9) == 0)),
-        "to_stern": _masked(m.uint(141, 9), ~dims_ok | (m.uint(141, 9) == 0)),
-        "to_port": _masked(m.uint(150, 6), ~dims_ok | (m.uint(150, 6) == 0)),
-        "to_starboard": _masked(m.uint(156, 6), ~dims_ok | (m.uint(156, 6) == 0)),
-        "draught": _masked(np.zeros(n), masked),
-        "destination": np.full(n, None, dtype=object),
-        "eta": np.full(n, None, dtype=object),
-    }
+@numba.njit(cache=True)
+def _position_kernel(values, starts, nchars, msg_type,
+                     mmsi, lat, lon, sog, cog, heading, nav_status, rot, accuracy, second, nulls,
+                     msg_hash, no_position, out_of_range):
+    """Decode position reports of types 1, 2, 3, 18, 19 and 27 (ITU-R M.1371-5 annex 8).
 
-
-def _concat(parts: list[Columns]) -> Columns:
-    parts = [p for p in parts if len(p.msg)]
-    if not parts:
-        return Columns(msg=np.zeros(0, np.int64), values={})
-    keys = parts[0].values.keys()
-    values = {}
-    for k in keys:
-        arrays = [p.values[k] for p in parts]
-        if any(isinstance(a, np.ma.MaskedArray) for a in arrays):
-            values[k] = np.ma.concatenate([np.ma.asarray(a) for a in arrays])
-        elif arrays[0].dtype == object:
-            values[k] = np.concatenate(arrays)
+    Inputs per row: the payload ``values[starts[r]:starts[r] + nchars[r]]`` (six-bit values)
+    and its message type. Outputs per row (arrays sized like ``starts``): the columns in
+    their storage units (degrees, knots, degrees/minute), ``nulls[r, k]`` True where column
+    ``_POSITION_NULLABLE[k]`` is not available, the payload hash, and whether the report has
+    no position (lat 91 / lon 181) or one out of range.
+    """
+    words = np.zeros(_MAX_WORDS, dtype=np.uint64)
+    for r in range(len(starts)):
+        t = msg_type[r]
+        nused = _pack(values, starts[r], nchars[r], TYPE19_WIDTH if t == 19 else POSITION_WIDTH, words)
+        msg_hash[r] = _hash(words, nused, nchars[r])
+        mmsi[r] = _field(words, 8, 30)
+        for k in range(nulls.shape[1]):
+            nulls[r, k] = False
+        if t == 27:
+            raw_lon = _signed(_field(words, 44, 18), 18)
+            raw_lat = _signed(_field(words, 62, 17), 17)
+            na = raw_lat == _LAT27_NA_RAW or raw_lon == _LON27_NA_RAW
+            la = ((raw_lat * 10_000 + 3) // 6) / 1e6  # 1/10 minute -> 1e-6 degree, rounded
+            lo = ((raw_lon * 10_000 + 3) // 6) / 1e6
+            v = _field(words, 79, 6)
+            sog[r] = np.float32(v)
+            nulls[r, 0] = v == 63
+            v = _field(words, 85, 9)
+            cog[r] = np.float32(v)
+            nulls[r, 1] = v >= 360
+            heading[r] = 0
+            nulls[r, 2] = True
+            nav_status[r] = _field(words, 40, 4)
+            rot[r] = 0.0
+            nulls[r, 4] = True
+            accuracy[r] = _field(words, 38, 1) == 1
+            second[r] = 0
+            nulls[r, 5] = True
         else:
-            values[k] = np.concatenate(arrays)
-    return Columns(msg=np.concatenate([p.msg for p in parts]), values=values)
+            if t == 18 or t == 19:  # Class B: no status, no rate of turn, fields 4 bits earlier
+                o = 4
+                nav_status[r] = 0
+                nulls[r, 3] = True
+                rot[r] = 0.0
+                nulls[r, 4] = True
+            else:  # types 1, 2, 3
+                o = 0
+                nav_status[r] = _field(words, 38, 4)
+                raw_rot = _signed(_field(words, 42, 8), 8)
+                # ROT_AIS -> degrees/minute, sign kept, rounded to a whole degree as pyais does
+                x = raw_rot / 4.733
+                rot[r] = np.float32(np.copysign(np.round(x * x), np.float64(raw_rot)))
+                nulls[r, 4] = raw_rot == -128 or raw_rot == 127 or raw_rot == -127
+            v = _field(words, 50 - o, 10)
+            sog[r] = np.float32(v / 10.0)
+            nulls[r, 0] = v == 1023
+            accuracy[r] = _field(words, 60 - o, 1) == 1
+            raw_lon = _signed(_field(words, 61 - o, 28), 28)
+            raw_lat = _signed(_field(words, 89 - o, 27), 27)
+            v = _field(words, 116 - o, 12)
+            cog[r] = np.float32(v / 10.0)
+            nulls[r, 1] = v >= 3600
+            v = _field(words, 128 - o, 9)
+            heading[r] = v
+            nulls[r, 2] = v >= 360
+            v = _field(words, 137 - o, 6)
+            second[r] = v
+            nulls[r, 5] = v >= 60
+            na = raw_lat == _LAT_NA_RAW or raw_lon == _LON_NA_RAW
+            la = ((raw_lat * 10 + 3) // 6) / 1e6  # 1/10000 minute -> 1e-6 degree, rounded
+            lo = ((raw_lon * 10 + 3) // 6) / 1e6
+        lat[r] = la
+        lon[r] = lo
+        no_position[r] = na
+        out_of_range[r] = (not na) and (abs(la) > 90 or abs(lo) > 180)
+
+
+@dataclass(slots=True)
+class _PositionReports:
+    columns: Columns  # every report given, its position valid or not
+    msg_hash: np.ndarray
+    no_position: np.ndarray  # bool: lat 91 or lon 181
+    out_of_range: np.ndarray  # bool: |lat| > 90 or |lon| > 180 otherwise
+
+
+def decode_positions(values: np.ndarray, starts: np.ndarray, nchars: np.ndarray, msg_type: np.ndarray,
+                     msg: np.ndarray) -> _PositionReports:
+    """Decode position reports (types 1, 2, 3, 18, 19, 27) of valid sizes.
+
+    ``values[starts[i]:starts[i] + nchars[i]]`` is report ``i``'s payload (six-bit values),
+    ``msg`` its message index. Units: degrees, knots, degrees/minute.
+    """
+    n = len(starts)
+    out = {
+        "mmsi": np.empty(n, np.int64), "lat": np.empty(n, np.float64), "lon": np.empty(n, np.float64),
+        "sog": np.empty(n, np.float32), "cog": np.empty(n, np.float32), "heading": np.empty(n, np.int16),
+        "nav_status": np.empty(n, np.int8), "rot": np.empty(n, np.float32), "accuracy": np.empty(n, np.bool_),
+        "second": np.empty(n, np.int8),
+    }
+    nulls = np.empty((n, len(_POSITION_NULLABLE)), dtype=np.bool_)
+    msg_hash = np.empty(n, np.uint64)
+    no_position = np.empty(n, np.bool_)
+    out_of_range = np.empty(n, np.bool_)
+    if n:
+        _position_kernel(
+            values, starts.astype(np.int64, copy=False), nchars.astype(np.int64, copy=False),
+            msg_type.astype(np.int64, copy=False), out["mmsi"], out["lat"], out["lon"], out["sog"], out["cog"],
+            out["heading"], out["nav_status"], out["rot"], out["accuracy"], out["second"], nulls,
+            msg_hash, no_position, out_of_range,
+        )
+    out["msg_type"] = msg_type.astype(np.int8)
+    columns = Columns(msg, out, {name: nulls[:, k] for k, name in enumerate(_POSITION_NULLABLE)})
+    return _PositionReports(columns, msg_hash, no_position, out_of_range)
+
+
+# -- identity and voyage reports ---------------------------------------------------------
+
+#: Numeric identity columns, in the order of the kernel's value and null matrices.
+_IDENTITY_NUMBERS = ("part", "imo", "ship_type", "to_bow", "to_stern", "to_port", "to_starboard", "draught")
+#: Text identity columns, in the order of the kernel's text outputs.
+_IDENTITY_TEXTS = ("callsign", "name", "destination", "eta")
+#: Most bytes a text column takes per report (20 six-bit characters; ETA "MM-DDTHH:MM").
+_TEXT_BYTES = 20
+
+
+@numba.njit(cache=True, inline="always")
+def _text(words, start: int, nchars: int, alphabet, out, pos: int) -> int:
+    """Six-bit text of ``nchars`` characters at bit ``start``, written at ``out[pos:]``
+    without trailing ``@`` padding and surrounding spaces (as pyais and gpsd do). Returns
+    the number of bytes written (0: NULL)."""
+    end = nchars
+    while end > 0 and _field(words, start + 6 * (end - 1), 6) == 0:  # '@'
+        end -= 1
+    while end > 0 and _field(words, start + 6 * (end - 1), 6) == 32:  # ' '
+        end -= 1
+    begin = 0
+    while begin < end and _field(words, start + 6 * begin, 6) == 32:
+        begin += 1
+    for j in range(begin, end):
+        out[pos + j - begin] = alphabet[_field(words, start + 6 * j, 6)]
+    return end - begin
+
+
+@numba.njit(cache=True, inline="always")
+def _two_digits(value: int, out, pos: int) -> None:
+    out[pos] = 48 + value // 10
+    out[pos + 1] = 48 + value % 10
+
+
+@numba.njit(cache=True, inline="always")
+def _eta(words, start: int, out, pos: int) -> int:
+    """ETA at bit ``start`` as broadcast, "MM-DDTHH:MM" (no year is sent), written at
+    ``out[pos:]``; returns 11, or 0 (NULL) when any part is not available."""
+    month = _field(words, start, 4)
+    day = _field(words, start + 4, 5)
+    hour = _field(words, start + 9, 5)
+    minute = _field(words, start + 14, 6)
+    if not (1 <= month <= 12 and day >= 1 and hour <= 23 and minute <= 59):
+        return 0
+    _two_digits(month, out, pos)
+    out[pos + 2] = 45  # '-'
+    _two_digits(day, out, pos + 3)
+    out[pos + 5] = 84  # 'T'
+    _two_digits(hour, out, pos + 6)
+    out[pos + 8] = 58  # ':'
+    _two_digits(minute, out, pos + 9)
+    return 11
+
+
+@numba.njit(cache=True)
+def _identity_kernel(values, starts, nchars, msg_type, alphabet,
+                     mmsi, numbers, nulls, text, text_offsets, msg_hash, bad_part) -> None:
+    """Decode identity and voyage reports: types 5, 19 (its static part) and 24 A/B.
+
+    Per row: ``numbers[r, k]`` is column ``_IDENTITY_NUMBERS[k]`` (draught in decimetres),
+    ``nulls[r, k]`` True where it is not available (zero, or not in this message kind);
+    text column ``c`` is ``text[c, text_offsets[c, r]:text_offsets[c, r + 1]]`` (empty =
+    NULL). ``msg_hash`` is written for types 5 and 24 (type 19's comes with its position);
+    ``bad_part`` marks type 24 reports with a part number other than 0 (A) or 1 (B).
+    """
+    words = np.zeros(_MAX_WORDS, dtype=np.uint64)
+    lengths = np.zeros(4, dtype=np.int64)  # bytes of callsign, name, destination, eta
+    n_num = numbers.shape[1]
+    for c in range(text.shape[0]):
+        text_offsets[c, 0] = 0
+    for r in range(len(starts)):
+        t = msg_type[r]
+        width = TYPE5_WIDTH if t == 5 else (TYPE19_WIDTH if t == 19 else TYPE24_WIDTH)
+        nused = _pack(values, starts[r], nchars[r], width, words)
+        if t != 19:
+            msg_hash[r] = _hash(words, nused, nchars[r])
+        m = _field(words, 8, 30)
+        mmsi[r] = m
+        for k in range(n_num):
+            numbers[r, k] = 0
+            nulls[r, k] = True
+        lengths[:] = 0
+        bad_part[r] = False
+        if t == 5:
+            numbers[r, 1] = _field(words, 40, 30)  # imo
+            lengths[0] = _text(words, 70, 7, alphabet, text[0], text_offsets[0, r])
+            lengths[1] = _text(words, 112, 20, alphabet, text[1], text_offsets[1, r])
+            numbers[r, 2] = _field(words, 232, 8)  # ship type
+            numbers[r, 3] = _field(words, 240, 9)  # to bow
+            numbers[r, 4] = _field(words, 249, 9)  # to stern
+            numbers[r, 5] = _field(words, 258, 6)  # to port
+            numbers[r, 6] = _field(words, 264, 6)  # to starboard
+            lengths[3] = _eta(words, 274, text[3], text_offsets[3, r])
+            numbers[r, 7] = _field(words, 294, 8)  # draught, 1/10 m
+            lengths[2] = _text(words, 302, 20, alphabet, text[2], text_offsets[2, r])
+            for k in range(1, 8):
+                nulls[r, k] = numbers[r, k] == 0
+        elif t == 19:
+            lengths[1] = _text(words, 143, 20, alphabet, text[1], text_offsets[1, r])
+            numbers[r, 2] = _field(words, 263, 8)
+            numbers[r, 3] = _field(words, 271, 9)
+            numbers[r, 4] = _field(words, 280, 9)
+            numbers[r, 5] = _field(words, 289, 6)
+            numbers[r, 6] = _field(words, 295, 6)
+            for k in range(2, 7):
+                nulls[r, k] = numbers[r, k] == 0
+        else:  # type 24: part A holds the name, part B the type, call sign and dimensions
+            part = _field(words, 38, 2)
+            numbers[r, 0] = part
+            nulls[r, 0] = False
+            bad_part[r] = part > 1
+            if part == 0:
+                lengths[1] = _text(words, 40, 20, alphabet, text[1], text_offsets[1, r])
+            elif part == 1:
+                lengths[0] = _text(words, 90, 7, alphabet, text[0], text_offsets[0, r])
+                numbers[r, 2] = _field(words, 40, 8)
+                nulls[r, 2] = numbers[r, 2] == 0
+                # an auxiliary craft (98XXXYYYY) sends its mother ship's MMSI instead
+                if m // 10_000_000 != 98:
+                    numbers[r, 3] = _field(words, 132, 9)
+                    numbers[r, 4] = _field(words, 141, 9)
+                    numbers[r, 5] = _field(words, 150, 6)
+                    numbers[r, 6] = _field(words, 156, 6)
+                    for k in range(3, 7):
+                        nulls[r, k] = numbers[r, k] == 0
+        for c in range(4):
+            text_offsets[c, r + 1] = text_offsets[c, r] + lengths[c]
+
+
+def _string_array(data: np.ndarray, offsets: np.ndarray) -> pa.Array:
+    """An Arrow string array from UTF-8 bytes and offsets; an empty string is NULL."""
+    n = len(offsets) - 1
+    valid = offsets[1:] > offsets[:-1]
+    return pa.StringArray.from_buffers(
+        n, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data[: offsets[-1]]),
+        pa.py_buffer(np.packbits(valid, bitorder="little")), n - int(np.count_nonzero(valid)),
+    )
+
+
+@dataclass(slots=True)
+class _IdentityReports:
+    columns: Columns
+    msg_hash: np.ndarray  # types 5 and 24 only
+    bad_part: np.ndarray  # bool: type 24 with a part number other than A or B
+
+
+def decode_identities(values: np.ndarray, starts: np.ndarray, nchars: np.ndarray, msg_type: np.ndarray,
+                      msg: np.ndarray) -> _IdentityReports:
+    """Decode identity and voyage reports (types 5, 19 and 24) of valid sizes.
+
+    Units: dimensions metres, draught metres. Text has its ``@`` padding and surrounding
+    spaces removed; empty text and "not available" values are NULL.
+    """
+    n = len(starts)
+    mmsi = np.empty(n, np.int64)
+    numbers = np.empty((n, len(_IDENTITY_NUMBERS)), np.int64)
+    nulls = np.empty((n, len(_IDENTITY_NUMBERS)), np.bool_)
+    text = np.empty((len(_IDENTITY_TEXTS), n * _TEXT_BYTES), np.uint8)
+    text_offsets = np.zeros((len(_IDENTITY_TEXTS), n + 1), np.int64)
+    msg_hash = np.zeros(n, np.uint64)
+    bad_part = np.zeros(n, np.bool_)
+    if n:
+        _identity_kernel(
+            values, starts.astype(np.int64, copy=False), nchars.astype(np.int64, copy=False),
+            msg_type.astype(np.int64, copy=False), _TEXT, mmsi, numbers, nulls, text, text_offsets, msg_hash, bad_part,
+        )
+    out: dict[str, np.ndarray | pa.Array] = {"mmsi": mmsi}
+    null_of: dict[str, np.ndarray] = {}
+    for k, name in enumerate(_IDENTITY_NUMBERS):
+        out[name] = numbers[:, k] / 10.0 if name == "draught" else numbers[:, k]
+        null_of[name] = nulls[:, k]
+    for c, name in enumerate(_IDENTITY_TEXTS):
+        out[name] = _string_array(text[c], text_offsets[c])
+    out["msg_type"] = msg_type.astype(np.int8)
+    return _IdentityReports(Columns(msg, out, null_of), msg_hash, bad_part)
+
+
+# -- all messages ----------------------------------------------------------------------------
+
+@numba.njit(cache=True)
+def _header_mmsi(values, starts, nchars, mmsi):
+    """Source MMSI (bits 8-37) of every payload of at least 7 characters, else -1."""
+    for r in range(len(starts)):
+        if nchars[r] < 7:
+            mmsi[r] = -1
+            continue
+        s = starts[r]
+        acc = np.int64(0)
+        for k in range(7):
+            acc = (acc << 6) | np.int64(values[s + k])
+        mmsi[r] = (acc >> 4) & ((1 << 30) - 1)
+
+
+#: Size limits in bits by message type (types without a standard size accept any size).
+_MIN_BITS = np.full(64, np.iinfo(np.int64).min, dtype=np.int64)
+_MAX_BITS = np.full(64, np.iinfo(np.int64).max, dtype=np.int64)
+for _t, _standard in STANDARD_BITS.items():
+    _MIN_BITS[_t] = _standard - FILL_SLACK
+    _MAX_BITS[_t] = TYPE27_MAX_BITS if _t == 27 else _standard + EXTRA_BITS
+_IS_POSITION = np.zeros(64, dtype=bool)
+_IS_POSITION[list(POSITION_TYPES)] = True
+_IS_IDENTITY = np.zeros(64, dtype=bool)
+_IS_IDENTITY[list(IDENTITY_TYPES)] = True
+_IS_STORED = _IS_POSITION | _IS_IDENTITY
+#: Order in which the position layouts report out-of-range positions (1/2/3, 18, 19, 27).
+_LAYOUT_RANK = np.zeros(64, dtype=np.int8)
+_LAYOUT_RANK[[18, 19, 27]] = (1, 2, 3)
 
 
 def decode_payloads(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, fill: np.ndarray) -> Decoded:
@@ -250,64 +501,44 @@ def decode_payloads(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, fi
     rejects: list[tuple[np.ndarray, str]] = []
     bad_type = (msg_type < 1) | (msg_type > 27)
     rejects.append((np.flatnonzero(bad_type), "invalid_message_type"))
-    size_ok = np.ones(n, dtype=bool)
-    for t, standard in STANDARD_BITS.items():
-        is_t = msg_type == t
-        longest = TYPE27_MAX_BITS if t == 27 else standard + EXTRA_BITS
-        size_ok[is_t] = (bits[is_t] >= standard - FILL_SLACK) & (bits[is_t] <= longest)
+    size_ok = (bits >= _MIN_BITS[msg_type]) & (bits <= _MAX_BITS[msg_type])
     is_24 = np.flatnonzero(msg_type == 24)
     part_b = (values[np.minimum(starts[is_24] + 6, max(len(values) - 1, 0))] >> 2) & 3 == 1  # bits 38-39
     standard_24 = np.where(part_b, TYPE24_BITS[1], TYPE24_BITS[0])
     size_ok[is_24] = (bits[is_24] >= standard_24 - FILL_SLACK) & (bits[is_24] <= standard_24 + EXTRA_BITS)
     rejects.append((np.flatnonzero(~size_ok & ~bad_type), "bad_length"))
 
-    pos_parts: list[Columns] = []
-    id_parts: list[Columns] = []
-    no_position: list[np.ndarray] = []
     msg_hash = np.zeros(n, dtype=np.uint64)
-    layouts = (((1, 2, 3), "A", 28), ((18,), "B", 28), ((19,), "B", 52), ((27,), "27", 28))
-    for types, kind, width in layouts:
-        idx = np.flatnonzero(np.isin(msg_type, types) & size_ok)
-        if not len(idx):
-            continue
-        m = Bits(payload_matrix(values, starts[idx], ends[idx], width))
-        msg_hash[idx] = words_hash(m, nchars[idx])
-        cols, na, out_of_range = _position_fields(m, kind)
-        cols["msg_type"] = msg_type[idx].astype(np.int8)
-        rejects.append((idx[out_of_range], "position_out_of_range"))
-        no_position.append(idx[na])
-        keep = ~na & ~out_of_range
-        pos_parts.append(Columns(idx[keep], {k: v[keep] for k, v in cols.items()}))
-        if types == (19,):
-            id_parts.append(Columns(idx, _identity_type19(m) | {"msg_type": np.full(len(idx), 19, np.int8)}))
-    for t, width, fn in ((5, 71, _identity_type5), (24, 29, _identity_type24)):
-        idx = np.flatnonzero((msg_type == t) & size_ok)
-        if not len(idx):
-            continue
-        m = Bits(payload_matrix(values, starts[idx], ends[idx], width))
-        msg_hash[idx] = words_hash(m, nchars[idx])
-        cols = fn(m)
-        if t == 24:
-            bad_part = np.asarray(cols["part"]) > 1
-            rejects.append((idx[bad_part], "bad_part_number"))
-            keep = ~bad_part
-            idx = idx[keep]
-            cols = {k: v[keep] for k, v in cols.items()}
-        cols["msg_type"] = np.full(len(idx), t, np.int8)
-        id_parts.append(Columns(idx, cols))
+    idx = np.flatnonzero(_IS_POSITION[msg_type] & size_ok)
+    reports = decode_positions(values, starts[idx], nchars[idx], msg_type[idx], idx)
+    msg_hash[idx] = reports.msg_hash
+    bad = idx[reports.out_of_range]
+    rejects.append((bad[np.argsort(_LAYOUT_RANK[msg_type[bad]], kind="stable")], "position_out_of_range"))
+    no_position = idx[reports.no_position]
+    positions = reports.columns.select(np.flatnonzero(~reports.no_position & ~reports.out_of_range))
+
+    idx = np.flatnonzero(_IS_IDENTITY[msg_type] & size_ok)
+    ids = decode_identities(values, starts[idx], nchars[idx], msg_type[idx], idx)
+    own_hash = msg_type[idx] != 19
+    msg_hash[idx[own_hash]] = ids.msg_hash[own_hash]
+    rejects.append((idx[ids.bad_part], "bad_part_number"))
+    identities = ids.columns.select(np.flatnonzero(~ids.bad_part)) if ids.bad_part.any() else ids.columns
+
     # Every other message type is counted, not stored: it needs an MMSI and a hash only
     # so that its duplicate receptions are counted once.
-    rest = np.flatnonzero(~np.isin(msg_type, (1, 2, 3, 5, 18, 19, 24, 27)) & (nchars >= 7))
+    rest = np.flatnonzero(~_IS_STORED[msg_type] & (nchars >= 7))
     if len(rest):
         width = int(nchars[rest].max())
         msg_hash[rest] = words_hash(Bits(payload_matrix(values, starts[rest], ends[rest], width)), nchars[rest])
-    head = Bits(payload_matrix(values, starts, np.minimum(ends, starts + 7), 7))
+    mmsi = np.empty(n, dtype=np.int64)
+    if n:
+        _header_mmsi(values, starts.astype(np.int64, copy=False), nchars.astype(np.int64, copy=False), mmsi)
     return Decoded(
-        mmsi=np.where(nchars >= 7, head.uint(8, 30), -1),
-        positions=_concat(pos_parts),
-        identities=_concat(id_parts),
-        no_position=np.concatenate(no_position) if no_position else np.zeros(0, np.int64),
+        positions=positions,
+        identities=identities,
+        no_position=no_position,
         rejects=[(i, r) for i, r in rejects if len(i)],
         msg_type=msg_type,
         msg_hash=msg_hash,
+        mmsi=mmsi,
     )

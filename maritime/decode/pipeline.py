@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 import pyarrow as pa
 
@@ -29,7 +30,7 @@ from maritime.decode import assembly
 from maritime.decode.framing import Lines, frame_fast, split_lines
 from maritime.decode.messages import decode_payloads
 from maritime.decode.nmea import Sentence, parse_line
-from maritime.decode.sixbit import gather_ranges, unarmour
+from maritime.decode.sixbit import unarmour
 from maritime.records import IDENTITY_SCHEMA, POSITION_SCHEMA, REJECT_SCHEMA
 
 #: Message types whose records are stored; every other type is only counted.
@@ -112,12 +113,19 @@ class ChunkDecoder:
         has = np.flatnonzero(fast.station_hash != 0)
         if not len(has):
             return codes
-        uniq, first, inverse = np.unique(fast.station_hash[has], return_index=True, return_inverse=True)
+        hashes = fast.station_hash[has]
+        first = np.empty(len(has), dtype=np.int64)
+        inverse = np.empty(len(has), dtype=np.int64)
+        n_names = _dense_codes(hashes, first, inverse)
+        # new names get their codes in order of their hashes (as np.unique would order them)
+        by_hash = np.argsort(hashes[first[:n_names]], kind="stable")
         names = [
             bytes(buf[fast.station_start[has[i]] : fast.station_end[has[i]]]).decode("ascii", "replace")
-            for i in first.tolist()
+            for i in first[by_hash].tolist()
         ]
-        codes[has] = np.array([self._code(n) for n in names], dtype=np.int32)[inverse]
+        code_of = np.empty(n_names, dtype=np.int32)
+        code_of[by_hash] = [self._code(n) for n in names]
+        codes[has] = code_of[inverse]
         return codes
 
     # -- main entry ---------------------------------------------------------------------
@@ -160,8 +168,8 @@ class ChunkDecoder:
                 counts[f"other_type_{t}"] += int(np.count_nonzero(kept_types == t))
         counts["no_position"] = int(np.count_nonzero(is_kept[decoded.no_position]))
 
-        positions = self._records(decoded.positions, POSITION_SCHEMA, is_kept, stations_of, messages, decoded.msg_hash)
-        identities = self._records(decoded.identities, IDENTITY_SCHEMA, is_kept, stations_of, messages, decoded.msg_hash)
+        positions = self._records(decoded.positions, POSITION_SCHEMA, kept, stations_of, messages, decoded.msg_hash)
+        identities = self._records(decoded.identities, IDENTITY_SCHEMA, kept, stations_of, messages, decoded.msg_hash)
         counts["positions"] = positions.num_rows
         counts["identities"] = identities.num_rows
         counts.update(rejects.counts())
@@ -195,15 +203,17 @@ class ChunkDecoder:
 
         # Fast and slow sentences in stream order; payloads as six-bit values in one buffer.
         line = np.concatenate((fast.line, np.array([i for i, _ in slow], dtype=np.int64)))
-        order = np.argsort(line, kind="stable")
+        order = np.argsort(line, kind="stable") if slow else None
 
         def col(fast_values: np.ndarray, slow_values, dtype) -> np.ndarray:
+            if order is None:  # every sentence was framed fast: already in stream order
+                return fast_values.astype(dtype, copy=False)
             return np.concatenate((fast_values.astype(dtype), np.asarray(slow_values, dtype=dtype)))[order]
 
         slow_len = np.array([len(s.payload) for _, s in slow], dtype=np.int64)
         slow_end = len(fast.values) + np.cumsum(slow_len)
         out = _Sentences(
-            line=line[order],
+            line=line if order is None else line[order],
             nfrag=col(fast.nfrag, [s.nfrag for _, s in slow], np.int16),
             frag=col(fast.frag, [s.frag for _, s in slow], np.int16),
             seq=col(fast.seq, [s.seq for _, s in slow], np.int16),
@@ -216,7 +226,7 @@ class ChunkDecoder:
             time_us=np.zeros(0, dtype=np.int64),
             sixbit=np.concatenate((
                 fast.values, unarmour(np.frombuffer(b"".join(s.payload for _, s in slow), dtype=np.uint8)),
-            )),
+            )) if slow else fast.values,
         )
         own_time = col(fast.time_us, [s.time_us if s.time_us is not None else -1 for _, s in slow], np.int64)
         out.time_us = self._resolve_times(out.line, own_time, mark_line, mark_time, arrival_us, out.group_id)
@@ -254,15 +264,16 @@ class ChunkDecoder:
         # Singles point into the six-bit buffer; pairs and assembled messages are appended.
         length = s.end - s.start
         pair_len = length[pair_a] + length[pair_b]
-        pair_values = s.sixbit[gather_ranges(
-            np.column_stack((s.start[pair_a], s.start[pair_b])).ravel(),
-            np.column_stack((length[pair_a], length[pair_b])).ravel(),
-        )]
         done_len = np.array([len(d.payload) for d in done], dtype=np.int64)
         appended = np.concatenate((pair_len, done_len))
         start = np.concatenate((s.start[single], len(s.sixbit) + np.cumsum(appended) - appended))
+        sixbit = np.empty(len(s.sixbit) + int(appended.sum()), dtype=np.uint8)
+        sixbit[: len(s.sixbit)] = s.sixbit
+        end_pairs = _copy_pairs(s.sixbit, s.start[pair_a], s.end[pair_a], s.start[pair_b], s.end[pair_b],
+                                sixbit, len(s.sixbit))
+        sixbit[end_pairs:] = np.frombuffer(b"".join(d.payload for d in done), np.uint8)
         return _Messages(
-            sixbit=np.concatenate((s.sixbit, pair_values, np.frombuffer(b"".join(d.payload for d in done), np.uint8))),
+            sixbit=sixbit,
             start=start,
             end=start + np.concatenate((length[single], appended)),
             fill=np.concatenate((s.fill[single], s.fill[pair_b], np.array([d.parts[-1].fill for d in done], np.int16))),
@@ -325,17 +336,23 @@ class ChunkDecoder:
         return time_us
 
     def _records(
-        self, cols, schema: pa.Schema, is_kept: np.ndarray, stations_of: np.ndarray,
+        self, cols, schema: pa.Schema, kept: np.ndarray, stations_of: np.ndarray,
         messages: "_Messages", m_hash: np.ndarray,
     ) -> pa.Table:
-        """A record table of the decoded rows whose message survived duplicate merging."""
+        """A record table of the decoded rows whose message survived duplicate merging.
+
+        ``kept`` lists the surviving messages in time order (then stream order), so the
+        rows come out in that order too.
+        """
         if not len(cols.msg):
             return schema.empty_table()
-        keep = np.flatnonzero(is_kept[cols.msg])
-        keep = keep[np.argsort(cols.msg[keep])]
-        m_time, m_station = messages.time_us, messages.station
-        keep = keep[np.argsort(m_time[cols.msg[keep]], kind="stable")]  # time order, then stream order
+        position_of = np.full(len(messages.time_us), -1, dtype=np.int64)
+        position_of[cols.msg] = np.arange(len(cols.msg))
+        keep = position_of[kept]
+        keep = keep[keep >= 0]
         msg = cols.msg[keep]
+        rows = cols.value_rows(keep)
+        m_time, m_station = messages.time_us, messages.station
         station_names = pa.array([None] + self.state.stations, pa.string()).take(pa.array(m_station[msg] + 1))
         data = {}
         for f in schema:
@@ -348,12 +365,80 @@ class ChunkDecoder:
             elif f.name == "payload_hash":
                 data["payload_hash"] = pa.array(m_hash[msg], pa.uint64())
             else:
-                v = cols.values[f.name][keep]
-                if isinstance(v, np.ma.MaskedArray):
-                    data[f.name] = pa.array(v.data, f.type, mask=np.ma.getmaskarray(v))
+                v = cols.values[f.name]
+                if isinstance(v, pa.Array):  # text, with its own NULLs
+                    data[f.name] = v.take(pa.array(rows)).cast(f.type)
                 else:
-                    data[f.name] = pa.array(v, f.type, from_pandas=True)
+                    null = cols.nulls.get(f.name)
+                    data[f.name] = _arrow(v[rows], f.type, None if null is None else null[rows])
         return pa.table(data, schema=schema)
+
+
+@numba.njit(cache=True)
+def _copy_pairs(values, a_start, a_end, b_start, b_end, out, pos: int) -> int:
+    """Append ``values[a_start[i]:a_end[i]] + values[b_start[i]:b_end[i]]`` for every pair
+    ``i`` to ``out`` from ``pos`` on; returns the position after the last one."""
+    for i in range(len(a_start)):
+        for q in range(a_start[i], a_end[i]):
+            out[pos] = values[q]
+            pos += 1
+        for q in range(b_start[i], b_end[i]):
+            out[pos] = values[q]
+            pos += 1
+    return pos
+
+
+@numba.njit(cache=True)
+def _dense_codes(keys, first, inverse) -> int:
+    """Number the distinct ``keys`` in order of first appearance: ``inverse[i]`` is key
+    ``i``'s number and ``first[k]`` the first row of number ``k``. Returns how many.
+
+    The hash table starts small and doubles when half full: there are few distinct keys
+    (station names) among many rows.
+    """
+    bits = 6
+    slot_code = np.full(1 << bits, -1, dtype=np.int64)
+    mult = np.uint64(0x9E3779B97F4A7C15)
+    count = 0
+    previous = -1
+    for i in range(len(keys)):
+        k = keys[i]
+        if previous >= 0 and keys[first[previous]] == k:  # runs of one station are common
+            inverse[i] = previous
+            continue
+        mask = (1 << bits) - 1
+        slot = np.int64((np.uint64(k) * mult) >> np.uint64(64 - bits))
+        while slot_code[slot] >= 0 and keys[first[slot_code[slot]]] != k:
+            slot = (slot + 1) & mask
+        c = slot_code[slot]
+        if c < 0:
+            c = count
+            count += 1
+            slot_code[slot] = c
+            first[c] = i
+            if 2 * count > (1 << bits):  # grow and re-insert every key
+                bits += 1
+                mask = (1 << bits) - 1
+                slot_code = np.full(1 << bits, -1, dtype=np.int64)
+                for code in range(count):
+                    q = np.int64((np.uint64(keys[first[code]]) * mult) >> np.uint64(64 - bits))
+                    while slot_code[q] >= 0:
+                        q = (q + 1) & mask
+                    slot_code[q] = code
+        inverse[i] = c
+        previous = c
+    return count
+
+
+def _arrow(values: np.ndarray, type_: pa.DataType, null: np.ndarray | None) -> pa.Array:
+    """An Arrow array of ``values`` (NULL where ``null``), without a copy when the numpy
+    type is already the Arrow one."""
+    if null is None or not null.any():
+        return pa.array(values, type_)
+    if values.dtype != type_.to_pandas_dtype() or values.dtype == np.bool_:  # (Arrow packs booleans)
+        return pa.array(values, type_, mask=null)
+    validity = pa.py_buffer(np.packbits(~null, bitorder="little"))
+    return pa.Array.from_buffers(type_, len(values), [validity, pa.py_buffer(values)], int(np.count_nonzero(null)))
 
 
 @dataclass
@@ -444,26 +529,90 @@ def merge_duplicates(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Receptions of one transmission: the same MMSI and payload within ``window_us``.
 
-    Receptions are chained in time: each copy within the window of the previous copy
-    belongs to the same transmission. Returns the indices of the first reception of each
-    transmission (in time order) and the number of distinct stations that heard it.
+    Receptions are chained in time: each copy within the window (microseconds) of the
+    previous copy belongs to the same transmission. Returns the indices of the first
+    reception of each transmission, in time order (ties in stream order), and the number
+    of distinct stations that heard it.
     """
-    with np.errstate(over="ignore"):
-        key = payload_hash ^ (mmsi.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
-    order = np.lexsort((ts, key))
-    m, h, t, s = mmsi[order], payload_hash[order], ts[order], station[order]
-    new = np.ones(len(order), dtype=bool)
-    new[1:] = (m[1:] != m[:-1]) | (h[1:] != h[:-1]) | (t[1:] - t[:-1] > window_us)
-    group = np.cumsum(new) - 1
-    first = order[new]
-    # distinct stations per transmission (only groups of several receptions need work)
-    n_stations = np.ones(len(first), dtype=np.int16)
-    multi = np.flatnonzero(np.bincount(group, minlength=len(first)) > 1)
-    if len(multi):
-        rows = np.flatnonzero(np.isin(group, multi))
-        pairs = np.unique(group[rows].astype(np.int64) * (1 << 32) + (s[rows].astype(np.int64) + 1))
-        n_stations[multi] = np.bincount(pairs >> 32, minlength=len(first))[multi]
-    by_index = np.argsort(first)
-    first, n_stations = first[by_index], n_stations[by_index]
-    chrono = np.argsort(ts[first], kind="stable")
-    return first[chrono], n_stations[chrono]
+    n = len(ts)
+    ts = ts.astype(np.int64, copy=False)
+    order = np.arange(n) if n < 2 or bool(np.all(ts[1:] >= ts[:-1])) else np.argsort(ts, kind="stable")
+    first = np.empty(n, dtype=np.int64)
+    n_stations = np.empty(n, dtype=np.int16)
+    groups = _merge_kernel(
+        order, mmsi.astype(np.int64, copy=False), payload_hash.astype(np.uint64, copy=False), ts,
+        station.astype(np.int64, copy=False), window_us, first, n_stations,
+    )
+    return first[:groups], n_stations[:groups]
+
+
+@numba.njit(cache=True)
+def _merge_kernel(order, mmsi, payload_hash, ts, station, window_us, first, n_stations) -> int:
+    """Group receptions visited in ``order`` (time order) by (MMSI, payload) chains.
+
+    Open addressing on the (MMSI, payload hash) key gives each key its current group; a
+    reception more than ``window_us`` after the key's previous one starts a new group.
+    Distinct stations per group are counted in a bit set per group for station codes below
+    63 (the usual case), else in a table of (group, station) pairs. Writes each group's
+    first reception and station count; returns the number of groups.
+    """
+    n = len(order)
+    bits = 4
+    while (1 << bits) < (3 * n) // 2 + 2:  # at most two thirds full
+        bits += 1
+    size = 1 << bits
+    shift = np.uint64(64 - bits)
+    mask = size - 1
+    mult = np.uint64(0x9E3779B97F4A7C15)
+    slot_group = np.full(size, -1, dtype=np.int32)  # key table: the key's current group
+    last_ts = np.empty(n, dtype=np.int64)  # per group: time of its latest reception
+    station_bits = np.empty(n, dtype=np.uint64)  # per group: stations -1..62 heard, as bits
+    pair_group = np.empty(0, dtype=np.int64)  # (group, station) pairs for codes of 63 and up
+    pair_station = np.empty(0, dtype=np.int64)
+    groups = 0
+    for i in range(n):
+        r = order[i]
+        m = mmsi[r]
+        h = payload_hash[r]
+        t = ts[r]
+        st = station[r]
+        slot = np.int64(((h ^ (np.uint64(m) * mult)) * mult) >> shift)
+        while True:
+            g = slot_group[slot]
+            if g < 0 or (payload_hash[first[g]] == h and mmsi[first[g]] == m):
+                break
+            slot = (slot + 1) & mask
+        if g < 0 or t - last_ts[g] > window_us:
+            g = groups
+            groups += 1
+            slot_group[slot] = g
+            first[g] = r
+            station_bits[g] = 0
+            n_stations[g] = 0
+        last_ts[g] = t
+        if st < 63:
+            bit = np.uint64(1) << np.uint64(st + 1)
+            if not station_bits[g] & bit:
+                station_bits[g] |= bit
+                n_stations[g] += 1
+        else:
+            if len(pair_group) == 0:
+                pair_group = np.full(2 * size, -1, dtype=np.int64)
+                pair_station = np.empty(2 * size, dtype=np.int64)
+            if _add_pair(pair_group, pair_station, g, st, shift - np.uint64(1), 2 * size - 1):
+                n_stations[g] += 1
+    return groups
+
+
+@numba.njit(cache=True, inline="always")
+def _add_pair(pair_group, pair_station, g: int, st: int, shift, mask: int) -> bool:
+    """Insert (group, station) in the pair set; True when it was not there yet."""
+    key = (np.uint64(g) << np.uint64(32)) | np.uint64(st + 1)
+    slot = np.int64((key * np.uint64(0x9E3779B97F4A7C15)) >> shift)
+    while pair_group[slot] >= 0:
+        if pair_group[slot] == g and pair_station[slot] == st:
+            return False
+        slot = (slot + 1) & mask
+    pair_group[slot] = g
+    pair_station[slot] = st
+    return True

@@ -26,13 +26,6 @@ def unarmour(chars: np.ndarray) -> np.ndarray:
     return _ARMOUR[chars]
 
 
-def gather_ranges(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """Indices of the concatenation of the ranges ``[starts[i], starts[i] + lengths[i])``."""
-    lengths = lengths.astype(np.int64, copy=False)
-    before = np.cumsum(lengths) - lengths
-    return np.repeat(starts.astype(np.int64) - before, lengths) + np.arange(int(lengths.sum()))
-
-
 def take_rows(data: np.ndarray, starts: np.ndarray, width: int) -> np.ndarray:
     """Rows ``data[starts[i]:starts[i] + width]`` as a matrix, copied row by row.
 

@@ -25,6 +25,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US
+from maritime.decode.summary import (
+    heard_twice_within, identity_changes, latest_identities, latest_positions,
+)
 
 DEFAULT_DB = "maritime.duckdb"
 #: Schema files run on every open, in order (all statements are idempotent).
@@ -101,16 +104,24 @@ class Store:
 
     # -- schema -----------------------------------------------------------------------
     def _init_schema(self) -> None:
-        for name in SCHEMA_FILES:
-            self.con.execute(sql(name))
-        if self.con.execute("SELECT count(*) FROM mid_flags").fetchone()[0] == 0:
-            mid_csv = resources.files("maritime.reference").joinpath("data", "mid.csv")
-            with resources.as_file(mid_csv) as path:
-                self.con.execute(
-                    "INSERT INTO mid_flags SELECT mid, country FROM read_csv(?, header=true, "
-                    "columns={'mid': 'SMALLINT', 'country': 'VARCHAR'})",
-                    [str(path)],
-                )
+        """Create what is missing, in one transaction (one commit instead of one a table)."""
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name in SCHEMA_FILES:
+                con.execute(sql(name))
+            if con.execute("SELECT count(*) FROM mid_flags").fetchone()[0] == 0:
+                mid_csv = resources.files("maritime.reference").joinpath("data", "mid.csv")
+                with resources.as_file(mid_csv) as path:
+                    con.execute(
+                        "INSERT INTO mid_flags SELECT mid, country FROM read_csv(?, header=true, "
+                        "columns={'mid': 'SMALLINT', 'country': 'VARCHAR'})",
+                        [str(path)],
+                    )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for another thread of this process."""
@@ -175,13 +186,14 @@ class Store:
         con.execute("BEGIN TRANSACTION")
         try:
             out.positions, out.duplicate_positions = self._append_records(
-                run_id, positions, "batch", sql("span_positions"), sql("store_positions"), sql("count_heard_positions"),
-                sql("upsert_vessels_positions"),
+                run_id, positions, "batch", "positions",
+                {"batch_vessels": latest_positions} if positions.num_rows else {},
+                [sql("upsert_vessels_positions")],
             )
             out.identities, out.duplicate_identities = self._append_records(
-                run_id, identities, "id_batch", sql("span_identities"), sql("store_identities"),
-                sql("count_heard_identities"), sql("upsert_vessels_identities"),
-                history=True,
+                run_id, identities, "id_batch", "identities",
+                {"id_batch_vessels": latest_identities, "id_batch_changes": identity_changes},
+                [sql("identity_history"), sql("upsert_vessels_identities")],
             )
             if rejects.num_rows:
                 con.register("reject_batch", rejects)
@@ -207,9 +219,12 @@ class Store:
         return out
 
     def _append_records(
-        self, run_id: int, table: pa.Table, name: str, span_sql: str, insert_sql: str, heard_sql: str,
-        vessels_sql: str, history: bool = False,
+        self, run_id: int, table: pa.Table, name: str, kind: str,
+        summaries: dict[str, Callable[[pa.Table], pa.Table]], fold_sql: list[str],
     ) -> tuple[int, int]:
+        """Append ``table`` (registered as ``name``) without the transmissions already stored,
+        then fold it into the per-vessel tables: each summary of the batch is registered
+        under its name and the ``fold_sql`` statements run. Returns (stored, duplicates)."""
         if table.num_rows == 0:
             return 0, 0
         con = self.con
@@ -219,21 +234,39 @@ class Store:
         hi = pc.max(ts).as_py()
         margin = timedelta(microseconds=max(window, 0))
         params = {"run_id": run_id, "lo": lo - margin, "hi": hi + margin, "window_us": window}
+        span_sql = sql(f"span_{kind}")
         first, last = con.execute(span_sql, _params(span_sql, params)).fetchall()[0]
         if first is None:  # nothing stored near this batch: no row can be a duplicate
             params.update(risk_lo=hi + margin, risk_hi=lo - margin)
         else:
             params.update(risk_lo=first - margin, risk_hi=last + margin)
+        registered = [name]
         con.register(name, table)
         try:
+            insert_sql = sql(f"store_{kind}")
             inserted = con.execute(insert_sql, _params(insert_sql, params)).fetchone()[0]
             if inserted < table.num_rows:
-                con.execute(heard_sql, _params(heard_sql, params))
-            if history:
-                con.execute(sql("identity_history"))
-            con.execute(vessels_sql)
+                # Some rows had a stored twin: count their stations. Only rows in the risk
+                # span can have one, and their twins lie within a window of that span, so
+                # the join is narrowed to those rows, unless the batch itself holds a
+                # transmission heard twice (a CSV batch can), whose rows the join pairs too.
+                if heard_twice_within(table, window):
+                    params.update(heard_lo=params["lo"], heard_hi=params["hi"], near_lo=params["lo"],
+                                  near_hi=params["hi"])
+                else:
+                    params.update(heard_lo=params["risk_lo"], heard_hi=params["risk_hi"],
+                                  near_lo=max(params["lo"], params["risk_lo"] - margin),
+                                  near_hi=min(params["hi"], params["risk_hi"] + margin))
+                heard_sql = sql(f"count_heard_{kind}")
+                con.execute(heard_sql, _params(heard_sql, params)).fetchall()
+            for view, summarise in summaries.items():
+                con.register(view, summarise(table))
+                registered.append(view)
+            for statement in fold_sql:
+                con.execute(statement).fetchall()
         finally:
-            con.unregister(name)
+            for view in registered:
+                con.unregister(view)
         return int(inserted), int(table.num_rows - inserted)
 
 

@@ -1,11 +1,12 @@
 -- Record changes of name, call sign, ship type, destination and IMO from the identity
--- reports of a batch (registered as `id_batch`), relative to the last known value.
+-- reports of a batch, relative to the last known value.
 -- A vessel repeats identical static data every few minutes: consecutive identical reports
--- of one kind (same payload) are collapsed first, which keeps every change.
+-- of one kind (same payload) are collapsed first, which keeps every change. That is done
+-- before this statement (maritime.decode.summary.identity_changes): `id_batch_changes`
+-- holds the batch's reports whose payload differs from the previous one of their kind.
 INSERT INTO identity_history
 WITH reports AS (
-    SELECT * FROM id_batch
-    QUALIFY payload_hash IS DISTINCT FROM lag(payload_hash) OVER (PARTITION BY mmsi, msg_type, part ORDER BY ts)
+    SELECT * FROM id_batch_changes
 ),
 observed AS (
     SELECT mmsi, ts, 'name' AS field, name AS value, msg_type, station FROM reports WHERE name IS NOT NULL

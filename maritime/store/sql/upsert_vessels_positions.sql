@@ -1,9 +1,9 @@
--- Fold a batch of positions (`batch`) into the one-row-per-vessel table.
+-- Fold a batch of positions into the one-row-per-vessel table. `batch_vessels` holds one
+-- row per MMSI of the batch (maritime.decode.summary.latest_positions): first and last
+-- time, the latest position and the latest known speed.
 INSERT INTO vessels (mmsi, mid, flag, first_seen, last_seen, last_lat, last_lon, last_sog)
-SELECT b.mmsi, mmsi_mid(b.mmsi), f.country, min(b.ts), max(b.ts),
-       arg_max(b.lat, b.ts), arg_max(b.lon, b.ts), arg_max(b.sog, b.ts)
-FROM batch b LEFT JOIN mid_flags f ON f.mid = mmsi_mid(b.mmsi)
-GROUP BY b.mmsi, f.country
+SELECT b.mmsi, mmsi_mid(b.mmsi), f.country, b.first_seen, b.last_seen, b.last_lat, b.last_lon, b.last_sog
+FROM batch_vessels b LEFT JOIN mid_flags f ON f.mid = mmsi_mid(b.mmsi)
 ON CONFLICT (mmsi) DO UPDATE SET
     first_seen = least(vessels.first_seen, excluded.first_seen),
     last_lat = CASE WHEN vessels.last_seen IS NULL OR excluded.last_seen >= vessels.last_seen THEN excluded.last_lat ELSE vessels.last_lat END,
