@@ -22,6 +22,7 @@ Steps, each a set of Dask tasks:
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -82,7 +83,8 @@ class ClusterSummary:
     segments: int = 0
     now: float | None = None
     events: list[Event] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)          #: wall time per stage
+    task_seconds: dict[str, list[float]] = field(default_factory=dict)  #: per-partition task times
 
     def lines(self) -> list[str]:
         kinds: dict[str, int] = {}
@@ -154,9 +156,10 @@ def _reception(arch: Archive, path: str, names: list[str], config: DetectConfig,
 
 def _vessel_events(arch: Archive, path: str, names: list[str], config: DetectConfig, now: float,
                    reception: Reception, grid_folder: str, cell_deg: float, window_hours: float) -> dict:
+    t0 = time.perf_counter()
     tr = _tracks(arch, path, names, config, now)
     loi = detect_loitering(tr, config.loitering)
-    dark = detect_dark(tr, config.dark, config.tracks, reception=reception)
+    dark = detect_dark(tr, config.dark, config.tracks, reception=_aligned(reception))
     grid = slow_grid(tr, config.rendezvous)
     idx, group, core = grid_groups(grid["lat"], grid["lon"], grid["bin"], config.rendezvous.grid_minutes,
                                    cell_deg, window_hours)
@@ -166,7 +169,16 @@ def _vessel_events(arch: Archive, path: str, names: list[str], config: DetectCon
     out = arch.path(grid_folder, path.rsplit("/", 1)[-1])
     write_parquet(arch, out, pa.table(cols))
     return {"loitering": loi, "dark": dark, "conflicts": list(tr.conflicts), "grid": out, "grid_rows": len(idx),
-            "positions": len(tr), "segments": tr.n_segments}
+            "positions": len(tr), "segments": tr.n_segments, "seconds": time.perf_counter() - t0}
+
+
+def _aligned(rec: Reception) -> Reception:
+    """``rec`` with memory-aligned arrays. Arrays that arrive from another worker can sit at
+    unaligned offsets of the network buffer, and numpy then copies the whole array on every
+    ``searchsorted`` (measured: 15 s instead of 0.2 s for one partition's dark periods)."""
+    fields = {k: np.require(getattr(rec, k), requirements=("A", "C")) for k in ("keys", "n_all", "n_b", "st_keys",
+                                                                                 "st_n")}
+    return dataclasses.replace(rec, **fields)
 
 
 def _read_grid(path: str, arch: Archive) -> pd.DataFrame:
@@ -258,6 +270,7 @@ def detect_on_cluster(client, arch: Archive, zones=None, config: DetectConfig | 
         summary.segments = sum(r["segments"] for r in res)
         summary.grid_points = sum(r["grid_rows"] for r in res)
         summary.seconds["vessels"] = time.perf_counter() - t
+        summary.task_seconds["vessels"] = [r["seconds"] for r in res]
 
         # -- 5. close pairs per time window and cell
         t = time.perf_counter()
