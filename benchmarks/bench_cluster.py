@@ -131,10 +131,16 @@ def projection(n: int, pq_bytes: int, db_bytes: int, dask: dict, workers: int, p
           + f"; total {cost:.1f}")
     print(f"  a global day: 500 M messages x 86 % positions = {day / 1e6:.0f} M positions = {day_parts:.0f} "
           f"partitions = {core_s / 3600:.1f} core-hours at this machine's per-core speed")
-    for headroom in (1, 2, 4):
-        print(f"  to finish in one hour with {headroom}x headroom: {math.ceil(core_s * headroom / 3600):d} "
-              f"single-core workers (each {max(dask['worker_maxrss_mb']) / 1024:.1f} GB at most)")
-    print(f"  archive of that day: {day * pq_bytes / n / 1e9:.1f} GB of Parquet")
+    parquet_gb = day * pq_bytes / n / 1e9
+    shuffle_gb = day * 54 / 1e9  # the numeric columns that travel between workers, 54 bytes a row
+    print(f"  I/O of that day: {parquet_gb:.1f} GB of Parquet read (from S3 at an assumed 100 MB/s per worker: "
+          f"{parquet_gb / 0.1 / 60:.0f} worker-minutes), {shuffle_gb:.0f} GB shuffled by vessel (over an assumed "
+          f"1 Gbit/s per worker: {shuffle_gb / 0.125 / 60:.0f} worker-minutes)")
+    total_h = (core_s + parquet_gb / 0.1 + shuffle_gb / 0.125) / 3600
+    print(f"  compute and I/O together: {total_h:.1f} worker-hours; to finish in one hour: "
+          f"{math.ceil(total_h):d} single-core worker(s), {math.ceil(total_h * 4):d} with 4x headroom (denser "
+          f"waters, stragglers, a global reception model); each {max(dask['worker_maxrss_mb']) / 1024:.1f} GB "
+          "of memory at most")
 
 
 def main() -> int:
