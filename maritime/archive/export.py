@@ -33,10 +33,9 @@ from maritime.archive.layout import (
     VESSELS,
     Archive,
     cell_name,
-    day_dir,
-    list_files,
-    part_name,
     check_cell_deg,
+    day_dir,
+    part_name,
     read_state,
     write_parquet,
     write_state,
@@ -192,7 +191,3 @@ def drain_staging(con, arch: Archive, cell_deg: float | None = None) -> ArchiveS
     con.execute("CHECKPOINT")
     return summary
 
-
-def archived_files(arch: Archive, table: str = POSITIONS) -> list[str]:
-    """Every Parquet file of ``table`` in the archive."""
-    return list_files(arch, table)

@@ -151,13 +151,6 @@ def _temporary(path: str) -> str:
     return posixpath.join(folder, f".{name}.{uuid.uuid4().hex[:8]}.tmp")
 
 
-def delete(arch: Archive, path: str) -> None:
-    try:
-        arch.fs.delete_file(path)
-    except FileNotFoundError:
-        pass
-
-
 def list_files(arch: Archive, *parts: str, suffix: str = ".parquet") -> list[str]:
     """Files under ``parts`` ending in ``suffix``, sorted."""
     sel = pafs.FileSelector(arch.path(*parts), recursive=True, allow_not_found=True)

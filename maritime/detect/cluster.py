@@ -2,7 +2,7 @@
 
 A thin adapter: it reads the archive, moves data between workers with Dask (``from_map``,
 ``shuffle``, ``Client.map``), and calls the same pure functions as the single-machine run
-(``runner.tracks_from_arrow``, the detectors, ``partition``). What is split where, and
+(``runner.tracks_from_columns``, the detectors, ``partition``). What is split where, and
 why the result equals the single-machine one, is explained in ``maritime.detect.partition``.
 
 Steps, each a set of Dask tasks:
@@ -38,11 +38,11 @@ from maritime.archive.layout import EVENTS, POSITIONS, STATE, Archive, ArchiveEr
 from maritime.detect.config import DetectConfig, load_config
 from maritime.detect.dark import Reception, bin_range, detect_dark, merge_receptions, reception_model, \
     segment_class_b
-from maritime.detect.events import Event, assign_zones, utc
+from maritime.detect.events import Event, assign_zones
 from maritime.detect.loitering import detect_loitering, suppress_explained
 from maritime.detect.partition import CELL_DEG, WINDOW_HOURS, grid_groups, pairs_by_group, vessel_partitions
 from maritime.detect.rendezvous import GRID_FIELDS, pair_events, slow_grid
-from maritime.detect.runner import tracks_from_arrow, zones_rows
+from maritime.detect.runner import position_columns, tracks_from_columns, zones_rows
 from maritime.detect.tracks import Tracks
 
 #: Reports per vessel partition: ~1 GB of worker memory through track preparation.
@@ -145,7 +145,9 @@ def _tracks(arch: Archive, path: str, names: list[str], config: DetectConfig, no
     again[1:] = (key[0][1:] == key[0][:-1]) & (key[1][1:] == key[1][:-1]) & (key[2][1:] == key[2][:-1])
     if again.any():
         tb = tb.filter(pa.array(~again))
-    return tracks_from_arrow(tb, names, config, now)
+    cols = position_columns(tb)
+    del tb, key
+    return tracks_from_columns(cols, names, config, now)
 
 
 def _reception(arch: Archive, path: str, names: list[str], config: DetectConfig, now: float,

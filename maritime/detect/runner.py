@@ -140,14 +140,14 @@ def read_tracks(con, since: datetime, config: DetectConfig, now: float) -> Track
     if tb.num_rows == 0:
         return prepare_tracks(np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0), now=now)
     names = [r[0] for r in con.execute(sql("station_names"), {"since": since}).fetchall()]
-    return tracks_from_arrow(tb, names, config, now)
+    cols = position_columns(tb)
+    del tb  # the numpy columns are copies: free the Arrow table before segmentation
+    return tracks_from_columns(cols, names, config, now)
 
 
-def tracks_from_arrow(tb, station_names: list[str], config: DetectConfig, now: float) -> Tracks:
-    """:class:`Tracks` from an Arrow table with the columns of ``read_positions.sql`` (mmsi,
-    t_us, lat, lon, sog, cog, msg_type, station_code), sorted by mmsi, time, payload hash.
-
-    Both engines build their tracks here, so they see the same numbers."""
+def position_columns(tb) -> dict[str, np.ndarray]:
+    """Numpy copies of the columns of ``read_positions.sql`` (mmsi, t_us, lat, lon, sog, cog,
+    msg_type, station_code) of an Arrow table; t in UTC seconds, NULL as NaN or -1."""
 
     def col(name: str, dtype) -> np.ndarray:
         c = tb.column(name)
@@ -155,10 +155,16 @@ def tracks_from_arrow(tb, station_names: list[str], config: DetectConfig, now: f
             c = c.fill_null(np.nan if np.dtype(dtype).kind == "f" else -1)
         return np.asarray(c.to_numpy(), dtype=dtype)
 
-    cols = {"mmsi": col("mmsi", np.int64), "t": col("t_us", np.int64) / 1e6, "lat": col("lat", np.float64),
+    return {"mmsi": col("mmsi", np.int64), "t": col("t_us", np.int64) / 1e6, "lat": col("lat", np.float64),
             "lon": col("lon", np.float64), "sog": col("sog", np.float32), "cog": col("cog", np.float32),
             "msg_type": col("msg_type", np.int16), "station": col("station_code", np.int32)}
-    del tb  # the numpy columns are copies: free the Arrow table before segmentation
+
+
+def tracks_from_columns(cols: dict[str, np.ndarray], station_names: list[str], config: DetectConfig,
+                        now: float) -> Tracks:
+    """:class:`Tracks` from :func:`position_columns` (rows sorted by mmsi, time, payload
+    hash); the dict is emptied as the arrays are handed over. Both engines build their
+    tracks here, so they see the same numbers."""
     return prepare_tracks(cols.pop("mmsi"), cols.pop("t"), cols.pop("lat"), cols.pop("lon"), cols.pop("sog"),
                           cols.pop("cog"), cols.pop("msg_type"), config.tracks, now=now,
                           station=cols.pop("station"), station_names=station_names)
