@@ -279,3 +279,55 @@ def test_bundled_real_excerpts(tmp_path: Path, name: str, positions: int, identi
     store.close()
     assert (c["positions_stored"], c["identities_stored"], c["rejected"]) == (positions, identities, rejected)
     assert times == 0  # every position has its recorded receive time
+
+
+def test_resume_at_every_batch_boundary_gives_the_clean_counts(tmp_path: Path, corpus: Path, monkeypatch) -> None:
+    """Stop after each committed batch in turn and resume: the counts never differ from a
+    clean run. Two-part tag-block groups whose parts straddle a batch boundary, and lines
+    whose times jump by hours, used to be judged by where the batch ended."""
+    from maritime.ingest import IngestOptions, ingest_paths
+    from maritime.store.database import Store
+
+    lines = (corpus / EE_TAGGED).read_bytes().splitlines()
+    big = tmp_path / "big.nmea"
+    big.write_bytes(shifted_copies(lines, 60, 600))
+    monkeypatch.setenv("MARITIME_CHUNK_BYTES", "65536")
+    options = IngestOptions(progress=False)
+
+    def run(db: Path) -> dict:
+        store = Store(db)
+        try:
+            summary = ingest_paths(store, [str(big)], options)
+        finally:
+            store.close()
+        return {k: v for k, v in summary.counts.items() if k != "lines_resumed"}
+
+    clean = run(tmp_path / "clean.duckdb")
+    clean_tables = table_counts(tmp_path / "clean.duckdb")
+    assert clean["rejected"] == 0  # the recording is clean: every group assembles
+    original = Store.append
+    stop_after = 1
+    while True:
+        db = tmp_path / f"stop{stop_after}.duckdb"
+        calls = []
+
+        def append(self, *args, **kwargs):
+            out = original(self, *args, **kwargs)
+            calls.append(1)
+            if len(calls) >= stop_after:
+                raise KeyboardInterrupt
+            return out
+
+        monkeypatch.setattr(Store, "append", append)
+        try:
+            run(db)
+            finished = True
+        except KeyboardInterrupt:
+            finished = False
+        monkeypatch.setattr(Store, "append", original)
+        if finished:
+            break
+        run(db)
+        assert table_counts(db) == clean_tables, f"stopped after batch {stop_after}"
+        stop_after += 1
+    assert stop_after > 5

@@ -39,6 +39,7 @@ class Part:
     station: int
     payload: bytes  # six-bit values, one byte each
     fill: int
+    seen_us: int = -1  # latest data time of the sentences that followed it (-1: none yet)
 
 
 @dataclass(slots=True)
@@ -61,7 +62,7 @@ class AssemblerState:
     def to_json(self) -> list:
         return [
             [key, [[p.line_no, p.raw.decode("latin-1"), p.frag, p.nfrag, p.time_us, p.station,
-                    p.payload.decode("latin-1"), p.fill] for p in parts]]
+                    p.payload.decode("latin-1"), p.fill, p.seen_us] for p in parts]]
             for key, parts in self.pending.items()
         ]
 
@@ -70,8 +71,9 @@ class AssemblerState:
         state = cls()
         for key, parts in data:
             state.pending[int(key)] = [
-                Part(int(a), b.encode("latin-1"), int(c), int(d), int(e), int(f), g.encode("latin-1"), int(h))
-                for a, b, c, d, e, f, g, h in parts
+                Part(int(a), b.encode("latin-1"), int(c), int(d), int(e), int(f), g.encode("latin-1"), int(h),
+                     int(rest[0]) if rest else -1)
+                for a, b, c, d, e, f, g, h, *rest in parts
             ]
         return state
 
@@ -87,7 +89,8 @@ def fragment_keys(
 
 
 def find_adjacent_pairs(
-    keys: np.ndarray, nfrag: np.ndarray, frag: np.ndarray, time_us: np.ndarray, ttl_us: int, pending_keys: set[int]
+    keys: np.ndarray, nfrag: np.ndarray, frag: np.ndarray, time_us: np.ndarray, ttl_us: int, pending_keys: set[int],
+    between_us: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Two-part messages whose parts are consecutive among the multi-part sentences.
 
@@ -100,6 +103,10 @@ def find_adjacent_pairs(
     an earlier chunk. (Any later pair of the key before its next leftover sentence finds
     nothing pending: the marker before it ended it.)
 
+    ``between_us[i]``: the latest data time of the stream from sentence ``i`` up to
+    sentence ``i + 1``; a pair whose first part would have expired by then (more than
+    ``ttl_us`` behind) is left to the sequential assembler.
+
     Returns the indices of the pairs' first parts, a mask of the sentences left over, and
     the indices (among the first parts) of the pairs that must be markers.
     """
@@ -111,6 +118,8 @@ def find_adjacent_pairs(
         (nfrag[a] == 2) & (frag[a] == 1) & (frag[a + 1] == 2) & (keys[a] == keys[a + 1])
         & (np.abs(time_us[a + 1] - time_us[a]) <= ttl_us)
     )
+    if between_us is not None:
+        cand &= between_us[a] - time_us[a] <= ttl_us
     firsts = a[cand]
     rest = np.ones(m, dtype=bool)
     rest[firsts] = False
@@ -135,17 +144,26 @@ def find_adjacent_pairs(
 
 
 def assemble_sequential(
-    parts: list[tuple[Part | None, int]], state: AssemblerState, ttl_us: int
+    parts: list[tuple[Part | None, int]], state: AssemblerState, ttl_us: int,
+    before_us: list[int] | None = None, after_us: int = -1,
 ) -> tuple[list[Assembled], list[tuple[Part, str]]]:
     """Feed ``(fragment, key)`` in stream order; returns completed messages and rejects.
 
     A ``None`` fragment is a marker for a two-part message completed elsewhere (see
     :func:`find_adjacent_pairs`): it ends whatever was pending for its key.
+
+    Time-to-live in stream order: ``before_us[i]`` is the latest data time of the other
+    sentences between item ``i - 1`` and item ``i`` (``after_us``: after the last item).
+    A pending message expires (``stale_fragment``) as soon as a sentence that follows it is
+    more than ``ttl_us`` later, wherever the chunks happen to end, so a resumed ingest
+    rejects exactly what a clean one does.
     """
     done: list[Assembled] = []
     rejected: list[tuple[Part, str]] = []
     pending = state.pending
-    for part, key in parts:
+    for i, (part, key) in enumerate(parts):
+        if before_us is not None and pending:
+            rejected.extend(_age(state, before_us[i], ttl_us))
         held = pending.get(key)
         if part is None:
             if held is not None:
@@ -168,14 +186,21 @@ def assemble_sequential(
             rejected.extend((p, "stale_fragment" if stale else "orphan_fragment") for p in held)
             del pending[key]
         rejected.append((part, "orphan_fragment"))
+    if pending:
+        rejected.extend(_age(state, after_us, ttl_us))
     return done, rejected
 
 
-def expire(state: AssemblerState, now_us: int, ttl_us: int) -> list[tuple[Part, str]]:
-    """Reject pending messages older than the time-to-live at data time ``now_us``."""
+def _age(state: AssemblerState, seen_us: int, ttl_us: int) -> list[tuple[Part, str]]:
+    """Note that sentences up to data time ``seen_us`` followed every pending message;
+    reject those now more than ``ttl_us`` behind."""
     rejected: list[tuple[Part, str]] = []
-    for key in [k for k, held in state.pending.items() if now_us - held[0].time_us > ttl_us]:
-        rejected.extend((p, "stale_fragment") for p in state.pending.pop(key))
+    for key in list(state.pending):
+        held = state.pending[key]
+        first = held[0]
+        first.seen_us = max(first.seen_us, seen_us)
+        if first.seen_us - first.time_us > ttl_us:
+            rejected.extend((p, "stale_fragment") for p in state.pending.pop(key))
     return rejected
 
 

@@ -174,7 +174,9 @@ class ChunkDecoder:
         counts["identities"] = identities.num_rows
         counts.update(rejects.counts())
         if len(sentences.time_us):
-            self.state.last_time_us = max(self.state.last_time_us, int(sentences.time_us[-1]))
+            # the time a next chunk's unstamped lines inherit: the last one in stream order
+            # (as within a chunk), not the latest, or a chunk boundary would change them
+            self.state.last_time_us = int(sentences.time_us[-1])
         return ChunkResult(positions, identities, rejects.table(), counts)
 
     # -- stage 1: lines → sentences ------------------------------------------------------
@@ -239,8 +241,11 @@ class ChunkDecoder:
         keys = assembly.fragment_keys(s.station, s.channel, s.seq, s.nfrag, s.group_id)
         single = np.flatnonzero(s.nfrag == 1)
         multi = np.flatnonzero(s.nfrag > 1)
+        # latest time of the sentences strictly between consecutive multi-part sentences
+        between = _gap_max(s.time_us, multi)
         firsts, rest, markers = assembly.find_adjacent_pairs(
-            keys[multi], s.nfrag[multi], s.frag[multi], s.time_us[multi], ttl, set(self.state.assembler.pending)
+            keys[multi], s.nfrag[multi], s.frag[multi], s.time_us[multi], ttl, set(self.state.assembler.pending),
+            between[1:],
         )
         pair_a, pair_b = multi[firsts], multi[firsts + 1]
         items: list[tuple[int, assembly.Part | None, int]] = [
@@ -255,9 +260,12 @@ class ChunkDecoder:
             )
             items.append((int(j), part, int(keys[j])))
         items.sort(key=lambda item: item[0])
-        done, frag_rejects = assembly.assemble_sequential([(p, k) for _, p, k in items], self.state.assembler, ttl)
-        if len(s.time_us):
-            frag_rejects += assembly.expire(self.state.assembler, int(s.time_us.max()), ttl)
+        at = np.array([j for j, _, _ in items], dtype=np.int64)
+        before = _gap_max(s.time_us, at)
+        tail = s.time_us[at[-1]:] if len(at) else s.time_us
+        after = int(tail.max()) if len(tail) else -1
+        done, frag_rejects = assembly.assemble_sequential([(p, k) for _, p, k in items], self.state.assembler, ttl,
+                                                          before.tolist(), after)
         for part, reason in frag_rejects:
             rejects.add(part.line_no, part.raw, reason)
 
@@ -439,6 +447,23 @@ def _arrow(values: np.ndarray, type_: pa.DataType, null: np.ndarray | None) -> p
         return pa.array(values, type_, mask=null)
     validity = pa.py_buffer(np.packbits(~null, bitorder="little"))
     return pa.Array.from_buffers(type_, len(values), [validity, pa.py_buffer(values)], int(np.count_nonzero(null)))
+
+
+def _gap_max(time_us: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """For each position ``at[i]`` (increasing) among the sentences, the latest ``time_us``
+    from position ``at[i - 1]`` (from the start for ``i = 0``) up to, not including,
+    ``at[i]``: what followed whatever was pending before ``at[i]``; -1 where nothing did."""
+    out = np.full(len(at), -1, dtype=np.int64)
+    if len(at) == 0 or len(time_us) == 0:
+        return out
+    start = np.r_[0, at[:-1]]
+    nonempty = at > start
+    if nonempty.any():
+        idx = np.empty(2 * int(nonempty.sum()), dtype=np.int64)
+        idx[0::2] = start[nonempty]
+        idx[1::2] = at[nonempty]
+        out[nonempty] = np.maximum.reduceat(np.r_[time_us, -1], idx)[0::2]
+    return out
 
 
 @dataclass
