@@ -78,13 +78,20 @@ class AssemblerState:
         return state
 
 
+_BASE_SPAN = 1 << 16
+
+
 def fragment_keys(
     station: np.ndarray, channel: np.ndarray, seq: np.ndarray, nfrag: np.ndarray, group_id: np.ndarray
 ) -> np.ndarray:
-    """One int64 key per sentence: negative for tag-block groups, else by station."""
+    """One int64 key per sentence: negative for tag-block groups, else by station.
+
+    ``base`` packs the sequence id (-1..9), channel byte and fragment count into 16 bits
+    (below 11 * 256 * 16 = 45,056), so keys of different stations or groups never meet.
+    """
     base = ((seq.astype(np.int64) + 1) * 256 + channel.astype(np.int64)) * 16 + nfrag.astype(np.int64)
-    by_group = -(group_id.astype(np.int64) * 4096 + base) - 1
-    by_station = (station.astype(np.int64) + 1) * 4096 + base
+    by_group = -(group_id.astype(np.int64) * _BASE_SPAN + base) - 1
+    by_station = (station.astype(np.int64) + 1) * _BASE_SPAN + base
     return np.where(group_id >= 0, by_group, by_station)
 
 

@@ -1,10 +1,11 @@
 """Fast framing of a chunk of NMEA lines into sentence columns.
 
 The canonical shape of a recorded AIS line, ``[\\tag block\\]!xxVDM,n,m,s,c,payload,f*hh``,
+with an optional trailer after the checksum (USCG NAIS, exactEarth: ``,s…,r…,unix_time``),
 is framed for a whole chunk in one compiled pass (numba): field bounds, both XOR checksums,
-the tag-block ``c:``, ``s:`` and ``g:`` fields, and the payload's six-bit values. Every line
-that is not exactly that shape and valid (wrappers, trailers, GPS sentences, junk and every
-kind of error) goes to the reference parser :func:`maritime.decode.nmea.parse_line`, so both
+the tag-block ``c:``, ``s:`` and ``g:`` fields, the trailer's time and receiver, and the
+payload's six-bit values. Every line that is not exactly that shape and valid (wrappers,
+GPS sentences, junk and every kind of error) goes to the reference parser :func:`maritime.decode.nmea.parse_line`, so both
 paths give the same answer; a test holds them to it on every line of the real corpus.
 
 numba is used here because framing is byte-by-byte work on variable-length lines: numpy
@@ -108,6 +109,15 @@ def _digits(buf, a: int, b: int) -> int:
     return v if b > a else -1
 
 
+@numba.njit(cache=True, inline="always")
+def _fnv1a(buf, a: int, b: int):
+    """64-bit FNV-1a hash of ``buf[a:b]`` (a station name)."""
+    hsh = np.uint64(14695981039346656037)
+    for q in range(a, b):
+        hsh = (hsh ^ np.uint64(buf[q])) * np.uint64(1099511628211)
+    return hsh
+
+
 @numba.njit(cache=True)
 def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
                   ok, line, nfrag, frag, seq, chan, fill, time_us, st_start, st_end, st_hash,
@@ -194,7 +204,7 @@ def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
             x ^= c
             p += 1
         pe = p
-        if bad or pe == ps or pe + 5 != e:
+        if bad or pe == ps or pe + 5 > e:
             n_values = start
             continue
         fl = int(buf[pe + 1]) - 48
@@ -206,6 +216,48 @@ def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
         if h1 < 0 or h2 < 0 or x ^ 44 ^ buf[pe + 1] != h1 * 16 + h2:
             n_values = start
             continue
+        # -- trailer after the checksum (USCG NAIS, exactEarth): ",field,...,last" ------
+        # The last field, when all digits, is the receive time (seconds, or milliseconds
+        # from 12 digits on); the last "r..." field before it is the receiver. Only
+        # printable ASCII other than ! $ \ is taken here (no second sentence can start).
+        t_time = -1
+        t_st_start = -1
+        t_st_end = -1
+        if pe + 5 < e:
+            if buf[pe + 5] != 44:
+                n_values = start
+                continue
+            f = pe + 6
+            good = True
+            while True:
+                fe = f
+                while fe < e and buf[fe] != 44:
+                    c = buf[fe]
+                    if c <= 32 or c > 126 or c == 33 or c == 36 or c == 92:
+                        good = False
+                        break
+                    fe += 1
+                if not good:
+                    break
+                if fe >= e:
+                    width = fe - f
+                    if width > 18:  # not a time, or an implausible one: the reference decides
+                        good = False
+                    elif width > 0:
+                        v = _digits(buf, f, fe)
+                        if v >= 0:
+                            us = v * 1000 if width >= 12 else v * 1_000_000
+                            if us < min_us or us > max_us:
+                                good = False  # bad_time
+                            t_time = us
+                    break
+                if buf[f] == 114 and fe - f > 1:  # r: receiver id
+                    t_st_start = f
+                    t_st_end = fe
+                f = fe + 1
+            if not good:
+                n_values = start
+                continue
         # -- tag block fields ------------------------------------------------------------
         if tag_end >= 0:
             good = True
@@ -235,7 +287,7 @@ def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
                 fe = f
                 while fe < t_star and buf[fe] != 44:
                     fe += 1
-                if fe - f < 2 or buf[f + 1] != 58:
+                if fe - f < 2 or buf[f + 1] != 58 or buf[f] == 58:  # a one-byte key, then ":"
                     good = False
                     break
                 key = buf[f]
@@ -258,10 +310,7 @@ def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
                     n_s += 1
                     l_st_start = f + 2
                     l_st_end = fe
-                    hsh = np.uint64(14695981039346656037)
-                    for q in range(f + 2, fe):
-                        hsh = (hsh ^ np.uint64(buf[q])) * np.uint64(1099511628211)
-                    l_st_hash = hsh if fe > f + 2 else np.uint64(0)
+                    l_st_hash = _fnv1a(buf, f + 2, fe) if fe > f + 2 else np.uint64(0)
                 elif key == 103:  # g: part-total-id
                     n_g += 1
                     gp = int(buf[f + 2]) - 48
@@ -285,6 +334,12 @@ def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
             if not good or n_c > 1 or n_s > 1 or n_g > 1:
                 n_values = start
                 continue
+        if t_time >= 0:  # a trailer's time and receiver override the tag block's
+            l_time = t_time
+        if t_st_start >= 0:
+            l_st_start = t_st_start
+            l_st_end = t_st_end
+            l_st_hash = _fnv1a(buf, t_st_start, t_st_end)
         # -- the line is canonical and valid: write its columns --------------------------
         ok[i] = True
         line[k] = i

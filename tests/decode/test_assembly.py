@@ -9,14 +9,16 @@ pyais's decode of the same sentences, so a wrongly glued message cannot pass.
 
 from __future__ import annotations
 
+import itertools
 import json
 from functools import reduce
 from operator import xor
 
+import numpy as np
 import pyais
 import pytest
 
-from maritime.decode.assembly import DEFAULT_TTL_US
+from maritime.decode.assembly import DEFAULT_TTL_US, fragment_keys
 from maritime.decode.pipeline import ChunkDecoder, DecodeOptions, DecoderState
 
 START_US = 1_600_000_000_000_000
@@ -169,6 +171,18 @@ def test_stations_key_the_parts() -> None:
     by_mmsi = {r["mmsi"]: r for r in ids}
     assert summary(by_mmsi[351759000]) == DIADEM_ID and by_mmsi[351759000]["station"] == "north"
     assert summary(by_mmsi[271010059]) == HEALTH_ID and by_mmsi[271010059]["station"] == "south"
+
+
+def test_fragment_keys_are_distinct_for_distinct_sources() -> None:
+    """Every (station or group, channel, sequence id, fragment count) has its own key: a key
+    shared by two stations would glue their fragments together."""
+    combos = np.array(list(itertools.product(
+        range(-1, 40), [0, ord("A"), ord("B"), ord("1"), ord("2")], range(-1, 10), range(2, 10), [-1, 0, 7, 10**12],
+    )))
+    station, channel, seq, nfrag, group = combos.T
+    keys = fragment_keys(station, channel, seq, nfrag, np.where(group >= 0, group + station + 1, -1))
+    sources = {(s, c, q, n) if g < 0 else (g + s + 1, c, q, n, "g") for s, c, q, n, g in combos.tolist()}
+    assert len(np.unique(keys)) == len(sources)
 
 
 # -- three parts -------------------------------------------------------------------------------

@@ -190,8 +190,10 @@ def _mutants(seed: int, count: int) -> list[bytes]:
         tag(b"c:1599239526500,s:sdr-experiments,T:2020-09-04 18.12.06") + aivdm(fill=2),
         tag(b"c:1420030798", b"00") + aivdm(talker=b"ABVDM", seq="4"),
         aivdm(channel="1", talker=b"BSVDM", seq="0"),
+        aivdm() + b",s36310,d-081,T59.01777335,x147521,r08TPHI1,1242958962",  # USCG NAIS
+        tag(b"s:rEV02,c:1334337317") + aivdm(channel="B") + b",b003669794,r003669946,1334337318500",
     ]
-    alphabet = b"0123456789ABCDEFabcdefgs:c,*\\!$-@wW`_ \r"
+    alphabet = b"0123456789ABCDEFabcdefgrs:c,*\\!$-@wW`_ \r"
     out = []
     for _ in range(count):
         line = bytearray(rng.choice(bases))
@@ -316,6 +318,35 @@ def test_implausible_times_are_rejected(value: bytes) -> None:
 def test_time_plausibility_bounds_agree(value: bytes) -> None:
     """Both paths use the same 1990-01-01 .. 2100-01-01 window, to the millisecond."""
     line = tag(value) + aivdm()
+    assert_paths_agree(line + b"\n")
+
+
+@pytest.mark.parametrize(
+    ("trailer", "time_us", "station"),
+    [
+        (b",s36310,d-081,T59.01777335,x147521,r08TPHI1,1242958962", 1_242_958_962_000_000, "r08TPHI1"),
+        (b",b003669794,1272412827", 1_272_412_827_000_000, "rEV02"),  # no receiver: the tag's
+        (b",r1,r2,1334337318500", 1_334_337_318_500_000, "r2"),  # milliseconds; the last r field
+        (b",s36310,d-081,T59.01777335", 1_334_337_317_000_000, "rEV02"),  # no time: the tag's
+        (b",r003669946,", 1_334_337_317_000_000, "r003669946"),
+    ],
+)
+def test_trailers_are_framed_fast_and_override_the_tag_block(trailer: bytes, time_us: int, station: str) -> None:
+    """USCG NAIS trailers (gpsd's sample.aivdm): the last field is the receive time, an
+    ``r`` field the receiver; both take precedence over the tag block's."""
+    line = tag(b"s:rEV02,c:1334337317") + aivdm() + trailer
+    fast, left, res = _one(line)
+    assert not left and fast.time_us.tolist() == [time_us]
+    assert (res.sentences[0].time_us, res.sentences[0].station) == (time_us, station)
+    assert_paths_agree(line + b"\n")
+
+
+@pytest.mark.parametrize("trailer", [b",r1,12415440354", b",r1,0000000000", b",r1,1234567890123456789",
+                                     b" ,r1,1242958962", b",r1 x,1242958962", b",r1,!AIVDM,1242958962"])
+def test_unusual_trailers_are_left_to_the_reference_parser(trailer: bytes) -> None:
+    line = aivdm() + trailer
+    fast, left, res = _one(line)
+    assert left and len(fast.line) == 0
     assert_paths_agree(line + b"\n")
 
 
