@@ -5,8 +5,9 @@ with an optional trailer after the checksum (USCG NAIS, exactEarth: ``,s…,r…
 is framed for a whole chunk in one compiled pass (numba): field bounds, both XOR checksums,
 the tag-block ``c:``, ``s:`` and ``g:`` fields, the trailer's time and receiver, and the
 payload's six-bit values. Every line that is not exactly that shape and valid (wrappers,
-GPS sentences, junk and every kind of error) goes to the reference parser :func:`maritime.decode.nmea.parse_line`, so both
-paths give the same answer; a test holds them to it on every line of the real corpus.
+GPS sentences, junk and every kind of error) goes to the reference parser
+:func:`maritime.decode.nmea.parse_line`, so both paths give the same answer; a test holds
+them to it on every line of the real corpus and on seeded mutations.
 
 numba is used here because framing is byte-by-byte work on variable-length lines: numpy
 needs a hundred whole-chunk passes for it, a compiled loop needs one (about ten times
