@@ -32,7 +32,8 @@ def main() -> None:
     t = time.perf_counter()
     r = coast.shore_raster()
     print(
-        f"shore raster ready in {time.perf_counter() - t:.2f} s ({r.data.nbytes / 1e6:.0f} MB, cache {coast.cache_dir()})"
+        f"shore raster ready in {time.perf_counter() - t:.2f} s "
+        f"({r.data.nbytes / 1e6:.0f} MB, cache {coast.cache_dir()})"
     )
     ports = load_ports()
     t = time.perf_counter()

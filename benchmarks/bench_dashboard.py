@@ -40,12 +40,21 @@ sys.path.insert(0, str(REPO))
 
 SAMPLE = REPO / "fixtures" / "ais" / "eastern_pacific_sample.nmea.gz"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 _READY = re.compile(r"watch floor at (http://127\.0\.0\.1:\d+)/")
 
 
 # -- the database --------------------------------------------------------------------------------
+
 
 def build_db(path: Path, vessels: int, positions: int) -> None:
     from maritime.store.database import Store
@@ -115,9 +124,13 @@ def build_db(path: Path, vessels: int, positions: int) -> None:
                'PC-1', 'bench', kind, mmsi, other_mmsi, start_time, end_time
         FROM events WHERE hash(event_id) % 6 = 0
     """)
-    con.execute("INSERT INTO ingest_runs (source, kind, started_at, status) VALUES ('bench', 'file', now(), 'complete')")
-    con.execute("INSERT INTO rejects SELECT 1, 'bench', i, 'junk', (['checksum', 'not_nmea', 'orphan_fragment'])"
-                "[1 + i % 3] FROM range(3000) t(i)")
+    con.execute(
+        "INSERT INTO ingest_runs (source, kind, started_at, status) VALUES ('bench', 'file', now(), 'complete')"
+    )
+    con.execute(
+        "INSERT INTO rejects SELECT 1, 'bench', i, 'junk', (['checksum', 'not_nmea', 'orphan_fragment'])"
+        "[1 + i % 3] FROM range(3000) t(i)"
+    )
     con.execute("CHECKPOINT")
     n = con.execute("SELECT count(*) FROM positions").fetchone()[0]
     store.close()
@@ -126,12 +139,19 @@ def build_db(path: Path, vessels: int, positions: int) -> None:
 
 # -- the server -------------------------------------------------------------------------------------
 
+
 class Server:
     def __init__(self, db: Path, *extra: str) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MARITIME_")}
         env["PYTHONUNBUFFERED"] = "1"
-        self.proc = subprocess.Popen([sys.executable, "-m", "maritime.serve", "--db", str(db), "--port", "0", *extra],
-                                     cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "maritime.serve", "--db", str(db), "--port", "0", *extra],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.url = None
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline and self.url is None:
@@ -161,6 +181,7 @@ class Server:
 
 
 # -- browser measurements ---------------------------------------------------------------------------
+
 
 class Recorder:
     """Round trips of Dash callbacks, by output, measured in the browser."""
@@ -236,12 +257,15 @@ def first_view(browser, url: str, runs: int, query: str = "") -> list[float]:
         page = ctx.new_page()
         t0 = time.perf_counter()
         page.goto(url + "/" + query)
-        page.wait_for_function("""() => {
+        page.wait_for_function(
+            """() => {
             const gd = document.querySelector('#map .js-plotly-plot');
             if (!gd || !gd.data || !window._mw || window._mw.seq === null) return false;
             const pts = gd.data.slice(3).reduce((n, t) => n + (t.x ? t.x.length : 0), 0);
             return pts > 0 && document.querySelectorAll('.ag-row').length > 0;
-        }""", timeout=30000)
+        }""",
+            timeout=30000,
+        )
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         out.append(time.perf_counter() - t0)
         ctx.close()
@@ -253,8 +277,9 @@ def interactions(browser, url: str, rounds: int) -> tuple[Recorder, list[float]]
     page = ctx.new_page()
     rec = Recorder(page)
     page.goto(url + "/?view=-88.000,-80.000,-4.000,2.000")  # a zoomed view: vessels one by one
-    page.wait_for_function("window._mw && window._mw.seq !== null && document.querySelectorAll('.ag-row').length > 5",
-                           timeout=30000)
+    page.wait_for_function(
+        "window._mw && window._mw.seq !== null && document.querySelectorAll('.ag-row').length > 5", timeout=30000
+    )
     wait_settled(page, rec, 500)
     rec.reset()
     e2e: list[float] = []
@@ -268,10 +293,11 @@ def interactions(browser, url: str, rounds: int) -> tuple[Recorder, list[float]]
 
     for r in range(rounds):
         rows = page.query_selector_all(".ag-center-cols-container .ag-row")
-        for row in rows[r * 3 % max(1, len(rows) - 3):][:3]:
+        for row in rows[r * 3 % max(1, len(rows) - 3) :][:3]:
             timed(lambda: row.query_selector('.ag-cell[col-id="vessel"]').click())
-        timed(lambda: (page.fill("#min-conf input, input#min-conf", f"{0.1 * (r % 5):.1f}"),
-                       page.keyboard.press("Enter")))
+        timed(
+            lambda: (page.fill("#min-conf input, input#min-conf", f"{0.1 * (r % 5):.1f}"), page.keyboard.press("Enter"))
+        )
         box = page.query_selector("#map .js-plotly-plot").bounding_box()
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         timed(lambda: page.mouse.wheel(0, -240 if r % 2 == 0 else 240))
@@ -305,8 +331,16 @@ def live_cost(browser, db: Path, seconds: float) -> dict:
 
 def soak(browser, minutes: float, speed: float, detect: bool = True) -> list[tuple[float, float]]:
     tmp = Path(tempfile.mkdtemp())
-    srv = Server(tmp / "soak.duckdb", *(("--detect-every", "10") if detect else ("--no-detect",)), "--refresh", "2",
-                 "--replay", str(SAMPLE), "--speed", str(speed))
+    srv = Server(
+        tmp / "soak.duckdb",
+        *(("--detect-every", "10") if detect else ("--no-detect",)),
+        "--refresh",
+        "2",
+        "--replay",
+        str(SAMPLE),
+        "--speed",
+        str(speed),
+    )
     samples = []
     try:
         ctx = browser.new_context(viewport={"width": 1600, "height": 950})
@@ -329,11 +363,13 @@ def report_soak(samples: list[tuple[float, float]], speed: float, detect: bool) 
         print("soak: no sample")
         return
     third = max(1, len(rss) // 3)
-    print(f"soak: --replay of the sample at {speed:g}× {'with detection every 10 s' if detect else 'without detection'}"
-          f" and a page refreshing every 2 s, "
-          f"{samples[-1][0] / 60:.1f} min ({samples[-1][0] * speed / 3600:.1f} h of data); server RSS MB: "
-          f"start {rss[0]:.0f}, middle third mean {statistics.mean(rss[third:2 * third] or rss):.0f}, "
-          f"last third mean {statistics.mean(rss[2 * third:]):.0f}, max {max(rss):.0f}")
+    print(
+        f"soak: --replay of the sample at {speed:g}× {'with detection every 10 s' if detect else 'without detection'}"
+        f" and a page refreshing every 2 s, "
+        f"{samples[-1][0] / 60:.1f} min ({samples[-1][0] * speed / 3600:.1f} h of data); server RSS MB: "
+        f"start {rss[0]:.0f}, middle third mean {statistics.mean(rss[third : 2 * third] or rss):.0f}, "
+        f"last third mean {statistics.mean(rss[2 * third :]):.0f}, max {max(rss):.0f}"
+    )
     print("  samples (s:MB): " + ", ".join(f"{t:.0f}:{m:.0f}" for t, m in samples))
 
 
@@ -359,8 +395,11 @@ def main() -> int:
     if args.only_soak:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            report_soak(soak(browser, args.soak_minutes, args.soak_speed, not args.soak_no_detect), args.soak_speed,
-                        not args.soak_no_detect)
+            report_soak(
+                soak(browser, args.soak_minutes, args.soak_speed, not args.soak_no_detect),
+                args.soak_speed,
+                not args.soak_no_detect,
+            )
             browser.close()
         return 0
     if not args.db.exists():
@@ -372,21 +411,30 @@ def main() -> int:
         srv = Server(work, "--no-detect", "--refresh", "5")
         try:
             fv = first_view(browser, srv.url, args.first_view_runs)
-            print(f"first view, whole area ({args.vessels:,} vessels → density grid + alerted vessels): "
-                  f"median {statistics.median(fv):.2f} s, max {max(fv):.2f} s over {len(fv)} loads")
+            print(
+                f"first view, whole area ({args.vessels:,} vessels → density grid + alerted vessels): "
+                f"median {statistics.median(fv):.2f} s, max {max(fv):.2f} s over {len(fv)} loads"
+            )
             fvz = first_view(browser, srv.url, args.first_view_runs, "?view=-92.000,-80.000,-8.000,2.000")
-            print(f"first view, zoomed (vessels one by one): median {statistics.median(fvz):.2f} s, "
-                  f"max {max(fvz):.2f} s")
+            print(
+                f"first view, zoomed (vessels one by one): median {statistics.median(fvz):.2f} s, max {max(fvz):.2f} s"
+            )
             rec, e2e = interactions(browser, srv.url, args.rounds)
             allt = [t for v in rec.times.values() for t in v]
-            print(f"callbacks (browser round trip, {len(allt)} calls): p50 {pct(allt, 50):.0f} ms, "
-                  f"p95 {pct(allt, 95):.0f} ms, max {max(allt):.0f} ms")
+            print(
+                f"callbacks (browser round trip, {len(allt)} calls): p50 {pct(allt, 50):.0f} ms, "
+                f"p95 {pct(allt, 95):.0f} ms, max {max(allt):.0f} ms"
+            )
             for k, v in sorted(rec.times.items(), key=lambda kv: -pct(kv[1], 95)):
                 sv = rec.server.get(k, [])
-                print(f"  {k:<60} n={len(v):>3} p50 {pct(v, 50):>5.0f} ms  p95 {pct(v, 95):>5.0f} ms"
-                      f"   (server {pct(sv, 50):>4.0f} / {pct(sv, 95):>4.0f} ms)")
-            print(f"interactions end to end (click/filter/zoom/window → last callback answered, {len(e2e)}): "
-                  f"p50 {pct(e2e, 50):.0f} ms, p95 {pct(e2e, 95):.0f} ms")
+                print(
+                    f"  {k:<60} n={len(v):>3} p50 {pct(v, 50):>5.0f} ms  p95 {pct(v, 95):>5.0f} ms"
+                    f"   (server {pct(sv, 50):>4.0f} / {pct(sv, 95):>4.0f} ms)"
+                )
+            print(
+                f"interactions end to end (click/filter/zoom/window → last callback answered, {len(e2e)}): "
+                f"p50 {pct(e2e, 50):.0f} ms, p95 {pct(e2e, 95):.0f} ms"
+            )
             if rec.external:
                 print(f"REQUESTS LEFT 127.0.0.1: {rec.external}")
         finally:
@@ -394,10 +442,12 @@ def main() -> int:
         live = live_cost(browser, work, args.live_seconds)
         vb = live["bytes"].get("vessel-data", [])
         ab = live["bytes"].get("alerts-data summary", [])
-        print(f"live refresh (sample replayed on top at 30×, refresh 5 s, {args.live_seconds:.0f} s): map update "
-              f"median {statistics.median(vb) if vb else 0:,.0f} B over {len(vb)} refreshes "
-              f"(the whole picture of the {live['vessels_on_map']} vessels on the map: {live['full_first']:,} B); "
-              f"alert list {statistics.median(ab) if ab else 0:,.0f} B median")
+        print(
+            f"live refresh (sample replayed on top at 30×, refresh 5 s, {args.live_seconds:.0f} s): map update "
+            f"median {statistics.median(vb) if vb else 0:,.0f} B over {len(vb)} refreshes "
+            f"(the whole picture of the {live['vessels_on_map']} vessels on the map: {live['full_first']:,} B); "
+            f"alert list {statistics.median(ab) if ab else 0:,.0f} B median"
+        )
         for k, v in sorted(live["bytes"].items()):
             print(f"  {k:<60} n={len(v):>3} median {statistics.median(v):>7,.0f} B  max {max(v):>7,} B")
         if not args.skip_soak:

@@ -59,8 +59,10 @@ def build_dataset(path: Path, target: int, seed: int = 11, vessels: int = 1000) 
         print(f"\r  {n:,} positions", end="", flush=True)
     print()
     # hold back the last two minutes for the incremental step (one to warm up, one timed)
-    con.execute("CREATE TABLE held_back AS SELECT * FROM positions WHERE ts > (SELECT max(ts) FROM positions) "
-                "- INTERVAL 120 SECOND")
+    con.execute(
+        "CREATE TABLE held_back AS SELECT * FROM positions WHERE ts > (SELECT max(ts) FROM positions) "
+        "- INTERVAL 120 SECOND"
+    )
     con.execute("DELETE FROM positions WHERE ts > (SELECT max(ts) FROM positions) - INTERVAL 120 SECOND")
     con.execute("CHECKPOINT")
     con.close()
@@ -88,8 +90,17 @@ def phase_full(db: str) -> None:
     kinds = {}
     for (k, _), c in s.by_kind_zone.items():
         kinds[k] = kinds.get(k, 0) + c
-    print(json.dumps({"seconds": dt, "positions": s.positions, "segments": s.segments, "events": kinds,
-                      "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    print(
+        json.dumps(
+            {
+                "seconds": dt,
+                "positions": s.positions,
+                "segments": s.segments,
+                "events": kinds,
+                "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
 
 
 def phase_incremental(db: str) -> None:
@@ -114,9 +125,21 @@ def phase_incremental(db: str) -> None:
     t = time.perf_counter()
     s2 = run_detection(con)
     dt2 = time.perf_counter() - t
-    print(json.dumps({"seconds": dt, "warm_up_seconds": warm, "new_positions": n, "positions_read": s.positions,
-                      "written": s.written,
-                      "deleted": s.deleted, "reason": s.reason, "again_seconds": dt2, "again_written": s2.written}))
+    print(
+        json.dumps(
+            {
+                "seconds": dt,
+                "warm_up_seconds": warm,
+                "new_positions": n,
+                "positions_read": s.positions,
+                "written": s.written,
+                "deleted": s.deleted,
+                "reason": s.reason,
+                "again_seconds": dt2,
+                "again_written": s2.written,
+            }
+        )
+    )
 
 
 def phase_movingpandas(db: str, n_points: int) -> None:
@@ -134,9 +157,11 @@ def phase_movingpandas(db: str, n_points: int) -> None:
     from maritime.detect.tracks import prepare_tracks
 
     con = duckdb.connect(db, read_only=True)
-    df = con.sql("SELECT mmsi, epoch_us(ts) AS t_us, lat, lon, sog, cog, msg_type FROM positions "
-                 "WHERE mmsi IN (SELECT mmsi FROM positions GROUP BY mmsi ORDER BY hash(mmsi) LIMIT 400) "
-                 "ORDER BY mmsi, ts").df()
+    df = con.sql(
+        "SELECT mmsi, epoch_us(ts) AS t_us, lat, lon, sog, cog, msg_type FROM positions "
+        "WHERE mmsi IN (SELECT mmsi FROM positions GROUP BY mmsi ORDER BY hash(mmsi) LIMIT 400) "
+        "ORDER BY mmsi, ts"
+    ).df()
     # the first n_points reports of those vessels (whole tracks)
     df = df.iloc[:n_points]
     from maritime.reference import coast
@@ -144,24 +169,38 @@ def phase_movingpandas(db: str, n_points: int) -> None:
     coast.distance_to_shore_km(np.array([0.0]), np.array([-85.0]))  # load the rasters first (once per process)
     coast.distance_to_port_km(np.array([0.0]), np.array([-85.0]))
     t = time.perf_counter()
-    tr = prepare_tracks(df.mmsi.values, df.t_us.values / 1e6, df.lat.values, df.lon.values,
-                        df.sog.values.astype(float), df.cog.values.astype(float), df.msg_type.values)
+    tr = prepare_tracks(
+        df.mmsi.values,
+        df.t_us.values / 1e6,
+        df.lat.values,
+        df.lon.values,
+        df.sog.values.astype(float),
+        df.cog.values.astype(float),
+        df.msg_type.values,
+    )
     ours_ev = detect_loitering(tr)
     ours = time.perf_counter() - t
     gdf = gpd.GeoDataFrame(
         {"mmsi": df.mmsi.values, "t": pd.to_datetime(df.t_us.values, unit="us")},
-        geometry=gpd.points_from_xy(df.lon.values, df.lat.values), crs="EPSG:4326")
+        geometry=gpd.points_from_xy(df.lon.values, df.lat.values),
+        crs="EPSG:4326",
+    )
     t = time.perf_counter()
     tc = mpd.TrajectoryCollection(gdf, "mmsi", t="t")
     stops = mpd.TrajectoryStopDetector(tc).get_stop_segments(min_duration=pd.Timedelta(hours=2), max_diameter=1000)
     mp = time.perf_counter() - t
-    print(json.dumps({"points": len(df), "ours_s": ours, "ours_events": len(ours_ev), "mp_s": mp,
-                      "mp_stops": len(stops)}))
+    print(
+        json.dumps({"points": len(df), "ours_s": ours, "ours_events": len(ours_ev), "mp_s": mp, "mp_stops": len(stops)})
+    )
 
 
 def child(phase: str, *args: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--phase", phase, *args], capture_output=True, text=True,
-                         env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    out = subprocess.run(
+        [sys.executable, __file__, "--phase", phase, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
     if out.returncode != 0:
         print(out.stderr)
         raise SystemExit(f"phase {phase} failed")
@@ -199,20 +238,26 @@ def main() -> int:
     print(f"dataset: {n:,} positions, {nv:,} MMSIs, {t0:%Y-%m-%d} .. {t1:%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores")
 
     full = child("full", str(work))
-    print(f"full detection:        {full['seconds']:.1f} s for {full['positions']:,} positions "
-          f"({full['positions'] / full['seconds'] / 1e6:.2f} M positions/s), {full['segments']:,} segments, "
-          f"peak memory {full['maxrss_mb']:,.0f} MB")
+    print(
+        f"full detection:        {full['seconds']:.1f} s for {full['positions']:,} positions "
+        f"({full['positions'] / full['seconds'] / 1e6:.2f} M positions/s), {full['segments']:,} segments, "
+        f"peak memory {full['maxrss_mb']:,.0f} MB"
+    )
     print(f"  events: {full['events']}")
     inc = child("incremental", str(work))
-    print(f"incremental (+1 min):  {inc['seconds']:.2f} s for {inc['new_positions']:,} new positions "
-          f"(first minute in a fresh process, loading the coast rasters: {inc['warm_up_seconds']:.2f} s) "
-          f"({inc['positions_read']:,} re-read; {inc['written']} events written, {inc['deleted']} removed; "
-          f"{inc['reason']}); same data again: {inc['again_seconds']:.2f} s, {inc['again_written']} written")
+    print(
+        f"incremental (+1 min):  {inc['seconds']:.2f} s for {inc['new_positions']:,} new positions "
+        f"(first minute in a fresh process, loading the coast rasters: {inc['warm_up_seconds']:.2f} s) "
+        f"({inc['positions_read']:,} re-read; {inc['written']} events written, {inc['deleted']} removed; "
+        f"{inc['reason']}); same data again: {inc['again_seconds']:.2f} s, {inc['again_written']} written"
+    )
     mp = child("movingpandas", str(work), str(a.mp_points))
-    print(f"loitering vs movingpandas on {mp['points']:,} points: ours {mp['ours_s']:.3f} s "
-          f"({mp['points'] / mp['ours_s']:,.0f} points/s, tracks + loitering, {mp['ours_events']} events); "
-          f"TrajectoryStopDetector {mp['mp_s']:.1f} s ({mp['points'] / mp['mp_s']:,.0f} points/s, "
-          f"{mp['mp_stops']} stops); ratio {mp['mp_s'] / mp['ours_s']:.0f}x")
+    print(
+        f"loitering vs movingpandas on {mp['points']:,} points: ours {mp['ours_s']:.3f} s "
+        f"({mp['points'] / mp['ours_s']:,.0f} points/s, tracks + loitering, {mp['ours_events']} events); "
+        f"TrajectoryStopDetector {mp['mp_s']:.1f} s ({mp['points'] / mp['mp_s']:,.0f} points/s, "
+        f"{mp['mp_stops']} stops); ratio {mp['mp_s'] / mp['ours_s']:.0f}x"
+    )
     work.unlink(missing_ok=True)
     return 0
 

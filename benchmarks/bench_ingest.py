@@ -53,8 +53,12 @@ def make_recording(hours: float, vessels: int, seed: int) -> Path:
     if not path.exists():
         OUT.mkdir(parents=True, exist_ok=True)
         config = ScenarioConfig(
-            seed=seed, hours=hours, n_vessels=vessels, events=False,
-            class_a_interval_s=(10.0, 30.0), class_b_interval_s=(30.0, 60.0),
+            seed=seed,
+            hours=hours,
+            n_vessels=vessels,
+            events=False,
+            class_a_interval_s=(10.0, 30.0),
+            class_b_interval_s=(30.0, 60.0),
         )
         write_recording(str(path), config)
     return path
@@ -123,9 +127,13 @@ def bench_ours(path: Path, db: Path) -> dict:
     seconds = time.perf_counter() - t0
     c = summary.counts
     return {
-        "seconds": seconds, "lines": c["lines_read"], "messages": c["decoded"],
-        "positions_stored": c["positions_stored"], "identities_stored": c["identities_stored"],
-        "msg_per_s": c["decoded"] / seconds, "lines_per_s": c["lines_read"] / seconds,
+        "seconds": seconds,
+        "lines": c["lines_read"],
+        "messages": c["decoded"],
+        "positions_stored": c["positions_stored"],
+        "identities_stored": c["identities_stored"],
+        "msg_per_s": c["decoded"] / seconds,
+        "lines_per_s": c["lines_read"] / seconds,
     }
 
 
@@ -171,15 +179,24 @@ def bench_memory(src: Path, target_gb: float) -> dict:
     t0 = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "maritime.cli", "ingest", "--no-progress", "--db", str(db), str(big)],
-        cwd=HERE.parent, capture_output=True, text=True,
+        cwd=HERE.parent,
+        capture_output=True,
+        text=True,
     )
     seconds = time.perf_counter() - t0
     if proc.returncode:
         raise SystemExit(proc.stderr)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith(("lines read", "messages decoded", "positions stored"))]
-    return {"file_gb": big.stat().st_size / 1e9, "seconds": seconds, "peak_rss_mb": peak_mb, "summary": lines,
-            "db_gb": db.stat().st_size / 1e9}
+    lines = [
+        ln for ln in proc.stdout.splitlines() if ln.startswith(("lines read", "messages decoded", "positions stored"))
+    ]
+    return {
+        "file_gb": big.stat().st_size / 1e9,
+        "seconds": seconds,
+        "peak_rss_mb": peak_mb,
+        "summary": lines,
+        "db_gb": db.stat().st_size / 1e9,
+    }
 
 
 def main() -> int:
@@ -194,8 +211,10 @@ def main() -> int:
 
     src = make_recording(args.hours, args.vessels, args.seed)
     mix = message_mix(src)
-    print(f"recording: {src.name}, {src.stat().st_size / 1e6:.0f} MB, {mix['messages']:,} messages, "
-          f"{mix['position_share']:.0%} position reports")
+    print(
+        f"recording: {src.name}, {src.stat().st_size / 1e6:.0f} MB, {mix['messages']:,} messages, "
+        f"{mix['position_share']:.0%} position reports"
+    )
     core = pin_to_one_core()
     print(f"pinned to CPU core {core}")
 
@@ -203,30 +222,41 @@ def main() -> int:
 
     runs = [bench_ours(src, OUT / "bench.duckdb") for _ in range(1 + args.repeat)]
     for label, run in zip(["cold process", *["warm process"] * args.repeat], runs):
-        print(f"{label:<16}: {run['messages']:,} messages ({run['lines']:,} lines) in {run['seconds']:.2f} s "
-              f"= {run['msg_per_s']:,.0f} messages/s, {run['lines_per_s']:,.0f} lines/s; "
-              f"stored {run['positions_stored']:,} positions, {run['identities_stored']:,} identity reports")
+        print(
+            f"{label:<16}: {run['messages']:,} messages ({run['lines']:,} lines) in {run['seconds']:.2f} s "
+            f"= {run['msg_per_s']:,.0f} messages/s, {run['lines_per_s']:,.0f} lines/s; "
+            f"stored {run['positions_stored']:,} positions, {run['identities_stored']:,} identity reports"
+        )
     warm = sorted(runs[1:], key=lambda run: run["seconds"])[len(runs[1:]) // 2]
-    print(f"start-up        : {runs[0]['seconds'] - warm['seconds']:.2f} s, once per process "
-          "(numba loads its compiled kernels)")
+    print(
+        f"start-up        : {runs[0]['seconds'] - warm['seconds']:.2f} s, once per process "
+        "(numba loads its compiled kernels)"
+    )
     print(f"maritime ingest : {warm['msg_per_s']:,.0f} messages/s sustained (median of the warm runs)")
     uscg = bench_ours(as_uscg(src), OUT / "bench.duckdb")
-    print(f"USCG NAIS layout: {uscg['messages']:,} messages in {uscg['seconds']:.2f} s = {uscg['msg_per_s']:,.0f} "
-          f"messages/s (the same recording with trailers instead of tag blocks; warm); "
-          f"stored {uscg['positions_stored']:,} positions, {uscg['identities_stored']:,} identity reports")
+    print(
+        f"USCG NAIS layout: {uscg['messages']:,} messages in {uscg['seconds']:.2f} s = {uscg['msg_per_s']:,.0f} "
+        f"messages/s (the same recording with trailers instead of tag blocks; warm); "
+        f"stored {uscg['positions_stored']:,} positions, {uscg['identities_stored']:,} identity reports"
+    )
     if not args.no_baseline:
         plain = bench_plain_pyais(src, OUT / "plain.duckdb")
-        print(f"plain pyais loop: {plain['messages']:,} messages in {plain['seconds']:.2f} s "
-              f"= {plain['msg_per_s']:,.0f} messages/s")
+        print(
+            f"plain pyais loop: {plain['messages']:,} messages in {plain['seconds']:.2f} s "
+            f"= {plain['msg_per_s']:,.0f} messages/s"
+        )
         print(f"ratio           : {warm['msg_per_s'] / plain['msg_per_s']:.1f}x")
     if args.big_gb:
         os.sched_setaffinity(0, {core})
         mem = bench_memory(src, args.big_gb)
-        decoded = next(int(line.split()[-1].replace(",", "")) for line in mem["summary"]
-                       if line.startswith("messages decoded"))
-        print(f"memory          : {mem['file_gb']:.2f} GB file ingested in {mem['seconds']:.0f} s "
-              f"({decoded / mem['seconds']:,.0f} messages/s, `maritime ingest` in a child process "
-              f"on the same core), peak RSS {mem['peak_rss_mb']:.0f} MB, database {mem['db_gb']:.2f} GB")
+        decoded = next(
+            int(line.split()[-1].replace(",", "")) for line in mem["summary"] if line.startswith("messages decoded")
+        )
+        print(
+            f"memory          : {mem['file_gb']:.2f} GB file ingested in {mem['seconds']:.0f} s "
+            f"({decoded / mem['seconds']:,.0f} messages/s, `maritime ingest` in a child process "
+            f"on the same core), peak RSS {mem['peak_rss_mb']:.0f} MB, database {mem['db_gb']:.2f} GB"
+        )
         for line in mem["summary"]:
             print(f"                  {line}")
     return 0

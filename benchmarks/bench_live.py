@@ -106,12 +106,18 @@ def main() -> int:
     lags.sort()
     p50 = lags[len(lags) // 2]
     p95 = lags[int(len(lags) * 0.95)]
-    print(f"feed: {c['lines_read']:,} lines in {args.seconds:.0f} s "
-          f"({c['lines_read'] / args.seconds:,.0f} lines/s offered at {args.rate:,}/s)")
-    print(f"stored: {c['positions_stored']:,} positions, {c['identities_stored']:,} identity reports, "
-          f"{c['rejected']:,} rejected lines")
-    print(f"receipt to queryable (newest stored position vs wall clock, polled every 50 ms, {len(lags)} polls): "
-          f"median {p50:.2f} s, p95 {p95:.2f} s, max {lags[-1]:.2f} s")
+    print(
+        f"feed: {c['lines_read']:,} lines in {args.seconds:.0f} s "
+        f"({c['lines_read'] / args.seconds:,.0f} lines/s offered at {args.rate:,}/s)"
+    )
+    print(
+        f"stored: {c['positions_stored']:,} positions, {c['identities_stored']:,} identity reports, "
+        f"{c['rejected']:,} rejected lines"
+    )
+    print(
+        f"receipt to queryable (newest stored position vs wall clock, polled every 50 ms, {len(lags)} polls): "
+        f"median {p50:.2f} s, p95 {p95:.2f} s, max {lags[-1]:.2f} s"
+    )
     store.close()
     return 0
 

@@ -19,30 +19,36 @@ import os
 import time
 import tomllib
 import uuid
-from datetime import datetime, timezone
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 from urllib.parse import urlparse
 
 import dash
 import flask
 from dash import ClientsideFunction, Input, Output, State, no_update
-from dataclasses import replace
 
-from dashboard import basemap, callbacks as cb, layout, queries as q
+from dashboard import basemap, layout
+from dashboard import callbacks as cb
+from dashboard import queries as q
+from maritime.errors import MaritimeError
 
-UTC = timezone.utc
+UTC = UTC
 ASSETS = Path(__file__).resolve().parent / "assets"
 
-CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
-       "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
 
 _HASH_PREFIXES = ("pbkdf2:", "scrypt:", "argon2")
 
 
-class CredentialsError(ValueError):
+class CredentialsError(MaritimeError, ValueError):
     """The credentials configuration cannot be read; the message says what to fix."""
 
 
@@ -114,9 +120,14 @@ def _wall() -> datetime:
     return datetime.now(UTC)
 
 
-def create_app(cursor_factory: Callable[[], Any], *, health: Callable[[], Mapping[str, Any]] | None = None,
-               credentials: Credentials | None = None, refresh_s: float = 5.0,
-               title: str = "Maritime watch") -> dash.Dash:
+def create_app(
+    cursor_factory: Callable[[], Any],
+    *,
+    health: Callable[[], Mapping[str, Any]] | None = None,
+    credentials: Credentials | None = None,
+    refresh_s: float = 5.0,
+    title: str = "Maritime watch",
+) -> dash.Dash:
     """The dashboard over the database reached through ``cursor_factory`` (e.g. ``Store.cursor``).
 
     ``health`` returns the live ingest/detection status (``maritime serve``'s
@@ -127,8 +138,13 @@ def create_app(cursor_factory: Callable[[], Any], *, health: Callable[[], Mappin
     creds = credentials or Credentials()
     health_fn = health or (lambda: {})
     app = dash.Dash(
-        "dashboard", serve_locally=True, assets_folder=str(ASSETS), title=title, update_title=None,
-        suppress_callback_exceptions=False, compress=False,
+        "dashboard",
+        serve_locally=True,
+        assets_folder=str(ASSETS),
+        title=title,
+        update_title=None,
+        suppress_callback_exceptions=False,
+        compress=False,
     )
     app.config.include_assets_files = True
     server: flask.Flask = app.server
@@ -142,15 +158,23 @@ def create_app(cursor_factory: Callable[[], Any], *, health: Callable[[], Mappin
         if not creds.configured:
             return None
         auth = flask.request.authorization
-        if auth is not None and auth.type == "bearer" and creds.token and auth.token and \
-                hmac.compare_digest(auth.token.encode(), creds.token.encode()):
+        if (
+            auth is not None
+            and auth.type == "bearer"
+            and creds.token
+            and auth.token
+            and hmac.compare_digest(auth.token.encode(), creds.token.encode())
+        ):
             flask.g.user = "token"
             return None
         if auth is not None and auth.type == "basic" and creds.check(auth.username, auth.password):
             flask.g.user = auth.username
             return None
-        return flask.Response("Sign in to the maritime watch.\n", 401,
-                              {"WWW-Authenticate": 'Basic realm="maritime watch", charset="UTF-8"'})
+        return flask.Response(
+            "Sign in to the maritime watch.\n",
+            401,
+            {"WWW-Authenticate": 'Basic realm="maritime watch", charset="UTF-8"'},
+        )
 
     @server.after_request
     def _headers(resp: flask.Response) -> flask.Response:
@@ -191,25 +215,37 @@ def create_app(cursor_factory: Callable[[], Any], *, health: Callable[[], Mappin
             if flask.has_request_context():
                 initial = first_refresh(cur, session, state)
         fig = json.loads(base_figure(json.dumps(zone_rows, sort_keys=True, default=str)))
-        return layout.page(state, user=user, zone_rows=zone_rows or None, refresh_s=refresh_s, map_figure=fig,
-                           initial=initial, session=session)
+        return layout.page(
+            state,
+            user=user,
+            zone_rows=zone_rows or None,
+            refresh_s=refresh_s,
+            map_figure=fig,
+            initial=initial,
+            session=session,
+        )
 
     def first_refresh(cur, session: str, state: cb.ViewState) -> dict[str, Any]:
         """What the first refresh would fetch, served with the layout (no round trip after it)."""
         wall = _wall()
-        view = ({"x0": state.view[0], "x1": state.view[1], "y0": state.view[2], "y1": state.view[3]}
-                if state.view else None)
+        view = (
+            {"x0": state.view[0], "x1": state.view[1], "y0": state.view[2], "y1": state.view[3]} if state.view else None
+        )
         data_state = replace(state, mmsi=None, event=None, view=None, tab="vessel")
         vessels = cb.vessel_update(cur, cache, session, None, replace(data_state, mmsi=state.mmsi), view, wall)
         alerts = cb.alerts_update(cur, cache, session, None, data_state, wall)
-        search, share, csv_, geojson, kml = url_outputs(data_state.to_dict(), {"mmsi": state.mmsi,
-                                                        "event_id": state.event}, view, state.tab)
+        search, share, csv_, geojson, kml = url_outputs(
+            data_state.to_dict(), {"mmsi": state.mmsi, "event_id": state.event}, view, state.tab
+        )
         return {
-            "vessels": vessels, "alerts": alerts, "summary": cb.header_summary(alerts["summary"]),
+            "vessels": vessels,
+            "alerts": alerts,
+            "summary": cb.header_summary(alerts["summary"]),
             "clock": cb.clock_view(cur, data_state, wall),
             "links": {"share": share, "csv": csv_, "geojson": geojson, "kml": kml},
             "panel": cb.vessel_panel(cur, state.mmsi, state.event, data_state, wall),
-            "stamp": cb.selection_stamp(cur, state.mmsi, state.event), "units": q.units(cur),
+            "stamp": cb.selection_stamp(cur, state.mmsi, state.event),
+            "units": q.units(cur),
         }
 
     app.layout = serve_layout
@@ -222,8 +258,9 @@ def create_app(cursor_factory: Callable[[], Any], *, health: Callable[[], Mappin
         state = cb.parse_state(flask.request.args)
         with pool.cursor() as cur:
             content, mimetype, filename = cb.export_events(cur, state, fmt, _wall())
-        return flask.Response(content, mimetype=mimetype,
-                              headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        return flask.Response(
+            content, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+        )
 
     @server.route("/basemap/land-detail.json")
     def land_detail():
@@ -236,31 +273,64 @@ def create_app(cursor_factory: Callable[[], Any], *, health: Callable[[], Mappin
         with pool.cursor() as cur:
             clock = q.data_clock(cur, _wall())
         snap = health_fn()
-        return flask.jsonify({"ok": True, "data_first": cb._iso(clock.first_s), "data_last": cb._iso(clock.last_s),
-                              "vessels": clock.vessels, "feeds": snap.get("feeds", []),
-                              "rate": snap.get("rate", 0.0), "detection": snap.get("detection", {})})
+        return flask.jsonify(
+            {
+                "ok": True,
+                "data_first": cb._iso(clock.first_s),
+                "data_last": cb._iso(clock.last_s),
+                "vessels": clock.vessels,
+                "feeds": snap.get("feeds", []),
+                "rate": snap.get("rate", 0.0),
+                "detection": snap.get("detection", {}),
+            }
+        )
 
     # -- callbacks ---------------------------------------------------------------------------
     @app.callback(
-        Output("state", "data"), Output("live", "value"),
-        Input("live", "value"), Input("window", "value"), Input("end-slider", "value"), Input("kinds", "value"),
-        Input("zones", "value"), Input("statuses", "value"), Input("min-conf", "value"), Input("stale-min", "value"),
+        Output("state", "data"),
+        Output("live", "value"),
+        Input("live", "value"),
+        Input("window", "value"),
+        Input("end-slider", "value"),
+        Input("kinds", "value"),
+        Input("zones", "value"),
+        Input("statuses", "value"),
+        Input("min-conf", "value"),
+        Input("stale-min", "value"),
         Input("hide-stale", "value"),
-        State("end-slider", "max"), State("state", "data"),
+        State("end-slider", "max"),
+        State("state", "data"),
         prevent_initial_call=True,
     )
     def _state(live, win, end_value, kinds, zones, statuses, conf, stale, hide, end_max, previous):
         trig = dash.ctx.triggered_id
-        new, is_live = cb.controls_to_state(previous, live=live, win=win, end_value=end_value, end_max=end_max,
-                                            kinds=kinds, zones=zones, statuses=statuses, conf=conf, stale=stale,
-                                            hide=hide, triggered=trig)
+        new, is_live = cb.controls_to_state(
+            previous,
+            live=live,
+            win=win,
+            end_value=end_value,
+            end_max=end_max,
+            kinds=kinds,
+            zones=zones,
+            statuses=statuses,
+            conf=conf,
+            stale=stale,
+            hide=hide,
+            triggered=trig,
+        )
         live_out = (["live"] if is_live else []) if bool(live) != is_live else no_update
         return (no_update if new == previous else new), live_out
 
     @app.callback(
-        Output("url", "search"), Output("share-link", "href"), Output("export-csv", "href"),
-        Output("export-geojson", "href"), Output("export-kml", "href"),
-        Input("state", "data"), Input("selection", "data"), Input("view", "data"), Input("side-tabs", "value"),
+        Output("url", "search"),
+        Output("share-link", "href"),
+        Output("export-csv", "href"),
+        Output("export-geojson", "href"),
+        Output("export-kml", "href"),
+        Input("state", "data"),
+        Input("selection", "data"),
+        Input("view", "data"),
+        Input("side-tabs", "value"),
         prevent_initial_call=True,
     )
     def _url(state, selection, view, tab):
@@ -270,17 +340,25 @@ def create_app(cursor_factory: Callable[[], Any], *, health: Callable[[], Mappin
         s = cb.ViewState.from_dict(state)
         sel = selection or {}
         v = cb._view(view)
-        full = replace(s, mmsi=sel.get("mmsi"), event=sel.get("event_id"), view=v,
-                          tab=tab if tab in cb.TABS else s.tab)
+        full = replace(s, mmsi=sel.get("mmsi"), event=sel.get("event_id"), view=v, tab=tab if tab in cb.TABS else s.tab)
         search = cb.state_query(full)
         filters = cb.state_query(replace(s, mmsi=None, event=None, view=None, tab="vessel"))
-        return (search, "/" + search, "/export/events.csv" + filters, "/export/events.geojson" + filters,
-                "/export/events.kml" + filters)
+        return (
+            search,
+            "/" + search,
+            "/export/events.csv" + filters,
+            "/export/events.geojson" + filters,
+            "/export/events.kml" + filters,
+        )
 
     @app.callback(
         Output("vessel-data", "data"),
-        Input("tick", "n_intervals"), Input("state", "data"), Input("view", "data"),
-        State("session", "data"), State("vessel-applied", "data"), State("selection", "data"),
+        Input("tick", "n_intervals"),
+        Input("state", "data"),
+        Input("view", "data"),
+        State("session", "data"),
+        State("vessel-applied", "data"),
+        State("selection", "data"),
         prevent_initial_call=True,
     )
     def _vessels(_n, state, view, session, applied, selection):
@@ -291,9 +369,13 @@ def create_app(cursor_factory: Callable[[], Any], *, health: Callable[[], Mappin
         return no_update if payload is None else payload
 
     @app.callback(
-        Output("alerts-data", "data"), Output("summary", "children"),
-        Input("tick", "n_intervals"), Input("state", "data"), Input("actions-rev", "data"),
-        State("session", "data"), State("alerts-applied", "data"),
+        Output("alerts-data", "data"),
+        Output("summary", "children"),
+        Input("tick", "n_intervals"),
+        Input("state", "data"),
+        Input("actions-rev", "data"),
+        State("session", "data"),
+        State("alerts-applied", "data"),
         prevent_initial_call=True,
     )
     def _alerts(_n, state, _rev, session, applied):
@@ -304,11 +386,17 @@ def create_app(cursor_factory: Callable[[], Any], *, health: Callable[[], Mappin
         return payload, cb.header_summary(payload["summary"]) if payload["summary_changed"] else no_update
 
     @app.callback(
-        Output("clock", "children"), Output("mode-badge", "children"), Output("mode-badge", "className"),
-        Output("end-slider", "min"), Output("end-slider", "max"), Output("end-slider", "marks"),
+        Output("clock", "children"),
+        Output("mode-badge", "children"),
+        Output("mode-badge", "className"),
+        Output("end-slider", "min"),
+        Output("end-slider", "max"),
+        Output("end-slider", "marks"),
         Output("end-slider", "value"),
-        Input("tick", "n_intervals"), Input("state", "data"),
-        State("end-slider", "max"), State("end-slider", "value"),
+        Input("tick", "n_intervals"),
+        Input("state", "data"),
+        State("end-slider", "max"),
+        State("end-slider", "value"),
         prevent_initial_call=True,
     )
     def _clock(_n, state, old_max, old_value):
@@ -319,40 +407,67 @@ def create_app(cursor_factory: Callable[[], Any], *, health: Callable[[], Mappin
         value = c["value"] if (live or old_value is None or old_value < c["min"]) else no_update
         if value is not no_update and value == old_value:
             value = no_update
-        return (c["text"], c["badge"], "badge live" if live else "badge review",
-                no_update if same_range else c["min"], no_update if same_range else c["max"],
-                no_update if same_range else c["marks"], value)
+        return (
+            c["text"],
+            c["badge"],
+            "badge live" if live else "badge review",
+            no_update if same_range else c["min"],
+            no_update if same_range else c["max"],
+            no_update if same_range else c["marks"],
+            value,
+        )
 
     app.clientside_callback(
         ClientsideFunction("maritime", "select"),
-        Output("selection", "data"), Output("map-center", "data"), Output("side-tabs", "value"),
-        Input("alerts-grid", "cellClicked"), Input("map", "clickData"),
-        State("selection", "data"), State("view", "data"),
+        Output("selection", "data"),
+        Output("map-center", "data"),
+        Output("side-tabs", "value"),
+        Input("alerts-grid", "cellClicked"),
+        Input("map", "clickData"),
+        State("selection", "data"),
+        State("view", "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction("maritime", "view"),
         Output("view", "data"),
-        Input("map", "relayoutData"), Input("map-center", "data"), State("view", "data"),
+        Input("map", "relayoutData"),
+        Input("map-center", "data"),
+        State("view", "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction("maritime", "buildMap"),
-        Output("map", "figure"), Output("vessel-applied", "data"),
-        Input("vessel-data", "data"), Input("track-data", "data"), Input("map-center", "data"),
-        Input("hide-stale", "value"), Input("stale-min", "value"), Input("selection", "data"), Input("view", "data"),
-        State("style", "data"), State("map", "figure"),
+        Output("map", "figure"),
+        Output("vessel-applied", "data"),
+        Input("vessel-data", "data"),
+        Input("track-data", "data"),
+        Input("map-center", "data"),
+        Input("hide-stale", "value"),
+        Input("stale-min", "value"),
+        Input("selection", "data"),
+        Input("view", "data"),
+        State("style", "data"),
+        State("map", "figure"),
     )
     app.clientside_callback(
         ClientsideFunction("maritime", "applyAlerts"),
-        Output("alerts-grid", "rowData"), Output("alerts-grid", "rowTransaction"), Output("alerts-applied", "data"),
+        Output("alerts-grid", "rowData"),
+        Output("alerts-grid", "rowTransaction"),
+        Output("alerts-applied", "data"),
         Input("alerts-data", "data"),
     )
 
     @app.callback(
-        Output("vessel-card", "children"), Output("alert-box", "children"), Output("track-data", "data"),
-        Output("card-stamp", "data"), Output("unit-list", "children"),
-        Input("selection", "data"), Input("state", "data"), Input("actions-rev", "data"), Input("tick", "n_intervals"),
+        Output("vessel-card", "children"),
+        Output("alert-box", "children"),
+        Output("track-data", "data"),
+        Output("card-stamp", "data"),
+        Output("unit-list", "children"),
+        Input("selection", "data"),
+        Input("state", "data"),
+        Input("actions-rev", "data"),
+        Input("tick", "n_intervals"),
         State("card-stamp", "data"),
         prevent_initial_call=True,
     )
@@ -369,17 +484,28 @@ def create_app(cursor_factory: Callable[[], Any], *, health: Callable[[], Mappin
         return panel["card"], panel["box"], panel["track"], new_stamp, units
 
     @app.callback(
-        Output("action-msg", "children"), Output("action-msg", "className"), Output("actions-rev", "data"),
+        Output("action-msg", "children"),
+        Output("action-msg", "className"),
+        Output("actions-rev", "data"),
         Output("reason", "value"),
-        Input("btn-ack", "n_clicks"), Input("btn-assign", "n_clicks"), Input("btn-dismiss", "n_clicks"),
+        Input("btn-ack", "n_clicks"),
+        Input("btn-assign", "n_clicks"),
+        Input("btn-dismiss", "n_clicks"),
         Input("btn-reopen", "n_clicks"),
-        State("selection", "data"), State("operator", "value"), State("unit", "value"), State("reason", "value"),
+        State("selection", "data"),
+        State("operator", "value"),
+        State("unit", "value"),
+        State("reason", "value"),
         State("actions-rev", "data"),
         prevent_initial_call=True,
     )
     def _act(_a, _b, _c, _d, selection, operator, unit, reason, rev):
-        action = {"btn-ack": "acknowledge", "btn-assign": "assign", "btn-dismiss": "dismiss",
-                  "btn-reopen": "reopen"}.get(dash.ctx.triggered_id)
+        action = {
+            "btn-ack": "acknowledge",
+            "btn-assign": "assign",
+            "btn-dismiss": "dismiss",
+            "btn-reopen": "reopen",
+        }.get(dash.ctx.triggered_id)
         if action is None:
             return no_update, no_update, no_update, no_update
         with pool.cursor() as cur:
@@ -389,8 +515,11 @@ def create_app(cursor_factory: Callable[[], Any], *, health: Callable[[], Mappin
         return msg, "action-msg ok", (rev or 0) + 1, ("" if action == "dismiss" else no_update)
 
     @app.callback(
-        Output("health-panel", "children"), Output("feed-chip", "children"),
-        Input("tick", "n_intervals"), Input("side-tabs", "value"), Input("state", "data"),
+        Output("health-panel", "children"),
+        Output("feed-chip", "children"),
+        Input("tick", "n_intervals"),
+        Input("side-tabs", "value"),
+        Input("state", "data"),
     )
     def _health(_n, tab, state):
         snap = health_fn()
@@ -399,9 +528,13 @@ def create_app(cursor_factory: Callable[[], Any], *, health: Callable[[], Mappin
         if feeds:
             up = sum(1 for f in feeds if f.get("state") in ("connected", "replaying"))
             silent = [f for f in feeds if f.get("state") == "silent" or f.get("state") == "down"]
-            chips = [dash.html.Span([dash.html.B(f"{up}/{len(feeds)}"), " feeds"],
-                                    className="chip chip-new" if silent else "chip chip-ok"),
-                     dash.html.Span([dash.html.B(f"{snap.get('rate', 0.0):.1f}"), " msg/s"], className="chip")]
+            chips = [
+                dash.html.Span(
+                    [dash.html.B(f"{up}/{len(feeds)}"), " feeds"],
+                    className="chip chip-new" if silent else "chip chip-ok",
+                ),
+                dash.html.Span([dash.html.B(f"{snap.get('rate', 0.0):.1f}"), " msg/s"], className="chip"),
+            ]
         if tab != "health":
             return no_update, chips
         with pool.cursor() as cur:
@@ -410,7 +543,9 @@ def create_app(cursor_factory: Callable[[], Any], *, health: Callable[[], Mappin
 
     @app.callback(
         Output("results-panel", "children"),
-        Input("side-tabs", "value"), Input("state", "data"), Input("actions-rev", "data"),
+        Input("side-tabs", "value"),
+        Input("state", "data"),
+        Input("actions-rev", "data"),
     )
     def _results(tab, state, _rev):
         if tab != "results":

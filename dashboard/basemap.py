@@ -16,10 +16,11 @@ from __future__ import annotations
 import html
 import json
 import logging
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from shapely.geometry import GeometryCollection, MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
@@ -48,6 +49,7 @@ TEXT = "#c9d4df"
 
 
 # -- loading -------------------------------------------------------------------------------
+
 
 def _geometries(obj: Any) -> list[BaseGeometry]:
     """Polygons out of whatever a loader returns: a geometry, GeoJSON, a GeoDataFrame, or a
@@ -138,8 +140,10 @@ def _polys(geom: BaseGeometry) -> list[Polygon]:
 
 # -- traces --------------------------------------------------------------------------------
 
-def rings_xy(geoms: Iterable[BaseGeometry], tolerance: float = 0.0, min_area: float = 0.0, decimals: int = 4
-             ) -> tuple[list[float | None], list[float | None]]:
+
+def rings_xy(
+    geoms: Iterable[BaseGeometry], tolerance: float = 0.0, min_area: float = 0.0, decimals: int = 4
+) -> tuple[list[float | None], list[float | None]]:
     """Exterior rings as one x/y path with ``None`` between rings (one trace, one SVG path)."""
     xs: list[float | None] = []
     ys: list[float | None] = []
@@ -175,16 +179,30 @@ def base_traces(zone_rows: Sequence[dict[str, Any]] | None = None) -> list[dict[
     overview = json.loads(land_json(LAND_TOLERANCE, 1e-4, 3))
     lx, ly = overview["x"], overview["y"]
     land = {
-        "type": "scatter", "x": lx, "y": ly, "mode": "lines", "fill": "toself", "fillcolor": LAND,
-        "line": {"color": COAST, "width": 0.8}, "hoverinfo": "skip", "name": "land", "showlegend": False,
+        "type": "scatter",
+        "x": lx,
+        "y": ly,
+        "mode": "lines",
+        "fill": "toself",
+        "fillcolor": LAND,
+        "line": {"color": COAST, "width": 0.8},
+        "hoverinfo": "skip",
+        "name": "land",
+        "showlegend": False,
     }
     zones = load_zone_shapes(zone_rows)
     zx, zy = rings_xy(g for _, _, g in zones)
     outline = {
-        "type": "scatter", "x": zx, "y": zy, "mode": "lines", "fill": "toself",
+        "type": "scatter",
+        "x": zx,
+        "y": zy,
+        "mode": "lines",
+        "fill": "toself",
         "fillcolor": "rgba(242,193,78,0.06)",
-        "line": {"color": ZONE, "width": 1.2, "dash": "dash"}, "hoverinfo": "skip",
-        "name": "patrol zones", "showlegend": False,
+        "line": {"color": ZONE, "width": 1.2, "dash": "dash"},
+        "hoverinfo": "skip",
+        "name": "patrol zones",
+        "showlegend": False,
     }
     cx, cy, names, hover = [], [], [], []
     for name, desc, geom in zones:
@@ -194,9 +212,17 @@ def base_traces(zone_rows: Sequence[dict[str, Any]] | None = None) -> list[dict[
         names.append(name)
         hover.append(f"<b>{html.escape(name)}</b><br>{html.escape(desc[:160])}")
     labels = {  # names are drawn when zoomed in (assets/dashboard.js), hover only when zoomed out
-        "type": "scatter", "x": cx, "y": cy, "mode": "markers", "text": names, "hovertext": hover,
-        "hoverinfo": "text", "textfont": {"color": ZONE, "size": 10}, "textposition": "middle center",
-        "marker": {"size": 5, "color": ZONE, "symbol": "diamond-open"}, "name": "zone names",
+        "type": "scatter",
+        "x": cx,
+        "y": cy,
+        "mode": "markers",
+        "text": names,
+        "hovertext": hover,
+        "hoverinfo": "text",
+        "textfont": {"color": ZONE, "size": 10},
+        "textposition": "middle center",
+        "marker": {"size": 5, "color": ZONE, "symbol": "diamond-open"},
+        "name": "zone names",
         "showlegend": False,
     }
     return [land, outline, labels]
@@ -226,28 +252,48 @@ def outside_coverage_shapes() -> list[dict[str, Any]]:
     if not box or not load_land():
         return []
     x0, y0, x1, y1 = box
-    style = {"type": "rect", "xref": "x", "yref": "y", "fillcolor": "rgba(20,26,34,0.92)",
-             "line": {"width": 0}, "layer": "below"}
+    style = {
+        "type": "rect",
+        "xref": "x",
+        "yref": "y",
+        "fillcolor": "rgba(20,26,34,0.92)",
+        "line": {"width": 0},
+        "layer": "below",
+    }
     far = 1000.0
-    return [{**style, "x0": x1, "x1": far, "y0": -far, "y1": far},
-            {**style, "x0": -far, "x1": x0, "y0": -far, "y1": far},
-            {**style, "x0": x0, "x1": x1, "y0": y1, "y1": far},
-            {**style, "x0": x0, "x1": x1, "y0": -far, "y1": y0}]
+    return [
+        {**style, "x0": x1, "x1": far, "y0": -far, "y1": far},
+        {**style, "x0": -far, "x1": x0, "y0": -far, "y1": far},
+        {**style, "x0": x0, "x1": x1, "y0": y1, "y1": far},
+        {**style, "x0": x0, "x1": x1, "y0": -far, "y1": y0},
+    ]
 
 
-def base_figure(zone_rows: Sequence[dict[str, Any]] | None = None,
-                extent: Sequence[float] | None = None) -> dict[str, Any]:
+def base_figure(
+    zone_rows: Sequence[dict[str, Any]] | None = None, extent: Sequence[float] | None = None
+) -> dict[str, Any]:
     """The map figure with only the basemap; vessel traces are added in the browser."""
     lon0, lon1, lat0, lat1 = extent or DEFAULT_EXTENT
-    axis = {"showgrid": True, "gridcolor": GRID, "zeroline": False, "color": TEXT,
-            "ticks": "outside", "tickfont": {"size": 10}, "showline": False}
+    axis = {
+        "showgrid": True,
+        "gridcolor": GRID,
+        "zeroline": False,
+        "color": TEXT,
+        "ticks": "outside",
+        "tickfont": {"size": 10},
+        "showline": False,
+    }
     return {
         "data": base_traces(zone_rows),
         "layout": {
-            "meta": {"base": BASE_TRACES, "detail_below": DETAIL_BELOW_DEG,
-                     "detail_url": "/basemap/land-detail.json" if load_land() else None},
+            "meta": {
+                "base": BASE_TRACES,
+                "detail_below": DETAIL_BELOW_DEG,
+                "detail_url": "/basemap/land-detail.json" if load_land() else None,
+            },
             "uirevision": "map",
-            "paper_bgcolor": PAPER, "plot_bgcolor": SEA,
+            "paper_bgcolor": PAPER,
+            "plot_bgcolor": SEA,
             "font": {"color": TEXT, "family": "Inter, 'DejaVu Sans', Arial, sans-serif", "size": 11},
             "margin": {"l": 44, "r": 8, "t": 6, "b": 28},
             "xaxis": {**axis, "range": [lon0, lon1], "ticksuffix": "°", "title": {"text": ""}},
@@ -257,8 +303,16 @@ def base_figure(zone_rows: Sequence[dict[str, Any]] | None = None,
             "hovermode": "closest",
             "hoverlabel": {"bgcolor": "#111c28", "bordercolor": "#3b4c5f", "font": {"color": "#e6edf3"}},
             "showlegend": True,
-            "legend": {"x": 0.005, "y": 0.995, "xanchor": "left", "yanchor": "top",
-                       "bgcolor": "rgba(10,18,28,0.78)", "bordercolor": "#2a3a4c", "borderwidth": 1,
-                       "font": {"size": 10}, "itemsizing": "constant"},
+            "legend": {
+                "x": 0.005,
+                "y": 0.995,
+                "xanchor": "left",
+                "yanchor": "top",
+                "bgcolor": "rgba(10,18,28,0.78)",
+                "bordercolor": "#2a3a4c",
+                "borderwidth": 1,
+                "font": {"size": 10},
+                "itemsizing": "constant",
+            },
         },
     }

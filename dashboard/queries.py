@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from importlib import resources
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import duckdb
 
-UTC = timezone.utc
+from maritime.errors import MaritimeError
+
+UTC = UTC
 #: Statuses of an alert in the workflow.
 STATUSES = ("new", "acknowledged", "assigned", "dismissed")
 #: Alert kinds: detection's and the server's own.
@@ -30,7 +33,7 @@ ACTIONS = {"acknowledge": "acknowledged", "assign": "assigned", "dismiss": "dism
 FUTURE_SLACK = timedelta(minutes=10)
 
 
-@lru_cache(maxsize=None)
+@cache
 def sql(name: str) -> str:
     """The text of ``dashboard/sql/<name>.sql``."""
     return resources.files("dashboard").joinpath("sql", f"{name}.sql").read_text()
@@ -57,6 +60,7 @@ def ts(epoch_s: float | None) -> datetime | None:
 
 
 # -- cursors -------------------------------------------------------------------------------
+
 
 class CursorPool:
     """Cursors of the one DuckDB connection, lent to request threads one at a time.
@@ -93,6 +97,7 @@ class CursorPool:
 
 
 # -- time ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Clock:
@@ -140,6 +145,7 @@ def vessel_last_seen(cur: duckdb.DuckDBPyConnection, mmsi: int) -> float | None:
 
 # -- vessels -------------------------------------------------------------------------------
 
+
 def latest_positions(cur: duckdb.DuckDBPyConnection, window: Window) -> list[dict[str, Any]]:
     """Each vessel heard in the window at its latest position in it."""
     name = "vessels_latest" if window.live else "vessels_asof"
@@ -166,6 +172,7 @@ def identity_changes(cur: duckdb.DuckDBPyConnection, mmsi: int, end: datetime) -
 
 # -- alerts --------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class AlertFilter:
     """What the officer filters the alert list by (empty tuple = all)."""
@@ -178,17 +185,29 @@ class AlertFilter:
     limit: int = 2000
 
 
-def alerts(cur: duckdb.DuckDBPyConnection, start: datetime | None, end: datetime | None,
-           flt: AlertFilter = AlertFilter(), wall_now: datetime | None = None) -> list[dict[str, Any]]:
+def alerts(
+    cur: duckdb.DuckDBPyConnection,
+    start: datetime | None,
+    end: datetime | None,
+    flt: AlertFilter = AlertFilter(),
+    wall_now: datetime | None = None,
+) -> list[dict[str, Any]]:
     """Alerts overlapping ``[start, end]`` with their status (see ``sql/alerts.sql``).
 
     Feed-silence alerts are included while open and for a day of wall time after.
     """
     wall = wall_now or datetime.now(UTC)
     return run(
-        cur, "alerts", start=start, end=end, kinds=list(flt.kinds), zones=list(flt.zones),
-        statuses=list(flt.statuses), min_conf=float(flt.min_conf),
-        mmsi=None if flt.mmsi is None else int(flt.mmsi), feed_since=wall - timedelta(days=1),
+        cur,
+        "alerts",
+        start=start,
+        end=end,
+        kinds=list(flt.kinds),
+        zones=list(flt.zones),
+        statuses=list(flt.statuses),
+        min_conf=float(flt.min_conf),
+        mmsi=None if flt.mmsi is None else int(flt.mmsi),
+        feed_since=wall - timedelta(days=1),
         limit=int(flt.limit),
     )
 
@@ -196,8 +215,13 @@ def alerts(cur: duckdb.DuckDBPyConnection, start: datetime | None, end: datetime
 def alert(cur: duckdb.DuckDBPyConnection, event_id: str) -> dict[str, Any] | None:
     """One alert with its status, whatever its time."""
     if event_id.startswith("feed:"):
-        candidates = alerts(cur, None, None, AlertFilter(kinds=("feed_silent",), limit=100_000),
-                            wall_now=datetime(1970, 1, 2, tzinfo=UTC))
+        candidates = alerts(
+            cur,
+            None,
+            None,
+            AlertFilter(kinds=("feed_silent",), limit=100_000),
+            wall_now=datetime(1970, 1, 2, tzinfo=UTC),
+        )
     else:
         row = cur.execute("SELECT mmsi FROM events WHERE event_id = ?", [event_id]).fetchone()
         if row is None:
@@ -206,13 +230,19 @@ def alert(cur: duckdb.DuckDBPyConnection, event_id: str) -> dict[str, Any] | Non
     return next((r for r in candidates if r["event_id"] == event_id), None)
 
 
-class ActionError(ValueError):
+class ActionError(MaritimeError, ValueError):
     """An action the officer cannot take as asked; the message says why."""
 
 
-def record_action(cur: duckdb.DuckDBPyConnection, event_id: str, action: str, actor: str,
-                  unit: str | None = None, reason: str | None = None,
-                  wall_now: datetime | None = None) -> int:
+def record_action(
+    cur: duckdb.DuckDBPyConnection,
+    event_id: str,
+    action: str,
+    actor: str,
+    unit: str | None = None,
+    reason: str | None = None,
+    wall_now: datetime | None = None,
+) -> int:
     """Store an officer's action on an alert; returns its ``action_id``."""
     if action not in ACTIONS:
         raise ActionError(f"unknown action {action!r}")
@@ -232,14 +262,22 @@ def record_action(cur: duckdb.DuckDBPyConnection, event_id: str, action: str, ac
     wall = wall_now or datetime.now(UTC)
     if unit:
         run(cur, "add_unit", name=unit, added_at=wall)
-    row = run(cur, "insert_action", event_id=event_id, action=action, actor=actor, acted_at=wall,
-              unit=unit, reason=reason)
+    row = run(
+        cur, "insert_action", event_id=event_id, action=action, actor=actor, acted_at=wall, unit=unit, reason=reason
+    )
     return int(row[0]["action_id"])
 
 
 def action_log(cur: duckdb.DuckDBPyConnection, alert_row: dict[str, Any]) -> list[dict[str, Any]]:
-    return run(cur, "action_log", event_id=alert_row["event_id"], kind=alert_row["kind"],
-               mmsi=alert_row["mmsi"], other_mmsi=alert_row["other_mmsi"], start=ts(alert_row["start_s"]))
+    return run(
+        cur,
+        "action_log",
+        event_id=alert_row["event_id"],
+        kind=alert_row["kind"],
+        mmsi=alert_row["mmsi"],
+        other_mmsi=alert_row["other_mmsi"],
+        start=ts(alert_row["start_s"]),
+    )
 
 
 def units(cur: duckdb.DuckDBPyConnection) -> list[str]:
@@ -247,6 +285,7 @@ def units(cur: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 # -- health and reference ------------------------------------------------------------------
+
 
 def stations(cur: duckdb.DuckDBPyConnection, since: datetime, end: datetime) -> list[dict[str, Any]]:
     return run(cur, "stations", since=since, end=end)
@@ -260,10 +299,21 @@ def zones_in_db(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return run(cur, "zones")
 
 
-def raise_feed_alert(cur: duckdb.DuckDBPyConnection, feed: str, silent_since: datetime,
-                     last_error: str | None, wall_now: datetime | None = None) -> None:
-    run(cur, "raise_feed_alert", feed=feed, silent_since=silent_since,
-        raised_at=wall_now or datetime.now(UTC), last_error=last_error)
+def raise_feed_alert(
+    cur: duckdb.DuckDBPyConnection,
+    feed: str,
+    silent_since: datetime,
+    last_error: str | None,
+    wall_now: datetime | None = None,
+) -> None:
+    run(
+        cur,
+        "raise_feed_alert",
+        feed=feed,
+        silent_since=silent_since,
+        raised_at=wall_now or datetime.now(UTC),
+        last_error=last_error,
+    )
 
 
 def resolve_feed_alert(cur: duckdb.DuckDBPyConnection, feed: str, wall_now: datetime | None = None) -> None:

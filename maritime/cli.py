@@ -11,93 +11,101 @@ import os
 import signal
 import sys
 import threading
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 
 from maritime.archive.cli import add_cell_option, cmd_archive
 from maritime.archive.cli import add_parser as add_archive_parser
+from maritime.arguments import add_db_option, parse_time, positive_seconds
 from maritime.decode.assembly import DEFAULT_TTL_US
 from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US, DecodeOptions
 from maritime.detect.cli import add_parsers as add_detect_parsers
 from maritime.detect.cli import cmd_detect, cmd_events
+from maritime.errors import MaritimeError, UsageError
 from maritime.serve import add_parser as add_serve_parser
 from maritime.serve import cmd_serve
 
 
-class UsageError(Exception):
-    """A bad option or input; the message is the one line shown to the user."""
-
-
-def parse_time(text: str) -> datetime:
-    """An ISO 8601 time; a time without a zone is UTC."""
-    try:
-        t = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        raise UsageError(f"cannot read time {text!r}: write it as ISO 8601, e.g. 2024-01-31T05:00:00Z") from None
-    return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
-
-
-def positive_seconds(text: str) -> float:
-    """argparse type: a non-negative number of seconds."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
-    return value
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, then exit 2
-        self.exit(2, f"maritime: error: {message} (see `maritime {self.prog.split()[-1]} --help`)\n"
-                  if " " in self.prog else f"maritime: error: {message} (see `maritime --help`)\n")
-
-
-def _db_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $MARITIME_DB, else ./maritime.duckdb)")
+        self.exit(
+            2,
+            f"maritime: error: {message} (see `maritime {self.prog.split()[-1]} --help`)\n"
+            if " " in self.prog
+            else f"maritime: error: {message} (see `maritime --help`)\n",
+        )
 
 
 def _decode_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("decoding")
     g.add_argument("--station", metavar="NAME", help="station name for lines whose tag block names none")
-    g.add_argument("--accept-dummy-tag-checksum", action="store_true",
-                   help="accept tag blocks whose checksum is the placeholder *00 (some providers write it); "
-                        "never the default")
-    g.add_argument("--fragment-ttl", type=positive_seconds, default=DEFAULT_TTL_US / 1e6, metavar="S",
-                   help="seconds of data time a multi-sentence message may take to arrive (default %(default)s)")
-    g.add_argument("--dedup-window", type=positive_seconds, default=DEFAULT_DEDUP_WINDOW_US / 1e6, metavar="S",
-                   help="same MMSI and payload within this many seconds is one transmission (default %(default)s)")
+    g.add_argument(
+        "--accept-dummy-tag-checksum",
+        action="store_true",
+        help="accept tag blocks whose checksum is the placeholder *00 (some providers write it); never the default",
+    )
+    g.add_argument(
+        "--fragment-ttl",
+        type=positive_seconds,
+        default=DEFAULT_TTL_US / 1e6,
+        metavar="S",
+        help="seconds of data time a multi-sentence message may take to arrive (default %(default)s)",
+    )
+    g.add_argument(
+        "--dedup-window",
+        type=positive_seconds,
+        default=DEFAULT_DEDUP_WINDOW_US / 1e6,
+        metavar="S",
+        help="same MMSI and payload within this many seconds is one transmission (default %(default)s)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="maritime", description="Maritime patrol and vessel anomaly monitor.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    p = sub.add_parser("ingest", help="load recorded AIS files, folders or - (stdin) into the database",
-                       description="Load recorded AIS (NMEA 0183, optionally gzip/bz2) or decoded CSV files.")
+    p = sub.add_parser(
+        "ingest",
+        help="load recorded AIS files, folders or - (stdin) into the database",
+        description="Load recorded AIS (NMEA 0183, optionally gzip/bz2) or decoded CSV files.",
+    )
     p.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or - for standard input")
-    _db_option(p)
+    add_db_option(p)
     p.add_argument("--format", choices=("nmea", "csv"), help="input format (default: detect)")
-    p.add_argument("--columns", metavar="SPEC",
-                   help="CSV column mapping, e.g. 'mmsi=MMSI,ts=Time:unix_ms,lat=Latitude,lon=Longitude'")
-    p.add_argument("--start", metavar="TIME",
-                   help="UTC time the recording began, for files without time stamps (ISO 8601)")
+    p.add_argument(
+        "--columns",
+        metavar="SPEC",
+        help="CSV column mapping, e.g. 'mmsi=MMSI,ts=Time:unix_ms,lat=Latitude,lon=Longitude'",
+    )
+    p.add_argument(
+        "--start", metavar="TIME", help="UTC time the recording began, for files without time stamps (ISO 8601)"
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     g = p.add_argument_group("straight into a Parquet archive (bulk loads larger than one database)")
-    g.add_argument("--archive", metavar="DEST",
-                   help="write positions to the Parquet archive DEST (folder or s3:// URL) instead of --db")
+    g.add_argument(
+        "--archive",
+        metavar="DEST",
+        help="write positions to the Parquet archive DEST (folder or s3:// URL) instead of --db",
+    )
     add_cell_option(g)
-    g.add_argument("--staging", metavar="FILE",
-                   help="staging database of --archive (default: DEST/_maritime/staging.duckdb, or a cache "
-                        "file for a remote DEST)")
+    g.add_argument(
+        "--staging",
+        metavar="FILE",
+        help="staging database of --archive (default: DEST/_maritime/staging.duckdb, or a cache "
+        "file for a remote DEST)",
+    )
     _decode_options(p)
 
     p = sub.add_parser("listen", help="ingest live AIS feeds (tcp://host:port client, udp://host:port listener)")
     p.add_argument("urls", nargs="+", metavar="URL")
-    _db_option(p)
-    p.add_argument("--watchdog", type=positive_seconds, default=60.0, metavar="S",
-                   help="reconnect a TCP feed silent for this many seconds (default %(default)s)")
+    add_db_option(p)
+    p.add_argument(
+        "--watchdog",
+        type=positive_seconds,
+        default=60.0,
+        metavar="S",
+        help="reconnect a TCP feed silent for this many seconds (default %(default)s)",
+    )
     p.add_argument("--duration", type=positive_seconds, metavar="S", help="stop after this many seconds")
     _decode_options(p)
 
@@ -106,8 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve_parser(sub)
 
     p = sub.add_parser("demo", help="ingest the bundled Eastern Pacific sample into a fresh database, detect, show")
-    p.add_argument("--db", metavar="FILE", default="maritime-demo.duckdb",
-                   help="database to (re)create (default %(default)s)")
+    p.add_argument(
+        "--db", metavar="FILE", default="maritime-demo.duckdb", help="database to (re)create (default %(default)s)"
+    )
     p.add_argument("--port", type=int, default=8050, help="dashboard port on 127.0.0.1 (default %(default)s)")
     p.add_argument("--no-serve", action="store_true", help="stop after printing, do not serve the dashboard")
     return parser
@@ -144,7 +153,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(f"--columns: {exc}") from None
     options = IngestOptions(
-        decode=_make_decode_options(args, start), fmt=args.format, mapping=mapping,
+        decode=_make_decode_options(args, start),
+        fmt=args.format,
+        mapping=mapping,
         progress=not args.no_progress,
     )
     if args.archive:
@@ -221,8 +232,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "ingest": cmd_ingest, "listen": cmd_listen, "detect": cmd_detect, "events": cmd_events,
-    "serve": cmd_serve, "demo": cmd_demo, "archive": cmd_archive,
+    "ingest": cmd_ingest,
+    "listen": cmd_listen,
+    "detect": cmd_detect,
+    "events": cmd_events,
+    "serve": cmd_serve,
+    "demo": cmd_demo,
+    "archive": cmd_archive,
 }
 
 
@@ -232,13 +248,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return 2
-    from maritime.archive.layout import ArchiveError
-    from maritime.ingest import IngestError
-    from maritime.store.database import StoreError
-
     try:
         return COMMANDS[args.command](args)
-    except (UsageError, IngestError, StoreError, ArchiveError) as exc:
+    except MaritimeError as exc:
         if os.environ.get("MARITIME_DEBUG"):
             raise
         print(f"maritime: error: {exc}", file=sys.stderr)
@@ -246,12 +258,14 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         if os.environ.get("MARITIME_DEBUG"):
             raise
-        print(f"maritime: error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""),
-              file=sys.stderr)
+        print(
+            f"maritime: error: {exc.strerror or exc}" + (f": {exc.filename}" if exc.filename else ""), file=sys.stderr
+        )
         return 2
     except KeyboardInterrupt:
-        print("maritime: interrupted; committed batches are kept: run the same command again to resume",
-              file=sys.stderr)
+        print(
+            "maritime: interrupted; committed batches are kept: run the same command again to resume", file=sys.stderr
+        )
         return 130
 
 

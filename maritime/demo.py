@@ -5,9 +5,8 @@ Ingest the sample, run detection, print the summary, example queries and the eve
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import argparse
+from pathlib import Path
 
 from maritime.detect.cli import fetch_events, format_events
 from maritime.detect.runner import run_detection

@@ -23,14 +23,16 @@ import queue
 import sys
 import threading
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import BinaryIO
 
 import numpy as np
 
 from maritime.decode.csv_reader import ColumnMapping, read_csv_batches, sniff_csv_format
 from maritime.decode.pipeline import ChunkDecoder, ChunkResult, DecodeOptions, DecoderState, NoTimeError, empty_result
+from maritime.errors import MaritimeError
 from maritime.store.database import FileProgress, Store, Stored
 
 #: Bytes of text decoded and committed per batch. 24 MiB is ~300k AIS lines: enough rows
@@ -43,7 +45,7 @@ _FINGERPRINT_SPAN = 1024 * 1024
 _SUFFIXES = (".nmea", ".ais", ".aivdm", ".txt", ".log", ".csv", ".gz", ".bz2")
 
 
-class IngestError(RuntimeError):
+class IngestError(MaritimeError):
     """A problem with an input the user can fix; the message says how, in one line."""
 
 
@@ -83,8 +85,10 @@ class Summary:
         if skipped:
             out.append("lines skipped         " + ", ".join(f"{k}: {v:,}" for k, v in skipped))
         if c["dummy_tag_checksums_accepted"]:
-            out.append(f"tag blocks accepted with placeholder checksum *00 (--accept-dummy-tag-checksum): "
-                       f"{c['dummy_tag_checksums_accepted']:,}")
+            out.append(
+                f"tag blocks accepted with placeholder checksum *00 (--accept-dummy-tag-checksum): "
+                f"{c['dummy_tag_checksums_accepted']:,}"
+            )
         out.append(f"lines rejected        {c['rejected']:>12,}")
         for k, v in sorted(((k[9:], v) for k, v in c.items() if k.startswith("rejected_") and v), key=lambda x: -x[1]):
             out.append(f"  {k:<20}{v:>12,}")
@@ -101,6 +105,7 @@ class IngestOptions:
 
 
 # -- opening files -----------------------------------------------------------------------
+
 
 def fingerprint(path: Path) -> str:
     """sha256 of the size and the first and last MiB: cheap, and stable under renames."""
@@ -136,7 +141,8 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
         path = Path(p)
         if path.is_dir():
             found = sorted(
-                str(f) for f in path.rglob("*")
+                str(f)
+                for f in path.rglob("*")
                 if f.is_file() and not f.name.startswith(".") and f.name.lower().endswith(_SUFFIXES)
             )
             if not found:
@@ -152,12 +158,13 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
 
 
 def detect_format(head: bytes) -> str:
-    """"csv" when the first line is a CSV header we know, else "nmea"."""
+    """ "csv" when the first line is a CSV header we know, else "nmea"."""
     first = head.split(b"\n", 1)[0].decode("utf-8", "replace").strip().lstrip("\ufeff")
     return "csv" if sniff_csv_format(first) else "nmea"
 
 
 # -- chunked reading ---------------------------------------------------------------------
+
 
 def iter_chunks(stream: BinaryIO, chunk_bytes: int) -> Iterator[tuple[bytes, int]]:
     """Whole-line chunks of ``stream`` with the number of bytes each consumed."""
@@ -206,6 +213,7 @@ class _Progress:
 
 # -- files ---------------------------------------------------------------------------------
 
+
 def ingest_file(store: Store, path: str, options: IngestOptions) -> tuple[Counter, str]:
     """Ingest one file (resuming it if a previous run was cut short)."""
     p = Path(path)
@@ -232,9 +240,13 @@ def ingest_file(store: Store, path: str, options: IngestOptions) -> tuple[Counte
             bar = _Progress(options.progress, size, p.name)
             try:
                 if fmt == "csv":
-                    counts = _ingest_csv(store, run_id, path, size, fp, stream, raw_file, progress, counts, options, bar)
+                    counts = _ingest_csv(
+                        store, run_id, path, size, fp, stream, raw_file, progress, counts, options, bar
+                    )
                 else:
-                    counts = _ingest_nmea(store, run_id, path, size, fp, stream, raw_file, progress, counts, options, bar)
+                    counts = _ingest_nmea(
+                        store, run_id, path, size, fp, stream, raw_file, progress, counts, options, bar
+                    )
             finally:
                 bar.close()
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
@@ -298,16 +310,23 @@ def _ingest_csv(store, run_id, path, size, fp, stream, raw_file, progress, count
 
         store.append(run_id, path, result.positions, result.identities, result.rejects, checkpoint, path, size)
 
-    for batch in read_csv_batches(text, mapping=options.mapping, station=options.decode.default_station,
-                                  batch_rows=CSV_BATCH_ROWS):
+    for batch in read_csv_batches(
+        text, mapping=options.mapping, station=options.decode.default_station, batch_rows=CSV_BATCH_ROWS
+    ):
         line_no += batch.lines
         if line_no - 1 <= skip_lines:
             continue  # committed by an earlier, interrupted run
         reasons = Counter(f"rejected_{r.split(':')[0]}" for r in batch.rejects.column("reason").to_pylist())
         result = ChunkResult(
-            batch.positions, batch.identities, batch.rejects,
-            Counter(lines_read=batch.lines, no_position=batch.no_position,
-                    decoded=batch.positions.num_rows + batch.no_position) + reasons,
+            batch.positions,
+            batch.identities,
+            batch.rejects,
+            Counter(
+                lines_read=batch.lines,
+                no_position=batch.no_position,
+                decoded=batch.positions.num_rows + batch.no_position,
+            )
+            + reasons,
         )
         commit(result, "in_progress")
         bar.update(raw_file.tell())
@@ -316,6 +335,7 @@ def _ingest_csv(store, run_id, path, size, fp, stream, raw_file, progress, count
 
 
 # -- standard input ----------------------------------------------------------------------
+
 
 def ingest_stream(store: Store, stream: BinaryIO, source: str, options: IngestOptions) -> Counter:
     """Ingest a stream that cannot be re-read (standard input): no checkpoints."""
@@ -375,8 +395,15 @@ class LiveIngest:
     Lines without a receive time of their own are stamped with their arrival time.
     """
 
-    def __init__(self, store: Store, feeds: list, options: IngestOptions, *, flush_s: float = LIVE_FLUSH_S,
-                 on_commit: Callable[[Counter], None] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        feeds: list,
+        options: IngestOptions,
+        *,
+        flush_s: float = LIVE_FLUSH_S,
+        on_commit: Callable[[Counter], None] | None = None,
+    ) -> None:
         self.store = store
         self.feeds = feeds
         self.options = options
@@ -393,8 +420,9 @@ class LiveIngest:
             self.queue.put(item)
 
     def run(self, stop: threading.Event) -> Counter:
-        threads = [threading.Thread(target=self._pump, args=(f, stop), daemon=True, name=f"feed {f.url}")
-                   for f in self.feeds]
+        threads = [
+            threading.Thread(target=self._pump, args=(f, stop), daemon=True, name=f"feed {f.url}") for f in self.feeds
+        ]
         for f in self.feeds:
             kind = f.url.split(":", 1)[0]
             self.run_ids[f.url] = self.store.begin_run(f.url, kind)
@@ -413,7 +441,7 @@ class LiveIngest:
             for t in threads:
                 t.join(timeout=2.0)
             self.flush(final=True)
-            for url, run_id in self.run_ids.items():
+            for _url, run_id in self.run_ids.items():
                 self.store.finish_run(run_id, status, self.counts)
         return self.counts
 
@@ -450,4 +478,3 @@ class LiveIngest:
         self.counts.update(batch)
         if self.on_commit is not None:
             self.on_commit(batch)
-

@@ -26,14 +26,17 @@ import sys
 import threading
 import time
 from collections import Counter, deque
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
+from maritime.arguments import add_db_option, positive_seconds
+from maritime.errors import MaritimeError
 from maritime.sources.live import FeedStatus, LiveLine
 
 log = logging.getLogger("maritime.serve")
-UTC = timezone.utc
+UTC = UTC
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
@@ -115,6 +118,7 @@ class ReplayFeed:
 
 # -- health ----------------------------------------------------------------------------------
 
+
 class Health:
     """What the health panel shows: feeds, message rate, ingest counters, detection.
 
@@ -180,15 +184,32 @@ class Health:
                 rate = 0.0
                 if len(d) >= 2 and d[-1][0] > d[0][0]:
                     rate = (d[-1][1] - d[0][1]) / (d[-1][0] - d[0][0])
-                feeds.append({"url": st.url, "connected": st.connected, "last_line_at": st.last_line_at,
-                              "lines": st.lines, "reconnects": st.reconnects, "last_error": st.last_error,
-                              "rate": rate, "state": self.feed_state(f, now)})
+                feeds.append(
+                    {
+                        "url": st.url,
+                        "connected": st.connected,
+                        "last_line_at": st.last_line_at,
+                        "lines": st.lines,
+                        "reconnects": st.reconnects,
+                        "last_error": st.last_error,
+                        "rate": rate,
+                        "state": self.feed_state(f, now),
+                    }
+                )
             detection = dict(self.detection)
-        return {"feeds": feeds, "rate": self.rate(), "counts": counts, "started_at": self.started_at,
-                "detection": detection, "ingest_error": self.ingest_error, "silence_s": self.silence_s}
+        return {
+            "feeds": feeds,
+            "rate": self.rate(),
+            "counts": counts,
+            "started_at": self.started_at,
+            "detection": detection,
+            "ingest_error": self.ingest_error,
+            "silence_s": self.silence_s,
+        }
 
 
 # -- background work -----------------------------------------------------------------------------
+
 
 def _ingest_thread(store, feeds, options, health: Health, stop: threading.Event) -> None:
     from maritime.ingest import LiveIngest
@@ -232,16 +253,25 @@ def _detection_thread(store, health: Health, every_s: float, stop: threading.Eve
             try:
                 result = run_detection(cur)
                 n = _detection_count(result)
-                health.detection = {"available": True, "last_run": time.time(), "seconds": time.monotonic() - t0,
-                                     "events": n if n is not None else "?", "error": None}
+                health.detection = {
+                    "available": True,
+                    "last_run": time.time(),
+                    "seconds": time.monotonic() - t0,
+                    "events": n if n is not None else "?",
+                    "error": None,
+                }
             except Exception as exc:  # noqa: BLE001
                 log.exception("detection run failed")
                 try:
                     cur.execute("ROLLBACK")
                 except Exception:  # noqa: BLE001
                     pass
-                health.detection = {**health.detection, "last_run": time.time(),
-                                    "seconds": time.monotonic() - t0, "error": f"{type(exc).__name__}: {exc}"}
+                health.detection = {
+                    **health.detection,
+                    "last_run": time.time(),
+                    "seconds": time.monotonic() - t0,
+                    "error": f"{type(exc).__name__}: {exc}",
+                }
             stop.wait(every_s)
     finally:
         cur.close()
@@ -277,6 +307,7 @@ def _monitor_thread(store, health: Health, stop: threading.Event, every_s: float
 
 # -- command line ----------------------------------------------------------------------------------
 
+
 def _port(text: str) -> int:
     try:
         v = int(text)
@@ -288,46 +319,95 @@ def _port(text: str) -> int:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    from maritime.cli import positive_seconds
 
-    p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $MARITIME_DB, else ./maritime.duckdb)")
-    p.add_argument("--host", default=DEFAULT_HOST,
-                   help="address to bind (default %(default)s; any non-loopback address needs credentials)")
+    add_db_option(p)
+    p.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help="address to bind (default %(default)s; any non-loopback address needs credentials)",
+    )
     p.add_argument("--port", type=_port, default=DEFAULT_PORT, help="port (default %(default)s; 0 = a free one)")
-    p.add_argument("--listen", action="append", default=[], metavar="URL",
-                   help="live feed tcp://host:port (client) or udp://host:port (listener); repeatable")
-    p.add_argument("--replay", action="append", default=[], metavar="FILE",
-                   help="play a recorded NMEA file through the live path; repeatable")
-    p.add_argument("--speed", type=float, default=1.0, metavar="N",
-                   help="replay at N× real speed, paced by the lines' data times (default 1; 0 = as fast as possible)")
-    p.add_argument("--detect-every", type=positive_seconds, default=10.0, metavar="S",
-                   help="run incremental detection every S seconds of wall time (default %(default)s)")
+    p.add_argument(
+        "--listen",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="live feed tcp://host:port (client) or udp://host:port (listener); repeatable",
+    )
+    p.add_argument(
+        "--replay",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="play a recorded NMEA file through the live path; repeatable",
+    )
+    p.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        metavar="N",
+        help="replay at N× real speed, paced by the lines' data times (default 1; 0 = as fast as possible)",
+    )
+    p.add_argument(
+        "--detect-every",
+        type=positive_seconds,
+        default=10.0,
+        metavar="S",
+        help="run incremental detection every S seconds of wall time (default %(default)s)",
+    )
     p.add_argument("--no-detect", action="store_true", help="do not run detection in this process")
-    p.add_argument("--refresh", type=positive_seconds, default=5.0, metavar="S",
-                   help="the page refreshes every S seconds (default %(default)s)")
-    p.add_argument("--feed-silence", type=positive_seconds, default=120.0, metavar="S",
-                   help="a live feed silent this long raises an alert (default %(default)s)")
-    p.add_argument("--watchdog", type=positive_seconds, default=60.0, metavar="S",
-                   help="reconnect a TCP feed silent for S seconds (default %(default)s)")
-    p.add_argument("--memory-limit", default="2GB", metavar="SIZE",
-                   help="DuckDB memory cap for this process, e.g. 2GB (default %(default)s)")
-    p.add_argument("--auth-file", metavar="FILE",
-                   help="TOML with [users] name = \"password hash\" and/or token = \"…\" (or $MARITIME_AUTH_FILE)")
+    p.add_argument(
+        "--refresh",
+        type=positive_seconds,
+        default=5.0,
+        metavar="S",
+        help="the page refreshes every S seconds (default %(default)s)",
+    )
+    p.add_argument(
+        "--feed-silence",
+        type=positive_seconds,
+        default=120.0,
+        metavar="S",
+        help="a live feed silent this long raises an alert (default %(default)s)",
+    )
+    p.add_argument(
+        "--watchdog",
+        type=positive_seconds,
+        default=60.0,
+        metavar="S",
+        help="reconnect a TCP feed silent for S seconds (default %(default)s)",
+    )
+    p.add_argument(
+        "--memory-limit",
+        default="2GB",
+        metavar="SIZE",
+        help="DuckDB memory cap for this process, e.g. 2GB (default %(default)s)",
+    )
+    p.add_argument(
+        "--auth-file",
+        metavar="FILE",
+        help='TOML with [users] name = "password hash" and/or token = "…" (or $MARITIME_AUTH_FILE)',
+    )
     p.add_argument("--station", metavar="NAME", help="station name for lines whose tag block names none")
-    p.add_argument("--accept-dummy-tag-checksum", action="store_true",
-                   help="accept tag blocks whose checksum is the placeholder *00")
+    p.add_argument(
+        "--accept-dummy-tag-checksum",
+        action="store_true",
+        help="accept tag blocks whose checksum is the placeholder *00",
+    )
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Add ``serve`` to the ``maritime`` command's subparsers."""
     p = subparsers.add_parser(
-        "serve", help="run the watch-floor dashboard with live ingest and detection",
-        description="Live ingest, incremental detection and the watch-floor dashboard in one process.")
+        "serve",
+        help="run the watch-floor dashboard with live ingest and detection",
+        description="Live ingest, incremental detection and the watch-floor dashboard in one process.",
+    )
     add_arguments(p)
     return p
 
 
-class ServeError(RuntimeError):
+class ServeError(MaritimeError):
     """A setting that stops the server from starting; the message says what to do."""
 
 
@@ -345,7 +425,8 @@ def check_bind(host: str, credentials) -> None:
     if not is_loopback(host) and not credentials.configured:
         raise ServeError(
             f"refusing to serve on {host} without credentials: set MARITIME_USERS or MARITIME_TOKEN, "
-            "or give --auth-file (or bind 127.0.0.1)")
+            "or give --auth-file (or bind 127.0.0.1)"
+        )
 
 
 def _build_feeds(args) -> list:
@@ -392,8 +473,9 @@ def _serve(args: argparse.Namespace) -> int:
         raise ServeError(str(exc)) from None
     check_bind(args.host, creds)
     feeds = _build_feeds(args)
-    options = IngestOptions(decode=DecodeOptions(accept_dummy_tag_checksum=args.accept_dummy_tag_checksum,
-                                                 default_station=args.station))
+    options = IngestOptions(
+        decode=DecodeOptions(accept_dummy_tag_checksum=args.accept_dummy_tag_checksum, default_station=args.station)
+    )
     db = resolve_db_path(args.db)
     if not re.fullmatch(r"\s*\d+(\.\d+)?\s*[KMGT]i?B\s*", args.memory_limit or "", re.IGNORECASE):
         raise ServeError(f"--memory-limit {args.memory_limit!r}: write a size such as 2GB or 512MB")
@@ -408,13 +490,20 @@ def _serve(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise ServeError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
         if feeds:
-            threads.append(threading.Thread(target=_ingest_thread, args=(store, feeds, options, health, stop),
-                                            name="ingest", daemon=True))
+            threads.append(
+                threading.Thread(
+                    target=_ingest_thread, args=(store, feeds, options, health, stop), name="ingest", daemon=True
+                )
+            )
         if not args.no_detect:
-            threads.append(threading.Thread(target=_detection_thread,
-                                            args=(store, health, args.detect_every, stop), name="detect", daemon=True))
-        threads.append(threading.Thread(target=_monitor_thread, args=(store, health, stop), name="monitor",
-                                        daemon=True))
+            threads.append(
+                threading.Thread(
+                    target=_detection_thread, args=(store, health, args.detect_every, stop), name="detect", daemon=True
+                )
+            )
+        threads.append(
+            threading.Thread(target=_monitor_thread, args=(store, health, stop), name="monitor", daemon=True)
+        )
         for t in threads:
             t.start()
 
@@ -426,9 +515,13 @@ def _serve(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)
         host = f"[{args.host}]" if ":" in args.host else args.host
-        print(f"maritime serve: watch floor at http://{host}:{server.server_port}/ (database {db}"
-              f"{'; ' + ', '.join(f.url for f in feeds) if feeds else ''}"
-              f"{'; sign-in required' if creds.configured else ''}); Ctrl-C stops", file=sys.stderr, flush=True)
+        print(
+            f"maritime serve: watch floor at http://{host}:{server.server_port}/ (database {db}"
+            f"{'; ' + ', '.join(f.url for f in feeds) if feeds else ''}"
+            f"{'; sign-in required' if creds.configured else ''}); Ctrl-C stops",
+            file=sys.stderr,
+            flush=True,
+        )
         try:
             server.serve_forever(poll_interval=0.2)
         finally:
@@ -441,8 +534,11 @@ def _serve(args: argparse.Namespace) -> int:
     snap = health.snapshot()
     c = snap["counts"]
     if feeds:
-        print(f"maritime serve: stopped; {c.get('lines_read', 0):,} lines read, {c.get('positions_stored', 0):,} "
-              f"positions stored, {c.get('rejected', 0):,} rejected", file=sys.stderr)
+        print(
+            f"maritime serve: stopped; {c.get('lines_read', 0):,} lines read, {c.get('positions_stored', 0):,} "
+            f"positions stored, {c.get('rejected', 0):,} rejected",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -457,8 +553,9 @@ def serve_database(db: str | Path, *options: str) -> int:
 def main(argv: list[str] | None = None) -> int:
     """``python -m maritime.serve``: the same as ``maritime serve``."""
     logging.basicConfig(level=logging.WARNING, format="maritime serve: %(levelname)s %(message)s")
-    p = argparse.ArgumentParser(prog="maritime serve",
-                                description="Live ingest, incremental detection and the watch-floor dashboard.")
+    p = argparse.ArgumentParser(
+        prog="maritime serve", description="Live ingest, incremental detection and the watch-floor dashboard."
+    )
     add_arguments(p)
     args = p.parse_args(argv)
     from maritime.store.database import StoreError

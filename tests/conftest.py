@@ -22,13 +22,19 @@ def corpus() -> Path:
     return CORPUS
 
 
-def run_cli(*args: str, env: dict | None = None, input: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, env: dict | None = None, input: bytes | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
     """Run ``python -m maritime.cli ARGS`` in a subprocess, capturing text output."""
     full_env = {**os.environ, **(env or {})}
     full_env.pop("MARITIME_DEBUG", None)
     result = subprocess.run(
         [sys.executable, "-m", "maritime.cli", *args],
-        cwd=REPO, env=full_env, input=input, capture_output=True, timeout=timeout,
+        cwd=REPO,
+        env=full_env,
+        input=input,
+        capture_output=True,
+        timeout=timeout,
     )
     result.stdout = result.stdout.decode("utf-8", "replace")
     result.stderr = result.stderr.decode("utf-8", "replace")

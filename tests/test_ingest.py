@@ -45,8 +45,10 @@ def shifted_copies(lines: list[bytes], copies: int, step_s: int) -> bytes:
 def table_counts(db: Path) -> dict[str, int]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("positions", "identity_reports", "rejects", "vessels", "identity_history")}
+        return {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("positions", "identity_reports", "rejects", "vessels", "identity_history")
+        }
     finally:
         con.close()
 
@@ -123,8 +125,9 @@ def test_folder_and_stdin(tmp_path: Path, corpus: Path) -> None:
     result = run_cli("ingest", "--db", str(db), "--no-progress", str(folder))
     assert result.returncode == 0, result.stderr
     assert table_counts(db)["positions"] == 178
-    piped = run_cli("ingest", "--db", str(tmp_path / "s.duckdb"), "-",
-                    input=(corpus / "pyais/tests/timestamped.ais").read_bytes())
+    piped = run_cli(
+        "ingest", "--db", str(tmp_path / "s.duckdb"), "-", input=(corpus / "pyais/tests/timestamped.ais").read_bytes()
+    )
     assert piped.returncode == 0, piped.stderr
     assert table_counts(tmp_path / "s.duckdb")["positions"] == 4
 
@@ -186,7 +189,10 @@ def test_killed_ingest_resumes_to_the_same_counts(tmp_path: Path, corpus: Path) 
     db = tmp_path / "killed.duckdb"
     proc = subprocess.Popen(
         [sys.executable, "-m", "maritime.cli", "ingest", "--db", str(db), "--no-progress", str(big)],
-        cwd=REPO, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        cwd=REPO,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
     )
     # Kill once a few batches are committed (the WAL has grown), well before the end.
     wal = Path(str(db) + ".wal")
@@ -219,8 +225,12 @@ def test_csv_inputs_marinecadastre_detected_and_mapping(tmp_path: Path) -> None:
     mc = run_cli("ingest", "--db", str(db), "--no-progress", str(FIXTURES / "marinecadastre_sample.csv"))
     assert mc.returncode == 0, mc.stderr
     solent = run_cli(
-        "ingest", "--db", str(db), "--no-progress",
-        "--columns", "mmsi=MMSI,ts=Time,lat=Latitude_degrees,lon=Longitude_degrees,sog=SOG_knots,cog=COG_degrees",
+        "ingest",
+        "--db",
+        str(db),
+        "--no-progress",
+        "--columns",
+        "mmsi=MMSI,ts=Time,lat=Latitude_degrees,lon=Longitude_degrees,sog=SOG_knots,cog=COG_degrees",
         str(FIXTURES / "solent_excerpt.csv"),
     )
     assert solent.returncode == 0, solent.stderr
@@ -228,9 +238,12 @@ def test_csv_inputs_marinecadastre_detected_and_mapping(tmp_path: Path) -> None:
     assert con.execute("SELECT count(*) FROM positions").fetchone()[0] == 540
     assert con.execute("SELECT count(*) FROM rejects WHERE source LIKE '%marinecadastre%'").fetchone()[0] == 7
     # Solent times keep their milliseconds
-    assert con.execute(
-        "SELECT count(*) FROM positions WHERE mmsi IN (SELECT mmsi FROM positions) AND epoch_ms(ts) % 1000 <> 0"
-    ).fetchone()[0] > 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM positions WHERE mmsi IN (SELECT mmsi FROM positions) AND epoch_ms(ts) % 1000 <> 0"
+        ).fetchone()[0]
+        > 0
+    )
     con.close()
 
 

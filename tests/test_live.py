@@ -137,7 +137,10 @@ def test_listen_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     db = tmp_path / "c.duckdb"
     proc = subprocess.Popen(
         [sys.executable, "-m", "maritime.cli", "listen", f"udp://127.0.0.1:{port}", "--db", str(db)],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=os.environ.copy(),
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=os.environ.copy(),
     )
     try:
         assert proc.stderr is not None

@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from maritime.archive.export import ArchiveSummary, drain_staging
 from maritime.archive.layout import STATE, Archive

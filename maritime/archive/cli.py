@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from maritime.arguments import add_db_option
+
 
 def cell_degrees(text: str) -> float:
     """argparse type: a cell size in degrees that divides 180 (so cells tile the globe)."""
@@ -18,18 +20,24 @@ def cell_degrees(text: str) -> float:
 
 
 def add_cell_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--cell-deg", type=cell_degrees, metavar="DEG",
-                   help="also partition positions by a coarse cell of DEG degrees (e.g. 5); "
-                        "an archive keeps the choice it was started with")
+    p.add_argument(
+        "--cell-deg",
+        type=cell_degrees,
+        metavar="DEG",
+        help="also partition positions by a coarse cell of DEG degrees (e.g. 5); "
+        "an archive keeps the choice it was started with",
+    )
 
 
 def add_parser(subparsers) -> None:
     p = subparsers.add_parser(
-        "archive", help="copy positions, identity reports, vessels and events to Hive-partitioned Parquet",
+        "archive",
+        help="copy positions, identity reports, vessels and events to Hive-partitioned Parquet",
         description="Bring a Parquet archive (a folder or an s3:// URL) up to date with the database: only the "
-                    "days that changed since the last run are written, each file atomically.")
+        "days that changed since the last run are written, each file atomically.",
+    )
     p.add_argument("dest", metavar="DEST", help="archive folder, or URL such as s3://bucket/ais?endpoint_override=...")
-    p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $MARITIME_DB, else ./maritime.duckdb)")
+    add_db_option(p)
     add_cell_option(p)
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
 
 import pyarrow as pa
@@ -62,16 +62,16 @@ def sql(name: str, table: str | None = None) -> str:
 class ArchiveSummary:
     """What one archive run wrote."""
 
-    days_written: dict[str, int] = field(default_factory=dict)   #: table -> days (re)written
+    days_written: dict[str, int] = field(default_factory=dict)  #: table -> days (re)written
     days_unchanged: int = 0
-    rows: dict[str, int] = field(default_factory=dict)           #: table -> rows written
+    rows: dict[str, int] = field(default_factory=dict)  #: table -> rows written
     files: int = 0
 
     def add(self, table: str, rows: int, files: int = 1) -> None:
         self.rows[table] = self.rows.get(table, 0) + rows
         self.files += files
 
-    def merge(self, other: "ArchiveSummary") -> None:
+    def merge(self, other: ArchiveSummary) -> None:
         for table, rows in other.rows.items():
             self.rows[table] = self.rows.get(table, 0) + rows
         for table, days in other.days_written.items():
@@ -91,8 +91,9 @@ class ArchiveSummary:
 
 def _utc_schema(schema: pa.Schema) -> pa.Schema:
     """Time zone ``UTC`` on every timestamp column (DuckDB says ``Etc/UTC``)."""
-    return pa.schema([f.with_type(pa.timestamp(f.type.unit, "UTC")) if pa.types.is_timestamp(f.type) else f
-                      for f in schema])
+    return pa.schema(
+        [f.with_type(pa.timestamp(f.type.unit, "UTC")) if pa.types.is_timestamp(f.type) else f for f in schema]
+    )
 
 
 def _write_query(arch: Archive, con, path: str, query: str, params: dict) -> int:
@@ -102,7 +103,7 @@ def _write_query(arch: Archive, con, path: str, query: str, params: dict) -> int
 
 
 def _day_bounds(day: date) -> dict:
-    start = datetime.combine(day, time(0), tzinfo=timezone.utc)
+    start = datetime.combine(day, time(0), tzinfo=UTC)
     return {"day_start": start, "day_end": start + timedelta(days=1)}
 
 
@@ -116,8 +117,9 @@ def _write_day(arch: Archive, con, table: str, day: date, name: str, cell_deg: f
     for iy, ix in cells:
         cell = cell_name(iy * cell_deg - 90.0 + cell_deg / 2, ix * cell_deg - 180.0 + cell_deg / 2, cell_deg)
         path = arch.path(table, day_dir(day), f"cell={cell}", name)
-        rows += _write_query(arch, con, path, sql("day_cell_rows"),
-                             {**bounds, "cell_deg": cell_deg, "iy": iy, "ix": ix})
+        rows += _write_query(
+            arch, con, path, sql("day_cell_rows"), {**bounds, "cell_deg": cell_deg, "iy": iy, "ix": ix}
+        )
         files += 1
     return rows, files
 
@@ -163,7 +165,7 @@ def drain_staging(con, arch: Archive, cell_deg: float | None = None) -> ArchiveS
     """Append the staging database's positions and identity reports to the archive, then
     remove them from it; rewrite the archive's ingest vessels (see the module docstring)."""
     check_cell_deg(arch, cell_deg)
-    origin = "ingest-" + database_origin(con)[len("db-"):]
+    origin = "ingest-" + database_origin(con)[len("db-") :]
     summary = ArchiveSummary()
     for table in DAY_TABLES:
         lo, hi = con.execute(f"SELECT min(run_id), max(run_id) FROM {table}").fetchall()[0]
@@ -190,4 +192,3 @@ def drain_staging(con, arch: Archive, cell_deg: float | None = None) -> ArchiveS
         raise
     con.execute("CHECKPOINT")
     return summary
-

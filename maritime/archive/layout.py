@@ -25,14 +25,17 @@ import json
 import math
 import posixpath
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.fs as pafs
 import pyarrow.parquet as pq
+
+from maritime.errors import MaritimeError
 
 POSITIONS = "positions"
 VESSELS = "vessels"
@@ -46,7 +49,7 @@ COMPRESSION = "zstd"
 ROW_GROUP_ROWS = 1_000_000
 
 
-class ArchiveError(RuntimeError):
+class ArchiveError(MaritimeError):
     """The archive cannot be opened or written; the message is one line for people."""
 
 
@@ -86,7 +89,7 @@ def open_archive(dest: str, create: bool = True) -> Archive:
             raise ArchiveError(f"cannot open archive {dest}: {str(exc).splitlines()[0]}") from None
         url = dest.split("?", 1)[0]
     else:
-        local = Path(dest[len("file://"):] if dest.startswith("file://") else dest).expanduser().resolve()
+        local = Path(dest[len("file://") :] if dest.startswith("file://") else dest).expanduser().resolve()
         if local.exists() and not local.is_dir():
             raise ArchiveError(f"archive {dest} is a file, not a folder: give a folder or an s3:// URL")
         fs, root, url = pafs.LocalFileSystem(), local.as_posix(), local.as_posix()
@@ -100,6 +103,7 @@ def open_archive(dest: str, create: bool = True) -> Archive:
 
 
 # -- names ----------------------------------------------------------------------------------
+
 
 def day_dir(day: date) -> str:
     return f"day={day.isoformat()}"
@@ -118,8 +122,10 @@ def part_name(origin: str, batch: str | int | None = None) -> str:
 
 # -- writing ----------------------------------------------------------------------------------
 
-def write_parquet(arch: Archive, path: str, batches: Iterable[pa.RecordBatch] | pa.Table,
-                  schema: pa.Schema | None = None) -> int:
+
+def write_parquet(
+    arch: Archive, path: str, batches: Iterable[pa.RecordBatch] | pa.Table, schema: pa.Schema | None = None
+) -> int:
     """Write record batches (or a table) to ``path`` atomically; returns the rows written."""
     if isinstance(batches, pa.Table):
         schema = batches.schema
@@ -154,11 +160,13 @@ def _temporary(path: str) -> str:
 def list_files(arch: Archive, *parts: str, suffix: str = ".parquet") -> list[str]:
     """Files under ``parts`` ending in ``suffix``, sorted."""
     sel = pafs.FileSelector(arch.path(*parts), recursive=True, allow_not_found=True)
-    return sorted(i.path for i in arch.fs.get_file_info(sel)
-                  if i.type == pafs.FileType.File and i.path.endswith(suffix))
+    return sorted(
+        i.path for i in arch.fs.get_file_info(sel) if i.type == pafs.FileType.File and i.path.endswith(suffix)
+    )
 
 
 # -- bookkeeping ------------------------------------------------------------------------------
+
 
 def read_state(arch: Archive, name: str) -> dict[str, Any]:
     """The JSON document ``_maritime/<name>.json`` ({} when absent)."""

@@ -61,18 +61,42 @@ class AssemblerState:
 
     def to_json(self) -> list:
         return [
-            [key, [[p.line_no, p.raw.decode("latin-1"), p.frag, p.nfrag, p.time_us, p.station,
-                    p.payload.decode("latin-1"), p.fill, p.seen_us] for p in parts]]
+            [
+                key,
+                [
+                    [
+                        p.line_no,
+                        p.raw.decode("latin-1"),
+                        p.frag,
+                        p.nfrag,
+                        p.time_us,
+                        p.station,
+                        p.payload.decode("latin-1"),
+                        p.fill,
+                        p.seen_us,
+                    ]
+                    for p in parts
+                ],
+            ]
             for key, parts in self.pending.items()
         ]
 
     @classmethod
-    def from_json(cls, data: list) -> "AssemblerState":
+    def from_json(cls, data: list) -> AssemblerState:
         state = cls()
         for key, parts in data:
             state.pending[int(key)] = [
-                Part(int(a), b.encode("latin-1"), int(c), int(d), int(e), int(f), g.encode("latin-1"), int(h),
-                     int(rest[0]) if rest else -1)
+                Part(
+                    int(a),
+                    b.encode("latin-1"),
+                    int(c),
+                    int(d),
+                    int(e),
+                    int(f),
+                    g.encode("latin-1"),
+                    int(h),
+                    int(rest[0]) if rest else -1,
+                )
                 for a, b, c, d, e, f, g, h, *rest in parts
             ]
         return state
@@ -96,7 +120,12 @@ def fragment_keys(
 
 
 def find_adjacent_pairs(
-    keys: np.ndarray, nfrag: np.ndarray, frag: np.ndarray, time_us: np.ndarray, ttl_us: int, pending_keys: set[int],
+    keys: np.ndarray,
+    nfrag: np.ndarray,
+    frag: np.ndarray,
+    time_us: np.ndarray,
+    ttl_us: int,
+    pending_keys: set[int],
     between_us: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Two-part messages whose parts are consecutive among the multi-part sentences.
@@ -122,7 +151,10 @@ def find_adjacent_pairs(
         return np.zeros(0, dtype=np.int64), np.ones(m, dtype=bool), np.zeros(0, dtype=np.int64)
     a = np.arange(m - 1)
     cand = (
-        (nfrag[a] == 2) & (frag[a] == 1) & (frag[a + 1] == 2) & (keys[a] == keys[a + 1])
+        (nfrag[a] == 2)
+        & (frag[a] == 1)
+        & (frag[a + 1] == 2)
+        & (keys[a] == keys[a + 1])
         & (np.abs(time_us[a + 1] - time_us[a]) <= ttl_us)
     )
     if between_us is not None:
@@ -151,8 +183,11 @@ def find_adjacent_pairs(
 
 
 def assemble_sequential(
-    parts: list[tuple[Part | None, int]], state: AssemblerState, ttl_us: int,
-    before_us: list[int] | None = None, after_us: int = -1,
+    parts: list[tuple[Part | None, int]],
+    state: AssemblerState,
+    ttl_us: int,
+    before_us: list[int] | None = None,
+    after_us: int = -1,
 ) -> tuple[list[Assembled], list[tuple[Part, str]]]:
     """Feed ``(fragment, key)`` in stream order; returns completed messages and rejects.
 

@@ -57,8 +57,9 @@ import csv
 import io
 import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Optional, Union
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -139,28 +140,26 @@ class ColumnMapping:
 
     mmsi: str
     ts: str
-    lat: Optional[str] = None
-    lon: Optional[str] = None
-    sog: Optional[str] = None
-    cog: Optional[str] = None
-    heading: Optional[str] = None
-    nav_status: Optional[str] = None
-    name: Optional[str] = None
-    callsign: Optional[str] = None
-    imo: Optional[str] = None
-    ship_type: Optional[str] = None
-    length: Optional[str] = None
-    width: Optional[str] = None
-    draught: Optional[str] = None
-    destination: Optional[str] = None
-    station: Optional[str] = None
+    lat: str | None = None
+    lon: str | None = None
+    sog: str | None = None
+    cog: str | None = None
+    heading: str | None = None
+    nav_status: str | None = None
+    name: str | None = None
+    callsign: str | None = None
+    imo: str | None = None
+    ship_type: str | None = None
+    length: str | None = None
+    width: str | None = None
+    draught: str | None = None
+    destination: str | None = None
+    station: str | None = None
     time_format: str = "iso"
 
     def __post_init__(self) -> None:
         if self.time_format not in TIME_FORMATS:
-            raise ValueError(
-                f"unknown time format {self.time_format!r}: expected one of {', '.join(TIME_FORMATS)}"
-            )
+            raise ValueError(f"unknown time format {self.time_format!r}: expected one of {', '.join(TIME_FORMATS)}")
         for name in MAPPING_FIELDS:
             value = getattr(self, name)
             if value is None:
@@ -222,9 +221,7 @@ def parse_mapping(spec: str) -> ColumnMapping:
     ``:unix_ms``. Raises :class:`ValueError` with a one-line message on any error.
     """
     if spec is None or not str(spec).strip():
-        raise ValueError(
-            "empty column mapping: expected 'field=Column,...' (e.g. 'mmsi=MMSI,ts=Time')"
-        )
+        raise ValueError("empty column mapping: expected 'field=Column,...' (e.g. 'mmsi=MMSI,ts=Time')")
     values: dict[str, str] = {}
     time_format = "iso"
     for item in str(spec).split(","):
@@ -237,18 +234,14 @@ def parse_mapping(spec: str) -> ColumnMapping:
         key = key.strip().lower()
         column = column.strip()
         if key not in MAPPING_FIELDS:
-            raise ValueError(
-                f"unknown field {key!r} in column mapping: expected one of {', '.join(MAPPING_FIELDS)}"
-            )
+            raise ValueError(f"unknown field {key!r} in column mapping: expected one of {', '.join(MAPPING_FIELDS)}")
         if key in values:
             raise ValueError(f"field {key!r} is mapped twice in column mapping")
         head, sep, suffix = column.rpartition(":")
         if key == "ts" and sep:
             suffix = suffix.strip().lower()
             if suffix not in TIME_FORMATS:
-                raise ValueError(
-                    f"unknown time format {suffix!r} for ts: expected one of {', '.join(TIME_FORMATS)}"
-                )
+                raise ValueError(f"unknown time format {suffix!r} for ts: expected one of {', '.join(TIME_FORMATS)}")
             time_format = suffix
             column = head.strip()
         elif sep and suffix.strip().lower() in TIME_FORMATS:
@@ -273,7 +266,7 @@ def _split_header(header_line: str) -> list[str]:
     return [c.strip().lstrip("\ufeff").strip() for c in row]
 
 
-def sniff_csv_format(header_line: str) -> Optional[str]:
+def sniff_csv_format(header_line: str) -> str | None:
     """``"marinecadastre"`` if the header has the MarineCadastre columns, else ``None``."""
     if isinstance(header_line, bytes):
         header_line = header_line.decode("utf-8", errors="replace")
@@ -292,7 +285,7 @@ def sniff_csv_format(header_line: str) -> Optional[str]:
 class _Plan:
     ncols: int
     cols: dict[str, int]  # our field -> column index
-    class_col: Optional[int]
+    class_col: int | None
     time_format: str
 
 
@@ -312,18 +305,16 @@ def _resolve(header: list[str], mapping: ColumnMapping, optional: Iterable[str] 
         elif len(lower.get(column.lower(), ())) > 1:
             raise ValueError(f"CSV column {column!r} (for {field}) is ambiguous: header has it more than once")
         elif field not in optional:
-            raise ValueError(
-                f"CSV has no column {column!r} (mapped to {field}); header columns: {', '.join(header)}"
-            )
+            raise ValueError(f"CSV has no column {column!r} (mapped to {field}); header columns: {', '.join(header)}")
     return _Plan(len(header), cols, None, mapping.time_format)
 
 
 def read_csv_batches(
-    stream: Union[io.TextIOBase, io.BufferedIOBase, io.RawIOBase, Iterable[str], Iterable[bytes]],
+    stream: io.TextIOBase | io.BufferedIOBase | io.RawIOBase | Iterable[str] | Iterable[bytes],
     *,
-    mapping: Optional[ColumnMapping] = None,
+    mapping: ColumnMapping | None = None,
     batch_rows: int = 500_000,
-    station: Optional[str] = None,
+    station: str | None = None,
     first_line_no: int = 1,
 ) -> Iterator[CsvBatch]:
     """Decode a CSV stream (header first) into :class:`CsvBatch` chunks.
@@ -338,9 +329,9 @@ def read_csv_batches(
     if batch_rows < 1:
         raise ValueError(f"batch_rows must be >= 1, got {batch_rows}")
     readable = hasattr(stream, "read") and hasattr(stream, "readline")
-    it: Optional[Iterator[Any]] = None if readable else iter(stream)  # type: ignore[arg-type]
+    it: Iterator[Any] | None = None if readable else iter(stream)  # type: ignore[arg-type]
     line_no = first_line_no - 1
-    header_raw: Optional[str] = None
+    header_raw: str | None = None
     while True:
         raw = stream.readline() if readable else next(it, None)  # type: ignore[union-attr, arg-type]
         if raw is None or (not raw and readable):
@@ -383,7 +374,7 @@ def read_csv_batches(
 
 
 def _batches(
-    chunks: Iterator[tuple[bytes, int]], plan: _Plan, station: Optional[str], next_line_no: int
+    chunks: Iterator[tuple[bytes, int]], plan: _Plan, station: str | None, next_line_no: int
 ) -> Iterator[CsvBatch]:
     types = _column_types(plan)  # learnt over the file: columns that need checking as text
     for data, n_lines in chunks:
@@ -402,7 +393,7 @@ def _batches(
 _BLOCK = 1 << 23  # bytes (or characters) per read
 
 
-def _encode(piece: Union[str, bytes]) -> bytes:
+def _encode(piece: str | bytes) -> bytes:
     if isinstance(piece, str):
         return piece.encode("utf-8", errors="replace")
     return bytes(piece)
@@ -410,7 +401,7 @@ def _encode(piece: Union[str, bytes]) -> bytes:
 
 def _read_blocks(read: Any, batch_rows: int) -> Iterator[tuple[bytes, int]]:
     """Chunks of at most ``batch_rows`` lines read from a stream in large blocks."""
-    pieces: list[Union[bytes, memoryview]] = []  # whole lines, in order
+    pieces: list[bytes | memoryview] = []  # whole lines, in order
     total = 0  # lines in pieces
     last_count = 0  # lines in pieces[-1]
     tail = b""  # the start of a line not finished yet
@@ -455,7 +446,7 @@ def _read_blocks(read: Any, batch_rows: int) -> Iterator[tuple[bytes, int]]:
         del data
 
 
-def _line_text(item: Union[str, bytes]) -> str:
+def _line_text(item: str | bytes) -> str:
     if isinstance(item, str):
         return item.rstrip("\r\n")
     return bytes(item).decode("utf-8", errors="replace").rstrip("\r\n")
@@ -484,8 +475,8 @@ class _Lines:
 
     def __init__(self, data: bytes):
         self.data = data
-        self._with_nl: Optional[pa.Array] = None
-        self._text: Optional[pa.Array] = None
+        self._with_nl: pa.Array | None = None
+        self._text: pa.Array | None = None
 
     @property
     def with_nl(self) -> pa.Array:
@@ -502,9 +493,7 @@ class _Lines:
     def _build(self, data: bytes) -> pa.Array:
         ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
         offsets = np.concatenate([[0], ends + 1]).astype(np.int64)
-        return pa.Array.from_buffers(
-            pa.large_string(), len(ends), [None, pa.py_buffer(offsets), pa.py_buffer(data)]
-        )
+        return pa.Array.from_buffers(pa.large_string(), len(ends), [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
     @property
     def text(self) -> pa.Array:
@@ -556,8 +545,7 @@ def _checked_parse(
     bad[list(csv_errors)] = True
     bad_idx = np.flatnonzero(bad)
     reasons = [
-        csv_errors.get(i) or f"bad_columns: expected {plan.ncols} fields, got {nfields[i]}"
-        for i in bad_idx.tolist()
+        csv_errors.get(i) or f"bad_columns: expected {plan.ncols} fields, got {nfields[i]}" for i in bad_idx.tolist()
     ]
     good = nonblank[~bad]
     columns = _fast_parse(lines.csv_of(good), plan, len(good), types)
@@ -585,8 +573,8 @@ def _column_types(plan: _Plan) -> dict[int, pa.DataType]:
 
 
 def _fast_parse(
-    data: Union[bytes, pa.Buffer], plan: _Plan, n: int, types: dict[int, pa.DataType]
-) -> Optional[dict[int, pa.Array]]:
+    data: bytes | pa.Buffer, plan: _Plan, n: int, types: dict[int, pa.DataType]
+) -> dict[int, pa.Array] | None:
     """Parse a chunk with Arrow's multi-threaded CSV reader, typed where possible.
 
     ``types`` (from :func:`_column_types`, kept for the whole file) is updated in place: a
@@ -700,7 +688,7 @@ def _numbers(col: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     return out, bad
 
 
-def _dictionary(col: Union[pa.Array, pa.ChunkedArray]) -> pa.DictionaryArray:
+def _dictionary(col: pa.Array | pa.ChunkedArray) -> pa.DictionaryArray:
     """``col`` dictionary-encoded as one array (distinct values once, then codes)."""
     encoded = pc.dictionary_encode(col)
     if isinstance(encoded, pa.ChunkedArray):
@@ -708,7 +696,7 @@ def _dictionary(col: Union[pa.Array, pa.ChunkedArray]) -> pa.DictionaryArray:
     return encoded
 
 
-def _is_class_b(col: Union[pa.Array, pa.ChunkedArray]) -> np.ndarray:
+def _is_class_b(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Mask of TransceiverClass "B" (case and spaces ignored), computed on the distinct values."""
     encoded = _dictionary(col)
     words = pc.utf8_upper(pc.utf8_trim_whitespace(encoded.dictionary.cast(pa.string())))
@@ -716,7 +704,7 @@ def _is_class_b(col: Union[pa.Array, pa.ChunkedArray]) -> np.ndarray:
     return is_b[pc.fill_null(encoded.indices, len(words)).to_numpy(zero_copy_only=False)]
 
 
-def _text(col: Optional[pa.Array], n: int, chars: str = " \t@") -> pa.Array:
+def _text(col: pa.Array | None, n: int, chars: str = " \t@") -> pa.Array:
     """Text trimmed of ``chars`` at both ends, empty -> NULL."""
     if col is None:
         return pa.nulls(n, pa.string())
@@ -795,7 +783,7 @@ def _field_of(line: str, j: int) -> str:
     return value if len(value) <= _MAX_DETAIL else value[:_MAX_DETAIL] + "..."
 
 
-def _hash_column(values: Union[np.ndarray, pa.Array, pa.ChunkedArray]) -> np.ndarray:
+def _hash_column(values: np.ndarray | pa.Array | pa.ChunkedArray) -> np.ndarray:
     """uint64 hash per value (:func:`pandas.util.hash_array`: fixed key, stable across runs)."""
     if isinstance(values, (pa.Array, pa.ChunkedArray)):  # text: hash each distinct value once
         encoded = _dictionary(values)
@@ -806,7 +794,7 @@ def _hash_column(values: Union[np.ndarray, pa.Array, pa.ChunkedArray]) -> np.nda
     return pd.util.hash_array(values, categorize=False)
 
 
-def _hash(frame: dict[str, Union[np.ndarray, pa.Array]], n: int) -> pa.Array:
+def _hash(frame: dict[str, np.ndarray | pa.Array], n: int) -> pa.Array:
     """Deterministic per-row uint64 hash of the given columns, in order."""
     if n == 0:
         return pa.array([], type=pa.uint64())
@@ -855,7 +843,7 @@ def _decode_chunk(
     first_line_no: int,
     plan: _Plan,
     types: dict[int, pa.DataType],
-    station: Optional[str],
+    station: str | None,
 ) -> CsvBatch:
     columns = _fast_parse(data, plan, n_chunk, types)
     lines = _Lines(data)
@@ -869,7 +857,7 @@ def _decode_chunk(
         reject_reasons.extend(bad_reasons)
     n = len(row_idx)
 
-    def col(field: str) -> Optional[pa.Array]:
+    def col(field: str) -> pa.Array | None:
         j = plan.cols.get(field)
         return None if j is None else columns[j]
 
@@ -907,7 +895,7 @@ def _decode_chunk(
     m = len(ok)
     take_ok = _taker(ok, n)
 
-    def sub(field: str) -> Optional[pa.Array]:
+    def sub(field: str) -> pa.Array | None:
         c = col(field)
         return None if c is None else take_ok(c)
 

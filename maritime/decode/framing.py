@@ -18,9 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
-
 import numba
+import numpy as np
 
 from maritime.decode.nmea import MAX_PLAUSIBLE_S, MIN_PLAUSIBLE_S
 from maritime.decode.sixbit import _ARMOUR
@@ -120,9 +119,33 @@ def _fnv1a(buf, a: int, b: int):
 
 
 @numba.njit(cache=True)
-def _frame_kernel(buf, ls, le, armour, accept_dummy, min_us, max_us,
-                  ok, line, nfrag, frag, seq, chan, fill, time_us, st_start, st_end, st_hash,
-                  g_part, g_total, g_id, dummy, val_start, val_end, values):
+def _frame_kernel(
+    buf,
+    ls,
+    le,
+    armour,
+    accept_dummy,
+    min_us,
+    max_us,
+    ok,
+    line,
+    nfrag,
+    frag,
+    seq,
+    chan,
+    fill,
+    time_us,
+    st_start,
+    st_end,
+    st_hash,
+    g_part,
+    g_total,
+    g_id,
+    dummy,
+    val_start,
+    val_end,
+    values,
+):
     """One pass over the lines; marks the accepted lines in ``ok`` and writes their columns
     one after the other (row ``k`` is the ``k``-th accepted line, ``line[k]`` its index).
     Returns the number of lines accepted; the payloads' six-bit values fill ``values``."""
@@ -379,9 +402,31 @@ def frame_fast(lines: Lines, *, accept_dummy_tag_checksum: bool = False) -> tupl
     dummy = np.empty(n, dtype=np.bool_)
     values = np.empty(len(lines.buf), dtype=np.uint8)
     k = _frame_kernel(
-        lines.buf, lines.start, lines.end, _ARMOUR, accept_dummy_tag_checksum, _MIN_US, _MAX_US,
-        ok, line, nfrag, frag, seq, chan, fill, time_us, st_start, st_end, st_hash, g_part, g_total, g_id,
-        dummy, val_start, val_end, values,
+        lines.buf,
+        lines.start,
+        lines.end,
+        _ARMOUR,
+        accept_dummy_tag_checksum,
+        _MIN_US,
+        _MAX_US,
+        ok,
+        line,
+        nfrag,
+        frag,
+        seq,
+        chan,
+        fill,
+        time_us,
+        st_start,
+        st_end,
+        st_hash,
+        g_part,
+        g_total,
+        g_id,
+        dummy,
+        val_start,
+        val_end,
+        values,
     )
     n_values = int(val_end[k - 1]) if k else 0
     fast = FastSentences(

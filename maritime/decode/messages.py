@@ -71,7 +71,7 @@ class Columns:
     nulls: dict[str, np.ndarray] = field(default_factory=dict)
     rows: np.ndarray | None = None
 
-    def select(self, rows: np.ndarray) -> "Columns":
+    def select(self, rows: np.ndarray) -> Columns:
         """The messages at the given positions of ``msg``, in that order."""
         base = rows if self.rows is None else self.rows[rows]
         return Columns(self.msg[rows], self.values, self.nulls, base)
@@ -161,9 +161,26 @@ _POSITION_NULLABLE = ("sog", "cog", "heading", "nav_status", "rot", "second")
 
 
 @numba.njit(cache=True)
-def _position_kernel(values, starts, nchars, msg_type,
-                     mmsi, lat, lon, sog, cog, heading, nav_status, rot, accuracy, second, nulls,
-                     msg_hash, no_position, out_of_range):
+def _position_kernel(
+    values,
+    starts,
+    nchars,
+    msg_type,
+    mmsi,
+    lat,
+    lon,
+    sog,
+    cog,
+    heading,
+    nav_status,
+    rot,
+    accuracy,
+    second,
+    nulls,
+    msg_hash,
+    no_position,
+    out_of_range,
+):
     """Decode position reports of types 1, 2, 3, 18, 19 and 27 (ITU-R M.1371-5 annex 8).
 
     Inputs per row: the payload ``values[starts[r]:starts[r] + nchars[r]]`` (six-bit values)
@@ -247,8 +264,9 @@ class _PositionReports:
     out_of_range: np.ndarray  # bool: |lat| > 90 or |lon| > 180 otherwise
 
 
-def decode_positions(values: np.ndarray, starts: np.ndarray, nchars: np.ndarray, msg_type: np.ndarray,
-                     msg: np.ndarray) -> _PositionReports:
+def decode_positions(
+    values: np.ndarray, starts: np.ndarray, nchars: np.ndarray, msg_type: np.ndarray, msg: np.ndarray
+) -> _PositionReports:
     """Decode position reports (types 1, 2, 3, 18, 19, 27) of valid sizes.
 
     ``values[starts[i]:starts[i] + nchars[i]]`` is report ``i``'s payload (six-bit values),
@@ -256,9 +274,15 @@ def decode_positions(values: np.ndarray, starts: np.ndarray, nchars: np.ndarray,
     """
     n = len(starts)
     out = {
-        "mmsi": np.empty(n, np.int64), "lat": np.empty(n, np.float64), "lon": np.empty(n, np.float64),
-        "sog": np.empty(n, np.float32), "cog": np.empty(n, np.float32), "heading": np.empty(n, np.int16),
-        "nav_status": np.empty(n, np.int8), "rot": np.empty(n, np.float32), "accuracy": np.empty(n, np.bool_),
+        "mmsi": np.empty(n, np.int64),
+        "lat": np.empty(n, np.float64),
+        "lon": np.empty(n, np.float64),
+        "sog": np.empty(n, np.float32),
+        "cog": np.empty(n, np.float32),
+        "heading": np.empty(n, np.int16),
+        "nav_status": np.empty(n, np.int8),
+        "rot": np.empty(n, np.float32),
+        "accuracy": np.empty(n, np.bool_),
         "second": np.empty(n, np.int8),
     }
     nulls = np.empty((n, len(_POSITION_NULLABLE)), dtype=np.bool_)
@@ -267,10 +291,24 @@ def decode_positions(values: np.ndarray, starts: np.ndarray, nchars: np.ndarray,
     out_of_range = np.empty(n, np.bool_)
     if n:
         _position_kernel(
-            values, starts.astype(np.int64, copy=False), nchars.astype(np.int64, copy=False),
-            msg_type.astype(np.int64, copy=False), out["mmsi"], out["lat"], out["lon"], out["sog"], out["cog"],
-            out["heading"], out["nav_status"], out["rot"], out["accuracy"], out["second"], nulls,
-            msg_hash, no_position, out_of_range,
+            values,
+            starts.astype(np.int64, copy=False),
+            nchars.astype(np.int64, copy=False),
+            msg_type.astype(np.int64, copy=False),
+            out["mmsi"],
+            out["lat"],
+            out["lon"],
+            out["sog"],
+            out["cog"],
+            out["heading"],
+            out["nav_status"],
+            out["rot"],
+            out["accuracy"],
+            out["second"],
+            nulls,
+            msg_hash,
+            no_position,
+            out_of_range,
         )
     out["msg_type"] = msg_type.astype(np.int8)
     columns = Columns(msg, out, {name: nulls[:, k] for k, name in enumerate(_POSITION_NULLABLE)})
@@ -332,8 +370,9 @@ def _eta(words, start: int, out, pos: int) -> int:
 
 
 @numba.njit(cache=True)
-def _identity_kernel(values, starts, nchars, msg_type, alphabet,
-                     mmsi, numbers, nulls, text, text_offsets, msg_hash, bad_part) -> None:
+def _identity_kernel(
+    values, starts, nchars, msg_type, alphabet, mmsi, numbers, nulls, text, text_offsets, msg_hash, bad_part
+) -> None:
     """Decode identity and voyage reports: types 5, 19 (its static part) and 24 A/B.
 
     Per row: ``numbers[r, k]`` is column ``_IDENTITY_NUMBERS[k]`` (draught in decimetres),
@@ -411,8 +450,11 @@ def _string_array(data: np.ndarray, offsets: np.ndarray) -> pa.Array:
     n = len(offsets) - 1
     valid = offsets[1:] > offsets[:-1]
     return pa.StringArray.from_buffers(
-        n, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data[: offsets[-1]]),
-        pa.py_buffer(np.packbits(valid, bitorder="little")), n - int(np.count_nonzero(valid)),
+        n,
+        pa.py_buffer(offsets.astype(np.int32)),
+        pa.py_buffer(data[: offsets[-1]]),
+        pa.py_buffer(np.packbits(valid, bitorder="little")),
+        n - int(np.count_nonzero(valid)),
     )
 
 
@@ -423,8 +465,9 @@ class _IdentityReports:
     bad_part: np.ndarray  # bool: type 24 with a part number other than A or B
 
 
-def decode_identities(values: np.ndarray, starts: np.ndarray, nchars: np.ndarray, msg_type: np.ndarray,
-                      msg: np.ndarray) -> _IdentityReports:
+def decode_identities(
+    values: np.ndarray, starts: np.ndarray, nchars: np.ndarray, msg_type: np.ndarray, msg: np.ndarray
+) -> _IdentityReports:
     """Decode identity and voyage reports (types 5, 19 and 24) of valid sizes.
 
     Units: dimensions metres, draught metres. Text has its ``@`` padding and surrounding
@@ -440,8 +483,18 @@ def decode_identities(values: np.ndarray, starts: np.ndarray, nchars: np.ndarray
     bad_part = np.zeros(n, np.bool_)
     if n:
         _identity_kernel(
-            values, starts.astype(np.int64, copy=False), nchars.astype(np.int64, copy=False),
-            msg_type.astype(np.int64, copy=False), _TEXT, mmsi, numbers, nulls, text, text_offsets, msg_hash, bad_part,
+            values,
+            starts.astype(np.int64, copy=False),
+            nchars.astype(np.int64, copy=False),
+            msg_type.astype(np.int64, copy=False),
+            _TEXT,
+            mmsi,
+            numbers,
+            nulls,
+            text,
+            text_offsets,
+            msg_hash,
+            bad_part,
         )
     out: dict[str, np.ndarray | pa.Array] = {"mmsi": mmsi}
     null_of: dict[str, np.ndarray] = {}
@@ -455,6 +508,7 @@ def decode_identities(values: np.ndarray, starts: np.ndarray, nchars: np.ndarray
 
 
 # -- all messages ----------------------------------------------------------------------------
+
 
 @numba.njit(cache=True)
 def _header_mmsi(values, starts, nchars, mmsi):

@@ -31,6 +31,7 @@ from maritime.decode.framing import Lines, frame_fast, split_lines
 from maritime.decode.messages import decode_payloads
 from maritime.decode.nmea import Sentence, parse_line
 from maritime.decode.sixbit import unarmour
+from maritime.errors import MaritimeError
 from maritime.records import IDENTITY_SCHEMA, POSITION_SCHEMA, REJECT_SCHEMA
 
 #: Message types whose records are stored; every other type is only counted.
@@ -43,7 +44,7 @@ STORED_TYPES = (1, 2, 3, 5, 18, 19, 24, 27)
 DEFAULT_DEDUP_WINDOW_US = 60_000_000
 
 
-class NoTimeError(ValueError):
+class NoTimeError(MaritimeError, ValueError):
     """A recorded file carries no receive time at all."""
 
 
@@ -66,7 +67,7 @@ class DecoderState:
         return {"pending": self.assembler.to_json(), "stations": self.stations, "last_time_us": self.last_time_us}
 
     @classmethod
-    def from_json(cls, data: dict) -> "DecoderState":
+    def from_json(cls, data: dict) -> DecoderState:
         return cls(
             assembler=assembly.AssemblerState.from_json(data["pending"]),
             stations=list(data["stations"]),
@@ -153,8 +154,11 @@ class ChunkDecoder:
         # Duplicate receptions: one transmission, however many stations heard it.
         candidates = np.flatnonzero(valid)
         first, n_stations = merge_duplicates(
-            decoded.mmsi[candidates], decoded.msg_hash[candidates], messages.time_us[candidates],
-            messages.station[candidates], self.options.dedup_window_us,
+            decoded.mmsi[candidates],
+            decoded.msg_hash[candidates],
+            messages.time_us[candidates],
+            messages.station[candidates],
+            self.options.dedup_window_us,
         )
         kept = candidates[first]
         counts["duplicates"] = int(len(candidates) - len(kept))
@@ -180,7 +184,7 @@ class ChunkDecoder:
         return ChunkResult(positions, identities, rejects.table(), counts)
 
     # -- stage 1: lines → sentences ------------------------------------------------------
-    def _frame(self, lines: Lines, counts: Counter, rejects: "_Rejects", arrival_us: np.ndarray | None) -> "_Sentences":
+    def _frame(self, lines: Lines, counts: Counter, rejects: _Rejects, arrival_us: np.ndarray | None) -> _Sentences:
         """Frame every line (vectorised, then the reference parser for the rest)."""
         opt = self.options
         fast, slow_mask = frame_fast(lines, accept_dummy_tag_checksum=opt.accept_dummy_tag_checksum)
@@ -226,16 +230,21 @@ class ChunkDecoder:
             group_id=col(fast.group_id, [s.group[2] if s.group else -1 for _, s in slow], np.int64),
             station=col(self._fast_station_codes(lines.buf, fast), [self._code(s.station) for _, s in slow], np.int32),
             time_us=np.zeros(0, dtype=np.int64),
-            sixbit=np.concatenate((
-                fast.values, unarmour(np.frombuffer(b"".join(s.payload for _, s in slow), dtype=np.uint8)),
-            )) if slow else fast.values,
+            sixbit=np.concatenate(
+                (
+                    fast.values,
+                    unarmour(np.frombuffer(b"".join(s.payload for _, s in slow), dtype=np.uint8)),
+                )
+            )
+            if slow
+            else fast.values,
         )
         own_time = col(fast.time_us, [s.time_us if s.time_us is not None else -1 for _, s in slow], np.int64)
         out.time_us = self._resolve_times(out.line, own_time, mark_line, mark_time, arrival_us, out.group_id)
         return out
 
     # -- stage 2: sentences → messages ---------------------------------------------------
-    def _assemble(self, s: "_Sentences", lines: Lines, first_line_no: int, rejects: "_Rejects") -> "_Messages":
+    def _assemble(self, s: _Sentences, lines: Lines, first_line_no: int, rejects: _Rejects) -> _Messages:
         """Single-sentence messages as they are; multi-sentence ones assembled."""
         ttl = self.options.fragment_ttl_us
         keys = assembly.fragment_keys(s.station, s.channel, s.seq, s.nfrag, s.group_id)
@@ -244,7 +253,12 @@ class ChunkDecoder:
         # latest time of the sentences strictly between consecutive multi-part sentences
         between = _gap_max(s.time_us, multi)
         firsts, rest, markers = assembly.find_adjacent_pairs(
-            keys[multi], s.nfrag[multi], s.frag[multi], s.time_us[multi], ttl, set(self.state.assembler.pending),
+            keys[multi],
+            s.nfrag[multi],
+            s.frag[multi],
+            s.time_us[multi],
+            ttl,
+            set(self.state.assembler.pending),
             between[1:],
         )
         pair_a, pair_b = multi[firsts], multi[firsts + 1]
@@ -254,18 +268,24 @@ class ChunkDecoder:
         for j in multi[rest].tolist():
             ln = int(s.line[j])
             part = assembly.Part(
-                line_no=first_line_no + ln, raw=lines.raw(ln), frag=int(s.frag[j]), nfrag=int(s.nfrag[j]),
-                time_us=int(s.time_us[j]), station=int(s.station[j]),
-                payload=s.sixbit[s.start[j] : s.end[j]].tobytes(), fill=int(s.fill[j]),
+                line_no=first_line_no + ln,
+                raw=lines.raw(ln),
+                frag=int(s.frag[j]),
+                nfrag=int(s.nfrag[j]),
+                time_us=int(s.time_us[j]),
+                station=int(s.station[j]),
+                payload=s.sixbit[s.start[j] : s.end[j]].tobytes(),
+                fill=int(s.fill[j]),
             )
             items.append((int(j), part, int(keys[j])))
         items.sort(key=lambda item: item[0])
         at = np.array([j for j, _, _ in items], dtype=np.int64)
         before = _gap_max(s.time_us, at)
-        tail = s.time_us[at[-1]:] if len(at) else s.time_us
+        tail = s.time_us[at[-1] :] if len(at) else s.time_us
         after = int(tail.max()) if len(tail) else -1
-        done, frag_rejects = assembly.assemble_sequential([(p, k) for _, p, k in items], self.state.assembler, ttl,
-                                                          before.tolist(), after)
+        done, frag_rejects = assembly.assemble_sequential(
+            [(p, k) for _, p, k in items], self.state.assembler, ttl, before.tolist(), after
+        )
         for part, reason in frag_rejects:
             rejects.add(part.line_no, part.raw, reason)
 
@@ -277,18 +297,21 @@ class ChunkDecoder:
         start = np.concatenate((s.start[single], len(s.sixbit) + np.cumsum(appended) - appended))
         sixbit = np.empty(len(s.sixbit) + int(appended.sum()), dtype=np.uint8)
         sixbit[: len(s.sixbit)] = s.sixbit
-        end_pairs = _copy_pairs(s.sixbit, s.start[pair_a], s.end[pair_a], s.start[pair_b], s.end[pair_b],
-                                sixbit, len(s.sixbit))
+        end_pairs = _copy_pairs(
+            s.sixbit, s.start[pair_a], s.end[pair_a], s.start[pair_b], s.end[pair_b], sixbit, len(s.sixbit)
+        )
         sixbit[end_pairs:] = np.frombuffer(b"".join(d.payload for d in done), np.uint8)
         return _Messages(
             sixbit=sixbit,
             start=start,
             end=start + np.concatenate((length[single], appended)),
             fill=np.concatenate((s.fill[single], s.fill[pair_b], np.array([d.parts[-1].fill for d in done], np.int16))),
-            time_us=np.concatenate((s.time_us[single], s.time_us[pair_a],
-                                    np.array([d.parts[0].time_us for d in done], np.int64))),
-            station=np.concatenate((s.station[single], s.station[pair_a],
-                                    np.array([d.parts[0].station for d in done], np.int32))),
+            time_us=np.concatenate(
+                (s.time_us[single], s.time_us[pair_a], np.array([d.parts[0].time_us for d in done], np.int64))
+            ),
+            station=np.concatenate(
+                (s.station[single], s.station[pair_a], np.array([d.parts[0].station for d in done], np.int32))
+            ),
             line_a=np.concatenate((s.line[single], s.line[pair_a])),
             line_b=np.concatenate((np.full(len(single), -1, np.int64), s.line[pair_b])),
             assembled=done,
@@ -301,14 +324,21 @@ class ChunkDecoder:
         result = empty_result()
         parts = assembly.flush(self.state.assembler)
         if parts:
-            result.rejects = reject_table([p.line_no for p, _ in parts], [p.raw for p, _ in parts], [r for _, r in parts])
+            result.rejects = reject_table(
+                [p.line_no for p, _ in parts], [p.raw for p, _ in parts], [r for _, r in parts]
+            )
             result.counts.update(f"rejected_{r}" for _, r in parts)
         return result
 
     # -- helpers ----------------------------------------------------------------------------
     def _resolve_times(
-        self, s_line: np.ndarray, own: np.ndarray, mark_line: list[int], mark_time: list[int],
-        arrival_us: np.ndarray | None, group_id: np.ndarray,
+        self,
+        s_line: np.ndarray,
+        own: np.ndarray,
+        mark_line: list[int],
+        mark_time: list[int],
+        arrival_us: np.ndarray | None,
+        group_id: np.ndarray,
     ) -> np.ndarray:
         """Receive time of every sentence (see the module docstring for the order)."""
         time_us = own.copy()
@@ -344,8 +374,13 @@ class ChunkDecoder:
         return time_us
 
     def _records(
-        self, cols, schema: pa.Schema, kept: np.ndarray, stations_of: np.ndarray,
-        messages: "_Messages", m_hash: np.ndarray,
+        self,
+        cols,
+        schema: pa.Schema,
+        kept: np.ndarray,
+        stations_of: np.ndarray,
+        messages: _Messages,
+        m_hash: np.ndarray,
     ) -> pa.Table:
         """A record table of the decoded rows whose message survived duplicate merging.
 
@@ -565,8 +600,14 @@ def merge_duplicates(
     first = np.empty(n, dtype=np.int64)
     n_stations = np.empty(n, dtype=np.int16)
     groups = _merge_kernel(
-        order, mmsi.astype(np.int64, copy=False), payload_hash.astype(np.uint64, copy=False), ts,
-        station.astype(np.int64, copy=False), window_us, first, n_stations,
+        order,
+        mmsi.astype(np.int64, copy=False),
+        payload_hash.astype(np.uint64, copy=False),
+        ts,
+        station.astype(np.int64, copy=False),
+        window_us,
+        first,
+        n_stations,
     )
     return first[:groups], n_stations[:groups]
 

@@ -16,9 +16,7 @@ _ARMOUR[48:88] = np.arange(0, 40, dtype=np.uint8)  # '0'..'W'
 _ARMOUR[96:120] = np.arange(40, 64, dtype=np.uint8)  # '`'..'w'
 
 #: The six-bit text alphabet: value -> ASCII byte (ITU-R M.1371-5 table 47).
-_TEXT = np.frombuffer(
-    b"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?", dtype=np.uint8
-)
+_TEXT = np.frombuffer(b"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?", dtype=np.uint8)
 
 
 def unarmour(chars: np.ndarray) -> np.ndarray:
@@ -111,7 +109,7 @@ class Bits:
         return texts[inverse] if len(raw) else np.empty(0, dtype=object)
 
 
-def words_hash(bits: "Bits", lengths: np.ndarray) -> np.ndarray:
+def words_hash(bits: Bits, lengths: np.ndarray) -> np.ndarray:
     """A 64-bit hash of each payload from its packed words and its length in characters.
 
     Equal payloads of one message type (decoded at one matrix width) hash alike in every

@@ -103,14 +103,16 @@ def latest_positions(positions: pa.Table) -> pa.Table:
     sog_valid = _valid(positions.column("sog"))
     always = np.ones(positions.num_rows, dtype=bool)
     rows, first, last, best = _latest(positions, [always, sog_valid])
-    return pa.table({
-        "mmsi": _take(positions.column("mmsi"), rows),
-        "first_seen": _times(first, ts),
-        "last_seen": _times(last, ts),
-        "last_lat": _take(positions.column("lat"), best[:, 0]),
-        "last_lon": _take(positions.column("lon"), best[:, 0]),
-        "last_sog": _take(positions.column("sog"), best[:, 1]),
-    })
+    return pa.table(
+        {
+            "mmsi": _take(positions.column("mmsi"), rows),
+            "first_seen": _times(first, ts),
+            "last_seen": _times(last, ts),
+            "last_lat": _take(positions.column("lat"), best[:, 0]),
+            "last_lon": _take(positions.column("lon"), best[:, 0]),
+            "last_sog": _take(positions.column("sog"), best[:, 1]),
+        }
+    )
 
 
 def latest_identities(identities: pa.Table) -> pa.Table:
@@ -122,8 +124,14 @@ def latest_identities(identities: pa.Table) -> pa.Table:
     length = pc.add(col("to_bow"), col("to_stern"))
     width = pc.add(col("to_port"), col("to_starboard"))
     fields = {
-        "name": col("name"), "callsign": col("callsign"), "imo": col("imo"), "ship_type": col("ship_type"),
-        "length_m": length, "width_m": width, "draught": col("draught"), "destination": col("destination"),
+        "name": col("name"),
+        "callsign": col("callsign"),
+        "imo": col("imo"),
+        "ship_type": col("ship_type"),
+        "length_m": length,
+        "width_m": width,
+        "draught": col("draught"),
+        "destination": col("destination"),
     }
     rows, first, last, best = _latest(identities, [_valid(v) for v in fields.values()])
     out = {"mmsi": _take(col("mmsi"), rows)}
@@ -172,8 +180,12 @@ def identity_changes(identities: pa.Table) -> pa.Table:
     part_code = pc.fill_null(col("part"), -1).to_numpy().astype(np.int64) + 1  # NULL, 0, 1, ... as 0, 1, 2, ...
     changed = np.empty(n, dtype=bool)
     _changes_kernel(
-        order, col("mmsi").to_numpy().astype(np.int64), col("msg_type").to_numpy().astype(np.int64), part_code,
-        col("payload_hash").to_numpy(), changed,
+        order,
+        col("mmsi").to_numpy().astype(np.int64),
+        col("msg_type").to_numpy().astype(np.int64),
+        part_code,
+        col("payload_hash").to_numpy(),
+        changed,
     )
     return identities.filter(pa.array(changed))
 
@@ -221,8 +233,15 @@ def heard_twice_within(records: pa.Table, window_us: int) -> bool:
     order = np.arange(n) if bool(np.all(ts[1:] >= ts[:-1])) else np.argsort(ts, kind="stable")
     pair_a = np.empty(1024, dtype=np.int64)
     pair_b = np.empty(1024, dtype=np.int64)
-    count = _repeats_kernel(order, records.column("mmsi").to_numpy().astype(np.int64),
-                            records.column("payload_hash").to_numpy(), ts, window_us, pair_a, pair_b)
+    count = _repeats_kernel(
+        order,
+        records.column("mmsi").to_numpy().astype(np.int64),
+        records.column("payload_hash").to_numpy(),
+        ts,
+        window_us,
+        pair_a,
+        pair_b,
+    )
     if count < 0:
         return True
     # Consecutive receptions suffice: two of a chain heard by different stations imply two

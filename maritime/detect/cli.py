@@ -2,7 +2,7 @@
 
 ``add_parsers(subparsers)`` registers both sub-commands on the ``maritime`` parser;
 ``cmd_detect(args)`` and ``cmd_events(args)`` run them and return the exit status. Errors a
-user can fix raise :class:`maritime.cli.UsageError` or
+user can fix raise :class:`maritime.errors.UsageError` or
 :class:`maritime.store.database.StoreError` with a one-line message.
 """
 
@@ -13,51 +13,103 @@ import csv
 import io
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
+from maritime.arguments import add_db_option, parse_time
 from maritime.detect.events import KINDS
+from maritime.errors import UsageError
 
 FORMATS = ("table", "csv", "json", "geojson")
-COLUMNS = ("event_id", "kind", "mmsi", "other_mmsi", "start_time", "end_time", "lat", "lon", "zone", "confidence",
-           "details")
+COLUMNS = (
+    "event_id",
+    "kind",
+    "mmsi",
+    "other_mmsi",
+    "start_time",
+    "end_time",
+    "lat",
+    "lon",
+    "zone",
+    "confidence",
+    "details",
+)
 
 
 def add_parsers(subparsers) -> None:
     """Register ``detect`` and ``events`` on the ``maritime`` sub-command parser."""
     p = subparsers.add_parser(
-        "detect", help="find loitering, dark periods, rendezvous and identity conflicts in the stored positions",
+        "detect",
+        help="find loitering, dark periods, rendezvous and identity conflicts in the stored positions",
         description="Detect events over the positions in the database (incremental: only what new data can "
-                    "change is recomputed) and print a summary by kind and zone.")
-    p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $MARITIME_DB, else ./maritime.duckdb)")
-    p.add_argument("--zones", metavar="FILE",
-                   help="GeoJSON of patrol zones (polygons with a 'name' property; default: the bundled zones)")
-    p.add_argument("--config", metavar="FILE",
-                   help="TOML file overriding any thresholds of maritime/detect/defaults.toml")
+        "change is recomputed) and print a summary by kind and zone.",
+    )
+    add_db_option(p)
+    p.add_argument(
+        "--zones",
+        metavar="FILE",
+        help="GeoJSON of patrol zones (polygons with a 'name' property; default: the bundled zones)",
+    )
+    p.add_argument(
+        "--config", metavar="FILE", help="TOML file overriding any thresholds of maritime/detect/defaults.toml"
+    )
     g = p.add_argument_group("on a Dask cluster, over a Parquet archive")
-    g.add_argument("--engine", choices=("duckdb", "dask"), default="duckdb",
-                   help="duckdb: the database on this machine (default); dask: the archive on a Dask cluster")
+    g.add_argument(
+        "--engine",
+        choices=("duckdb", "dask"),
+        default="duckdb",
+        help="duckdb: the database on this machine (default); dask: the archive on a Dask cluster",
+    )
     g.add_argument("--archive", metavar="DEST", help="the Parquet archive (folder or s3:// URL) for --engine dask")
-    g.add_argument("--scheduler", metavar="ADDRESS",
-                   help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster on this machine)")
-    g.add_argument("--workers", type=int, metavar="N",
-                   help="workers of the local cluster (default: one per core); ignored with --scheduler")
-    g.add_argument("--partition-rows", type=int, default=2_000_000, metavar="N",
-                   help="positions per vessel partition: bounds each worker's memory (default %(default)s)")
-    g.add_argument("--cell-deg", type=float, default=5.0, metavar="DEG",
-                   help="rendezvous cell size in degrees (default %(default)s)")
-    g.add_argument("--window-hours", type=float, default=24.0, metavar="H",
-                   help="rendezvous time window in hours (default %(default)s)")
+    g.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (default: a local cluster on this machine)",
+    )
+    g.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="workers of the local cluster (default: one per core); ignored with --scheduler",
+    )
+    g.add_argument(
+        "--partition-rows",
+        type=int,
+        default=2_000_000,
+        metavar="N",
+        help="positions per vessel partition: bounds each worker's memory (default %(default)s)",
+    )
+    g.add_argument(
+        "--cell-deg",
+        type=float,
+        default=5.0,
+        metavar="DEG",
+        help="rendezvous cell size in degrees (default %(default)s)",
+    )
+    g.add_argument(
+        "--window-hours",
+        type=float,
+        default=24.0,
+        metavar="H",
+        help="rendezvous time window in hours (default %(default)s)",
+    )
 
     p = subparsers.add_parser(
-        "events", help="list detected events (table, CSV, JSON or GeoJSON for partner agencies)",
-        description="List detected events, newest first.")
-    p.add_argument("--db", metavar="FILE", help="DuckDB file (default: $MARITIME_DB, else ./maritime.duckdb)")
+        "events",
+        help="list detected events (table, CSV, JSON or GeoJSON for partner agencies)",
+        description="List detected events, newest first.",
+    )
+    add_db_option(p)
     p.add_argument("--kind", metavar="K", help=f"only this kind ({', '.join(KINDS)})")
     p.add_argument("--zone", metavar="Z", help="only events in this patrol zone (exact name)")
     p.add_argument("--since", metavar="T", help="only events still going on at or after this UTC time (ISO 8601)")
-    p.add_argument("--min-confidence", type=float, default=0.0, metavar="C",
-                   help="only events with at least this confidence, 0-1 (default 0: all, coverage gaps included)")
+    p.add_argument(
+        "--min-confidence",
+        type=float,
+        default=0.0,
+        metavar="C",
+        help="only events with at least this confidence, 0-1 (default 0: all, coverage gaps included)",
+    )
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default table)")
 
 
@@ -69,7 +121,6 @@ def _db_path(db: str | None) -> str:
 
 def cmd_detect(args: argparse.Namespace) -> int:
     """``maritime detect``: run detection, print the summary."""
-    from maritime.cli import UsageError
     from maritime.detect.config import ConfigError, load_config
     from maritime.detect.runner import run_detection
     from maritime.store.database import Store, StoreError
@@ -111,7 +162,6 @@ def _detect_on_cluster(args: argparse.Namespace, zones, config) -> int:
     import logging
 
     from maritime.archive.layout import open_archive
-    from maritime.cli import UsageError
     from maritime.detect.cluster import detect_on_cluster
 
     if not args.archive:
@@ -131,16 +181,23 @@ def _detect_on_cluster(args: argparse.Namespace, zones, config) -> int:
             try:
                 client = Client(args.scheduler, timeout="10s")
             except (OSError, TimeoutError) as exc:
-                raise UsageError(f"cannot reach the Dask scheduler at {args.scheduler} ({exc}): "
-                                 "check the address and that `dask scheduler` runs there") from None
+                raise UsageError(
+                    f"cannot reach the Dask scheduler at {args.scheduler} ({exc}): "
+                    "check the address and that `dask scheduler` runs there"
+                ) from None
         else:
-            cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
+            cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None)
             client = Client(cluster)
         with client:
-            summary = detect_on_cluster(client, arch, zones=zones, config=config,
-                                        rows_per_partition=args.partition_rows, cell_deg=args.cell_deg,
-                                        window_hours=args.window_hours)
+            summary = detect_on_cluster(
+                client,
+                arch,
+                zones=zones,
+                config=config,
+                rows_per_partition=args.partition_rows,
+                cell_deg=args.cell_deg,
+                window_hours=args.window_hours,
+            )
     finally:
         if cluster is not None:
             cluster.close()
@@ -162,7 +219,6 @@ def _detect_on_cluster(args: argparse.Namespace, zones, config) -> int:
 def _fetch(args: argparse.Namespace) -> list[dict]:
     import duckdb
 
-    from maritime.cli import UsageError, parse_time
     from maritime.store.database import Store, StoreError
 
     if args.kind and args.kind not in KINDS:
@@ -186,14 +242,16 @@ def fetch_events(con, args: argparse.Namespace, since: datetime | None = None) -
     """Events matching ``args`` (kind, zone, min_confidence) from a DuckDB connection."""
     from maritime.detect.runner import sql
 
-    rows = con.execute(sql("list_events"), {
-        "kind": args.kind, "zone": args.zone, "since": since, "min_confidence": args.min_confidence}).fetchall()
+    rows = con.execute(
+        sql("list_events"),
+        {"kind": args.kind, "zone": args.zone, "since": since, "min_confidence": args.min_confidence},
+    ).fetchall()
     out = []
     for r in rows:
         d = dict(zip(COLUMNS, r))
         for k in ("start_time", "end_time"):
             v = d[k]
-            d[k] = v.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if isinstance(v, datetime) else None
+            d[k] = v.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if isinstance(v, datetime) else None
         d["details"] = json.loads(d["details"]) if d["details"] else {}
         out.append(d)
     return out
@@ -212,23 +270,45 @@ def format_events(events: list[dict], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(events, ensure_ascii=False, indent=1)
     if fmt == "geojson":
-        feats = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [e["lon"], e["lat"]]},
-                  "properties": {k: v for k, v in e.items()}} for e in events]
+        feats = [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [e["lon"], e["lat"]]},
+                "properties": {k: v for k, v in e.items()},
+            }
+            for e in events
+        ]
         return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, indent=1)
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(COLUMNS)
         for e in events:
-            w.writerow([json.dumps(e[c], ensure_ascii=False, sort_keys=True) if c == "details" else
-                        ("" if e[c] is None else e[c]) for c in COLUMNS])
+            w.writerow(
+                [
+                    json.dumps(e[c], ensure_ascii=False, sort_keys=True)
+                    if c == "details"
+                    else ("" if e[c] is None else e[c])
+                    for c in COLUMNS
+                ]
+            )
         return buf.getvalue().rstrip("\n")
     head = ("start (UTC)", "end (UTC)", "duration", "kind", "mmsi", "other", "conf", "lat", "lon", "zone")
-    rows = [(e["start_time"], e["end_time"] or "open", _duration_h(e), e["kind"], str(e["mmsi"]),
-             "" if e["other_mmsi"] is None else str(e["other_mmsi"]), f"{e['confidence']:.2f}",
-             f"{e['lat']:.4f}", f"{e['lon']:.4f}",
-             (e["zone"] or "-") + (" (coverage gap)" if e["details"].get("reason") == "coverage_gap" else ""))
-            for e in events]
+    rows = [
+        (
+            e["start_time"],
+            e["end_time"] or "open",
+            _duration_h(e),
+            e["kind"],
+            str(e["mmsi"]),
+            "" if e["other_mmsi"] is None else str(e["other_mmsi"]),
+            f"{e['confidence']:.2f}",
+            f"{e['lat']:.4f}",
+            f"{e['lon']:.4f}",
+            (e["zone"] or "-") + (" (coverage gap)" if e["details"].get("reason") == "coverage_gap" else ""),
+        )
+        for e in events
+    ]
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(head)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(head, widths))]
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]

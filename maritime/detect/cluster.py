@@ -26,6 +26,7 @@ import dataclasses
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC
 
 import numpy as np
 import pandas as pd
@@ -33,11 +34,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from maritime.archive.layout import EVENTS, POSITIONS, STATE, Archive, ArchiveError, list_files, part_name, \
-    write_parquet
+from maritime.archive.layout import (
+    EVENTS,
+    POSITIONS,
+    STATE,
+    Archive,
+    ArchiveError,
+    list_files,
+    part_name,
+    write_parquet,
+)
 from maritime.detect.config import DetectConfig, load_config
-from maritime.detect.dark import Reception, bin_range, detect_dark, merge_receptions, reception_model, \
-    segment_class_b
+from maritime.detect.dark import Reception, bin_range, detect_dark, merge_receptions, reception_model, segment_class_b
 from maritime.detect.events import Event, assign_zones
 from maritime.detect.loitering import detect_loitering, suppress_explained
 from maritime.detect.partition import CELL_DEG, WINDOW_HOURS, grid_groups, pairs_by_group, vessel_partitions
@@ -50,19 +58,48 @@ ROWS_PER_PARTITION = 2_000_000
 #: Columns read from the archive's positions.
 READ_COLUMNS = ["mmsi", "ts", "lat", "lon", "sog", "cog", "msg_type", "station", "payload_hash"]
 #: The numeric columns that travel between workers (receivers as codes, nulls as NaN / -1).
-VESSEL_META = pd.DataFrame({
-    "mmsi": pd.Series(dtype="int64"), "t_us": pd.Series(dtype="int64"), "lat": pd.Series(dtype="float64"),
-    "lon": pd.Series(dtype="float64"), "sog": pd.Series(dtype="float32"), "cog": pd.Series(dtype="float32"),
-    "msg_type": pd.Series(dtype="int16"), "station_code": pd.Series(dtype="int32"),
-    "payload_hash": pd.Series(dtype="uint64")})
-GRID_DTYPES = {"mmsi": "int64", "segk": "int64", "bin": "int64", "lat": "float64", "lon": "float64",
-               "speed": "float64", "long": "bool", "port_km": "float64", "n_lt": "int64", "n_le": "int64",
-               "last_t": "float64"}
-EVENT_SCHEMA = pa.schema([
-    ("event_id", pa.string()), ("kind", pa.string()), ("mmsi", pa.int32()), ("other_mmsi", pa.int32()),
-    ("start_time", pa.timestamp("us", "UTC")), ("end_time", pa.timestamp("us", "UTC")), ("lat", pa.float64()),
-    ("lon", pa.float64()), ("zone", pa.string()), ("confidence", pa.float64()), ("details", pa.string()),
-    ("updated_at", pa.timestamp("us", "UTC"))])
+VESSEL_META = pd.DataFrame(
+    {
+        "mmsi": pd.Series(dtype="int64"),
+        "t_us": pd.Series(dtype="int64"),
+        "lat": pd.Series(dtype="float64"),
+        "lon": pd.Series(dtype="float64"),
+        "sog": pd.Series(dtype="float32"),
+        "cog": pd.Series(dtype="float32"),
+        "msg_type": pd.Series(dtype="int16"),
+        "station_code": pd.Series(dtype="int32"),
+        "payload_hash": pd.Series(dtype="uint64"),
+    }
+)
+GRID_DTYPES = {
+    "mmsi": "int64",
+    "segk": "int64",
+    "bin": "int64",
+    "lat": "float64",
+    "lon": "float64",
+    "speed": "float64",
+    "long": "bool",
+    "port_km": "float64",
+    "n_lt": "int64",
+    "n_le": "int64",
+    "last_t": "float64",
+}
+EVENT_SCHEMA = pa.schema(
+    [
+        ("event_id", pa.string()),
+        ("kind", pa.string()),
+        ("mmsi", pa.int32()),
+        ("other_mmsi", pa.int32()),
+        ("start_time", pa.timestamp("us", "UTC")),
+        ("end_time", pa.timestamp("us", "UTC")),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+        ("zone", pa.string()),
+        ("confidence", pa.float64()),
+        ("details", pa.string()),
+        ("updated_at", pa.timestamp("us", "UTC")),
+    ]
+)
 
 
 class ClusterError(ArchiveError):
@@ -76,30 +113,33 @@ class ClusterSummary:
     positions: int = 0
     files: int = 0
     vessel_partitions: int = 0
-    grid_points: int = 0            #: rendezvous grid points, halo copies included
+    grid_points: int = 0  #: rendezvous grid points, halo copies included
     pair_groups: int = 0
     close_pairs: int = 0
-    halo_pairs: int = 0             #: close pairs whose partner was a halo copy
+    halo_pairs: int = 0  #: close pairs whose partner was a halo copy
     segments: int = 0
     now: float | None = None
     events: list[Event] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)          #: wall time per stage
+    seconds: dict[str, float] = field(default_factory=dict)  #: wall time per stage
     task_seconds: dict[str, list[float]] = field(default_factory=dict)  #: per-partition task times
 
     def lines(self) -> list[str]:
         kinds: dict[str, int] = {}
         for e in self.events:
             kinds[e.kind] = kinds.get(e.kind, 0) + 1
-        out = [f"positions read {self.positions:,} from {self.files:,} files in {self.vessel_partitions} vessel "
-               f"partitions; {self.segments:,} track segments",
-               f"rendezvous grid {self.grid_points:,} points in {self.pair_groups} partitions; "
-               f"{self.close_pairs:,} close pairs ({self.halo_pairs:,} across a cell edge)",
-               "events: " + (", ".join(f"{k} {n:,}" for k, n in sorted(kinds.items())) or "none"),
-               "time " + ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items())]
+        out = [
+            f"positions read {self.positions:,} from {self.files:,} files in {self.vessel_partitions} vessel "
+            f"partitions; {self.segments:,} track segments",
+            f"rendezvous grid {self.grid_points:,} points in {self.pair_groups} partitions; "
+            f"{self.close_pairs:,} close pairs ({self.halo_pairs:,} across a cell edge)",
+            "events: " + (", ".join(f"{k} {n:,}" for k, n in sorted(kinds.items())) or "none"),
+            "time " + ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items()),
+        ]
         return out
 
 
 # -- tasks (run on workers; plain functions of their arguments) ----------------------------------
+
 
 def _file_stats(arch: Archive, path: str) -> tuple[int, int | None, int | None, list[str]]:
     tb = pq.read_table(path, filesystem=arch.fs, columns=["ts", "station"])
@@ -116,19 +156,22 @@ def _read_positions(path: str, arch: Archive, names: list[str]) -> pd.DataFrame:
     tb = pq.read_table(path, filesystem=arch.fs, columns=READ_COLUMNS)
     st = tb.column("station")
     code = pc.index_in(st, value_set=pa.array(names, pa.string()))
-    return pd.DataFrame({
-        "mmsi": tb.column("mmsi").to_numpy().astype(np.int64),
-        "t_us": tb.column("ts").cast(pa.int64()).to_numpy(),
-        "lat": tb.column("lat").to_numpy(), "lon": tb.column("lon").to_numpy(),
-        "sog": tb.column("sog").fill_null(np.nan).to_numpy().astype(np.float32),
-        "cog": tb.column("cog").fill_null(np.nan).to_numpy().astype(np.float32),
-        "msg_type": tb.column("msg_type").fill_null(-1).to_numpy().astype(np.int16),
-        "station_code": code.fill_null(-1).to_numpy().astype(np.int32),
-        "payload_hash": tb.column("payload_hash").to_numpy().astype(np.uint64)})
+    return pd.DataFrame(
+        {
+            "mmsi": tb.column("mmsi").to_numpy().astype(np.int64),
+            "t_us": tb.column("ts").cast(pa.int64()).to_numpy(),
+            "lat": tb.column("lat").to_numpy(),
+            "lon": tb.column("lon").to_numpy(),
+            "sog": tb.column("sog").fill_null(np.nan).to_numpy().astype(np.float32),
+            "cog": tb.column("cog").fill_null(np.nan).to_numpy().astype(np.float32),
+            "msg_type": tb.column("msg_type").fill_null(-1).to_numpy().astype(np.int16),
+            "station_code": code.fill_null(-1).to_numpy().astype(np.int32),
+            "payload_hash": tb.column("payload_hash").to_numpy().astype(np.uint64),
+        }
+    )
 
 
-def _write_partition(df: pd.DataFrame, arch: Archive, folder: str, partition_info: dict | None = None
-                     ) -> pd.DataFrame:
+def _write_partition(df: pd.DataFrame, arch: Archive, folder: str, partition_info: dict | None = None) -> pd.DataFrame:
     n = (partition_info or {}).get("number", 0)
     path = arch.path(folder, f"part-{n:05d}.parquet")
     rows = write_parquet(arch, path, pa.Table.from_pandas(df, preserve_index=False))
@@ -150,36 +193,56 @@ def _tracks(arch: Archive, path: str, names: list[str], config: DetectConfig, no
     return tracks_from_columns(cols, names, config, now)
 
 
-def _reception(arch: Archive, path: str, names: list[str], config: DetectConfig, now: float,
-               bins: tuple[int, int]) -> Reception:
+def _reception(
+    arch: Archive, path: str, names: list[str], config: DetectConfig, now: float, bins: tuple[int, int]
+) -> Reception:
     tr = _tracks(arch, path, names, config, now)
     return reception_model(tr, segment_class_b(tr), config.dark.cell_deg, config.dark.bin_minutes * 60.0, bins)
 
 
-def _vessel_events(arch: Archive, path: str, names: list[str], config: DetectConfig, now: float,
-                   reception: Reception, grid_folder: str, cell_deg: float, window_hours: float) -> dict:
+def _vessel_events(
+    arch: Archive,
+    path: str,
+    names: list[str],
+    config: DetectConfig,
+    now: float,
+    reception: Reception,
+    grid_folder: str,
+    cell_deg: float,
+    window_hours: float,
+) -> dict:
     t0 = time.perf_counter()
     tr = _tracks(arch, path, names, config, now)
     loi = detect_loitering(tr, config.loitering)
     dark = detect_dark(tr, config.dark, config.tracks, reception=_aligned(reception))
     grid = slow_grid(tr, config.rendezvous)
-    idx, group, core = grid_groups(grid["lat"], grid["lon"], grid["bin"], config.rendezvous.grid_minutes,
-                                   cell_deg, window_hours)
+    idx, group, core = grid_groups(
+        grid["lat"], grid["lon"], grid["bin"], config.rendezvous.grid_minutes, cell_deg, window_hours
+    )
     cols = {k: grid[k][idx] for k in GRID_FIELDS}
     cols["group"] = group
     cols["core"] = core
     out = arch.path(grid_folder, path.rsplit("/", 1)[-1])
     write_parquet(arch, out, pa.table(cols))
-    return {"loitering": loi, "dark": dark, "conflicts": list(tr.conflicts), "grid": out, "grid_rows": len(idx),
-            "positions": len(tr), "segments": tr.n_segments, "seconds": time.perf_counter() - t0}
+    return {
+        "loitering": loi,
+        "dark": dark,
+        "conflicts": list(tr.conflicts),
+        "grid": out,
+        "grid_rows": len(idx),
+        "positions": len(tr),
+        "segments": tr.n_segments,
+        "seconds": time.perf_counter() - t0,
+    }
 
 
 def _aligned(rec: Reception) -> Reception:
     """``rec`` with memory-aligned arrays. Arrays that arrive from another worker can sit at
     unaligned offsets of the network buffer, and numpy then copies the whole array on every
     ``searchsorted`` (measured: 15 s instead of 0.2 s for one partition's dark periods)."""
-    fields = {k: np.require(getattr(rec, k), requirements=("A", "C")) for k in ("keys", "n_all", "n_b", "st_keys",
-                                                                                 "st_n")}
+    fields = {
+        k: np.require(getattr(rec, k), requirements=("A", "C")) for k in ("keys", "n_all", "n_b", "st_keys", "st_n")
+    }
     return dataclasses.replace(rec, **fields)
 
 
@@ -205,9 +268,16 @@ def _pairs_meta() -> pd.DataFrame:
 
 # -- the run ---------------------------------------------------------------------------------
 
-def detect_on_cluster(client, arch: Archive, zones=None, config: DetectConfig | None = None,
-                      rows_per_partition: int = ROWS_PER_PARTITION, cell_deg: float = CELL_DEG,
-                      window_hours: float = WINDOW_HOURS) -> ClusterSummary:
+
+def detect_on_cluster(
+    client,
+    arch: Archive,
+    zones=None,
+    config: DetectConfig | None = None,
+    rows_per_partition: int = ROWS_PER_PARTITION,
+    cell_deg: float = CELL_DEG,
+    window_hours: float = WINDOW_HOURS,
+) -> ClusterSummary:
     """Detect every event over the archive's positions on the Dask ``client``'s cluster and
     write them to ``DEST/events/part-detect.parquet``.
 
@@ -222,8 +292,9 @@ def detect_on_cluster(client, arch: Archive, zones=None, config: DetectConfig | 
     t0 = time.perf_counter()
     files = list_files(arch, POSITIONS)
     if not files:
-        raise ClusterError(f"no positions in archive {arch.url}: run `maritime archive` or "
-                           "`maritime ingest --archive` first")
+        raise ClusterError(
+            f"no positions in archive {arch.url}: run `maritime archive` or `maritime ingest --archive` first"
+        )
     stats = client.gather(client.map(_file_stats, [arch] * len(files), files, pure=False))
     total = sum(s[0] for s in stats)
     firsts = [s[1] for s in stats if s[1] is not None]
@@ -240,12 +311,14 @@ def detect_on_cluster(client, arch: Archive, zones=None, config: DetectConfig | 
         # -- 2. positions grouped by vessel
         t = time.perf_counter()
         nparts = vessel_partitions(total, rows_per_partition)
-        ddf = dd.from_map(_read_positions, files, arch=arch, names=names, meta=VESSEL_META,
-                          enforce_metadata=False)
+        ddf = dd.from_map(_read_positions, files, arch=arch, names=names, meta=VESSEL_META, enforce_metadata=False)
         ddf = ddf.shuffle("mmsi", npartitions=nparts)
-        written = ddf.map_partitions(_write_partition, arch, f"{scratch}/vessels",
-                                     meta=pd.DataFrame({"path": pd.Series(dtype="object"),
-                                                        "rows": pd.Series(dtype="int64")})).compute()
+        written = ddf.map_partitions(
+            _write_partition,
+            arch,
+            f"{scratch}/vessels",
+            meta=pd.DataFrame({"path": pd.Series(dtype="object"), "rows": pd.Series(dtype="int64")}),
+        ).compute()
         parts = [p for p, n in zip(written["path"], written["rows"]) if n > 0]
         summary.vessel_partitions = len(parts)
         summary.seconds["shuffle by vessel"] = time.perf_counter() - t
@@ -254,17 +327,28 @@ def detect_on_cluster(client, arch: Archive, zones=None, config: DetectConfig | 
         t = time.perf_counter()
         bins = bin_range(t_min, now, cfg.dark.bin_minutes * 60.0)
         n = len(parts)
-        partial = client.map(_reception, [arch] * n, parts, [names] * n, [cfg] * n, [now] * n, [bins] * n,
-                             pure=False)
+        partial = client.map(_reception, [arch] * n, parts, [names] * n, [cfg] * n, [now] * n, [bins] * n, pure=False)
         reception = client.submit(merge_receptions, partial, pure=False)
         reception.result()
         summary.seconds["reception"] = time.perf_counter() - t
 
         # -- 4. per-vessel detectors and the rendezvous grid
         t = time.perf_counter()
-        res = client.gather(client.map(_vessel_events, [arch] * n, parts, [names] * n, [cfg] * n, [now] * n,
-                                       [reception] * n, [f"{scratch}/grid"] * n, [cell_deg] * n,
-                                       [window_hours] * n, pure=False))
+        res = client.gather(
+            client.map(
+                _vessel_events,
+                [arch] * n,
+                parts,
+                [names] * n,
+                [cfg] * n,
+                [now] * n,
+                [reception] * n,
+                [f"{scratch}/grid"] * n,
+                [cell_deg] * n,
+                [window_hours] * n,
+                pure=False,
+            )
+        )
         del partial, reception
         loi = [e for r in res for e in r["loitering"]]
         dark = [e for r in res for e in r["dark"]]
@@ -307,9 +391,9 @@ def detect_on_cluster(client, arch: Archive, zones=None, config: DetectConfig | 
 
 def event_table(events: list[Event], written_at=None) -> pa.Table:
     """Events as an Arrow table with the columns of the ``events`` table."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    wall = written_at or datetime.now(timezone.utc)
+    wall = written_at or datetime.now(UTC)
     rows = [e.row() + (wall,) for e in events]
     cols = list(zip(*rows)) if rows else [[] for _ in EVENT_SCHEMA]
     return pa.table([pa.array(list(c), type=f.type) for c, f in zip(cols, EVENT_SCHEMA)], schema=EVENT_SCHEMA)

@@ -23,6 +23,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from maritime.errors import MaritimeError
+
 
 @dataclass(frozen=True)
 class TracksConfig:
@@ -138,11 +140,16 @@ class DetectConfig:
         return hashlib.sha1(text.encode()).hexdigest()[:16]
 
 
-_CLASSES = {"tracks": TracksConfig, "loitering": LoiteringConfig, "rendezvous": RendezvousConfig,
-            "dark": DarkConfig, "runner": RunnerConfig}
+_CLASSES = {
+    "tracks": TracksConfig,
+    "loitering": LoiteringConfig,
+    "rendezvous": RendezvousConfig,
+    "dark": DarkConfig,
+    "runner": RunnerConfig,
+}
 
 
-class ConfigError(ValueError):
+class ConfigError(MaritimeError, ValueError):
     """A configuration file that cannot be used; the message names the file and key."""
 
 

@@ -57,8 +57,9 @@ import numpy as np
 
 from maritime.detect.config import DarkConfig, TracksConfig
 from maritime.detect.events import DARK, Event
-from maritime.detect.geo import NM_KM, destination, haversine_km, interp_latlon, shore_port_distances
+from maritime.detect.shore import shore_port_distances
 from maritime.detect.tracks import Tracks
+from maritime.geodesy import NM_KM, destination, haversine_km, interp_latlon
 
 
 @dataclass
@@ -128,8 +129,9 @@ def bin_range(t_min: float, t_max: float, bin_s: float) -> tuple[int, int]:
     return b0, int(math.floor(t_max / bin_s)) - b0 + 2
 
 
-def reception_model(tr: Tracks, seg_class_b: np.ndarray, cell_deg: float, bin_s: float,
-                    bins: tuple[int, int] | None = None) -> Reception:
+def reception_model(
+    tr: Tracks, seg_class_b: np.ndarray, cell_deg: float, bin_s: float, bins: tuple[int, int] | None = None
+) -> Reception:
     """Distinct transmitters (segments) heard per cell and bin, all classes and Class B.
 
     ``bins`` (``(b0, nb)`` from :func:`bin_range`) fixes the key layout, so that models of
@@ -171,8 +173,7 @@ def reception_model(tr: Tracks, seg_class_b: np.ndarray, cell_deg: float, bin_s:
     keys, n_all = _run_counts(pkey)
     first = np.concatenate([[0], np.cumsum(n_all)[:-1]]).astype(np.int64)
     n_b = np.add.reduceat(seg_class_b[pseg].astype(np.int64), first) if len(first) else np.zeros(0, np.int64)
-    return Reception(keys, n_all.astype(np.int64), n_b, st_keys, st_n.astype(np.int64), cell_deg, bin_s, nx, b0,
-                     nb)
+    return Reception(keys, n_all.astype(np.int64), n_b, st_keys, st_n.astype(np.int64), cell_deg, bin_s, nx, b0, nb)
 
 
 def merge_receptions(parts: list[Reception]) -> Reception:
@@ -195,8 +196,7 @@ def merge_receptions(parts: list[Reception]) -> Reception:
         if len(k) == 0:
             return (k,) + tuple(np.zeros(0, dtype=np.int64) for _ in counts)
         first = np.flatnonzero(np.r_[True, k[1:] != k[:-1]])
-        return (k[first],) + tuple(np.add.reduceat(np.concatenate(c)[order], first).astype(np.int64)
-                                   for c in counts)
+        return (k[first],) + tuple(np.add.reduceat(np.concatenate(c)[order], first).astype(np.int64) for c in counts)
 
     keys, n_all, n_b = add([p.keys for p in parts], [p.n_all for p in parts], [p.n_b for p in parts])
     st_keys, st_n = add([p.st_keys for p in parts], [p.st_n for p in parts])
@@ -223,8 +223,13 @@ def _run_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x[idx], np.diff(np.append(idx, len(x))).astype(np.int64)
 
 
-def detect_dark(tr: Tracks, config: DarkConfig | None = None, tracks_config: TracksConfig | None = None,
-                diagnostics: list | None = None, reception: Reception | None = None) -> list[Event]:
+def detect_dark(
+    tr: Tracks,
+    config: DarkConfig | None = None,
+    tracks_config: TracksConfig | None = None,
+    diagnostics: list | None = None,
+    reception: Reception | None = None,
+) -> list[Event]:
     """Dark-period events (and low-confidence coverage gaps) of all segments of ``tr``.
 
     ``reception``: the reception model of the whole area, when ``tr`` holds only some of its
@@ -265,7 +270,7 @@ def detect_dark(tr: Tracks, config: DarkConfig | None = None, tracks_config: Tra
         s = int(tr.seg[k])
         a = int(np.searchsorted(key, s * span + (tr.t[k] - H - t0), side="left"))
         a = max(a, int(tr.seg_start[s]))
-        hist_t = tr.t[a:k + 1]
+        hist_t = tr.t[a : k + 1]
         if len(hist_t) < cfg.min_history_reports:
             continue
         d = np.diff(hist_t)
@@ -316,8 +321,9 @@ def detect_dark(tr: Tracks, config: DarkConfig | None = None, tracks_config: Tra
             sog = float(tr.sog[k]) if np.isfinite(tr.sog[k]) and tr.sog[k] < 30 else 0.0
             cog = float(tr.cog[k]) if np.isfinite(tr.cog[k]) else 0.0
             dist = sog * NM_KM * (tc - t_last) / 3600.0
-            plat, plon = destination(lat0, lon0, cog, dist) if sog > 0 else (np.full(len(tc), lat0),
-                                                                               np.full(len(tc), lon0))
+            plat, plon = (
+                destination(lat0, lon0, cog, dist) if sog > 0 else (np.full(len(tc), lat0), np.full(len(tc), lon0))
+            )
         else:
             f = (tc - t_last) / (t_next - t_last)
             plat, plon = interp_latlon(f, lat0, lon0, tr.lat[k + 1], tr.lon[k + 1])
@@ -327,7 +333,7 @@ def detect_dark(tr: Tracks, config: DarkConfig | None = None, tracks_config: Tra
         # the receivers that heard the vessel in its last hour, still hearing others while the
         # vessel's expected position stays within their reach
         w0 = int(np.searchsorted(key, s * span + (t_last - cfg.station_window_minutes * 60.0 - t0), side="left"))
-        serving = np.unique(tr.station[max(w0, a):k + 1])
+        serving = np.unique(tr.station[max(w0, a) : k + 1])
         serving = serving[serving >= 0]
         st_gap = rec.station_heard(serving, gb)
         # Class B units (2 W) are heard at about half the range of Class A ones: a receiver
@@ -337,7 +343,7 @@ def detect_dark(tr: Tracks, config: DarkConfig | None = None, tracks_config: Tra
         n_cov = int(covered.sum())
         # --- the vessel's own history: how often it was heard when its area had reception,
         # and how bursty its silences were (a two-state Markov chain over covered bins)
-        ht = tr.t[a:k + 1]
+        ht = tr.t[a : k + 1]
         hb = np.floor(ht / bin_s).astype(np.int64)
         hb_all = np.arange(int(hb[0]), int(hb[-1]) + 1)
         heard_own = np.isin(hb_all, hb)
@@ -350,8 +356,10 @@ def detect_dark(tr: Tracks, config: DarkConfig | None = None, tracks_config: Tra
         # --- receiver outage: reception around the last position, before vs during
         ly, lx = rec.cells(np.array([lat0]), np.array([lon0]))
         own_cells = _own_counts(tr, a, k, rec, hb_all, ly[0], lx[0])
-        base = rec.heard(np.full(len(hb_all), ly[0]), np.full(len(hb_all), lx[0]), hb_all,
-                         np.full(len(hb_all), cls_b)) - own_cells
+        base = (
+            rec.heard(np.full(len(hb_all), ly[0]), np.full(len(hb_all), lx[0]), hb_all, np.full(len(hb_all), cls_b))
+            - own_cells
+        )
         own_st = _own_station_counts(tr, a, k, serving, hb_all, bin_s)
         baseline = float(np.mean((base > 0) | (st_hist - own_st > 0))) if len(base) else 0.0
         same_area = rec.heard(np.full(len(gb), ly[0]), np.full(len(gb), lx[0]), gb, cb)
@@ -360,8 +368,9 @@ def detect_dark(tr: Tracks, config: DarkConfig | None = None, tracks_config: Tra
         gap_km = None if is_open else float(haversine_km(lat0, lon0, tr.lat[k + 1], tr.lon[k + 1]))
         details = {
             "last_seen": {"time": t_last, "lat": round(lat0, 6), "lon": round(lon0, 6)},
-            "reappeared": None if is_open else {"time": t_next, "lat": round(float(tr.lat[k + 1]), 6),
-                                                "lon": round(float(tr.lon[k + 1]), 6)},
+            "reappeared": None
+            if is_open
+            else {"time": t_next, "lat": round(float(tr.lat[k + 1]), 6), "lon": round(float(tr.lon[k + 1]), 6)},
             "gap_h": round(gap / 3600.0, 3),
             "gap_distance_km": None if gap_km is None else round(gap_km, 3),
             "implied_speed_kn": None if gap_km is None else round(gap_km / NM_KM / (gap / 3600.0), 3),
@@ -372,26 +381,42 @@ def detect_dark(tr: Tracks, config: DarkConfig | None = None, tracks_config: Tra
             "distance_to_shore_km": round(float(shore[i]), 2),
             "distance_to_port_km": round(float(port[i]), 2),
             "reception": {
-                "bins": int(len(gb)), "covered_bins": n_cov,
+                "bins": int(len(gb)),
+                "covered_bins": n_cov,
                 "coverage": round(n_cov / len(gb), 3),
                 "mean_neighbours": round(float(nb_gap.mean()), 2),
                 "receivers": [tr.station_names[c] if c < len(tr.station_names) else str(c) for c in serving.tolist()],
                 "receiver_alive_bins": int((st_gap > 0).sum()),
-                "min_neighbours": int(nb_gap.min()), "max_neighbours": int(nb_gap.max()),
-                "history_bins": int(len(hb_all)), "history_heard_bins": int(heard_own.sum()),
+                "min_neighbours": int(nb_gap.min()),
+                "max_neighbours": int(nb_gap.max()),
+                "history_bins": int(len(hb_all)),
+                "history_heard_bins": int(heard_own.sum()),
                 "history_covered_bins": int(hist_cov.sum()),
                 "history_coverage": round(float(hist_cov.mean()), 3),
-                "p_heard": round(float(p), 4), "p_stay_unheard": round(float(q), 4),
+                "p_heard": round(float(p), 4),
+                "p_stay_unheard": round(float(q), 4),
                 "p_silence": float(f"{p_sil:.3g}"),
-                "area_coverage_before": round(baseline, 3), "area_coverage_during": round(during, 3),
+                "area_coverage_before": round(baseline, 3),
+                "area_coverage_during": round(during, 3),
             },
         }
         outage = baseline >= cfg.outage_min_baseline and during < cfg.outage_ratio * baseline
         if outage:
             if cfg.report_coverage_gaps and p >= 0.5:
                 details["reason"] = "coverage_gap"
-                events.append(Event(DARK, int(tr.seg_mmsi[s]), None, t_last, t_next, lat0, lon0,
-                                    cfg.coverage_gap_confidence, details))
+                events.append(
+                    Event(
+                        DARK,
+                        int(tr.seg_mmsi[s]),
+                        None,
+                        t_last,
+                        t_next,
+                        lat0,
+                        lon0,
+                        cfg.coverage_gap_confidence,
+                        details,
+                    )
+                )
             else:
                 reject(s, t_last, "coverage_gap", details)
             continue
@@ -441,13 +466,12 @@ def _heard_model(heard: np.ndarray, cfg: DarkConfig) -> tuple[float, float]:
     return p, q
 
 
-def _own_station_counts(tr: Tracks, a: int, k: int, serving: np.ndarray, bins: np.ndarray, bin_s: float
-                        ) -> np.ndarray:
+def _own_station_counts(tr: Tracks, a: int, k: int, serving: np.ndarray, bins: np.ndarray, bin_s: float) -> np.ndarray:
     """How many of the ``serving`` receivers heard the vessel itself, per bin."""
     if len(serving) == 0:
         return np.zeros(len(bins), dtype=np.int64)
-    st = tr.station[a:k + 1].astype(np.int64)
-    b = np.floor(tr.t[a:k + 1] / bin_s).astype(np.int64)
+    st = tr.station[a : k + 1].astype(np.int64)
+    b = np.floor(tr.t[a : k + 1] / bin_s).astype(np.int64)
     sel = np.isin(st, serving)
     u = np.unique(b[sel] * 100_000 + st[sel])
     ub = u // 100_000
@@ -456,12 +480,12 @@ def _own_station_counts(tr: Tracks, a: int, k: int, serving: np.ndarray, bins: n
 
 def _own_counts(tr: Tracks, a: int, k: int, rec: Reception, bins: np.ndarray, cy: int, cx: int) -> np.ndarray:
     """How many of the 3x3 cells around (cy, cx) the vessel itself was heard in, per bin."""
-    iy, ix = rec.cells(tr.lat[a:k + 1], tr.lon[a:k + 1])
-    b = np.floor(tr.t[a:k + 1] / rec.bin_s).astype(np.int64)
+    iy, ix = rec.cells(tr.lat[a : k + 1], tr.lon[a : k + 1])
+    b = np.floor(tr.t[a : k + 1] / rec.bin_s).astype(np.int64)
     near = (np.abs(iy - cy) <= 1) & (np.abs(ix - cx) <= 1)
     if not near.any():
         return np.zeros(len(bins), dtype=np.int64)
-    u = np.unique((b[near] * 4_000_000 + iy[near] * 2000 + ix[near] % 2000))
+    u = np.unique(b[near] * 4_000_000 + iy[near] * 2000 + ix[near] % 2000)
     ub = u // 4_000_000
     return np.searchsorted(ub, bins, side="right") - np.searchsorted(ub, bins, side="left")
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from shapely import STRtree, points
 
@@ -67,11 +68,17 @@ class Event:
     def row(self) -> tuple:
         """The values of an ``events`` row, rounded so that equal evidence gives equal rows."""
         return (
-            self.event_id, self.kind, int(self.mmsi),
+            self.event_id,
+            self.kind,
+            int(self.mmsi),
             None if self.other_mmsi is None else int(self.other_mmsi),
-            utc(self.start), None if self.end is None else utc(self.end),
-            round(float(self.lat), 6), round(float(self.lon), 6), self.zone,
-            round(float(self.confidence), 3), details_json(self.details),
+            utc(self.start),
+            None if self.end is None else utc(self.end),
+            round(float(self.lat), 6),
+            round(float(self.lon), 6),
+            self.zone,
+            round(float(self.confidence), 3),
+            details_json(self.details),
         )
 
 
@@ -83,7 +90,7 @@ def event_id(kind: str, mmsi: int, other_mmsi: int | None, start: float) -> str:
 
 def utc(t: float) -> datetime:
     """UTC datetime of epoch seconds, truncated to the second (AIS time precision)."""
-    return datetime.fromtimestamp(math.floor(t), tz=timezone.utc)
+    return datetime.fromtimestamp(math.floor(t), tz=UTC)
 
 
 def iso(t: float | None) -> str | None:

@@ -21,8 +21,9 @@ import numpy as np
 
 from maritime.detect.config import LoiteringConfig
 from maritime.detect.events import LOITERING, Event
-from maritime.detect.geo import haversine_km, shore_port_distances
+from maritime.detect.shore import shore_port_distances
 from maritime.detect.tracks import Tracks
+from maritime.geodesy import haversine_km
 
 
 def slow_flags(tr: Tracks, max_speed_kn: float, max_sog_kn: float) -> np.ndarray:
@@ -48,8 +49,11 @@ def runs(tr: Tracks, flag: np.ndarray, max_gap_s: float, merge_gap_s: float) -> 
     seg = tr.seg[idx]
     t = tr.t[idx]
     brk = np.ones(len(idx), dtype=bool)
-    brk[1:] = (seg[1:] != seg[:-1]) | ((idx[1:] != idx[:-1] + 1) & (t[1:] - t[:-1] > merge_gap_s)) | (
-        t[1:] - t[:-1] > max_gap_s)
+    brk[1:] = (
+        (seg[1:] != seg[:-1])
+        | ((idx[1:] != idx[:-1] + 1) & (t[1:] - t[:-1] > merge_gap_s))
+        | (t[1:] - t[:-1] > max_gap_s)
+    )
     starts = np.nonzero(brk)[0]
     ends = np.append(starts[1:], len(idx)) - 1
     return idx[starts], idx[ends]
@@ -119,25 +123,40 @@ def detect_loitering(tr: Tracks, config: LoiteringConfig | None = None) -> list[
         # confidence: duration beyond the minimum, data density (reports per hour, satellite-only
         # tracks are sparser) and how far below the speed limit the vessel stayed
         dens = n / max(hours, 1e-6)
-        conf = 0.55 + 0.2 * min(1.0, (hours - cfg.min_duration_hours) / 4.0) + 0.15 * min(1.0, dens / 6.0) \
+        conf = (
+            0.55
+            + 0.2 * min(1.0, (hours - cfg.min_duration_hours) / 4.0)
+            + 0.15 * min(1.0, dens / 6.0)
             + 0.1 * min(1.0, (cfg.max_speed_kn - avg) / cfg.max_speed_kn)
+        )
         sog = tr.sog[a:b].astype(np.float64)
-        events.append(Event(
-            kind=LOITERING, mmsi=int(tr.seg_mmsi[s]), other_mmsi=None, start=start, end=None if open_ else end,
-            lat=mlat, lon=mlon, confidence=min(conf, 0.99),
-            details={
-                "duration_h": round(hours, 3),
-                "avg_speed_kn": round(avg, 3),
-                "median_sog_kn": None if np.isnan(sog).all() else round(float(np.nanmedian(sog)), 2),
-                "radius_km": round(radius, 3),
-                "reports": int(n),
-                "reports_per_hour": round(dens, 2),
-                "distance_to_shore_km": round(float(d_shore), 2),
-                "distance_to_port_km": round(float(d_port), 2),
-                "last_seen": float(tr.t[b - 1]),
-                "definition": "implied speed < {:g} kn for >= {:g} h, >= {:g} km from port, >= {:g} km from shore".format(
-                    cfg.max_speed_kn, cfg.min_duration_hours, cfg.min_port_km, cfg.min_shore_km),
-            }))
+        events.append(
+            Event(
+                kind=LOITERING,
+                mmsi=int(tr.seg_mmsi[s]),
+                other_mmsi=None,
+                start=start,
+                end=None if open_ else end,
+                lat=mlat,
+                lon=mlon,
+                confidence=min(conf, 0.99),
+                details={
+                    "duration_h": round(hours, 3),
+                    "avg_speed_kn": round(avg, 3),
+                    "median_sog_kn": None if np.isnan(sog).all() else round(float(np.nanmedian(sog)), 2),
+                    "radius_km": round(radius, 3),
+                    "reports": int(n),
+                    "reports_per_hour": round(dens, 2),
+                    "distance_to_shore_km": round(float(d_shore), 2),
+                    "distance_to_port_km": round(float(d_port), 2),
+                    "last_seen": float(tr.t[b - 1]),
+                    "definition": (
+                        f"implied speed < {cfg.max_speed_kn:g} kn for >= {cfg.min_duration_hours:g} h, "
+                        f">= {cfg.min_port_km:g} km from port, >= {cfg.min_shore_km:g} km from shore"
+                    ),
+                },
+            )
+        )
     return events
 
 

@@ -22,7 +22,7 @@ piece sees everything its results depend on:
 * **By pair.** The pair rows from every group are joined on the client and cut into events
   (``rendezvous.pair_events``), which needs nothing else.
 
-Not valid across the antimeridian (cells do not wrap), like ``geo.local_xy_km``.
+Not valid across the antimeridian (cells do not wrap), like ``maritime.geodesy.local_xy_km``.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ import math
 import numpy as np
 
 from maritime.detect.config import RendezvousConfig
-from maritime.detect.geo import KM_PER_DEG
 from maritime.detect.rendezvous import GRID_FIELDS, grid_pairs, pair_table
+from maritime.geodesy import KM_PER_DEG
 
 #: Default cell of the rendezvous groups (degrees) and their time window (hours): a 5° cell
 #: of the Eastern Pacific over a day holds a few hundred thousand grid points at most.
@@ -49,9 +49,15 @@ def vessel_partitions(n_rows: int, rows_per_partition: int) -> int:
     return max(1, math.ceil(n_rows / max(rows_per_partition, 1)))
 
 
-def grid_groups(lat: np.ndarray, lon: np.ndarray, bins: np.ndarray, grid_minutes: float,
-                cell_deg: float = CELL_DEG, window_hours: float = WINDOW_HOURS, halo_km: float = HALO_KM
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def grid_groups(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    bins: np.ndarray,
+    grid_minutes: float,
+    cell_deg: float = CELL_DEG,
+    window_hours: float = WINDOW_HOURS,
+    halo_km: float = HALO_KM,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Groups of grid points for pair finding: ``(index, group, core)``.
 
     Each point ``i`` appears once with ``core`` True in its own group (time window x cell)
@@ -97,8 +103,9 @@ def grid_groups(lat: np.ndarray, lon: np.ndarray, bins: np.ndarray, grid_minutes
     return index, group, core
 
 
-def pairs_by_group(grid: dict[str, np.ndarray], group: np.ndarray, core: np.ndarray,
-                   config: RendezvousConfig | None = None) -> dict[str, np.ndarray]:
+def pairs_by_group(
+    grid: dict[str, np.ndarray], group: np.ndarray, core: np.ndarray, config: RendezvousConfig | None = None
+) -> dict[str, np.ndarray]:
     """Pair rows (``rendezvous.pair_table``) of every group of ``grid``, each pair once: kept
     in the group where its side ``a`` is a core point. ``core_b`` says whether the partner
     was core there too (False: it was found through the halo)."""
@@ -118,8 +125,10 @@ def pairs_by_group(grid: dict[str, np.ndarray], group: np.ndarray, core: np.ndar
             pt["core_b"] = core[sel][pairs["ib"]]
             parts.append(pt)
     if not parts:
-        pt = pair_table({k: grid[k][:0] for k in GRID_FIELDS},
-                        {"ia": np.zeros(0, dtype=np.int64), "ib": np.zeros(0, dtype=np.int64), "d": np.zeros(0)})
+        pt = pair_table(
+            {k: grid[k][:0] for k in GRID_FIELDS},
+            {"ia": np.zeros(0, dtype=np.int64), "ib": np.zeros(0, dtype=np.int64), "d": np.zeros(0)},
+        )
         pt["core_b"] = np.zeros(0, dtype=bool)
         return pt
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}

@@ -31,9 +31,10 @@ import numpy as np
 
 from maritime.detect.config import RendezvousConfig
 from maritime.detect.events import RENDEZVOUS, Event
-from maritime.detect.geo import NM_KM, haversine_km, interp_latlon, local_xy_km, shore_port_distances
 from maritime.detect.loitering import slow_flags
+from maritime.detect.shore import shore_port_distances
 from maritime.detect.tracks import Tracks
+from maritime.geodesy import NM_KM, haversine_km, interp_latlon, local_xy_km
 
 
 def resample_slow(tr: Tracks, cfg: RendezvousConfig) -> dict[str, np.ndarray]:
@@ -113,12 +114,19 @@ def resample_slow(tr: Tracks, cfg: RendezvousConfig) -> dict[str, np.ndarray]:
     seg, bins, lat, lon, sp, lg = seg[order], bins[order], lat[order], lon[order], sp[order], isl[rep][order]
     first = np.ones(len(seg), dtype=bool)
     first[1:] = (seg[1:] != seg[:-1]) | (bins[1:] != bins[:-1])
-    return {"seg": seg[first], "bin": bins[first], "lat": lat[first], "lon": lon[first], "speed": sp[first],
-            "long": lg[first]}
+    return {
+        "seg": seg[first],
+        "bin": bins[first],
+        "lat": lat[first],
+        "lon": lon[first],
+        "speed": sp[first],
+        "long": lg[first],
+    }
 
 
-def close_pairs(bins: np.ndarray, lat: np.ndarray, lon: np.ndarray, cell_km: float, max_km: float
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def close_pairs(
+    bins: np.ndarray, lat: np.ndarray, lon: np.ndarray, cell_km: float, max_km: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Index pairs (i, j), i != j, of points in the same bin within ``max_km``, each pair once.
 
     Points are bucketed into ``cell_km`` cells (``cell_km >= max_km``); only the 3x3
@@ -182,10 +190,15 @@ def slow_grid(tr: Tracks, config: RendezvousConfig | None = None) -> dict[str, n
     cfg = config or RendezvousConfig()
     grid = resample_slow(tr, cfg)
     if len(grid["bin"]) == 0:
-        return {k: np.zeros(0, dtype=np.float64 if k in ("lat", "lon", "speed", "port_km", "last_t") else np.int64)
-                for k in GRID_FIELDS}
-    shore, port = shore_port_distances(grid["lat"], grid["lon"]) if cfg.min_shore_km > 0 else (
-        None, _port(grid["lat"], grid["lon"]))
+        return {
+            k: np.zeros(0, dtype=np.float64 if k in ("lat", "lon", "speed", "port_km", "last_t") else np.int64)
+            for k in GRID_FIELDS
+        }
+    shore, port = (
+        shore_port_distances(grid["lat"], grid["lon"])
+        if cfg.min_shore_km > 0
+        else (None, _port(grid["lat"], grid["lon"]))
+    )
     far = port >= cfg.min_port_km
     if shore is not None:
         far &= shore >= cfg.min_shore_km
@@ -193,10 +206,19 @@ def slow_grid(tr: Tracks, config: RendezvousConfig | None = None) -> dict[str, n
     seg = grid["seg"].astype(np.int64)
     g = cfg.grid_minutes * 60.0
     n_lt, n_le = _report_counts(tr, seg, grid["bin"] * g)
-    return {"mmsi": tr.seg_mmsi[seg].astype(np.int64), "segk": _segment_ordinal(tr)[seg],
-            "bin": grid["bin"].astype(np.int64), "lat": grid["lat"], "lon": grid["lon"], "speed": grid["speed"],
-            "long": grid["long"].astype(bool), "port_km": port[far], "n_lt": n_lt, "n_le": n_le,
-            "last_t": tr.t[tr.seg_end[seg] - 1]}
+    return {
+        "mmsi": tr.seg_mmsi[seg].astype(np.int64),
+        "segk": _segment_ordinal(tr)[seg],
+        "bin": grid["bin"].astype(np.int64),
+        "lat": grid["lat"],
+        "lon": grid["lon"],
+        "speed": grid["speed"],
+        "long": grid["long"].astype(bool),
+        "port_km": port[far],
+        "n_lt": n_lt,
+        "n_le": n_le,
+        "last_t": tr.t[tr.seg_end[seg] - 1],
+    }
 
 
 def _segment_ordinal(tr: Tracks) -> np.ndarray:
@@ -222,7 +244,7 @@ def _report_counts(tr: Tracks, seg: np.ndarray, x: np.ndarray) -> tuple[np.ndarr
     ends = np.r_[starts[1:], len(seg)]
     for a, b in zip(starts.tolist(), ends.tolist()):
         s = int(seg[a])
-        tt = tr.t[tr.seg_start[s]:tr.seg_end[s]]
+        tt = tr.t[tr.seg_start[s] : tr.seg_end[s]]
         n_lt[a:b] = np.searchsorted(tt, x[a:b], side="left")
         n_le[a:b] = np.searchsorted(tt, x[a:b], side="right")
     return n_lt, n_le
@@ -239,8 +261,9 @@ def grid_pairs(grid: dict[str, np.ndarray], config: RendezvousConfig | None = No
     empty = {"ia": np.zeros(0, dtype=np.int64), "ib": np.zeros(0, dtype=np.int64), "d": np.zeros(0)}
     if len(grid["bin"]) < 2:
         return empty
-    i, j, d = close_pairs(grid["bin"], grid["lat"], grid["lon"], max(cfg.cell_km, cfg.max_distance_km),
-                          cfg.max_distance_km)
+    i, j, d = close_pairs(
+        grid["bin"], grid["lat"], grid["lon"], max(cfg.cell_km, cfg.max_distance_km), cfg.max_distance_km
+    )
     ma, mb = grid["mmsi"][i], grid["mmsi"][j]
     diff = ma != mb
     i, j, d, ma, mb = i[diff], j[diff], d[diff], ma[diff], mb[diff]
@@ -309,27 +332,42 @@ def pair_events(pt: dict[str, np.ndarray], now: float, config: RendezvousConfig 
         open_ = (now - end <= cfg.merge_gap_minutes * 60.0) and last < end + g
         hours = (end - start) / 3600.0
         per_hour = min(reports) / max(hours, 1e-6)
-        conf = 0.6 + 0.15 * min(1.0, (hours - cfg.min_duration_hours) / 4.0) + 0.15 * min(1.0, per_hour / 4.0) \
+        conf = (
+            0.6
+            + 0.15 * min(1.0, (hours - cfg.min_duration_hours) / 4.0)
+            + 0.15 * min(1.0, per_hour / 4.0)
             + 0.1 * (n_close / n_span)
+        )
         conf *= 1.0 - 0.4 * interp_long
         d = pt["d"][a:b]
-        events.append(Event(
-            kind=RENDEZVOUS, mmsi=int(pt["mmsi_a"][a]), other_mmsi=int(pt["mmsi_b"][a]),
-            start=start, end=None if open_ else end, lat=lat, lon=lon, confidence=min(conf, 0.99),
-            details={
-                "duration_h": round(hours, 3),
-                "median_distance_m": round(float(np.median(d)) * 1000.0, 1),
-                "min_distance_m": round(float(np.min(d)) * 1000.0, 1),
-                "median_speed_kn": [round(spd_a, 3), round(spd_b, 3)],
-                "close_bins": int(n_close),
-                "span_bins": int(n_span),
-                "reports": reports,
-                "interpolated_long_gap_fraction": round(interp_long, 3),
-                "distance_to_port_km": round(float(min(pt["port_km_a"][a:b].min(), pt["port_km_b"][a:b].min())), 2),
-                "grid_minutes": cfg.grid_minutes,
-                "definition": "within {:g} m, both < {:g} kn, >= {:g} h, >= {:g} km from port".format(
-                    cfg.max_distance_km * 1000, cfg.max_speed_kn, cfg.min_duration_hours, cfg.min_port_km),
-            }))
+        events.append(
+            Event(
+                kind=RENDEZVOUS,
+                mmsi=int(pt["mmsi_a"][a]),
+                other_mmsi=int(pt["mmsi_b"][a]),
+                start=start,
+                end=None if open_ else end,
+                lat=lat,
+                lon=lon,
+                confidence=min(conf, 0.99),
+                details={
+                    "duration_h": round(hours, 3),
+                    "median_distance_m": round(float(np.median(d)) * 1000.0, 1),
+                    "min_distance_m": round(float(np.min(d)) * 1000.0, 1),
+                    "median_speed_kn": [round(spd_a, 3), round(spd_b, 3)],
+                    "close_bins": int(n_close),
+                    "span_bins": int(n_span),
+                    "reports": reports,
+                    "interpolated_long_gap_fraction": round(interp_long, 3),
+                    "distance_to_port_km": round(float(min(pt["port_km_a"][a:b].min(), pt["port_km_b"][a:b].min())), 2),
+                    "grid_minutes": cfg.grid_minutes,
+                    "definition": (
+                        f"within {cfg.max_distance_km * 1000:g} m, both < {cfg.max_speed_kn:g} kn, "
+                        f">= {cfg.min_duration_hours:g} h, >= {cfg.min_port_km:g} km from port"
+                    ),
+                },
+            )
+        )
     return events
 
 
@@ -346,6 +384,6 @@ def detect_rendezvous(tr: Tracks, config: RendezvousConfig | None = None) -> lis
 
 
 def _port(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    from maritime.detect.geo import port_distance
+    from maritime.detect.shore import port_distance
 
     return port_distance(lat, lon)

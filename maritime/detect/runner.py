@@ -23,11 +23,12 @@ import hashlib
 import json
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +40,7 @@ from maritime.detect.rendezvous import detect_rendezvous
 from maritime.detect.tracks import Tracks, prepare_tracks
 
 #: Data time before any AIS (used as "from the beginning").
-EPOCH0 = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH0 = datetime(1970, 1, 1, tzinfo=UTC)
 
 INSERT_EVENT = (
     "INSERT INTO events (event_id, kind, mmsi, other_mmsi, start_time, end_time, lat, lon, zone, confidence, "
@@ -61,15 +62,15 @@ def sql(name: str) -> str:
 class DetectSummary:
     """What one run did."""
 
-    data_from: datetime | None = None       #: start of the recomputed window (None: everything)
-    data_to: datetime | None = None         #: latest data time
-    positions: int = 0                      #: reports read
-    segments: int = 0                       #: track segments
-    written: int = 0                        #: event rows inserted or replaced
-    deleted: int = 0                        #: event rows removed (no longer found)
-    unchanged: int = 0                      #: event rows found again identical
-    full: bool = False                      #: everything recomputed
-    reason: str = ""                        #: why the window is what it is
+    data_from: datetime | None = None  #: start of the recomputed window (None: everything)
+    data_to: datetime | None = None  #: latest data time
+    positions: int = 0  #: reports read
+    segments: int = 0  #: track segments
+    written: int = 0  #: event rows inserted or replaced
+    deleted: int = 0  #: event rows removed (no longer found)
+    unchanged: int = 0  #: event rows found again identical
+    full: bool = False  #: everything recomputed
+    reason: str = ""  #: why the window is what it is
     seconds: float = 0.0
     by_kind_zone: dict[tuple[str, str | None], int] = field(default_factory=dict)  #: all stored events
 
@@ -80,8 +81,10 @@ class DetectSummary:
             return ["no positions in the database: nothing to detect (run `maritime ingest` first)"]
         window = "all data" if self.data_from is None else f"from {self.data_from:%Y-%m-%d %H:%M:%S}Z"
         out.append(f"data up to {self.data_to:%Y-%m-%d %H:%M:%S}Z; recomputed {window} ({self.reason})")
-        out.append(f"positions read {self.positions:,} in {self.segments:,} track segments; "
-                   f"events written {self.written:,}, removed {self.deleted:,}, unchanged {self.unchanged:,}")
+        out.append(
+            f"positions read {self.positions:,} in {self.segments:,} track segments; "
+            f"events written {self.written:,}, removed {self.deleted:,}, unchanged {self.unchanged:,}"
+        )
         kinds: dict[str, int] = {}
         for (k, _), n in self.by_kind_zone.items():
             kinds[k] = kinds.get(k, 0) + n
@@ -155,19 +158,37 @@ def position_columns(tb) -> dict[str, np.ndarray]:
             c = c.fill_null(np.nan if np.dtype(dtype).kind == "f" else -1)
         return np.asarray(c.to_numpy(), dtype=dtype)
 
-    return {"mmsi": col("mmsi", np.int64), "t": col("t_us", np.int64) / 1e6, "lat": col("lat", np.float64),
-            "lon": col("lon", np.float64), "sog": col("sog", np.float32), "cog": col("cog", np.float32),
-            "msg_type": col("msg_type", np.int16), "station": col("station_code", np.int32)}
+    return {
+        "mmsi": col("mmsi", np.int64),
+        "t": col("t_us", np.int64) / 1e6,
+        "lat": col("lat", np.float64),
+        "lon": col("lon", np.float64),
+        "sog": col("sog", np.float32),
+        "cog": col("cog", np.float32),
+        "msg_type": col("msg_type", np.int16),
+        "station": col("station_code", np.int32),
+    }
 
 
-def tracks_from_columns(cols: dict[str, np.ndarray], station_names: list[str], config: DetectConfig,
-                        now: float) -> Tracks:
+def tracks_from_columns(
+    cols: dict[str, np.ndarray], station_names: list[str], config: DetectConfig, now: float
+) -> Tracks:
     """:class:`Tracks` from :func:`position_columns` (rows sorted by mmsi, time, payload
     hash); the dict is emptied as the arrays are handed over. Both engines build their
     tracks here, so they see the same numbers."""
-    return prepare_tracks(cols.pop("mmsi"), cols.pop("t"), cols.pop("lat"), cols.pop("lon"), cols.pop("sog"),
-                          cols.pop("cog"), cols.pop("msg_type"), config.tracks, now=now,
-                          station=cols.pop("station"), station_names=station_names)
+    return prepare_tracks(
+        cols.pop("mmsi"),
+        cols.pop("t"),
+        cols.pop("lat"),
+        cols.pop("lon"),
+        cols.pop("sog"),
+        cols.pop("cog"),
+        cols.pop("msg_type"),
+        config.tracks,
+        now=now,
+        station=cols.pop("station"),
+        station_names=station_names,
+    )
 
 
 def detect_all(tr: Tracks, config: DetectConfig) -> list[Event]:
@@ -189,10 +210,19 @@ def _norm_row(row: Sequence) -> tuple:
     eid, kind, mmsi, other, start, end, lat, lon, zone, conf, details = row
     start_s = start.timestamp() if isinstance(start, datetime) else (None if start is None else float(start))
     end_s = end.timestamp() if isinstance(end, datetime) else (None if end is None else float(end))
-    return (eid, kind, int(mmsi), None if other is None else int(other),
-            None if start_s is None else int(math.floor(start_s)), None if end_s is None else int(math.floor(end_s)),
-            None if lat is None else round(float(lat), 6), None if lon is None else round(float(lon), 6), zone,
-            round(float(conf), 3), details if isinstance(details, str) else details_json(details or {}))
+    return (
+        eid,
+        kind,
+        int(mmsi),
+        None if other is None else int(other),
+        None if start_s is None else int(math.floor(start_s)),
+        None if end_s is None else int(math.floor(end_s)),
+        None if lat is None else round(float(lat), 6),
+        None if lon is None else round(float(lon), 6),
+        zone,
+        round(float(conf), 3),
+        details if isinstance(details, str) else details_json(details or {}),
+    )
 
 
 def _fingerprint(config: DetectConfig, zone_rows: list) -> str:
@@ -247,8 +277,9 @@ def run_detection(con, zones: Any = None, config: DetectConfig | None = None) ->
     hist_since = utc(max(now - rc.max_window_hours * 3600.0 - 2 * L, 0.0))
     hourly = {int(h): int(n) for h, n in con.execute(sql("hourly_counts"), {"since": hist_since}).fetchall()}
     if not full:
-        upto = con.execute("SELECT count(*) FROM positions WHERE ts <= ?", [utc(prev_to) if prev_to else EPOCH0]
-                           ).fetchall()[0][0]
+        upto = con.execute(
+            "SELECT count(*) FROM positions WHERE ts <= ?", [utc(prev_to) if prev_to else EPOCH0]
+        ).fetchall()[0][0]
         if upto != prev_cfg.get("positions_upto"):
             old = {int(k): v for k, v in prev_cfg.get("hourly", {}).items()}
             changed = [h for h in set(old) | set(hourly) if h * 3600 <= prev_to and old.get(h) != hourly.get(h)]
@@ -265,7 +296,8 @@ def run_detection(con, zones: Any = None, config: DetectConfig | None = None) ->
         window_from = recompute
         row = con.execute(
             "SELECT min(epoch(start_time)) FROM events WHERE start_time < ? AND (end_time IS NULL OR end_time >= ?) "
-            "AND start_time >= ?", [utc(recompute), utc(recompute), utc(now - rc.max_window_hours * 3600.0)]
+            "AND start_time >= ?",
+            [utc(recompute), utc(recompute), utc(now - rc.max_window_hours * 3600.0)],
         ).fetchall()[0]
         if row and row[0] is not None:
             window_from = min(window_from, float(row[0]))
@@ -278,9 +310,13 @@ def run_detection(con, zones: Any = None, config: DetectConfig | None = None) ->
 
     # --- what to keep: everything starting in the window; older starts only when still
     # open or ending inside it (a continuation keeps the stored start and id)
-    stored = con.execute(sql("events_in_window"), {
-        "from": utc(max(window_from, 0.0)) if not full else EPOCH0,
-        "recompute": utc(max(recompute, 0.0)) if not full else EPOCH0}).fetchall()
+    stored = con.execute(
+        sql("events_in_window"),
+        {
+            "from": utc(max(window_from, 0.0)) if not full else EPOCH0,
+            "recompute": utc(max(recompute, 0.0)) if not full else EPOCH0,
+        },
+    ).fetchall()
     stored_n = {r[0]: _norm_row(r) for r in stored}
     by_key: dict[tuple, list[tuple]] = {}
     for r in stored:
@@ -314,8 +350,20 @@ def run_detection(con, zones: Any = None, config: DetectConfig | None = None) ->
         all_ids = [r[0] for r in con.execute("SELECT event_id FROM events").fetchall()]
         to_delete = sorted(set(to_delete) | {k for k in all_ids if k not in new_n})
     summary.unchanged = sum(1 for k in new_n if stored_n.get(k) == new_n[k])
-    n_written = _write(con, to_delete, to_insert, zone_rows, None if full else utc(max(window_from, 0.0)),
-                       utc(now), tr.__len__(), cfg, fp, hourly, _count_upto(con, now), t_start)
+    n_written = _write(
+        con,
+        to_delete,
+        to_insert,
+        zone_rows,
+        None if full else utc(max(window_from, 0.0)),
+        utc(now),
+        tr.__len__(),
+        cfg,
+        fp,
+        hourly,
+        _count_upto(con, now),
+        t_start,
+    )
     summary.written = n_written
     summary.deleted = len([k for k in to_delete if k not in new_n])
     summary.data_from = None if full else utc(max(window_from, 0.0))
@@ -324,8 +372,9 @@ def run_detection(con, zones: Any = None, config: DetectConfig | None = None) ->
     summary.segments = tr.n_segments
     summary.full = full
     summary.reason = reason
-    summary.by_kind_zone = {(k, z): n for k, z, n in con.execute(
-        "SELECT kind, zone, count(*) FROM events GROUP BY ALL").fetchall()}
+    summary.by_kind_zone = {
+        (k, z): n for k, z, n in con.execute("SELECT kind, zone, count(*) FROM events GROUP BY ALL").fetchall()
+    }
     summary.seconds = time.perf_counter() - t_start
     return summary
 
@@ -334,16 +383,32 @@ def _count_upto(con, now: float) -> int:
     return int(con.execute("SELECT count(*) FROM positions WHERE ts <= ?", [utc(now)]).fetchall()[0][0])
 
 
-def _write(con, to_delete: list[str], to_insert: list[tuple], zone_rows: list, data_from, data_to, positions: int,
-           cfg: DetectConfig, fp: str, hourly: dict, upto: int, t_start: float) -> int:
+def _write(
+    con,
+    to_delete: list[str],
+    to_insert: list[tuple],
+    zone_rows: list,
+    data_from,
+    data_to,
+    positions: int,
+    cfg: DetectConfig,
+    fp: str,
+    hourly: dict,
+    upto: int,
+    t_start: float,
+) -> int:
     """All writes of a run, in one transaction."""
     import duckdb
 
     from maritime.store.database import StoreError
 
-    wall = datetime.now(timezone.utc)
-    run_cfg = {"fingerprint": fp, "positions_upto": upto, "hourly": {str(k): v for k, v in hourly.items()},
-               "thresholds": cfg.to_dict()}
+    wall = datetime.now(UTC)
+    run_cfg = {
+        "fingerprint": fp,
+        "positions_upto": upto,
+        "hourly": {str(k): v for k, v in hourly.items()},
+        "thresholds": cfg.to_dict(),
+    }
     try:
         con.execute("BEGIN TRANSACTION")
         try:
@@ -356,8 +421,18 @@ def _write(con, to_delete: list[str], to_insert: list[tuple], zone_rows: list, d
                 con.executemany("DELETE FROM events WHERE event_id = ?", [[k] for k in to_delete])
             if to_insert:
                 con.executemany(INSERT_EVENT, [list(r) + [wall] for r in to_insert])
-            con.execute(INSERT_RUN, [wall, data_from, data_to, positions, len(to_insert),
-                                     round(time.perf_counter() - t_start, 3), json.dumps(run_cfg)])
+            con.execute(
+                INSERT_RUN,
+                [
+                    wall,
+                    data_from,
+                    data_to,
+                    positions,
+                    len(to_insert),
+                    round(time.perf_counter() - t_start, 3),
+                    json.dumps(run_cfg),
+                ],
+            )
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -367,8 +442,14 @@ def _write(con, to_delete: list[str], to_insert: list[tuple], zone_rows: list, d
     return len(to_insert)
 
 
-def store_events(con, events: list[Event], zones: Any = None, config: DetectConfig | None = None,
-                 now: float | None = None, positions: int = 0) -> int:
+def store_events(
+    con,
+    events: list[Event],
+    zones: Any = None,
+    config: DetectConfig | None = None,
+    now: float | None = None,
+    positions: int = 0,
+) -> int:
     """Replace every stored event of ``con`` with ``events`` (a cluster run's), in one
     transaction, for the dashboard. The run is recorded with a fingerprint no single-machine
     run has, so the next ``maritime detect`` on this database recomputes everything."""
@@ -380,5 +461,17 @@ def store_events(con, events: list[Event], zones: Any = None, config: DetectConf
     con.execute(store_sql("schema_events"))
     existing = [r[0] for r in con.execute("SELECT event_id FROM events").fetchall()]
     rows = [e.row() for e in events]
-    return _write(con, existing, rows, zone_rows, None, None if now is None else utc(now), positions, cfg,
-                  "cluster-" + _fingerprint(cfg, zone_rows), {}, 0, t_start)
+    return _write(
+        con,
+        existing,
+        rows,
+        zone_rows,
+        None,
+        None if now is None else utc(now),
+        positions,
+        cfg,
+        "cluster-" + _fingerprint(cfg, zone_rows),
+        {},
+        0,
+        t_start,
+    )

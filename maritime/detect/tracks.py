@@ -33,7 +33,7 @@ import numpy as np
 
 from maritime.detect.config import TracksConfig
 from maritime.detect.events import IDENTITY_CONFLICT, Event
-from maritime.detect.geo import NM_KM, haversine_km
+from maritime.geodesy import NM_KM, haversine_km
 
 #: AIS message types sent by Class B transponders (2 W instead of 12.5 W).
 CLASS_B_TYPES = (18, 19, 24)
@@ -109,16 +109,31 @@ class Tracks:
 def empty_tracks(now: float = 0.0) -> Tracks:
     z = np.zeros(0)
     zi = np.zeros(0, dtype=np.int64)
-    return Tracks(zi, z, z, z, z.astype(np.float32), z.astype(np.float32), np.zeros(0, dtype=bool),
-                  np.zeros(0, dtype=np.int32), [], zi, zi, zi, zi, z, z, now)
+    return Tracks(
+        zi,
+        z,
+        z,
+        z,
+        z.astype(np.float32),
+        z.astype(np.float32),
+        np.zeros(0, dtype=bool),
+        np.zeros(0, dtype=np.int32),
+        [],
+        zi,
+        zi,
+        zi,
+        zi,
+        z,
+        z,
+        now,
+    )
 
 
 def _vmax(dt_s, cfg: TracksConfig):
     """Plausible speed limit (kn) for reports ``dt_s`` seconds apart: ``max_speed_kn`` over
     short gaps, ``max_sustained_speed_kn`` over gaps longer than ``sustained_after_hours``
     (no vessel keeps 50 kn for days)."""
-    return np.where(np.asarray(dt_s) > cfg.sustained_after_hours * 3600.0, cfg.max_sustained_speed_kn,
-                    cfg.max_speed_kn)
+    return np.where(np.asarray(dt_s) > cfg.sustained_after_hours * 3600.0, cfg.max_sustained_speed_kn, cfg.max_speed_kn)
 
 
 def _pair_speed_kn(lat1, lon1, t1, lat2, lon2, t2, noise_km: float, buffer_s: float) -> np.ndarray:
@@ -226,8 +241,9 @@ def prepare_tracks(
         cand = np.nonzero(inner)[0]
         if len(cand) == 0:
             break
-        v_skip = _pair_speed_kn(la[cand - 1], lo[cand - 1], tt[cand - 1], la[cand + 1], lo[cand + 1], tt[cand + 1],
-                                cfg.noise_km, buf)
+        v_skip = _pair_speed_kn(
+            la[cand - 1], lo[cand - 1], tt[cand - 1], la[cand + 1], lo[cand + 1], tt[cand + 1], cfg.noise_km, buf
+        )
         glitch = cand[v_skip <= _vmax(tt[cand + 1] - tt[cand - 1], cfg)]
         if len(glitch) == 0:
             break
@@ -239,7 +255,8 @@ def prepare_tracks(
         del mmsi, t, lat, lon, sog, cog, cls_b, station
         cols = _filter(cols, keep)
         mmsi, t, lat, lon, sog, cog, cls_b, station = (
-            cols.pop(k) for k in ("mmsi", "t", "lat", "lon", "sog", "cog", "cls_b", "station"))
+            cols.pop(k) for k in ("mmsi", "t", "lat", "lon", "sog", "cog", "cls_b", "station")
+        )
         n = len(t)
         grp_first = np.ones(n, dtype=bool)
         grp_first[1:] = mmsi[1:] != mmsi[:-1]
@@ -290,7 +307,8 @@ def prepare_tracks(
         del mmsi, t, lat, lon, sog, cog, cls_b, station
         cols = _filter(cols, sel)
         mmsi, t, lat, lon, sog, cog, cls_b, station = (
-            cols.pop(k) for k in ("mmsi", "t", "lat", "lon", "sog", "cog", "cls_b", "station"))
+            cols.pop(k) for k in ("mmsi", "t", "lat", "lon", "sog", "cog", "cls_b", "station")
+        )
         label = label[~noise_mask]
         n = len(t)
         if n == 0:
@@ -313,7 +331,8 @@ def prepare_tracks(
         del mmsi, t, lat, lon, sog, cog, cls_b, station, seg
         cols = _filter(cols, keep)
         mmsi, t, lat, lon, sog, cog, cls_b, station, seg = (
-            cols.pop(k) for k in ("mmsi", "t", "lat", "lon", "sog", "cog", "cls_b", "station", "seg"))
+            cols.pop(k) for k in ("mmsi", "t", "lat", "lon", "sog", "cog", "cls_b", "station", "seg")
+        )
         n = len(t)
         if n == 0:
             return empty_tracks(now)
@@ -323,11 +342,27 @@ def prepare_tracks(
         starts = np.nonzero(change)[0]
         ends = np.append(starts[1:], n)
 
-    tr = Tracks(mmsi=mmsi, t=t, lat=lat, lon=lon, sog=sog, cog=cog, cls_b=cls_b, station=station,
-                station_names=names, seg=seg,
-                seg_start=starts.astype(np.int64), seg_end=ends.astype(np.int64), seg_mmsi=mmsi[starts],
-                speed=np.zeros(0), speed_dt=np.zeros(0), now=float(now), conflicts=conflicts, dropped=dropped,
-                shared_mmsis=shared)
+    tr = Tracks(
+        mmsi=mmsi,
+        t=t,
+        lat=lat,
+        lon=lon,
+        sog=sog,
+        cog=cog,
+        cls_b=cls_b,
+        station=station,
+        station_names=names,
+        seg=seg,
+        seg_start=starts.astype(np.int64),
+        seg_end=ends.astype(np.int64),
+        seg_mmsi=mmsi[starts],
+        speed=np.zeros(0),
+        speed_dt=np.zeros(0),
+        now=float(now),
+        conflicts=conflicts,
+        dropped=dropped,
+        shared_mmsis=shared,
+    )
     tr.speed, tr.speed_dt = window_speed(tr, cfg.speed_window_minutes * 60.0, cfg.max_speed_window_hours * 3600.0)
     return tr
 
@@ -439,7 +474,7 @@ def _segment_loop(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, cfg: TracksCo
                     break
                 v = speed(pt, ti, ai, oi)
                 if v <= (vsus if ti - pt[1] > sus_s else vmax):
-                    cost = (v + 0.1) * weight * (1.1 ** back)
+                    cost = (v + 0.1) * weight * (1.1**back)
                     if cost < best_cost or (cost == best_cost and best is not None and pt[1] > best[1][-1][1]):
                         best_cost, best, best_back = cost, s, back
                     break
@@ -465,8 +500,15 @@ def _segment_loop(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, cfg: TracksCo
     return labels
 
 
-def _conflicts(mmsi: int, t: np.ndarray, lat: np.ndarray, lon: np.ndarray, labels: np.ndarray,
-               counts: np.ndarray, cfg: TracksConfig) -> list[Event]:
+def _conflicts(
+    mmsi: int,
+    t: np.ndarray,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    labels: np.ndarray,
+    counts: np.ndarray,
+    cfg: TracksConfig,
+) -> list[Event]:
     """identity_conflict events: two real segments of one MMSI reporting at once far apart."""
     real = [s for s in range(len(counts)) if counts[s] >= max(cfg.conflict_min_points, cfg.min_segment_points)]
     if len(real) < 2:
@@ -476,7 +518,7 @@ def _conflicts(mmsi: int, t: np.ndarray, lat: np.ndarray, lon: np.ndarray, label
     for ia, sa in enumerate(real):
         ma = labels == sa
         ta, la_, oa = t[ma], lat[ma], lon[ma]
-        for sb in real[ia + 1:]:
+        for sb in real[ia + 1 :]:
             mb = labels == sb
             tb, lb, ob = t[mb], lat[mb], lon[mb]
             j = np.clip(np.searchsorted(tb, ta), 1, len(tb)) - 1
@@ -489,8 +531,18 @@ def _conflicts(mmsi: int, t: np.ndarray, lat: np.ndarray, lon: np.ndarray, label
             far = d >= cfg.conflict_min_km
             for k in np.nonzero(far)[0]:
                 i_a = np.nonzero(close)[0][k]
-                samples.append((float(ta[i_a]), float(la_[i_a]), float(oa[i_a]), float(lb[near[i_a]]),
-                                float(ob[near[i_a]]), float(d[k]), int(counts[sa]), int(counts[sb])))
+                samples.append(
+                    (
+                        float(ta[i_a]),
+                        float(la_[i_a]),
+                        float(oa[i_a]),
+                        float(lb[near[i_a]]),
+                        float(ob[near[i_a]]),
+                        float(d[k]),
+                        int(counts[sa]),
+                        int(counts[sb]),
+                    )
+                )
     if not samples:
         return []
     samples.sort()
@@ -507,18 +559,27 @@ def _conflicts(mmsi: int, t: np.ndarray, lat: np.ndarray, lon: np.ndarray, label
         a_major = first[6] >= first[7]
         lat0, lon0 = (first[1], first[2]) if a_major else (first[3], first[4])
         conf = min(0.99, 0.5 + 0.1 * len(group))
-        events.append(Event(
-            kind=IDENTITY_CONFLICT, mmsi=mmsi, other_mmsi=None, start=first[0], end=group[-1][0],
-            lat=lat0, lon=lon0, confidence=conf,
-            details={
-                "reason": "simultaneous_positions_far_apart",
-                "position_a": [round(first[1], 5), round(first[2], 5)],
-                "position_b": [round(first[3], 5), round(first[4], 5)],
-                "distance_km": round(float(np.median(dists)), 2),
-                "max_distance_km": round(float(max(dists)), 2),
-                "samples": len(group),
-                "segments": len([c for c in counts if c >= cfg.min_segment_points]),
-            }))
+        events.append(
+            Event(
+                kind=IDENTITY_CONFLICT,
+                mmsi=mmsi,
+                other_mmsi=None,
+                start=first[0],
+                end=group[-1][0],
+                lat=lat0,
+                lon=lon0,
+                confidence=conf,
+                details={
+                    "reason": "simultaneous_positions_far_apart",
+                    "position_a": [round(first[1], 5), round(first[2], 5)],
+                    "position_b": [round(first[3], 5), round(first[4], 5)],
+                    "distance_km": round(float(np.median(dists)), 2),
+                    "max_distance_km": round(float(max(dists)), 2),
+                    "samples": len(group),
+                    "segments": len([c for c in counts if c >= cfg.min_segment_points]),
+                },
+            )
+        )
         if s is not None:
             group = [s]
     return events

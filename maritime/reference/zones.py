@@ -63,7 +63,9 @@ def load_zones(path: str | Path | None = None) -> list[Zone]:
         geom = feat.get("geometry")
         gtype = geom.get("type") if isinstance(geom, dict) else None
         if gtype not in ("Polygon", "MultiPolygon"):
-            raise ValueError(f"{src}: feature #{i} '{name}' is a {gtype or 'missing geometry'}, not a Polygon or MultiPolygon")
+            raise ValueError(
+                f"{src}: feature #{i} '{name}' is a {gtype or 'missing geometry'}, not a Polygon or MultiPolygon"
+            )
         try:
             poly = shape(geom)
         except Exception as exc:  # shapely raises several types for malformed coordinates

@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
-from typing import Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -67,7 +67,7 @@ KN: float = 1852.0 / 3600.0
 #: Mean Earth radius (IUGG), metres.
 EARTH_RADIUS_M: float = 6_371_008.8
 #: Default scenario start (UTC).
-DEFAULT_START: datetime = datetime(2025, 1, 15, 0, 0, 0, tzinfo=timezone.utc)
+DEFAULT_START: datetime = datetime(2025, 1, 15, 0, 0, 0, tzinfo=UTC)
 
 #: Shore-station range for Class A (metres, ~40 nm) and Class B (~20 nm).
 RANGE_A_M: float = 74_000.0
@@ -156,7 +156,7 @@ class NoiseConfig:
     p_second_dead_reckoning: float = 0.001
 
     @staticmethod
-    def quiet() -> "NoiseConfig":
+    def quiet() -> NoiseConfig:
         """A configuration without any line noise nor duplicates (not-available values kept)."""
         return NoiseConfig(
             p_duplicate=0.0,
@@ -211,7 +211,7 @@ class ScenarioConfig:
     def start_utc(self) -> datetime:
         """``start`` as an aware UTC datetime."""
         s = self.start
-        return s.replace(tzinfo=timezone.utc) if s.tzinfo is None else s.astimezone(timezone.utc)
+        return s.replace(tzinfo=UTC) if s.tzinfo is None else s.astimezone(UTC)
 
     def to_dict(self) -> dict[str, object]:
         """JSON-serialisable parameters."""
@@ -235,15 +235,16 @@ class ScenarioConfig:
 
 
 def _iso(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # ----------------------------------------------------------------------------------------------
 # geodesy
 
 
-def distance_m(lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndarray | float,
-               lon2: np.ndarray | float) -> np.ndarray:
+def distance_m(
+    lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndarray | float, lon2: np.ndarray | float
+) -> np.ndarray:
     """Great-circle (haversine) distance in metres between points in degrees."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp = p2 - p1
@@ -252,8 +253,9 @@ def distance_m(lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndar
     return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
-def _bearing(lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndarray | float,
-             lon2: np.ndarray | float) -> np.ndarray:
+def _bearing(
+    lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndarray | float, lon2: np.ndarray | float
+) -> np.ndarray:
     """Initial great-circle bearing in degrees [0, 360)."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
@@ -418,49 +420,162 @@ _ATONS: tuple[AtoN, ...] = (
 # Sea lanes: named nodes (lat, lon) and polylines between them. Ports are referenced by
 # "name|country" of maritime/reference/data/ports.csv. The waypoints keep the lanes at sea.
 _SEA_NODES: dict[str, tuple[float, float]] = {
-    "BA1": (8.935, -79.550), "BA2": (8.895, -79.545),
-    "PA1": (8.40, -79.40), "PA2": (7.60, -79.55), "PA3": (7.05, -79.85),
-    "CO1": (6.50, -78.60), "CO2": (5.00, -77.95), "CO3": (3.825, -77.55), "BVA": (3.826, -77.30),
-    "BV1": (3.845, -77.160), "BV2": (3.865, -77.120),
-    "S1": (4.50, -80.50), "S2": (2.00, -81.00), "S3": (-1.00, -81.30), "S4": (-2.30, -81.20),
-    "G1": (-2.85, -80.60), "GM": (-2.75, -80.26), "GP": (-2.695, -80.20), "G2": (-2.62, -80.10), "G3": (-2.49, -80.045),
-    "G4": (-2.37, -80.02), "G5": (-2.32, -79.96),
-    "PB1": (-3.20, -80.10), "PB2": (-3.08, -80.45),
-    "P1": (-4.30, -81.65), "P2": (-6.00, -81.45), "P2b": (-7.50, -80.60), "P3": (-9.00, -79.30),
-    "P4": (-11.00, -78.00), "P5": (-12.00, -77.35),
-    "C1": (-12.35, -77.40), "C2": (-14.00, -76.65), "C3": (-15.80, -75.25), "C4": (-18.00, -71.85),
-    "C5": (-20.50, -70.75), "C6": (-23.30, -70.95), "C7": (-27.00, -71.20), "C8": (-30.00, -71.90),
+    "BA1": (8.935, -79.550),
+    "BA2": (8.895, -79.545),
+    "PA1": (8.40, -79.40),
+    "PA2": (7.60, -79.55),
+    "PA3": (7.05, -79.85),
+    "CO1": (6.50, -78.60),
+    "CO2": (5.00, -77.95),
+    "CO3": (3.825, -77.55),
+    "BVA": (3.826, -77.30),
+    "BV1": (3.845, -77.160),
+    "BV2": (3.865, -77.120),
+    "S1": (4.50, -80.50),
+    "S2": (2.00, -81.00),
+    "S3": (-1.00, -81.30),
+    "S4": (-2.30, -81.20),
+    "G1": (-2.85, -80.60),
+    "GM": (-2.75, -80.26),
+    "GP": (-2.695, -80.20),
+    "G2": (-2.62, -80.10),
+    "G3": (-2.49, -80.045),
+    "G4": (-2.37, -80.02),
+    "G5": (-2.32, -79.96),
+    "PB1": (-3.20, -80.10),
+    "PB2": (-3.08, -80.45),
+    "P1": (-4.30, -81.65),
+    "P2": (-6.00, -81.45),
+    "P2b": (-7.50, -80.60),
+    "P3": (-9.00, -79.30),
+    "P4": (-11.00, -78.00),
+    "P5": (-12.00, -77.35),
+    "C1": (-12.35, -77.40),
+    "C2": (-14.00, -76.65),
+    "C3": (-15.80, -75.25),
+    "C4": (-18.00, -71.85),
+    "C5": (-20.50, -70.75),
+    "C6": (-23.30, -70.95),
+    "C7": (-27.00, -71.20),
+    "C8": (-30.00, -71.90),
     "C9": (-32.80, -71.80),
-    "VA1": (-32.99, -71.72), "V1": (-33.15, -71.85), "SA1": (-33.55, -71.75), "T1": (-35.50, -72.75),
-    "T2": (-36.55, -73.20), "T3": (-36.59, -73.01), "T4": (-36.66, -73.02), "T5": (-36.70, -73.07),
-    "N1": (6.95, -81.00), "N2": (7.00, -82.50), "N3": (7.60, -83.50), "N4": (9.00, -85.60),
-    "N5": (11.00, -86.60), "N6": (12.50, -88.00), "N7": (13.30, -90.00), "N8": (13.70, -91.00),
-    "N9": (14.30, -92.50), "N10": (15.30, -95.00), "N11": (15.30, -96.50), "N12": (16.00, -98.50),
-    "N13": (16.60, -100.00), "N14": (17.60, -102.20), "N15": (18.50, -103.90),
-    "CR1": (9.60, -84.85), "NI1": (12.35, -87.40), "SV1": (13.45, -89.95), "GT1": (13.80, -90.85),
-    "MX1": (15.95, -95.20), "MX2": (17.80, -102.20), "MX3": (16.75, -99.92),
-    "CG1": (3.30, -78.00), "CG2": (2.00, -79.20), "CG3": (1.00, -80.30),
-    "E1": (-0.80, -81.00), "ES1": (1.30, -80.20), "LL1": (-2.10, -81.00),
-    "GA0": (-1.10, -89.30), "GA1": (-1.00, -89.65), "GA2": (-0.85, -90.25), "GA2b": (-1.06, -90.80), "GA3": (-1.03, -90.95),
+    "VA1": (-32.99, -71.72),
+    "V1": (-33.15, -71.85),
+    "SA1": (-33.55, -71.75),
+    "T1": (-35.50, -72.75),
+    "T2": (-36.55, -73.20),
+    "T3": (-36.59, -73.01),
+    "T4": (-36.66, -73.02),
+    "T5": (-36.70, -73.07),
+    "N1": (6.95, -81.00),
+    "N2": (7.00, -82.50),
+    "N3": (7.60, -83.50),
+    "N4": (9.00, -85.60),
+    "N5": (11.00, -86.60),
+    "N6": (12.50, -88.00),
+    "N7": (13.30, -90.00),
+    "N8": (13.70, -91.00),
+    "N9": (14.30, -92.50),
+    "N10": (15.30, -95.00),
+    "N11": (15.30, -96.50),
+    "N12": (16.00, -98.50),
+    "N13": (16.60, -100.00),
+    "N14": (17.60, -102.20),
+    "N15": (18.50, -103.90),
+    "CR1": (9.60, -84.85),
+    "NI1": (12.35, -87.40),
+    "SV1": (13.45, -89.95),
+    "GT1": (13.80, -90.85),
+    "MX1": (15.95, -95.20),
+    "MX2": (17.80, -102.20),
+    "MX3": (16.75, -99.92),
+    "CG1": (3.30, -78.00),
+    "CG2": (2.00, -79.20),
+    "CG3": (1.00, -80.30),
+    "E1": (-0.80, -81.00),
+    "ES1": (1.30, -80.20),
+    "LL1": (-2.10, -81.00),
+    "GA0": (-1.10, -89.30),
+    "GA1": (-1.00, -89.65),
+    "GA2": (-0.85, -90.25),
+    "GA2b": (-1.06, -90.80),
+    "GA3": (-1.03, -90.95),
     "FL1": (-1.27, -90.55),
-    "PT1": (-5.00, -81.35), "TL1": (-4.50, -81.50), "CH0": (-9.14, -78.63), "CH1": (-9.20, -78.75), "SV2": (-8.30, -79.20),
-    "CY1": (-11.60, -77.45), "AN1": (-23.62, -70.75), "IQ1": (-20.30, -70.40), "AR1": (-18.50, -70.60),
+    "PT1": (-5.00, -81.35),
+    "TL1": (-4.50, -81.50),
+    "CH0": (-9.14, -78.63),
+    "CH1": (-9.20, -78.75),
+    "SV2": (-8.30, -79.20),
+    "CY1": (-11.60, -77.45),
+    "AN1": (-23.62, -70.75),
+    "IQ1": (-20.30, -70.40),
+    "AR1": (-18.50, -70.60),
 }
 
 _LANES: tuple[tuple[str, ...], ...] = (
-    ("Balboa|PA", "BA1", "BA2", "Panama Canal Pacific anchorage|PA", "PA1", "PA2", "PA3", "S1", "S2", "S3", "S4", "P1", "P2",
-     "P2b", "P3", "P4", "P5", "Callao anchorage|PE", "Callao|PE"),
+    (
+        "Balboa|PA",
+        "BA1",
+        "BA2",
+        "Panama Canal Pacific anchorage|PA",
+        "PA1",
+        "PA2",
+        "PA3",
+        "S1",
+        "S2",
+        "S3",
+        "S4",
+        "P1",
+        "P2",
+        "P2b",
+        "P3",
+        "P4",
+        "P5",
+        "Callao anchorage|PE",
+        "Callao|PE",
+    ),
     ("Panama Canal Pacific anchorage|PA", "Taboga|PA"),
     ("PA2", "CO1", "CO2", "CO3", "BVA", "Buenaventura anchorage|CO", "BV1", "BV2", "Buenaventura|CO"),
     ("S4", "G1", "GM", "Posorja|EC", "GP", "G2", "G3", "G4", "G5", "Guayaquil|EC"),
     ("G1", "PB2", "PB1", "Puerto Bolívar|EC"),
-    ("Callao anchorage|PE", "P5", "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "Valparaíso anchorage|CL",
-     "Valparaíso|CL"),
+    (
+        "Callao anchorage|PE",
+        "P5",
+        "C1",
+        "C2",
+        "C3",
+        "C4",
+        "C5",
+        "C6",
+        "C7",
+        "C8",
+        "C9",
+        "Valparaíso anchorage|CL",
+        "Valparaíso|CL",
+    ),
     ("Valparaíso anchorage|CL", "VA1", "V1", "SA1", "San Antonio|CL"),
     ("VA1", "C9"),
     ("SA1", "T1", "T2", "T3", "T4", "T5", "Talcahuano|CL"),
-    ("PA3", "N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8", "N9", "N10", "N11", "N12", "N13", "N14", "N15",
-     "Manzanillo anchorage|MX", "Manzanillo|MX"),
+    (
+        "PA3",
+        "N1",
+        "N2",
+        "N3",
+        "N4",
+        "N5",
+        "N6",
+        "N7",
+        "N8",
+        "N9",
+        "N10",
+        "N11",
+        "N12",
+        "N13",
+        "N14",
+        "N15",
+        "Manzanillo anchorage|MX",
+        "Manzanillo|MX",
+    ),
     ("Caldera|CR", "CR1", "N4"),
     ("Corinto|NI", "NI1", "N6"),
     ("Acajutla|SV", "SV1", "N7"),
@@ -521,12 +636,27 @@ _TRADES: tuple[tuple[str, str, float], ...] = (
 
 # UN/LOCODE-style destinations broadcast in type 5.
 _LOCODE: dict[str, str] = {
-    "Balboa|PA": "PA BLB", "Callao|PE": "PE CLL", "Buenaventura|CO": "CO BUN", "Guayaquil|EC": "EC GYE",
-    "Manzanillo|MX": "MX ZLO", "Valparaíso|CL": "CL VAP", "San Antonio|CL": "CL SAI", "Balao oil terminal|EC": "EC ESM",
-    "Manta|EC": "EC MEC", "Paita|PE": "PE PAI", "Chancay|PE": "PE CHY", "Antofagasta|CL": "CL ANF",
-    "Talcahuano|CL": "CL TAL", "Lázaro Cárdenas|MX": "MX LZC",
-    "Puerto Quetzal|GT": "GT PRQ", "Acajutla|SV": "SV AQJ", "Corinto|NI": "NI CIO", "Caldera|CR": "CR CAL",
-    "Puerto Baquerizo Moreno|EC": "EC SCY", "Chimbote|PE": "PE CHM", "Iquique|CL": "CL IQQ",
+    "Balboa|PA": "PA BLB",
+    "Callao|PE": "PE CLL",
+    "Buenaventura|CO": "CO BUN",
+    "Guayaquil|EC": "EC GYE",
+    "Manzanillo|MX": "MX ZLO",
+    "Valparaíso|CL": "CL VAP",
+    "San Antonio|CL": "CL SAI",
+    "Balao oil terminal|EC": "EC ESM",
+    "Manta|EC": "EC MEC",
+    "Paita|PE": "PE PAI",
+    "Chancay|PE": "PE CHY",
+    "Antofagasta|CL": "CL ANF",
+    "Talcahuano|CL": "CL TAL",
+    "Lázaro Cárdenas|MX": "MX LZC",
+    "Puerto Quetzal|GT": "GT PRQ",
+    "Acajutla|SV": "SV AQJ",
+    "Corinto|NI": "NI CIO",
+    "Caldera|CR": "CR CAL",
+    "Puerto Baquerizo Moreno|EC": "EC SCY",
+    "Chimbote|PE": "PE CHM",
+    "Iquique|CL": "CL IQQ",
 }
 
 # ----------------------------------------------------------------------------------------------
@@ -614,8 +744,9 @@ class _TrackBuilder:
                 return
             self.add(self.now + dt, la, lo, status)
 
-    def hold(self, until: float, status: int, rng: np.random.Generator, radius_m: float = 25.0,
-             step_s: float = 900.0) -> None:
+    def hold(
+        self, until: float, status: int, rng: np.random.Generator, radius_m: float = 25.0, step_s: float = 900.0
+    ) -> None:
         """Stay (moored / at anchor): the GNSS antenna wanders within ``radius_m``."""
         la0, lo0 = self.pos
         phase = rng.uniform(0, 360)
@@ -625,8 +756,16 @@ class _TrackBuilder:
             la, lo = _offset(la0, lo0, phase, radius_m * rng.uniform(0.3, 1.0))
             self.add(t, la, lo, status)
 
-    def drift(self, until: float, status: int, rng: np.random.Generator, speed_kn: tuple[float, float] = (0.3, 1.4),
-              radius_m: float = 600.0, step_s: float = 600.0, center: tuple[float, float] | None = None) -> None:
+    def drift(
+        self,
+        until: float,
+        status: int,
+        rng: np.random.Generator,
+        speed_kn: tuple[float, float] = (0.3, 1.4),
+        radius_m: float = 600.0,
+        step_s: float = 600.0,
+        center: tuple[float, float] | None = None,
+    ) -> None:
         """Drift slowly (``speed_kn`` range, < 2 kn) within ``radius_m`` of ``center``."""
         c = center or self.pos
         while self.now < until:
@@ -642,8 +781,16 @@ class _TrackBuilder:
                 la, lo = _offset(*self.pos, b, min(dist, _dist1(*self.pos, *c)))
             self.add(self.now + max(dt, 1.0), la, lo, status)
 
-    def wander(self, until: float, center: tuple[float, float], radius_m: float, speed_kn: tuple[float, float],
-               leg_m: tuple[float, float], status: int, rng: np.random.Generator) -> None:
+    def wander(
+        self,
+        until: float,
+        center: tuple[float, float],
+        radius_m: float,
+        speed_kn: tuple[float, float],
+        leg_m: tuple[float, float],
+        status: int,
+        rng: np.random.Generator,
+    ) -> None:
         """Sail random legs (fishing, searching, patrolling) inside a circle, turning between legs."""
         while self.now < until:
             for _ in range(30):
@@ -739,9 +886,17 @@ class Vessel:
     def to_dict(self) -> dict[str, object]:
         """The vessel's entry in the ground truth."""
         return {
-            "uid": self.uid, "mmsi": self.mmsi, "name": self.name, "callsign": self.callsign,
-            "imo": self.imo or None, "ship_type": self.ship_type, "length": self.length, "width": self.width,
-            "flag": self.flag, "role": self.role, "ais_class": self.ais_class,
+            "uid": self.uid,
+            "mmsi": self.mmsi,
+            "name": self.name,
+            "callsign": self.callsign,
+            "imo": self.imo or None,
+            "ship_type": self.ship_type,
+            "length": self.length,
+            "width": self.width,
+            "flag": self.flag,
+            "role": self.role,
+            "ais_class": self.ais_class,
         }
 
 
@@ -768,20 +923,125 @@ _FLAGS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
     "FR": ((227, 228), ("FG",)),
 }
 
-_MERCHANT_A = ("PACIFIC", "OCEAN", "ANDES", "GOLDEN", "ATLAS", "NORDIC", "CAPE", "CORAL", "SOUTHERN", "GREAT",
-               "BLUE", "SILVER", "AURORA", "HARMONY", "STAR", "EVER", "MARE", "SEA", "AQUA", "POLAR", "ORIENT",
-               "CONDOR", "INCA", "CARIBE", "PUMA", "TITAN", "ZEPHYR", "OLYMPIC", "NAVIOS", "ALPHA")
-_MERCHANT_B = ("EXPRESS", "SPIRIT", "TRADER", "PIONEER", "VOYAGER", "CARRIER", "GLORY", "HORIZON", "PRIDE",
-               "FORTUNE", "DAWN", "NAVIGATOR", "ENDEAVOUR", "WAVE", "BRIDGE", "HIGHWAY", "JOURNEY", "VENTURE",
-               "LEADER", "QUEEN", "SPLENDOR", "LIBERTY", "BREEZE", "ARROW", "FALCON", "DOLPHIN")
-_CN_FLEETS = ("HAI XIANG YU", "LU QING YUAN YU", "ZHOU YU", "JIN HAI", "FU YUAN YU", "ZHE LING YU", "XIN SHI JI",
-              "HUA LI", "YUAN YU", "NING TAI")
+_MERCHANT_A = (
+    "PACIFIC",
+    "OCEAN",
+    "ANDES",
+    "GOLDEN",
+    "ATLAS",
+    "NORDIC",
+    "CAPE",
+    "CORAL",
+    "SOUTHERN",
+    "GREAT",
+    "BLUE",
+    "SILVER",
+    "AURORA",
+    "HARMONY",
+    "STAR",
+    "EVER",
+    "MARE",
+    "SEA",
+    "AQUA",
+    "POLAR",
+    "ORIENT",
+    "CONDOR",
+    "INCA",
+    "CARIBE",
+    "PUMA",
+    "TITAN",
+    "ZEPHYR",
+    "OLYMPIC",
+    "NAVIOS",
+    "ALPHA",
+)
+_MERCHANT_B = (
+    "EXPRESS",
+    "SPIRIT",
+    "TRADER",
+    "PIONEER",
+    "VOYAGER",
+    "CARRIER",
+    "GLORY",
+    "HORIZON",
+    "PRIDE",
+    "FORTUNE",
+    "DAWN",
+    "NAVIGATOR",
+    "ENDEAVOUR",
+    "WAVE",
+    "BRIDGE",
+    "HIGHWAY",
+    "JOURNEY",
+    "VENTURE",
+    "LEADER",
+    "QUEEN",
+    "SPLENDOR",
+    "LIBERTY",
+    "BREEZE",
+    "ARROW",
+    "FALCON",
+    "DOLPHIN",
+)
+_CN_FLEETS = (
+    "HAI XIANG YU",
+    "LU QING YUAN YU",
+    "ZHOU YU",
+    "JIN HAI",
+    "FU YUAN YU",
+    "ZHE LING YU",
+    "XIN SHI JI",
+    "HUA LI",
+    "YUAN YU",
+    "NING TAI",
+)
 _LATIN_FIRST = ("DON", "DONA", "SANTA", "SAN", "VIRGEN DEL", "CAPITAN", "MI", "NUESTRA", "LA", "EL")
-_LATIN_SECOND = ("MARIO", "JULIO", "LUCHO", "PEDRO", "ROSA", "CARMEN", "ROCIO", "CISNE", "MARIA", "ISABEL",
-                 "PESCADOR", "GAVIOTA", "ESTRELLA", "PACIFICO", "MANABI", "FORTUNA", "ESPERANZA", "BENDICION",
-                 "DELFIN", "TIBURON", "JOSEFINA", "LUPITA", "AMANECER", "CARIBE", "ALBATROS", "VICTORIA")
-_YACHTS = ("SEA BREEZE", "WANDERER", "ALBATROSS", "SOLSTICE", "BLUE MOON", "KESTREL", "FREE SPIRIT", "MOANA",
-           "SALTY DOG", "ODYSSEY", "NOMAD", "SERENITY", "WINDSONG", "PELICAN", "TRADEWIND", "SEA WOLF")
+_LATIN_SECOND = (
+    "MARIO",
+    "JULIO",
+    "LUCHO",
+    "PEDRO",
+    "ROSA",
+    "CARMEN",
+    "ROCIO",
+    "CISNE",
+    "MARIA",
+    "ISABEL",
+    "PESCADOR",
+    "GAVIOTA",
+    "ESTRELLA",
+    "PACIFICO",
+    "MANABI",
+    "FORTUNA",
+    "ESPERANZA",
+    "BENDICION",
+    "DELFIN",
+    "TIBURON",
+    "JOSEFINA",
+    "LUPITA",
+    "AMANECER",
+    "CARIBE",
+    "ALBATROS",
+    "VICTORIA",
+)
+_YACHTS = (
+    "SEA BREEZE",
+    "WANDERER",
+    "ALBATROSS",
+    "SOLSTICE",
+    "BLUE MOON",
+    "KESTREL",
+    "FREE SPIRIT",
+    "MOANA",
+    "SALTY DOG",
+    "ODYSSEY",
+    "NOMAD",
+    "SERENITY",
+    "WINDSONG",
+    "PELICAN",
+    "TRADEWIND",
+    "SEA WOLF",
+)
 
 
 def _imo_number(rng: np.random.Generator) -> int:
@@ -831,13 +1091,15 @@ class _Registry:
             elif style == "cn":
                 n = f"{_CN_FLEETS[int(r.integers(len(_CN_FLEETS)))]} {int(r.integers(1, 999))}"
             elif style == "latin":
-                n = f"{_LATIN_FIRST[int(r.integers(len(_LATIN_FIRST)))]} {_LATIN_SECOND[int(r.integers(len(_LATIN_SECOND)))]}"
+                first = _LATIN_FIRST[int(r.integers(len(_LATIN_FIRST)))]
+                n = f"{first} {_LATIN_SECOND[int(r.integers(len(_LATIN_SECOND)))]}"
                 if r.random() < 0.4:
                     n += f" {['I', 'II', 'III', 'IV', 'V'][int(r.integers(5))]}"
             elif style == "yacht":
                 n = _YACHTS[int(r.integers(len(_YACHTS)))] + ("" if r.random() < 0.5 else f" {int(r.integers(2, 9))}")
             elif style == "tug":
-                n = f"{['SMIT', 'SAAM', 'BOLUDA', 'SVITZER', 'PANAMA', 'ANDINO'][int(r.integers(6))]} {_LATIN_SECOND[int(r.integers(len(_LATIN_SECOND)))]}"
+                company = ["SMIT", "SAAM", "BOLUDA", "SVITZER", "PANAMA", "ANDINO"][int(r.integers(6))]
+                n = f"{company} {_LATIN_SECOND[int(r.integers(len(_LATIN_SECOND)))]}"
             elif style == "le":
                 n = f"GUARDACOSTAS {int(r.integers(10, 99))}"
             else:
@@ -1028,10 +1290,22 @@ class _Builder:
     def vrng(self, salt: int) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence([self.cfg.seed, 0x7E55E1, len(self.vessels), salt]))
 
-    def new_vessel(self, profile: str, flag: str, role: str, track: Track, rng: np.random.Generator, *,
-                   ais_class: str = "A", name_style: str = "merchant", destination: str = "",
-                   eta_s: float | None = None, mmsi: int | None = None, name: str | None = None,
-                   note: str = "") -> Vessel:
+    def new_vessel(
+        self,
+        profile: str,
+        flag: str,
+        role: str,
+        track: Track,
+        rng: np.random.Generator,
+        *,
+        ais_class: str = "A",
+        name_style: str = "merchant",
+        destination: str = "",
+        eta_s: float | None = None,
+        mmsi: int | None = None,
+        name: str | None = None,
+        note: str = "",
+    ) -> Vessel:
         types, (lmin, lmax), beam, (dmin, dmax), _ = _PROFILES[profile]
         length = float(rng.uniform(lmin, lmax))
         width = max(2.0, length * beam * rng.uniform(0.9, 1.1))
@@ -1040,8 +1314,13 @@ class _Builder:
         to_port = int(round(width / 2))
         to_star = max(1, int(round(width)) - to_port)
         big = ais_class == "A" and profile not in ("artisanal", "pleasure")
-        imo = _imo_number(rng) if big and role in ("merchant", "carrier", "passenger") or (
-            big and role == "fishing" and rng.random() < 0.6) else 0
+        imo = (
+            _imo_number(rng)
+            if big
+            and role in ("merchant", "carrier", "passenger")
+            or (big and role == "fishing" and rng.random() < 0.6)
+            else 0
+        )
         lo_i, hi_i = self.cfg.class_a_interval_s if ais_class == "A" else self.cfg.class_b_interval_s
         interval = float(rng.uniform(lo_i, hi_i))
         if eta_s is not None:
@@ -1059,7 +1338,10 @@ class _Builder:
             flag=flag,
             role=role,
             ais_class=ais_class,
-            to_bow=to_bow, to_stern=to_stern, to_port=to_port, to_starboard=to_star,
+            to_bow=to_bow,
+            to_stern=to_stern,
+            to_port=to_port,
+            to_starboard=to_star,
             draught=round(float(rng.uniform(dmin, dmax)), 1),
             destination=destination,
             eta=eta,
@@ -1084,8 +1366,15 @@ class _Builder:
         return float(rng.uniform(lo, hi))
 
     # -- behaviours
-    def transit_track(self, pts: list[tuple[float, float]], speed: float, s0: float, rng: np.random.Generator,
-                      t_ref: float = 0.0, end_status: int = 5) -> tuple[Track, float]:
+    def transit_track(
+        self,
+        pts: list[tuple[float, float]],
+        speed: float,
+        s0: float,
+        rng: np.random.Generator,
+        t_ref: float = 0.0,
+        end_status: int = 5,
+    ) -> tuple[Track, float]:
         """Sail along ``pts`` at ``speed`` being at distance ``s0`` (m) from the start at ``t_ref``.
         Before the route start the ship waits at anchor; after the end it anchors. Returns
         (track, time of arrival at the route end)."""
@@ -1106,8 +1395,9 @@ class _Builder:
             tb.hold(self.T1, end_status, rng, radius_m=10.0 if end_status == 5 else 40.0)
         return tb.build(self.T1), arrival
 
-    def place_on_route(self, a: str, b: str, rng: np.random.Generator, frac: tuple[float, float] = (0.0, 1.0)
-                       ) -> tuple[list[tuple[float, float]], float]:
+    def place_on_route(
+        self, a: str, b: str, rng: np.random.Generator, frac: tuple[float, float] = (0.0, 1.0)
+    ) -> tuple[list[tuple[float, float]], float]:
         pts = self.route(a, b)
         total = float(sum(_dist1(*p, *q) for p, q in zip(pts, pts[1:])))
         return pts, float(rng.uniform(*frac)) * total
@@ -1124,17 +1414,34 @@ class _Builder:
         pts, s0 = self.place_on_route(a, b, rng)
         spd = self.speed(profile, rng)
         track, arrival = self.transit_track(pts, spd, s0, rng)
-        flag = str(rng.choice(["PA", "LR", "MH", "SG", "HK", "MT", "BS", "GR", "PA", "LR", "CL", "PE", "EC", "CO", "MX"]))
+        flag = str(
+            rng.choice(["PA", "LR", "MH", "SG", "HK", "MT", "BS", "GR", "PA", "LR", "CL", "PE", "EC", "CO", "MX"])
+        )
         self.new_vessel(profile, flag, "merchant", track, rng, destination=_LOCODE.get(b, ""), eta_s=arrival)
 
     def add_in_port(self) -> None:
         rng = self.vrng(2)
-        places = [("Panama Canal Pacific anchorage|PA", 1, 5.0), ("Balboa|PA", 5, 2.0), ("Callao anchorage|PE", 1, 2.0),
-                  ("Callao|PE", 5, 2.0), ("Buenaventura anchorage|CO", 1, 1.5), ("Buenaventura|CO", 5, 1.0),
-                  ("Guayaquil|EC", 5, 1.5), ("Posorja|EC", 5, 0.7), ("Manta anchorage|EC", 1, 0.7),
-                  ("Valparaíso anchorage|CL", 1, 1.0), ("San Antonio|CL", 5, 1.0), ("Manzanillo anchorage|MX", 1, 1.0),
-                  ("Chancay|PE", 5, 0.7), ("Paita|PE", 5, 0.5), ("Esmeraldas|EC", 5, 0.4), ("Antofagasta|CL", 5, 0.4),
-                  ("Lázaro Cárdenas|MX", 5, 0.6), ("Puerto Quetzal|GT", 5, 0.4), ("Caldera|CR", 5, 0.4)]
+        places = [
+            ("Panama Canal Pacific anchorage|PA", 1, 5.0),
+            ("Balboa|PA", 5, 2.0),
+            ("Callao anchorage|PE", 1, 2.0),
+            ("Callao|PE", 5, 2.0),
+            ("Buenaventura anchorage|CO", 1, 1.5),
+            ("Buenaventura|CO", 5, 1.0),
+            ("Guayaquil|EC", 5, 1.5),
+            ("Posorja|EC", 5, 0.7),
+            ("Manta anchorage|EC", 1, 0.7),
+            ("Valparaíso anchorage|CL", 1, 1.0),
+            ("San Antonio|CL", 5, 1.0),
+            ("Manzanillo anchorage|MX", 1, 1.0),
+            ("Chancay|PE", 5, 0.7),
+            ("Paita|PE", 5, 0.5),
+            ("Esmeraldas|EC", 5, 0.4),
+            ("Antofagasta|CL", 5, 0.4),
+            ("Lázaro Cárdenas|MX", 5, 0.6),
+            ("Puerto Quetzal|GT", 5, 0.4),
+            ("Caldera|CR", 5, 0.4),
+        ]
         w = np.array([p[2] for p in places])
         key, status, _ = places[int(rng.choice(len(places), p=w / w.sum()))]
         la, lo = self.port(key)
@@ -1153,8 +1460,11 @@ class _Builder:
         """Keep stationary ships ≥ 600 m apart (side-by-side pairs are explicit decoys)."""
         base = self.port(key)
         for _ in range(50):
-            ok = all(_dist1(la, lo, float(v.track.lat[0]), float(v.track.lon[0])) > 600.0
-                     for v in self.vessels if v.track.status[0] in (1, 5))
+            ok = all(
+                _dist1(la, lo, float(v.track.lat[0]), float(v.track.lon[0])) > 600.0
+                for v in self.vessels
+                if v.track.status[0] in (1, 5)
+            )
             if ok:
                 break
             spread = 3500.0 if status == 1 else 1500.0
@@ -1193,8 +1503,12 @@ class _Builder:
         tb = _TrackBuilder(self.T0 - 1, *c, 7)
         while tb.now < self.T1:
             # search at speed, then set and haul slowly (3-5 kn)
-            tb.wander(min(tb.now + rng.uniform(2, 4) * 3600, self.T1), c, 40000.0, (9.0, 12.0), (10000.0, 25000.0), 0, rng)
-            tb.wander(min(tb.now + rng.uniform(1.5, 3) * 3600, self.T1), tb.pos, 3000.0, (3.0, 5.0), (800.0, 2500.0), 7, rng)
+            tb.wander(
+                min(tb.now + rng.uniform(2, 4) * 3600, self.T1), c, 40000.0, (9.0, 12.0), (10000.0, 25000.0), 0, rng
+            )
+            tb.wander(
+                min(tb.now + rng.uniform(1.5, 3) * 3600, self.T1), tb.pos, 3000.0, (3.0, 5.0), (800.0, 2500.0), 7, rng
+            )
         self.new_vessel("seiner", "EC", "fishing", tb.build(self.T1), rng, name_style="latin", destination="PESCA")
 
     # (port key, seaward bearing range, distance range m, weight); bearings and distances are
@@ -1219,8 +1533,9 @@ class _Builder:
         "Paita|PE": (-5.05, -81.12),
     }
 
-    def artisanal_track(self, rng: np.random.Generator, key: str, brg: tuple[float, float], dist: tuple[float, float],
-                        speed: float) -> tuple[Track, tuple[float, float]]:
+    def artisanal_track(
+        self, rng: np.random.Generator, key: str, brg: tuple[float, float], dist: tuple[float, float], speed: float
+    ) -> tuple[Track, tuple[float, float]]:
         home = self.port(key)
         exit_ = self._HARBOUR_EXITS.get(key)
         b = rng.uniform(brg[0], brg[1] + (360.0 if brg[1] < brg[0] else 0.0)) % 360.0
@@ -1242,8 +1557,9 @@ class _Builder:
             tb.hold(self.T1, 5, rng, radius_m=8.0)
         return tb.build(self.T1), spot
 
-    def add_artisanal(self, key_index: int | None = None, *, mmsi: int | None = None, name: str | None = None,
-                      note: str = "") -> Vessel:
+    def add_artisanal(
+        self, key_index: int | None = None, *, mmsi: int | None = None, name: str | None = None, note: str = ""
+    ) -> Vessel:
         rng = self.vrng(6)
         ports = self._ARTISANAL_PORTS
         if key_index is None:
@@ -1252,15 +1568,18 @@ class _Builder:
         key, brg, dist, _ = ports[key_index]
         track, _ = self.artisanal_track(rng, key, brg, dist, self.speed("artisanal", rng))
         flag = key.split("|")[1]
-        return self.new_vessel("artisanal", flag, "fishing", track, rng, ais_class="B", name_style="latin",
-                               mmsi=mmsi, name=name, note=note)
+        return self.new_vessel(
+            "artisanal", flag, "fishing", track, rng, ais_class="B", name_style="latin", mmsi=mmsi, name=name, note=note
+        )
 
     def add_coastal_seiner(self) -> None:
         rng = self.vrng(7)
-        key, brg, dist = [("Chimbote|PE", (235.0, 265.0), (20000.0, 50000.0)),
-                          ("Paita|PE", (240.0, 290.0), (20000.0, 45000.0)),
-                          ("Callao anchorage|PE", (230.0, 280.0), (20000.0, 45000.0)),
-                          ("Salaverry|PE", (220.0, 260.0), (20000.0, 45000.0))][int(rng.integers(4))]
+        key, brg, dist = [
+            ("Chimbote|PE", (235.0, 265.0), (20000.0, 50000.0)),
+            ("Paita|PE", (240.0, 290.0), (20000.0, 45000.0)),
+            ("Callao anchorage|PE", (230.0, 280.0), (20000.0, 45000.0)),
+            ("Salaverry|PE", (220.0, 260.0), (20000.0, 45000.0)),
+        ][int(rng.integers(4))]
         track, _ = self.artisanal_track(rng, key, brg, dist, self.speed("coastal_seiner", rng))
         self.new_vessel("coastal_seiner", "PE", "fishing", track, rng, name_style="latin", destination="PESCA")
 
@@ -1289,14 +1608,26 @@ class _Builder:
             pts[-1] = _offset(*pts[-1], rng.uniform(0, 360), 250.0)
             tb.route(pts, spd, 0, until=self.T1)
             cur = nxt
-        self.new_vessel("passenger", flag, "passenger", tb.build(self.T1), rng, name_style=style,
-                        destination="GALAPAGOS" if flag == "EC" else "TABOGA")
+        self.new_vessel(
+            "passenger",
+            flag,
+            "passenger",
+            tb.build(self.T1),
+            rng,
+            name_style=style,
+            destination="GALAPAGOS" if flag == "EC" else "TABOGA",
+        )
 
     def add_tug(self) -> None:
         rng = self.vrng(9)
-        home, anch = [("Balboa|PA", "Panama Canal Pacific anchorage|PA"), ("Callao|PE", "Callao anchorage|PE"),
-                      ("Buenaventura|CO", "Buenaventura anchorage|CO"), ("Manzanillo|MX", "Manzanillo anchorage|MX"),
-                      ("Valparaíso|CL", "Valparaíso anchorage|CL"), ("Manta|EC", "Manta anchorage|EC")][int(rng.integers(6))]
+        home, anch = [
+            ("Balboa|PA", "Panama Canal Pacific anchorage|PA"),
+            ("Callao|PE", "Callao anchorage|PE"),
+            ("Buenaventura|CO", "Buenaventura anchorage|CO"),
+            ("Manzanillo|MX", "Manzanillo anchorage|MX"),
+            ("Valparaíso|CL", "Valparaíso anchorage|CL"),
+            ("Manta|EC", "Manta anchorage|EC"),
+        ][int(rng.integers(6))]
         berth = _offset(*self.port(home), rng.uniform(0, 360), rng.uniform(100, 700))
         tb = _TrackBuilder(self.T0 - 1, *berth, 5)
         spd = self.speed("tug", rng)
@@ -1316,9 +1647,17 @@ class _Builder:
         rng = self.vrng(10)
         r = rng.random()
         if r < 0.4:  # crossing from Panama to the Galápagos (via the Gulf of Panama and Malpelo's west)
-            pts = [self.port("Panama Canal Pacific anchorage|PA"), _SEA_NODES["PA1"], _SEA_NODES["PA2"], _SEA_NODES["PA3"],
-                   (3.0, -84.0), (-0.9, -88.8), _SEA_NODES["GA0"], _SEA_NODES["GA1"],
-                   self.port("Puerto Baquerizo Moreno|EC")]
+            pts = [
+                self.port("Panama Canal Pacific anchorage|PA"),
+                _SEA_NODES["PA1"],
+                _SEA_NODES["PA2"],
+                _SEA_NODES["PA3"],
+                (3.0, -84.0),
+                (-0.9, -88.8),
+                _SEA_NODES["GA0"],
+                _SEA_NODES["GA1"],
+                self.port("Puerto Baquerizo Moreno|EC"),
+            ]
             spd = self.speed("pleasure", rng)
             total = float(sum(_dist1(*p, *q) for p, q in zip(pts, pts[1:])))
             track, _ = self.transit_track(pts, spd, float(rng.uniform(0.05, 0.9)) * total, rng)
@@ -1338,11 +1677,11 @@ class _Builder:
     _PATROLS: tuple[tuple[str, tuple[float, float], float], ...] = (
         ("EC", (-1.45, -90.95), 25000.0),  # Galápagos Marine Reserve, south of Isabela
         ("EC", (-1.15, -89.10), 20000.0),  # Galápagos, south-east of San Cristóbal
-        ("CO", (1.9, -79.25), 25000.0),     # Tumaco approaches
-        ("PE", (-4.6, -81.75), 30000.0),    # off Talara
-        ("PA", (8.0, -79.35), 25000.0),     # Gulf of Panama
-        ("CR", (5.1, -86.8), 30000.0),      # Cocos Island
-        ("CO", (4.0, -81.1), 40000.0),      # Malpelo
+        ("CO", (1.9, -79.25), 25000.0),  # Tumaco approaches
+        ("PE", (-4.6, -81.75), 30000.0),  # off Talara
+        ("PA", (8.0, -79.35), 25000.0),  # Gulf of Panama
+        ("CR", (5.1, -86.8), 30000.0),  # Cocos Island
+        ("CO", (4.0, -81.1), 40000.0),  # Malpelo
     )
 
     def add_law_enforcement(self, k: int) -> None:
@@ -1364,9 +1703,18 @@ class _Builder:
         t0 = round(float(rng.uniform(lo, hi)))
         return float(t0), float(t0 + round(dur))
 
-    def _approach_event(self, rng: np.random.Generator, E: tuple[float, float], t0: float, t1: float,
-                        w_bearing: float, w_speed: tuple[float, float], w_status: int,
-                        drift_knots: list[tuple[float, float, float]], status: int) -> Track:
+    def _approach_event(
+        self,
+        rng: np.random.Generator,
+        E: tuple[float, float],
+        t0: float,
+        t1: float,
+        w_bearing: float,
+        w_speed: tuple[float, float],
+        w_status: int,
+        drift_knots: list[tuple[float, float, float]],
+        status: int,
+    ) -> Track:
         """Wander around a point 15 km from ``E``, come in, follow ``drift_knots`` (t, lat, lon)
         from ``t0`` to ``t1``, then leave to another point 15 km away and wander again."""
         W1 = _offset(*E, w_bearing, 15000.0)
@@ -1382,14 +1730,16 @@ class _Builder:
         tb.wander(self.T1, W2, 6000.0, w_speed, (2000.0, 6000.0), w_status, rng)
         return tb.build(self.T1)
 
-    def _drift_knots(self, rng: np.random.Generator, E: tuple[float, float], t0: float, t1: float,
-                     radius_m: float) -> list[tuple[float, float, float]]:
+    def _drift_knots(
+        self, rng: np.random.Generator, E: tuple[float, float], t0: float, t1: float, radius_m: float
+    ) -> list[tuple[float, float, float]]:
         tb = _TrackBuilder(t0, *E, 0)
         tb.drift(t1, 0, rng, radius_m=radius_m, center=E)
         return list(zip(tb.t, tb.lat, tb.lon))
 
-    def inject_loitering(self, E: tuple[float, float], w_bearing: float, profile: str, flag: str, role: str,
-                         dur_h: tuple[float, float]) -> None:
+    def inject_loitering(
+        self, E: tuple[float, float], w_bearing: float, profile: str, flag: str, role: str, dur_h: tuple[float, float]
+    ) -> None:
         rng = self.vrng(20)
         win = self._window(rng, dur_h)
         if win is None:
@@ -1399,13 +1749,24 @@ class _Builder:
         w_speed = (3.0, 5.0) if role == "fishing" else (6.0, 9.0)
         w_status = 7 if role == "fishing" else 0
         track = self._approach_event(rng, E, t0, t1, w_bearing, w_speed, w_status, knots, 0)
-        v = self.new_vessel(profile, flag, role, track, rng, name_style="latin" if role == "fishing" else "merchant",
-                            note="loitering actor")
-        self.events.append(ScenarioEvent("loitering", v.mmsi, None, t0, t1, E[0], E[1], self.zone(*E),
-                                         {"duration_h": round((t1 - t0) / 3600, 2)}))
+        v = self.new_vessel(
+            profile,
+            flag,
+            role,
+            track,
+            rng,
+            name_style="latin" if role == "fishing" else "merchant",
+            note="loitering actor",
+        )
+        self.events.append(
+            ScenarioEvent(
+                "loitering", v.mmsi, None, t0, t1, E[0], E[1], self.zone(*E), {"duration_h": round((t1 - t0) / 3600, 2)}
+            )
+        )
 
-    def inject_dark(self, E: tuple[float, float], flag: str, profile: str, dur_h: tuple[float, float],
-                    ais_class: str = "A") -> None:
+    def inject_dark(
+        self, E: tuple[float, float], flag: str, profile: str, dur_h: tuple[float, float], ais_class: str = "A"
+    ) -> None:
         rng = self.vrng(21)
         win = self._window(rng, dur_h)
         if win is None:
@@ -1414,16 +1775,32 @@ class _Builder:
         tb = _TrackBuilder(self.T0 - 1, *E, 7)
         tb.wander(self.T1, E, 7000.0, (3.0, 5.0), (1000.0, 3500.0), 7, rng)
         track = tb.build(self.T1)
-        v = self.new_vessel(profile, flag, "fishing", track, rng, ais_class=ais_class, name_style="latin",
-                            note="dark actor")
+        v = self.new_vessel(
+            profile, flag, "fishing", track, rng, ais_class=ais_class, name_style="latin", note="dark actor"
+        )
         v.dark.append((t0, t1))
         la, lo, *_ = track.sample(np.array([t0]))
-        self.events.append(ScenarioEvent("dark", v.mmsi, None, t0, t1, float(la[0]), float(lo[0]),
-                                         self.zone(float(la[0]), float(lo[0])),
-                                         {"duration_h": round((t1 - t0) / 3600, 2)}))
+        self.events.append(
+            ScenarioEvent(
+                "dark",
+                v.mmsi,
+                None,
+                t0,
+                t1,
+                float(la[0]),
+                float(lo[0]),
+                self.zone(float(la[0]), float(lo[0])),
+                {"duration_h": round((t1 - t0) / 3600, 2)},
+            )
+        )
 
-    def inject_rendezvous(self, E: tuple[float, float], a: tuple[str, str, str, float], b: tuple[str, str, str, float],
-                          dur_h: tuple[float, float]) -> None:
+    def inject_rendezvous(
+        self,
+        E: tuple[float, float],
+        a: tuple[str, str, str, float],
+        b: tuple[str, str, str, float],
+        dur_h: tuple[float, float],
+    ) -> None:
         rng = self.vrng(22)
         win = self._window(rng, dur_h)
         if win is None:
@@ -1439,8 +1816,19 @@ class _Builder:
             track = self._approach_event(rng, E, t0, t1, w_bearing, w_speed, w_status, kn, 0)
             style = "cn" if flag == "CN" else ("latin" if role == "fishing" else "merchant")
             ids.append(self.new_vessel(profile, flag, role, track, rng, name_style=style, note="rendezvous actor").mmsi)
-        self.events.append(ScenarioEvent("rendezvous", ids[0], ids[1], t0, t1, E[0], E[1], self.zone(*E),
-                                         {"duration_h": round((t1 - t0) / 3600, 2), "separation_m": round(sep)}))
+        self.events.append(
+            ScenarioEvent(
+                "rendezvous",
+                ids[0],
+                ids[1],
+                t0,
+                t1,
+                E[0],
+                E[1],
+                self.zone(*E),
+                {"duration_h": round((t1 - t0) / 3600, 2), "separation_m": round(sep)},
+            )
+        )
 
     # -- decoys ------------------------------------------------------------------------------
     def decoy_passing(self) -> None:
@@ -1458,13 +1846,29 @@ class _Builder:
         tb_, arr = self.transit_track(rev, vb, total - s_p, rng, t_ref=tc)
         la, lo, _, cog, _ = ta.sample(np.array([tc]))
         off = 250.0
-        dlat, dlon = np.subtract(_offset(float(la[0]), float(lo[0]), float(cog[0]) + 90.0, off), (float(la[0]), float(lo[0])))
+        dlat, dlon = np.subtract(
+            _offset(float(la[0]), float(lo[0]), float(cog[0]) + 90.0, off), (float(la[0]), float(lo[0]))
+        )
         tb_ = Track(tb_.t, tb_.lat + dlat, tb_.lon + dlon, tb_.status)
-        a = self.new_vessel("container", "PA", "merchant", ta, rng, destination=_LOCODE["Callao|PE"], note="passing decoy")
-        b = self.new_vessel("bulk", "LR", "merchant", tb_, rng, destination=_LOCODE["Balboa|PA"], eta_s=arr,
-                            note="passing decoy")
-        self.decoys.append(ScenarioEvent("passing", a.mmsi, b.mmsi, tc - 300, tc + 300, float(la[0]), float(lo[0]),
-                                         self.zone(float(la[0]), float(lo[0])), {"min_distance_m": off}))
+        a = self.new_vessel(
+            "container", "PA", "merchant", ta, rng, destination=_LOCODE["Callao|PE"], note="passing decoy"
+        )
+        b = self.new_vessel(
+            "bulk", "LR", "merchant", tb_, rng, destination=_LOCODE["Balboa|PA"], eta_s=arr, note="passing decoy"
+        )
+        self.decoys.append(
+            ScenarioEvent(
+                "passing",
+                a.mmsi,
+                b.mmsi,
+                tc - 300,
+                tc + 300,
+                float(la[0]),
+                float(lo[0]),
+                self.zone(float(la[0]), float(lo[0])),
+                {"min_distance_m": off},
+            )
+        )
 
     def decoy_side_by_side(self) -> None:
         rng = self.vrng(31)
@@ -1474,10 +1878,29 @@ class _Builder:
             p = _offset(la, lo, 135.0, 45.0 * k)
             tb = _TrackBuilder(self.T0 - 1, *p, 5)
             tb.hold(self.T1, 5, rng, radius_m=6.0)
-            ids.append(self.new_vessel("general" if k == 0 else "tanker", "PE" if k else "PA", "merchant",
-                                       tb.build(self.T1), rng, note="side-by-side decoy").mmsi)
-        self.decoys.append(ScenarioEvent("port_side_by_side", ids[0], ids[1], 0.0, self.D, la, lo, self.zone(la, lo),
-                                         {"port": "Callao", "separation_m": 45}))
+            ids.append(
+                self.new_vessel(
+                    "general" if k == 0 else "tanker",
+                    "PE" if k else "PA",
+                    "merchant",
+                    tb.build(self.T1),
+                    rng,
+                    note="side-by-side decoy",
+                ).mmsi
+            )
+        self.decoys.append(
+            ScenarioEvent(
+                "port_side_by_side",
+                ids[0],
+                ids[1],
+                0.0,
+                self.D,
+                la,
+                lo,
+                self.zone(la, lo),
+                {"port": "Callao", "separation_m": 45},
+            )
+        )
         # bunkering alongside at the Panama anchorage
         win = self._window(rng, (3.0, 5.0))
         if win is None:
@@ -1502,9 +1925,19 @@ class _Builder:
         bb.hold(self.T1, 5, rng, radius_m=8.0)
         s = self.new_vessel("bulk", "MT", "merchant", ship, rng, note="bunkering decoy (receiving ship)")
         b = self.new_vessel("tanker", "PA", "merchant", bb.build(self.T1), rng, note="bunkering decoy (bunker tanker)")
-        self.decoys.append(ScenarioEvent("port_side_by_side", s.mmsi, b.mmsi, float(kt[0]), float(kt[-1]), A[0], A[1],
-                                         self.zone(*A), {"port": "Panama Canal Pacific anchorage", "separation_m": 60,
-                                                         "activity": "bunkering at anchor"}))
+        self.decoys.append(
+            ScenarioEvent(
+                "port_side_by_side",
+                s.mmsi,
+                b.mmsi,
+                float(kt[0]),
+                float(kt[-1]),
+                A[0],
+                A[1],
+                self.zone(*A),
+                {"port": "Panama Canal Pacific anchorage", "separation_m": 60, "activity": "bunkering at anchor"},
+            )
+        )
 
     def decoy_pair_fishing(self) -> None:
         rng = self.vrng(32)
@@ -1517,18 +1950,38 @@ class _Builder:
         follow = Track(lead.t.copy(), lead.lat + dlat, lead.lon + dlon, lead.status.copy())
         a = self.new_vessel("coastal_seiner", "PE", "fishing", lead, rng, name_style="latin", note="pair-trawl decoy")
         b = self.new_vessel("coastal_seiner", "PE", "fishing", follow, rng, name_style="latin", note="pair-trawl decoy")
-        self.decoys.append(ScenarioEvent("active_fishing", a.mmsi, b.mmsi, 0.0, self.D, c[0], c[1], self.zone(*c),
-                                         {"separation_m": round(sep), "speed_kn": [3.5, 4.5]}))
+        self.decoys.append(
+            ScenarioEvent(
+                "active_fishing",
+                a.mmsi,
+                b.mmsi,
+                0.0,
+                self.D,
+                c[0],
+                c[1],
+                self.zone(*c),
+                {"separation_m": round(sep), "speed_kn": [3.5, 4.5]},
+            )
+        )
 
     def decoy_shared_mmsi(self) -> None:
         a = self.add_artisanal(0, note="shared-MMSI decoy")
         b = self.add_artisanal(5, mmsi=a.mmsi, name=(a.name[:18].rstrip() + " B"), note="shared-MMSI decoy")
         la, lo, *_ = a.track.sample(np.array([self.D / 2]))
         lb, ob, *_ = b.track.sample(np.array([self.D / 2]))
-        self.decoys.append(ScenarioEvent("shared_mmsi", a.mmsi, None, 0.0, self.D, float(la[0]), float(lo[0]),
-                                         self.zone(float(la[0]), float(lo[0])),
-                                         {"lat2": round(float(lb[0]), 5), "lon2": round(float(ob[0]), 5),
-                                          "uids": [a.uid, b.uid]}))
+        self.decoys.append(
+            ScenarioEvent(
+                "shared_mmsi",
+                a.mmsi,
+                None,
+                0.0,
+                self.D,
+                float(la[0]),
+                float(lo[0]),
+                self.zone(float(la[0]), float(lo[0])),
+                {"lat2": round(float(lb[0]), 5), "lon2": round(float(ob[0]), 5), "uids": [a.uid, b.uid]},
+            )
+        )
 
     def decoy_outage(self) -> None:
         rng = self.vrng(33)
@@ -1539,12 +1992,24 @@ class _Builder:
         si = next(i for i, s in enumerate(self.stations) if s.name == "rEC-Manta")
         st = self.stations[si]
         self.outages.append(Outage(si, t0, t1, st.lat, st.lon, RANGE_A_M))
-        self.decoys.append(ScenarioEvent("receiver_outage", None, None, t0, t1, st.lat, st.lon, self.zone(st.lat, st.lon),
-                                         {"station": st.name, "radius_m": RANGE_A_M}))
+        self.decoys.append(
+            ScenarioEvent(
+                "receiver_outage",
+                None,
+                None,
+                t0,
+                t1,
+                st.lat,
+                st.lon,
+                self.zone(st.lat, st.lon),
+                {"station": st.name, "radius_m": RANGE_A_M},
+            )
+        )
 
 
-def build_scenario(config: ScenarioConfig | None = None, *, ports: pd.DataFrame | None = None,
-                   zones: list[Zone] | None = None) -> Scenario:
+def build_scenario(
+    config: ScenarioConfig | None = None, *, ports: pd.DataFrame | None = None, zones: list[Zone] | None = None
+) -> Scenario:
     """Build the vessels, tracks, events and decoys of a scenario.
 
     Args:
@@ -1569,10 +2034,15 @@ def build_scenario(config: ScenarioConfig | None = None, *, ports: pd.DataFrame 
         b.inject_dark((-1.25, -89.90), "EC", "seiner", (3.5, 12.0))
         b.inject_dark((1.65, -79.20), "CO", "coastal_seiner", (3.5, 12.0))
         b.inject_dark((-4.90, -81.60), "PE", "coastal_seiner", (3.5, 12.0))
-        b.inject_rendezvous((-1.50, -85.20), ("squid", "CN", "fishing", 270.0), ("reefer", "PA", "carrier", 90.0), (2.5, 6.0))
-        b.inject_rendezvous((1.30, -79.95), ("coastal_seiner", "CO", "fishing", 300.0), ("general", "PA", "merchant", 0.0),
-                            (2.5, 6.0))
-        b.inject_rendezvous((4.35, -81.25), ("seiner", "EC", "fishing", 0.0), ("supply", "PA", "carrier", 120.0), (2.5, 6.0))
+        b.inject_rendezvous(
+            (-1.50, -85.20), ("squid", "CN", "fishing", 270.0), ("reefer", "PA", "carrier", 90.0), (2.5, 6.0)
+        )
+        b.inject_rendezvous(
+            (1.30, -79.95), ("coastal_seiner", "CO", "fishing", 300.0), ("general", "PA", "merchant", 0.0), (2.5, 6.0)
+        )
+        b.inject_rendezvous(
+            (4.35, -81.25), ("seiner", "EC", "fishing", 0.0), ("supply", "PA", "carrier", 120.0), (2.5, 6.0)
+        )
         b.decoy_passing()
         b.decoy_side_by_side()
         b.decoy_pair_fishing()
@@ -1580,9 +2050,19 @@ def build_scenario(config: ScenarioConfig | None = None, *, ports: pd.DataFrame 
         b.decoy_shared_mmsi()
 
     n_pop = max(0, cfg.n_vessels - len(b.vessels))
-    shares = [("in_port", 0.15), ("squid_west", 0.13), ("squid_corridor", 0.03), ("carrier", 0.015), ("seiner", 0.04),
-              ("artisanal", 0.16), ("coastal_seiner", 0.04), ("passenger", 0.04), ("tug", 0.035), ("pleasure", 0.04),
-              ("law_enforcement", 0.03)]
+    shares = [
+        ("in_port", 0.15),
+        ("squid_west", 0.13),
+        ("squid_corridor", 0.03),
+        ("carrier", 0.015),
+        ("seiner", 0.04),
+        ("artisanal", 0.16),
+        ("coastal_seiner", 0.04),
+        ("passenger", 0.04),
+        ("tug", 0.035),
+        ("pleasure", 0.04),
+        ("law_enforcement", 0.03),
+    ]
     counts = {k: int(math.floor(s * n_pop)) for k, s in shares}
     counts["transit"] = n_pop - sum(counts.values())
     for kind in ["transit", *[k for k, _ in shares]]:
@@ -1634,8 +2114,17 @@ def build_scenario(config: ScenarioConfig | None = None, *, ports: pd.DataFrame 
             cands[int(k)].gps_outages.append((t0, t0 + float(grng.uniform(15, 60)) * 60.0))
             n_gps -= 1
 
-    return Scenario(config=cfg, stations=b.stations, atons=list(_ATONS), vessels=vessels, events=b.events,
-                    decoys=b.decoys, outages=b.outages, ports=b.ports, zones=b.zones)
+    return Scenario(
+        config=cfg,
+        stations=b.stations,
+        atons=list(_ATONS),
+        vessels=vessels,
+        events=b.events,
+        decoys=b.decoys,
+        outages=b.outages,
+        ports=b.ports,
+        zones=b.zones,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1691,7 +2180,7 @@ class ReceptionBatch:
         return len(self.c)
 
     @staticmethod
-    def concat(parts: list[dict[str, np.ndarray]]) -> "ReceptionBatch":
+    def concat(parts: list[dict[str, np.ndarray]]) -> ReceptionBatch:
         names = list(ReceptionBatch.__dataclass_fields__)
         cols = {n: np.concatenate([p[n] for p in parts]) if parts else np.zeros(0, dtype=np.int64) for n in names}
         order = np.lexsort((cols["dup"], cols["seq"], cols["src"], cols["kind"], cols["station"], cols["c"]))
@@ -1701,11 +2190,28 @@ class ReceptionBatch:
 def _empty_cols(n: int) -> dict[str, np.ndarray]:
     z = np.zeros(n, dtype=np.int64)
     return {
-        "c": z.copy(), "station": z.copy(), "channel": z.copy(), "kind": z.copy(), "msg_type": z.copy(),
-        "src": z.copy(), "mmsi": z.copy(), "seq": z.copy(), "dup": np.zeros(n, dtype=bool), "noise": z.copy(),
-        "arg": z.copy(), "lat_i": z.copy(), "lon_i": z.copy(), "sog_i": z.copy(), "cog_i": z.copy(),
-        "heading": np.full(n, HEADING_NA, dtype=np.int64), "second": z.copy(), "status": np.full(n, 15, dtype=np.int64),
-        "rot": np.full(n, ROT_NA, dtype=np.int64), "accuracy": z.copy(), "raim": z.copy(), "radio": z.copy(),
+        "c": z.copy(),
+        "station": z.copy(),
+        "channel": z.copy(),
+        "kind": z.copy(),
+        "msg_type": z.copy(),
+        "src": z.copy(),
+        "mmsi": z.copy(),
+        "seq": z.copy(),
+        "dup": np.zeros(n, dtype=bool),
+        "noise": z.copy(),
+        "arg": z.copy(),
+        "lat_i": z.copy(),
+        "lon_i": z.copy(),
+        "sog_i": z.copy(),
+        "cog_i": z.copy(),
+        "heading": np.full(n, HEADING_NA, dtype=np.int64),
+        "second": z.copy(),
+        "status": np.full(n, 15, dtype=np.int64),
+        "rot": np.full(n, ROT_NA, dtype=np.int64),
+        "accuracy": z.copy(),
+        "raim": z.copy(),
+        "radio": z.copy(),
     }
 
 
@@ -1773,8 +2279,17 @@ class _Receivers:
         self.seed = sc.config.seed
         self.noise = sc.config.noise
 
-    def receive(self, t: np.ndarray, lat: np.ndarray, lon: np.ndarray, cls_b: np.ndarray, p_sat: np.ndarray,
-                salt: int, a: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def receive(
+        self,
+        t: np.ndarray,
+        lat: np.ndarray,
+        lon: np.ndarray,
+        cls_b: np.ndarray,
+        p_sat: np.ndarray,
+        salt: int,
+        a: np.ndarray,
+        j: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """For transmissions at ``t`` from (``lat``, ``lon``): (primary station or -1,
         duplicate station or -1, duplicate delay in s)."""
         n = len(t)
@@ -1815,15 +2330,28 @@ class _Receivers:
         sat_rx = (sat_on >= 0) & (u_sat < p_sat) & ~silent
         no_shore = prim < 0
         prim[no_shore & sat_rx] = sat_on[no_shore & sat_rx]
-        sdup = (~no_shore) & (dup < 0) & (sat_on >= 0) & ~silent & (
-            _u01(self.seed, _S_SATDUP, salt, a, j) < self.noise.p_sat_duplicate)
+        sdup = (
+            (~no_shore)
+            & (dup < 0)
+            & (sat_on >= 0)
+            & ~silent
+            & (_u01(self.seed, _S_SATDUP, salt, a, j) < self.noise.p_sat_duplicate)
+        )
         dup[sdup] = sat_on[sdup]
         delay = (_h64(self.seed, _S_DUPDT, salt, a, j) % np.uint64(3)).astype(np.int64)
         return prim, dup, delay
 
 
-def _grid(first: float, interval: np.ndarray, phase: np.ndarray, w0: float, w1: float, seed: int, salt: int,
-          jitter: float = 0.8) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _grid(
+    first: float,
+    interval: np.ndarray,
+    phase: np.ndarray,
+    w0: float,
+    w1: float,
+    seed: int,
+    salt: int,
+    jitter: float = 0.8,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-source schedule t_j = phase + j·interval + U(0, jitter·interval) in [w0, w1).
 
     Returns (source index, j, t) for every scheduled time in the window."""
@@ -1849,8 +2377,18 @@ def _rows(n: int, **cols: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
-def _emit(sc: Scenario, base: dict[str, np.ndarray], prim: np.ndarray, dup: np.ndarray, delay: np.ndarray,
-          t: np.ndarray, salt: int, a: np.ndarray, j: np.ndarray, multipart: bool) -> list[dict[str, np.ndarray]]:
+def _emit(
+    sc: Scenario,
+    base: dict[str, np.ndarray],
+    prim: np.ndarray,
+    dup: np.ndarray,
+    delay: np.ndarray,
+    t: np.ndarray,
+    salt: int,
+    a: np.ndarray,
+    j: np.ndarray,
+    multipart: bool,
+) -> list[dict[str, np.ndarray]]:
     """Turn transmissions into reception rows (primary + duplicates) and decide the noise."""
     seed, nz = sc.config.seed, sc.config.noise
     got = prim >= 0
@@ -1863,21 +2401,37 @@ def _emit(sc: Scenario, base: dict[str, np.ndarray], prim: np.ndarray, dup: np.n
     if multipart:
         noise[single & (u < nz.p_orphan)] = Noise.ORPHAN
     else:
-        p1, p2, p3 = nz.p_bad_checksum, nz.p_bad_checksum + nz.p_bad_tagblock, nz.p_bad_checksum + nz.p_bad_tagblock + nz.p_truncated
+        p1, p2, p3 = (
+            nz.p_bad_checksum,
+            nz.p_bad_checksum + nz.p_bad_tagblock,
+            nz.p_bad_checksum + nz.p_bad_tagblock + nz.p_truncated,
+        )
         noise[single & (u < p1)] = Noise.BAD_CHECKSUM
         noise[single & (u >= p1) & (u < p2)] = Noise.BAD_TAGBLOCK
         noise[single & (u >= p2) & (u < p3)] = Noise.TRUNCATED
     arg = (_h64(seed, _S_NOISEARG, salt, a, j) >> np.uint64(32)).astype(np.int64)
     chan = (_h64(seed, _S_CHAN, salt, a, j) & np.uint64(1)).astype(np.int64)
     prim_rows = {k: v[got] for k, v in base.items()}
-    prim_rows.update(c=c[got], station=prim[got], channel=chan[got], dup=np.zeros(int(got.sum()), dtype=bool),
-                     noise=noise[got], arg=arg[got])
+    prim_rows.update(
+        c=c[got],
+        station=prim[got],
+        channel=chan[got],
+        dup=np.zeros(int(got.sum()), dtype=bool),
+        noise=noise[got],
+        arg=arg[got],
+    )
     out.append(prim_rows)
     dm = got & (dup >= 0)
     if dm.any():
         dup_rows = {k: v[dm] for k, v in base.items()}
-        dup_rows.update(c=c[dm] + delay[dm], station=dup[dm], channel=chan[dm], dup=np.ones(int(dm.sum()), dtype=bool),
-                        noise=np.zeros(int(dm.sum()), dtype=np.int64), arg=arg[dm])
+        dup_rows.update(
+            c=c[dm] + delay[dm],
+            station=dup[dm],
+            channel=chan[dm],
+            dup=np.ones(int(dm.sum()), dtype=bool),
+            noise=np.zeros(int(dm.sum()), dtype=np.int64),
+            arg=arg[dm],
+        )
         out.append(dup_rows)
     return out
 
@@ -1895,7 +2449,9 @@ class _State:
         self.t27: dict[int, set[tuple[int, int, int, int, int]]] = {}
 
 
-def _positions(sc: Scenario, fl: _Fleet, rx: _Receivers, st: _State, w0: float, w1: float) -> list[dict[str, np.ndarray]]:
+def _positions(
+    sc: Scenario, fl: _Fleet, rx: _Receivers, st: _State, w0: float, w1: float
+) -> list[dict[str, np.ndarray]]:
     seed, nz = sc.config.seed, sc.config.noise
     vi, j, t = _grid(0.0, fl.interval, fl.phase, w0, w1, seed, 1)
     if len(t) == 0:
@@ -1921,8 +2477,11 @@ def _positions(sc: Scenario, fl: _Fleet, rx: _Receivers, st: _State, w0: float, 
     cog_v = np.where(stationary, (fl.moored_heading[vi] + cog_noise * 20) % 360, (cog + cog_noise) % 360)
     cog_i = np.round(cog_v * 10).astype(np.int64) % 3600
     cog_i = np.where(stationary & fl.cog_na_stopped[vi], COG_NA_I, cog_i)
-    hdg_v = np.where(stationary, fl.moored_heading[vi] + 15 * np.sin(t / 2400.0 + vi),
-                     cog + fl.heading_bias[vi] + (_u01(seed, _S_HDG, 1, vi, j) - 0.5) * 3)
+    hdg_v = np.where(
+        stationary,
+        fl.moored_heading[vi] + 15 * np.sin(t / 2400.0 + vi),
+        cog + fl.heading_bias[vi] + (_u01(seed, _S_HDG, 1, vi, j) - 0.5) * 3,
+    )
     heading = np.where(fl.heading_ok[vi], np.round(hdg_v).astype(np.int64) % 360, HEADING_NA)
     u_na = _u01(seed, _S_NA, 1, vi, j)
     sog_i = np.where(u_na < nz.p_sog_na, SOG_NA_I, sog_i)
@@ -1936,8 +2495,11 @@ def _positions(sc: Scenario, fl: _Fleet, rx: _Receivers, st: _State, w0: float, 
     da, db = _uniq_digits(j)
     lat_i = 100 * np.floor(lat * 6000.0).astype(np.int64) + da
     lon_i = 100 * np.floor(lon * 6000.0).astype(np.int64) + db
-    rot = np.where(fl.rot_ok[vi], np.where(stationary, 0, ((_h64(seed, _S_ROT, 1, vi, j) % np.uint64(9)).astype(np.int64) - 4)),
-                   ROT_NA)
+    rot = np.where(
+        fl.rot_ok[vi],
+        np.where(stationary, 0, ((_h64(seed, _S_ROT, 1, vi, j) % np.uint64(9)).astype(np.int64) - 4)),
+        ROT_NA,
+    )
     nav = status
     # radio: SOTDMA communication state (sync, slot time-out, sub-message)
     hr = _h64(seed, _S_RADIO, 1, vi, j)
@@ -1945,10 +2507,17 @@ def _positions(sc: Scenario, fl: _Fleet, rx: _Receivers, st: _State, w0: float, 
     tod = np.floor(t).astype(np.int64) + sc.start_unix
     hh, mm = (tod // 3600) % 24, (tod // 60) % 60
     slot = (np.floor((t % 60.0) * 37.5).astype(np.int64)) % 2250
-    sub = np.where(timeout == 1, (hh << 9) | (mm << 2),
-                   np.where(np.isin(timeout, (2, 4, 6)), slot,
-                            np.where(timeout == 0, (hr >> np.uint64(8)).astype(np.int64) % 2250,
-                                     (hr >> np.uint64(20)).astype(np.int64) % 40)))
+    sub = np.where(
+        timeout == 1,
+        (hh << 9) | (mm << 2),
+        np.where(
+            np.isin(timeout, (2, 4, 6)),
+            slot,
+            np.where(
+                timeout == 0, (hr >> np.uint64(8)).astype(np.int64) % 2250, (hr >> np.uint64(20)).astype(np.int64) % 40
+            ),
+        ),
+    )
     radio = (timeout << 14) | sub
     # message type
     ut = _u01(seed, _S_TYPE, 1, vi, j)
@@ -1976,8 +2545,13 @@ def _positions(sc: Scenario, fl: _Fleet, rx: _Receivers, st: _State, w0: float, 
     # type 27 (long range) from Class A vessels heard by satellite only, at ≥ 5 kn
     c27 = (~cls_b) & fl.type27[vi] & via_sat & (sog >= 5.0) & ~gps_na & (_u01(seed, _S_T27, 2, vi, j) < 0.3) & (dup < 0)
     for r in np.nonzero(c27)[0]:
-        key = (int(np.round(lat[r] * 600)), int(np.round(lon[r] * 600)), int(min(63, round(sog[r]))),
-               int(round(cog[r])) % 360, int(nav[r]))
+        key = (
+            int(np.round(lat[r] * 600)),
+            int(np.round(lon[r] * 600)),
+            int(min(63, round(sog[r]))),
+            int(round(cog[r])) % 360,
+            int(nav[r]),
+        )
         seen = st.t27.setdefault(int(vi[r]), set())
         if key in seen:
             c27[r] = False
@@ -1990,9 +2564,25 @@ def _positions(sc: Scenario, fl: _Fleet, rx: _Receivers, st: _State, w0: float, 
         lon_i = np.where(c27, np.round(lon * 600).astype(np.int64), lon_i)
         sog_i = np.where(c27, np.minimum(63, np.round(sog)).astype(np.int64), sog_i)
         cog_i = np.where(c27, np.round(cog).astype(np.int64) % 360, cog_i)
-    base = _rows(n, kind=kind, msg_type=mtype, src=vi, mmsi=fl.mmsi[vi], seq=j, lat_i=lat_i, lon_i=lon_i,
-                 sog_i=sog_i, cog_i=cog_i, heading=heading, second=sec, status=nav, rot=rot,
-                 accuracy=fl.accuracy[vi], raim=fl.raim[vi], radio=radio)
+    base = _rows(
+        n,
+        kind=kind,
+        msg_type=mtype,
+        src=vi,
+        mmsi=fl.mmsi[vi],
+        seq=j,
+        lat_i=lat_i,
+        lon_i=lon_i,
+        sog_i=sog_i,
+        cog_i=cog_i,
+        heading=heading,
+        second=sec,
+        status=nav,
+        rot=rot,
+        accuracy=fl.accuracy[vi],
+        raim=fl.raim[vi],
+        radio=radio,
+    )
     return _emit(sc, base, prim, dup, delay, t, 1, vi, j, multipart=False)
 
 
@@ -2016,8 +2606,14 @@ def _statics(sc: Scenario, fl: _Fleet, rx: _Receivers, w0: float, w1: float) -> 
     a = ~cls_b & (t >= w0)
     if a.any():
         prim, dup, delay = rx.receive(t[a], lat[a], lon[a], cls_b[a], np.full(int(a.sum()), 0.2), 2, vi[a], j[a])
-        base = _rows(int(a.sum()), kind=np.full(int(a.sum()), Kind.STATIC_5), msg_type=np.full(int(a.sum()), 5),
-                     src=vi[a], mmsi=fl.mmsi[vi[a]], seq=j[a])
+        base = _rows(
+            int(a.sum()),
+            kind=np.full(int(a.sum()), Kind.STATIC_5),
+            msg_type=np.full(int(a.sum()), 5),
+            src=vi[a],
+            mmsi=fl.mmsi[vi[a]],
+            seq=j[a],
+        )
         out += _emit(sc, base, prim, dup, delay, t[a], 2, vi[a], j[a], multipart=True)
     # Class B: 24A then 24B 5-40 s later
     b = cls_b
@@ -2026,10 +2622,19 @@ def _statics(sc: Scenario, fl: _Fleet, rx: _Receivers, w0: float, w1: float) -> 
             tb = t[b] + dt_s + (35.0 * _u01(seed, _S_JITTER, salt, vi[b], j[b]) if part == 2 else 0.0)
             inside = (tb >= w0) & (tb < w1)
             tb_, vb, jb = tb[inside], vi[b][inside], j[b][inside]
-            prim, dup, delay = rx.receive(tb_, lat[b][inside], lon[b][inside], np.ones(len(tb_), dtype=bool),
-                                          np.full(len(tb_), 0.05), salt, vb, jb)
-            base = _rows(len(tb_), kind=np.full(len(tb_), kind), msg_type=np.full(len(tb_), 24), src=vb,
-                         mmsi=fl.mmsi[vb], seq=jb)
+            prim, dup, delay = rx.receive(
+                tb_,
+                lat[b][inside],
+                lon[b][inside],
+                np.ones(len(tb_), dtype=bool),
+                np.full(len(tb_), 0.05),
+                salt,
+                vb,
+                jb,
+            )
+            base = _rows(
+                len(tb_), kind=np.full(len(tb_), kind), msg_type=np.full(len(tb_), 24), src=vb, mmsi=fl.mmsi[vb], seq=jb
+            )
             out += _emit(sc, base, prim, dup, delay, tb_, salt, vb, jb, multipart=False)
     return out
 
@@ -2050,10 +2655,18 @@ def _fixed(sc: Scenario, rx: _Receivers, w0: float, w1: float) -> list[dict[str,
         for o in sc.outages:
             down |= (st == o.station) & (t >= o.start) & (t < o.end)
         st, j, t, lat, lon = st[~down], j[~down], t[~down], lat[~down], lon[~down]
-        base = _rows(len(t), kind=np.full(len(t), Kind.BASE_4), msg_type=np.full(len(t), 4), src=st,
-                     mmsi=np.array([sc.stations[s].mmsi for s in st], dtype=np.int64), seq=j,
-                     lat_i=np.round(lat * 600000).astype(np.int64), lon_i=np.round(lon * 600000).astype(np.int64),
-                     accuracy=np.ones(len(t)), radio=(np.floor(t).astype(np.int64) % 2250))
+        base = _rows(
+            len(t),
+            kind=np.full(len(t), Kind.BASE_4),
+            msg_type=np.full(len(t), 4),
+            src=st,
+            mmsi=np.array([sc.stations[s].mmsi for s in st], dtype=np.int64),
+            seq=j,
+            lat_i=np.round(lat * 600000).astype(np.int64),
+            lon_i=np.round(lon * 600000).astype(np.int64),
+            accuracy=np.ones(len(t)),
+            radio=(np.floor(t).astype(np.int64) % 2250),
+        )
         out += _emit(sc, base, st, np.full(len(t), -1), np.zeros(len(t), dtype=np.int64), t, 5, st, j, multipart=False)
     # type 21 from the AtoNs, heard by the nearest shore station
     if sc.atons:
@@ -2065,11 +2678,18 @@ def _fixed(sc: Scenario, rx: _Receivers, w0: float, w1: float) -> list[dict[str,
             lon = np.array([at[i].lon for i in ai])
             prim, dup, delay = rx.receive(t, lat, lon, np.zeros(len(t), dtype=bool), np.zeros(len(t)), 6, ai, j)
             da, db = _uniq_digits(j)
-            base = _rows(len(t), kind=np.full(len(t), Kind.ATON_21), msg_type=np.full(len(t), 21), src=ai,
-                         mmsi=np.array([at[i].mmsi for i in ai], dtype=np.int64), seq=j,
-                         lat_i=100 * np.floor(lat * 6000).astype(np.int64) + da,
-                         lon_i=100 * np.floor(lon * 6000).astype(np.int64) + db,
-                         second=np.floor(t).astype(np.int64) % 60, accuracy=np.ones(len(t)))
+            base = _rows(
+                len(t),
+                kind=np.full(len(t), Kind.ATON_21),
+                msg_type=np.full(len(t), 21),
+                src=ai,
+                mmsi=np.array([at[i].mmsi for i in ai], dtype=np.int64),
+                seq=j,
+                lat_i=100 * np.floor(lat * 6000).astype(np.int64) + da,
+                lon_i=100 * np.floor(lon * 6000).astype(np.int64) + db,
+                second=np.floor(t).astype(np.int64) % 60,
+                accuracy=np.ones(len(t)),
+            )
             out += _emit(sc, base, prim, dup, delay, t, 6, ai, j, multipart=False)
     # type 8 meteorological broadcasts from the stations with a weather sensor (those with GPS output)
     met = np.array([i for i in shore if sc.stations[i].gps_nmea], dtype=np.int64)
@@ -2081,8 +2701,14 @@ def _fixed(sc: Scenario, rx: _Receivers, w0: float, w1: float) -> list[dict[str,
         for o in sc.outages:
             down |= (st == o.station) & (t >= o.start) & (t < o.end)
         st, j, t = st[~down], j[~down], t[~down]
-        base = _rows(len(t), kind=np.full(len(t), Kind.BINARY_8), msg_type=np.full(len(t), 8), src=st,
-                     mmsi=np.array([sc.stations[s].mmsi for s in st], dtype=np.int64), seq=j)
+        base = _rows(
+            len(t),
+            kind=np.full(len(t), Kind.BINARY_8),
+            msg_type=np.full(len(t), 8),
+            src=st,
+            mmsi=np.array([sc.stations[s].mmsi for s in st], dtype=np.int64),
+            seq=j,
+        )
         out += _emit(sc, base, st, np.full(len(t), -1), np.zeros(len(t), dtype=np.int64), t, 7, st, j, multipart=False)
     # receivers' own GPS sentences ($GPRMC + $GPGGA)
     gps = np.array([i for i in shore if sc.stations[i].gps_nmea], dtype=np.int64)
@@ -2094,10 +2720,17 @@ def _fixed(sc: Scenario, rx: _Receivers, w0: float, w1: float) -> list[dict[str,
         for o in sc.outages:
             down |= (st == o.station) & (t >= o.start) & (t < o.end)
         st, j, t = st[~down], j[~down], t[~down]
-        for k, mt in ((0, 0), (1, 1)):
-            rows = _rows(len(t), c=sc.start_unix + np.floor(t).astype(np.int64), station=st,
-                         kind=np.full(len(t), Kind.GPS_NMEA), msg_type=np.zeros(len(t)), src=st, seq=j,
-                         arg=np.full(len(t), mt))
+        for _k, mt in ((0, 0), (1, 1)):
+            rows = _rows(
+                len(t),
+                c=sc.start_unix + np.floor(t).astype(np.int64),
+                station=st,
+                kind=np.full(len(t), Kind.GPS_NMEA),
+                msg_type=np.zeros(len(t)),
+                src=st,
+                seq=j,
+                arg=np.full(len(t), mt),
+            )
             out.append(rows)
     # junk lines, anywhere in the feed
     if nz.junk_per_hour > 0:
@@ -2107,9 +2740,15 @@ def _fixed(sc: Scenario, rx: _Receivers, w0: float, w1: float) -> list[dict[str,
         keep = _u01(seed, _S_JUNK, 9, 0, j) < nz.junk_per_hour * step / 3600.0
         j, t = j[keep], t[keep]
         st = rx.shore[(_h64(seed, _S_JUNK, 10, 0, j) % np.uint64(len(rx.shore))).astype(np.int64)]
-        rows = _rows(len(t), c=sc.start_unix + np.floor(t).astype(np.int64), station=st,
-                     kind=np.full(len(t), Kind.JUNK), src=st, seq=j,
-                     arg=(_h64(seed, _S_NOISEARG, 9, 0, j) >> np.uint64(32)).astype(np.int64))
+        rows = _rows(
+            len(t),
+            c=sc.start_unix + np.floor(t).astype(np.int64),
+            station=st,
+            kind=np.full(len(t), Kind.JUNK),
+            src=st,
+            seq=j,
+            arg=(_h64(seed, _S_NOISEARG, 9, 0, j) >> np.uint64(32)).astype(np.int64),
+        )
         out.append(rows)
     return out
 

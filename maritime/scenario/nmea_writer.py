@@ -21,9 +21,10 @@ import gzip
 import json
 import os
 from collections import Counter
-from datetime import datetime, timezone
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Iterator, Sequence
+from typing import IO
 
 import numpy as np
 
@@ -115,9 +116,9 @@ def pack_sixbit(fields: Sequence[Field], n: int) -> tuple[np.ndarray, int]:
         a = a & ((1 << nb) - 1)
         shifts = np.arange(nb - 1, -1, -1, dtype=np.int64)
         if a.ndim == 2:
-            bits[:, pos:pos + w] = ((a[:, :, None] >> shifts) & 1).reshape(n, w)
+            bits[:, pos : pos + w] = ((a[:, :, None] >> shifts) & 1).reshape(n, w)
         else:
-            bits[:, pos:pos + w] = (a[:, None] >> shifts) & 1
+            bits[:, pos : pos + w] = (a[:, None] >> shifts) & 1
         pos += w
     six = (bits.reshape(n, -1, 6) * _W6).sum(axis=2)
     return ARMOR[six], fill
@@ -135,38 +136,108 @@ def _strings(chars: np.ndarray) -> list[str]:
 
 
 def _enc_123(b: ReceptionBatch, ix: np.ndarray) -> tuple[np.ndarray, int]:
-    return pack_sixbit([
-        (b.msg_type[ix], 6), (0, 2), (b.mmsi[ix], 30), (b.status[ix], 4), (b.rot[ix], 8), (b.sog_i[ix], 10),
-        (b.accuracy[ix], 1), (b.lon_i[ix], 28), (b.lat_i[ix], 27), (b.cog_i[ix], 12), (b.heading[ix], 9),
-        (b.second[ix], 6), (0, 2), (0, 3), (b.raim[ix], 1), (b.radio[ix], 19),
-    ], len(ix))
+    return pack_sixbit(
+        [
+            (b.msg_type[ix], 6),
+            (0, 2),
+            (b.mmsi[ix], 30),
+            (b.status[ix], 4),
+            (b.rot[ix], 8),
+            (b.sog_i[ix], 10),
+            (b.accuracy[ix], 1),
+            (b.lon_i[ix], 28),
+            (b.lat_i[ix], 27),
+            (b.cog_i[ix], 12),
+            (b.heading[ix], 9),
+            (b.second[ix], 6),
+            (0, 2),
+            (0, 3),
+            (b.raim[ix], 1),
+            (b.radio[ix], 19),
+        ],
+        len(ix),
+    )
 
 
 def _enc_18(b: ReceptionBatch, ix: np.ndarray) -> tuple[np.ndarray, int]:
-    return pack_sixbit([
-        (18, 6), (0, 2), (b.mmsi[ix], 30), (0, 8), (b.sog_i[ix], 10), (b.accuracy[ix], 1), (b.lon_i[ix], 28),
-        (b.lat_i[ix], 27), (b.cog_i[ix], 12), (b.heading[ix], 9), (b.second[ix], 6), (0, 2),
-        (1, 1), (0, 1), (1, 1), (1, 1), (1, 1), (0, 1), (b.raim[ix], 1), (b.radio[ix], 20),
-    ], len(ix))
+    return pack_sixbit(
+        [
+            (18, 6),
+            (0, 2),
+            (b.mmsi[ix], 30),
+            (0, 8),
+            (b.sog_i[ix], 10),
+            (b.accuracy[ix], 1),
+            (b.lon_i[ix], 28),
+            (b.lat_i[ix], 27),
+            (b.cog_i[ix], 12),
+            (b.heading[ix], 9),
+            (b.second[ix], 6),
+            (0, 2),
+            (1, 1),
+            (0, 1),
+            (1, 1),
+            (1, 1),
+            (1, 1),
+            (0, 1),
+            (b.raim[ix], 1),
+            (b.radio[ix], 20),
+        ],
+        len(ix),
+    )
 
 
 def _enc_19(b: ReceptionBatch, ix: np.ndarray, vessels: Sequence[Vessel]) -> tuple[np.ndarray, int]:
     vs = [vessels[int(u)] for u in b.src[ix]]
     names = np.array([text_codes(v.name, 20) for v in vs], dtype=np.int64).reshape(len(ix), 20)
-    return pack_sixbit([
-        (19, 6), (0, 2), (b.mmsi[ix], 30), (0, 8), (b.sog_i[ix], 10), (b.accuracy[ix], 1), (b.lon_i[ix], 28),
-        (b.lat_i[ix], 27), (b.cog_i[ix], 12), (b.heading[ix], 9), (b.second[ix], 6), (0, 4), (names, 6),
-        (np.array([v.ship_type for v in vs]), 8), (np.array([v.to_bow for v in vs]), 9),
-        (np.array([v.to_stern for v in vs]), 9), (np.array([v.to_port for v in vs]), 6),
-        (np.array([v.to_starboard for v in vs]), 6), (1, 4), (b.raim[ix], 1), (0, 1), (0, 1), (0, 4),
-    ], len(ix))
+    return pack_sixbit(
+        [
+            (19, 6),
+            (0, 2),
+            (b.mmsi[ix], 30),
+            (0, 8),
+            (b.sog_i[ix], 10),
+            (b.accuracy[ix], 1),
+            (b.lon_i[ix], 28),
+            (b.lat_i[ix], 27),
+            (b.cog_i[ix], 12),
+            (b.heading[ix], 9),
+            (b.second[ix], 6),
+            (0, 4),
+            (names, 6),
+            (np.array([v.ship_type for v in vs]), 8),
+            (np.array([v.to_bow for v in vs]), 9),
+            (np.array([v.to_stern for v in vs]), 9),
+            (np.array([v.to_port for v in vs]), 6),
+            (np.array([v.to_starboard for v in vs]), 6),
+            (1, 4),
+            (b.raim[ix], 1),
+            (0, 1),
+            (0, 1),
+            (0, 4),
+        ],
+        len(ix),
+    )
 
 
 def _enc_27(b: ReceptionBatch, ix: np.ndarray) -> tuple[np.ndarray, int]:
-    return pack_sixbit([
-        (27, 6), (3, 2), (b.mmsi[ix], 30), (b.accuracy[ix], 1), (b.raim[ix], 1), (b.status[ix], 4),
-        (b.lon_i[ix], 18), (b.lat_i[ix], 17), (b.sog_i[ix], 6), (b.cog_i[ix], 9), (0, 1), (0, 1),
-    ], len(ix))
+    return pack_sixbit(
+        [
+            (27, 6),
+            (3, 2),
+            (b.mmsi[ix], 30),
+            (b.accuracy[ix], 1),
+            (b.raim[ix], 1),
+            (b.status[ix], 4),
+            (b.lon_i[ix], 18),
+            (b.lat_i[ix], 17),
+            (b.sog_i[ix], 6),
+            (b.cog_i[ix], 9),
+            (0, 1),
+            (0, 1),
+        ],
+        len(ix),
+    )
 
 
 def _enc_4(b: ReceptionBatch, ix: np.ndarray) -> tuple[np.ndarray, int]:
@@ -175,20 +246,57 @@ def _enc_4(b: ReceptionBatch, ix: np.ndarray) -> tuple[np.ndarray, int]:
     month = ts.astype("datetime64[M]").astype(np.int64) % 12 + 1
     day = (ts.astype("datetime64[D]") - ts.astype("datetime64[M]")).astype(np.int64) + 1
     sod = (ts - ts.astype("datetime64[D]")).astype(np.int64)
-    return pack_sixbit([
-        (4, 6), (0, 2), (b.mmsi[ix], 30), (year, 14), (month, 4), (day, 5), (sod // 3600, 5), ((sod // 60) % 60, 6),
-        (sod % 60, 6), (1, 1), (b.lon_i[ix], 28), (b.lat_i[ix], 27), (7, 4), (0, 10), (0, 1), (b.radio[ix], 19),
-    ], len(ix))
+    return pack_sixbit(
+        [
+            (4, 6),
+            (0, 2),
+            (b.mmsi[ix], 30),
+            (year, 14),
+            (month, 4),
+            (day, 5),
+            (sod // 3600, 5),
+            ((sod // 60) % 60, 6),
+            (sod % 60, 6),
+            (1, 1),
+            (b.lon_i[ix], 28),
+            (b.lat_i[ix], 27),
+            (7, 4),
+            (0, 10),
+            (0, 1),
+            (b.radio[ix], 19),
+        ],
+        len(ix),
+    )
 
 
 def _enc_21(b: ReceptionBatch, ix: np.ndarray, scenario: Scenario) -> tuple[np.ndarray, int]:
     ats = [scenario.atons[int(k)] for k in b.src[ix]]
     names = np.array([text_codes(a.name, 20) for a in ats], dtype=np.int64).reshape(len(ix), 20)
-    return pack_sixbit([
-        (21, 6), (0, 2), (b.mmsi[ix], 30), (np.array([a.aid_type for a in ats]), 5), (names, 6), (1, 1),
-        (b.lon_i[ix], 28), (b.lat_i[ix], 27), (0, 9), (0, 9), (0, 6), (0, 6), (7, 4), (b.second[ix], 6), (0, 1),
-        (0, 8), (0, 1), (np.array([int(a.virtual) for a in ats]), 1), (0, 1), (0, 1),
-    ], len(ix))
+    return pack_sixbit(
+        [
+            (21, 6),
+            (0, 2),
+            (b.mmsi[ix], 30),
+            (np.array([a.aid_type for a in ats]), 5),
+            (names, 6),
+            (1, 1),
+            (b.lon_i[ix], 28),
+            (b.lat_i[ix], 27),
+            (0, 9),
+            (0, 9),
+            (0, 6),
+            (0, 6),
+            (7, 4),
+            (b.second[ix], 6),
+            (0, 1),
+            (0, 8),
+            (0, 1),
+            (np.array([int(a.virtual) for a in ats]), 1),
+            (0, 1),
+            (0, 1),
+        ],
+        len(ix),
+    )
 
 
 def _enc_8(b: ReceptionBatch, ix: np.ndarray, scenario: Scenario) -> list[tuple[str, int]]:
@@ -198,17 +306,39 @@ def _enc_8(b: ReceptionBatch, ix: np.ndarray, scenario: Scenario) -> list[tuple[
     for r in ix:
         st = scenario.stations[int(b.station[r])]
         c = int(b.c[r])
-        dt = datetime.fromtimestamp(c, tz=timezone.utc)
+        dt = datetime.fromtimestamp(c, tz=UTC)
         h = (int(b.arg[r]) * 2654435761) & 0xFFFFFFFF
         m = MessageType8.create(
-            msg_type=8, mmsi=int(b.mmsi[r]), dac=1, fid=31, lon=round(st.lon, 3), lat=round(st.lat, 3), accuracy=True,
-            day=dt.day, hour=dt.hour, minute=dt.minute, wspeed=4 + h % 14, wgust=8 + h % 16, wdir=(h >> 4) % 360,
-            wgustdir=(h >> 5) % 360, airtemp=round(18 + (h >> 9) % 120 / 10, 1), humidity=60 + (h >> 12) % 35,
-            dewpoint=round(15 + (h >> 14) % 60 / 10, 1), pressure=1005 + (h >> 16) % 15, pressuretend=(h >> 20) % 3,
-            visibility=round(5 + (h >> 22) % 50 / 10, 1), waterlevel=round((h >> 8) % 30 / 10, 1), leveltrend=(h >> 3) % 3,
-            waveheight=round(0.5 + (h >> 24) % 25 / 10, 1), waveperiod=5 + (h >> 26) % 10, wavedir=(h >> 6) % 360,
-            watertemp=round(20 + (h >> 11) % 80 / 10, 1), seastate=(h >> 28) % 6, preciptype=0,
-            salinity=round(33 + (h >> 13) % 20 / 10, 1), ice=0,
+            msg_type=8,
+            mmsi=int(b.mmsi[r]),
+            dac=1,
+            fid=31,
+            lon=round(st.lon, 3),
+            lat=round(st.lat, 3),
+            accuracy=True,
+            day=dt.day,
+            hour=dt.hour,
+            minute=dt.minute,
+            wspeed=4 + h % 14,
+            wgust=8 + h % 16,
+            wdir=(h >> 4) % 360,
+            wgustdir=(h >> 5) % 360,
+            airtemp=round(18 + (h >> 9) % 120 / 10, 1),
+            humidity=60 + (h >> 12) % 35,
+            dewpoint=round(15 + (h >> 14) % 60 / 10, 1),
+            pressure=1005 + (h >> 16) % 15,
+            pressuretend=(h >> 20) % 3,
+            visibility=round(5 + (h >> 22) % 50 / 10, 1),
+            waterlevel=round((h >> 8) % 30 / 10, 1),
+            leveltrend=(h >> 3) % 3,
+            waveheight=round(0.5 + (h >> 24) % 25 / 10, 1),
+            waveperiod=5 + (h >> 26) % 10,
+            wavedir=(h >> 6) % 360,
+            watertemp=round(20 + (h >> 11) % 80 / 10, 1),
+            seastate=(h >> 28) % 6,
+            preciptype=0,
+            salinity=round(33 + (h >> 13) % 20 / 10, 1),
+            ice=0,
         )
         out.append(m.encode())
     return out
@@ -228,12 +358,32 @@ class _StaticCache:
         if p is None:
             v = self.vessels[uid]
             mo, d, h, mi = v.eta
-            chars, fill = pack_sixbit([
-                (5, 6), (0, 2), (v.mmsi, 30), (2, 2), (v.imo, 30), (np.array([text_codes(v.callsign, 7)]), 6),
-                (np.array([text_codes(v.name, 20)]), 6), (v.ship_type, 8), (v.to_bow, 9), (v.to_stern, 9),
-                (v.to_port, 6), (v.to_starboard, 6), (1, 4), (mo, 4), (d, 5), (h, 5), (mi, 6),
-                (int(round(v.draught * 10)), 8), (np.array([text_codes(v.destination, 20)]), 6), (0, 1), (0, 1),
-            ], 1)
+            chars, fill = pack_sixbit(
+                [
+                    (5, 6),
+                    (0, 2),
+                    (v.mmsi, 30),
+                    (2, 2),
+                    (v.imo, 30),
+                    (np.array([text_codes(v.callsign, 7)]), 6),
+                    (np.array([text_codes(v.name, 20)]), 6),
+                    (v.ship_type, 8),
+                    (v.to_bow, 9),
+                    (v.to_stern, 9),
+                    (v.to_port, 6),
+                    (v.to_starboard, 6),
+                    (1, 4),
+                    (mo, 4),
+                    (d, 5),
+                    (h, 5),
+                    (mi, 6),
+                    (int(round(v.draught * 10)), 8),
+                    (np.array([text_codes(v.destination, 20)]), 6),
+                    (0, 1),
+                    (0, 1),
+                ],
+                1,
+            )
             assert fill == 2
             p = self.t5[uid] = _strings(chars)[0]
         return p
@@ -244,12 +394,32 @@ class _StaticCache:
         if p is None:
             v = self.vessels[uid]
             if part == 1:
-                fields: list[Field] = [(24, 6), (0, 2), (v.mmsi, 30), (0, 2), (np.array([text_codes(v.name, 20)]), 6), (0, 8)]
+                fields: list[Field] = [
+                    (24, 6),
+                    (0, 2),
+                    (v.mmsi, 30),
+                    (0, 2),
+                    (np.array([text_codes(v.name, 20)]), 6),
+                    (0, 8),
+                ]
             else:
                 vendor = ["SRT", "TRM", "MAT", "CML", "GMN"][v.mmsi % 5]
-                fields = [(24, 6), (0, 2), (v.mmsi, 30), (1, 2), (v.ship_type, 8), (np.array([text_codes(vendor, 3)]), 6),
-                          (1 + v.mmsi % 3, 4), (v.mmsi % 1_000_000, 20), (np.array([text_codes(v.callsign, 7)]), 6),
-                          (v.to_bow, 9), (v.to_stern, 9), (v.to_port, 6), (v.to_starboard, 6), (0, 6)]
+                fields = [
+                    (24, 6),
+                    (0, 2),
+                    (v.mmsi, 30),
+                    (1, 2),
+                    (v.ship_type, 8),
+                    (np.array([text_codes(vendor, 3)]), 6),
+                    (1 + v.mmsi % 3, 4),
+                    (v.mmsi % 1_000_000, 20),
+                    (np.array([text_codes(v.callsign, 7)]), 6),
+                    (v.to_bow, 9),
+                    (v.to_stern, 9),
+                    (v.to_port, 6),
+                    (v.to_starboard, 6),
+                    (0, 6),
+                ]
             chars, fill = pack_sixbit(fields, 1)
             assert fill == 0
             p = cache[uid] = _strings(chars)[0]
@@ -305,8 +475,8 @@ class Truth:
             "synthetic": True,
             "seed": cfg.seed,
             "parameters": cfg.to_dict(),
-            "start": datetime.fromtimestamp(scenario.start_unix, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "end": datetime.fromtimestamp(scenario.end_unix, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "start": datetime.fromtimestamp(scenario.start_unix, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "end": datetime.fromtimestamp(scenario.end_unix, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "first_c": self.first_c,
             "last_c": self.last_c,
             "lines_total": self.lines_total,
@@ -325,17 +495,39 @@ class Truth:
             "identity_transmissions_unique": self.identity_transmissions_unique,
             "other_messages": other,
             "messages_unique_by_type": dict(sorted(self.unique_by_type.items(), key=lambda kv: _type_key(kv[0]))),
-            "messages_received_valid_by_type": dict(sorted(self.received_valid_by_type.items(),
-                                                           key=lambda kv: _type_key(kv[0]))),
-            "not_available": {k: self.na.get(k, 0) for k in ("no_position", "heading_511", "sog_na", "cog_na",
-                                                            "second_60", "second_61", "second_62", "second_63")},
+            "messages_received_valid_by_type": dict(
+                sorted(self.received_valid_by_type.items(), key=lambda kv: _type_key(kv[0]))
+            ),
+            "not_available": {
+                k: self.na.get(k, 0)
+                for k in (
+                    "no_position",
+                    "heading_511",
+                    "sog_na",
+                    "cog_na",
+                    "second_60",
+                    "second_61",
+                    "second_62",
+                    "second_63",
+                )
+            },
             "receptions_by_station": dict(sorted(self.receptions_by_station.items())),
             "sentences_by_talker": dict(sorted(self.sentences_by_talker.items())),
-            "stations": [{"name": s.name, "lat": None if s.satellite else s.lat, "lon": None if s.satellite else s.lon,
-                          "talker": s.talker, "base_station_mmsi": s.mmsi or None, "satellite": s.satellite}
-                         for s in scenario.stations],
-            "atons": [{"mmsi": a.mmsi, "name": a.name, "lat": a.lat, "lon": a.lon, "virtual": a.virtual}
-                      for a in scenario.atons],
+            "stations": [
+                {
+                    "name": s.name,
+                    "lat": None if s.satellite else s.lat,
+                    "lon": None if s.satellite else s.lon,
+                    "talker": s.talker,
+                    "base_station_mmsi": s.mmsi or None,
+                    "satellite": s.satellite,
+                }
+                for s in scenario.stations
+            ],
+            "atons": [
+                {"mmsi": a.mmsi, "name": a.name, "lat": a.lat, "lon": a.lon, "virtual": a.virtual}
+                for a in scenario.atons
+            ],
             "vessels": vessels,
             "events": [e.to_dict(t0) for e in scenario.events],
             "decoys": [e.to_dict(t0) for e in scenario.decoys],
@@ -352,10 +544,10 @@ DEFINITIONS: dict[str, str] = {
     "line": "one '\\n'-terminated line of the file; a complete two-part message is two lines",
     "lines_total": "sentences_valid + bad_checksum + bad_tagblock_checksum + truncated + junk + non_ais_nmea",
     "sentences_valid": "AIVDM/BSVDM/ABVDM lines whose tag-block and sentence checksums both verify and whose fields "
-                       "are complete: both parts of two-part messages, orphan part-1 fragments and duplicate "
-                       "receptions included",
+    "are complete: both parts of two-part messages, orphan part-1 fragments and duplicate "
+    "receptions included",
     "duplicate_receptions": "valid complete messages that repeat a transmission already received by another "
-                            "station (same payload, other s:, c: 0-2 s later); a two-part duplicate counts once",
+    "station (same payload, other s:, c: 0-2 s later); a two-part duplicate counts once",
     "bad_checksum": "lines whose sentence checksum does not match (one payload character corrupted)",
     "bad_tagblock_checksum": "lines whose tag-block checksum does not match (sentence itself intact)",
     "truncated": "lines cut in the middle of the payload (no fill bits, no checksum)",
@@ -364,24 +556,24 @@ DEFINITIONS: dict[str, str] = {
     "orphan_fragments": "part 1 of a two-part message whose part 2 never comes (the message is lost)",
     "lost_to_line_noise": "transmissions received once whose only line is corrupted, truncated or an orphan",
     "position_reports_unique": "distinct valid position reports of types 1, 2, 3, 18, 19, 27 with a valid position "
-                               "after merging duplicate receptions; each is also a distinct (MMSI, payload) as long "
-                               "as a transmitter sends fewer than 10,000 reports (GNSS-noise digits cycle then)",
+    "after merging duplicate receptions; each is also a distinct (MMSI, payload) as long "
+    "as a transmitter sends fewer than 10,000 reports (GNSS-noise digits cycle then)",
     "position_reports_no_position": "the same with latitude 91 / longitude 181 (no position available)",
     "identity_reports_unique": "distinct (MMSI, payload) among valid complete messages of types 5, 19, 24A, 24B; "
-                               "a vessel repeating identical static data every 6 min counts once",
+    "a vessel repeating identical static data every 6 min counts once",
     "identity_transmissions_unique": "valid transmissions of types 5, 19, 24A, 24B after merging duplicate "
-                                     "receptions (repeats of identical static data counted each time)",
+    "receptions (repeats of identical static data counted each time)",
     "other_messages": "valid transmissions of other types (4, 8, 21) after merging duplicate receptions",
     "messages_unique_by_type": "valid transmissions per type after merging duplicates (24A/24B separate)",
     "messages_received_valid_by_type": "valid complete messages per type, duplicate receptions included",
     "not_available": "among position_reports_unique + position_reports_no_position: counts of not-available "
-                     "values (heading 511, SOG 102.3 / type 27: 63, COG 360 / type 27: 511, time stamp 60-63)",
+    "values (heading 511, SOG 102.3 / type 27: 63, COG 360 / type 27: 511, time stamp 60-63)",
     "vessels.position_reports": "position_reports_unique per transmitter (two transmitters may share an MMSI)",
     "events": "true injected events: loitering (<2 kn for hours in a small area >=10 km from any port), dark "
-              "(transmitter off; lat/lon where it stopped), rendezvous (two vessels within 500 m, both <2 kn, "
-              ">=10 km from port); start/end UTC; zone = patrol zone containing lat/lon or null",
+    "(transmitter off; lat/lon where it stopped), rendezvous (two vessels within 500 m, both <2 kn, "
+    ">=10 km from port); start/end UTC; zone = patrol zone containing lat/lon or null",
     "decoys": "look-alikes that are not events: passing ships, port side-by-side / bunkering at anchor, active "
-              "pair fishing at 3-5 kn, receiver outage (no reception within radius_m), shared MMSI",
+    "pair fishing at 3-5 kn, receiver outage (no reception within radius_m), shared MMSI",
 }
 
 
@@ -389,8 +581,28 @@ DEFINITIONS: dict[str, str] = {
 # rendering
 
 
-_JUNK_WORDS = ("ERROR", "RX", "buffer", "overflow", "link", "restored", "timeout", "port", "OK", "AT+CSQ", "NO CARRIER",
-               "retry", "socket", "closed", "CRC", "fail", "GPS", "antenna", "voltage", "low")
+_JUNK_WORDS = (
+    "ERROR",
+    "RX",
+    "buffer",
+    "overflow",
+    "link",
+    "restored",
+    "timeout",
+    "port",
+    "OK",
+    "AT+CSQ",
+    "NO CARRIER",
+    "retry",
+    "socket",
+    "closed",
+    "CRC",
+    "fail",
+    "GPS",
+    "antenna",
+    "voltage",
+    "low",
+)
 
 
 class _Renderer:
@@ -418,10 +630,14 @@ class _Renderer:
         """Armoured payload and fill bits for every AIS row of ``b`` (None for other rows)."""
         out: list[tuple[str, int] | None] = [None] * len(b)
         k = b.kind
-        for kinds, enc in (((Kind.POS_A,), lambda ix: _enc_123(b, ix)), ((Kind.POS_B,), lambda ix: _enc_18(b, ix)),
-                           ((Kind.POS_19,), lambda ix: _enc_19(b, ix, self.sc.vessels)),
-                           ((Kind.POS_27,), lambda ix: _enc_27(b, ix)), ((Kind.BASE_4,), lambda ix: _enc_4(b, ix)),
-                           ((Kind.ATON_21,), lambda ix: _enc_21(b, ix, self.sc))):
+        for kinds, enc in (
+            ((Kind.POS_A,), lambda ix: _enc_123(b, ix)),
+            ((Kind.POS_B,), lambda ix: _enc_18(b, ix)),
+            ((Kind.POS_19,), lambda ix: _enc_19(b, ix, self.sc.vessels)),
+            ((Kind.POS_27,), lambda ix: _enc_27(b, ix)),
+            ((Kind.BASE_4,), lambda ix: _enc_4(b, ix)),
+            ((Kind.ATON_21,), lambda ix: _enc_21(b, ix, self.sc)),
+        ):
             ix = np.nonzero(np.isin(k, kinds))[0]
             if len(ix):
                 chars, fill = enc(ix)
@@ -444,12 +660,28 @@ class _Renderer:
         if len(self._tag_cache) > 200_000:
             self._tag_cache.clear()
         pays = self.payloads(b)
-        cols = (b.c.tolist(), b.station.tolist(), b.channel.tolist(), b.kind.tolist(), b.msg_type.tolist(),
-                b.noise.tolist(), b.arg.tolist(), b.dup.tolist(), b.mmsi.tolist(), b.src.tolist(),
-                b.lat_i.tolist(), b.heading.tolist(), b.sog_i.tolist(), b.cog_i.tolist(), b.second.tolist())
+        cols = (
+            b.c.tolist(),
+            b.station.tolist(),
+            b.channel.tolist(),
+            b.kind.tolist(),
+            b.msg_type.tolist(),
+            b.noise.tolist(),
+            b.arg.tolist(),
+            b.dup.tolist(),
+            b.mmsi.tolist(),
+            b.src.tolist(),
+            b.lat_i.tolist(),
+            b.heading.tolist(),
+            b.sog_i.tolist(),
+            b.cog_i.tolist(),
+            b.second.tolist(),
+        )
         T = truth
         append = lines.append
-        for r, (c, st, ch, kind, mt, noise, arg, dup, mmsi, src, lat_i, hdg, sog_i, cog_i, sec) in enumerate(zip(*cols)):
+        for r, (c, st, ch, kind, mt, noise, arg, dup, mmsi, src, lat_i, hdg, sog_i, cog_i, sec) in enumerate(
+            zip(*cols)
+        ):
             if kind == Kind.JUNK:
                 append(_junk(arg))
                 if T:
@@ -507,7 +739,7 @@ class _Renderer:
                 pos = arg % len(payload)
                 old = _ARMOR_STR.index(payload[pos])
                 new = _ARMOR_STR[(old + 1 + (arg >> 8) % 63) % 64]
-                bad = payload[:pos] + new + payload[pos + 1:]
+                bad = payload[:pos] + new + payload[pos + 1 :]
                 append(f"{tag}!{talker},1,1,,{chl},{bad},{fill}*{cs:02X}")
                 if T:
                     T.bad_checksum += 1
@@ -530,8 +762,23 @@ class _Renderer:
             T.last_c = c1 if T.last_c is None else max(T.last_c, c1)
         return lines
 
-    def _count_message(self, T: Truth, tkey: str, kind: int, dup: bool, mmsi: int, src: int, payload: str, st: int,
-                       lat_i: int, hdg: int, sog_i: int, cog_i: int, sec: int, mt: int) -> None:
+    def _count_message(
+        self,
+        T: Truth,
+        tkey: str,
+        kind: int,
+        dup: bool,
+        mmsi: int,
+        src: int,
+        payload: str,
+        st: int,
+        lat_i: int,
+        hdg: int,
+        sog_i: int,
+        cog_i: int,
+        sec: int,
+        mt: int,
+    ) -> None:
         T.received_valid_by_type[tkey] += 1
         T.receptions_by_station[self.names[st]] += 1
         if kind in Kind.IDENTITY:
@@ -591,7 +838,7 @@ def _ddmm(value: float, lat: bool) -> tuple[str, str]:
 
 
 def _gps_sentence(st: object, c: int, which: int) -> str:
-    dt = datetime.fromtimestamp(c, tz=timezone.utc)
+    dt = datetime.fromtimestamp(c, tz=UTC)
     la, ns = _ddmm(st.lat, True)  # type: ignore[attr-defined]
     lo, ew = _ddmm(st.lon, False)  # type: ignore[attr-defined]
     if which == 0:
@@ -607,8 +854,9 @@ def render_batch(scenario: Scenario, batch: ReceptionBatch, truth: Truth | None 
     return _Renderer(scenario).render(batch, truth)
 
 
-def generate_lines(config: ScenarioConfig | Scenario | None = None, truth: Truth | None = None,
-                   chunk_s: float = 3600.0) -> Iterator[str]:
+def generate_lines(
+    config: ScenarioConfig | Scenario | None = None, truth: Truth | None = None, chunk_s: float = 3600.0
+) -> Iterator[str]:
     """Stream the lines of a recording (without line terminators), in time order.
 
     Args:
@@ -638,9 +886,14 @@ def _open_out(path: Path, compresslevel: int) -> tuple[IO[bytes], IO[bytes]]:
     return raw, raw
 
 
-def write_recording(path: str | os.PathLike[str], config: ScenarioConfig | Scenario | None = None, *,
-                    truth_path: str | os.PathLike[str] | None = None, write_truth: bool = True,
-                    compresslevel: int = 9) -> dict[str, object]:
+def write_recording(
+    path: str | os.PathLike[str],
+    config: ScenarioConfig | Scenario | None = None,
+    *,
+    truth_path: str | os.PathLike[str] | None = None,
+    write_truth: bool = True,
+    compresslevel: int = 9,
+) -> dict[str, object]:
     """Write a recording (gzip when ``path`` ends in ``.gz``) and its ground truth.
 
     Args:

@@ -8,7 +8,7 @@ report. Units as in the ``positions`` table: degrees, knots, degrees true.
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -33,21 +33,27 @@ def position_tables(sc: Scenario, chunk_s: float = 6 * 3600.0) -> Iterator[pa.Ta
         sog = np.where(t27, np.where(sog_i == 63, np.nan, sog_i), np.where(sog_i == SOG_NA_I, np.nan, sog_i / 10.0))
         cog = np.where(t27, np.where(cog_i == 511, np.nan, cog_i), np.where(cog_i == COG_NA_I, np.nan, cog_i / 10.0))
         k = int(m.sum())
-        yield pa.table({
-            "mmsi": b.mmsi[m].astype(np.int32), "t_us": b.c[m].astype(np.int64) * 1_000_000,
-            "lat": b.lat_i[m] / scale, "lon": b.lon_i[m] / scale,
-            "sog": sog.astype(np.float32), "cog": cog.astype(np.float32),
-            "msg_type": b.msg_type[m].astype(np.int8),
-            "station": pa.array([names[s] for s in b.station[m]]),
-            "payload_hash": np.arange(next_hash, next_hash + k, dtype=np.uint64),
-        })
+        yield pa.table(
+            {
+                "mmsi": b.mmsi[m].astype(np.int32),
+                "t_us": b.c[m].astype(np.int64) * 1_000_000,
+                "lat": b.lat_i[m] / scale,
+                "lon": b.lon_i[m] / scale,
+                "sog": sog.astype(np.float32),
+                "cog": cog.astype(np.float32),
+                "msg_type": b.msg_type[m].astype(np.int8),
+                "station": pa.array([names[s] for s in b.station[m]]),
+                "payload_hash": np.arange(next_hash, next_hash + k, dtype=np.uint64),
+            }
+        )
         next_hash += k
 
 
 #: Appends a registered Arrow table ``batch`` (:data:`COLUMNS`) to ``positions``.
 INSERT_POSITIONS = (
     "INSERT INTO positions (mmsi, ts, lat, lon, sog, cog, msg_type, station, n_stations, payload_hash, run_id) "
-    "SELECT mmsi, make_timestamptz(t_us), lat, lon, sog, cog, msg_type, station, 1, payload_hash, 0 FROM batch")
+    "SELECT mmsi, make_timestamptz(t_us), lat, lon, sog, cog, msg_type, station, 1, payload_hash, 0 FROM batch"
+)
 
 
 def insert_positions(con, table: pa.Table) -> int:

@@ -88,10 +88,7 @@ class TcpFeed:
             if not value > 0:
                 raise ValueError(f"{name} must be > 0 seconds, got {value}")
         if backoff_max_s < backoff_initial_s:
-            raise ValueError(
-                f"backoff_max_s ({backoff_max_s}) must be >= "
-                f"backoff_initial_s ({backoff_initial_s})"
-            )
+            raise ValueError(f"backoff_max_s ({backoff_max_s}) must be >= backoff_initial_s ({backoff_initial_s})")
         self.host = host
         self.port = port
         self.watchdog_s = watchdog_s
@@ -156,9 +153,7 @@ class TcpFeed:
         self.status.last_error = f"connect to {self.url} failed: {reason}"
         return None
 
-    def _read(
-        self, sock: socket.socket, stop: threading.Event
-    ) -> Generator[LiveLine, None, bool]:
+    def _read(self, sock: socket.socket, stop: threading.Event) -> Generator[LiveLine, None, bool]:
         """Yield the lines of one connection; return whether it delivered any byte."""
         status = self.status
         assembler = self._assembler

@@ -11,9 +11,7 @@ import re
 
 SCHEMES = ("tcp", "udp")
 
-_USAGE = (
-    "write tcp://host:port (connect to a feed server) or udp://host:port (listen for datagrams)"
-)
+_USAGE = "write tcp://host:port (connect to a feed server) or udp://host:port (listen for datagrams)"
 _HOSTNAME = re.compile(r"^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9_-]{1,63}(?<!-))*\.?$")
 _DOTTED_NUMBERS = re.compile(r"^[0-9.]+$")
 
@@ -43,9 +41,7 @@ def parse_feed_url(url: str) -> tuple[str, str, int]:
         rest = rest[:-1]
     for char, what in (("/", "a path"), ("?", "a query"), ("#", "a fragment"), ("@", "user info")):
         if char in rest:
-            raise ValueError(
-                f"feed URL {url!r} must not contain {what}: write {scheme}://host:port"
-            )
+            raise ValueError(f"feed URL {url!r} must not contain {what}: write {scheme}://host:port")
 
     if rest.startswith("["):
         close = rest.find("]")
@@ -53,18 +49,14 @@ def parse_feed_url(url: str) -> tuple[str, str, int]:
             raise ValueError(f"unclosed '[' in {url!r}: write {scheme}://[ipv6-address]:port")
         host, after = rest[1:close], rest[close + 1 :]
         if not _is_ipv6(host):
-            raise ValueError(
-                f"{host!r} in {url!r} is not an IPv6 address: write {scheme}://[::1]:port"
-            )
+            raise ValueError(f"{host!r} in {url!r} is not an IPv6 address: write {scheme}://[::1]:port")
         if not after.startswith(":"):
             raise ValueError(f"feed URL {url!r} has no port: write {scheme}://[{host}]:port")
         port_text = after[1:]
     else:
         host, sep, port_text = rest.rpartition(":")
         if not sep:
-            raise ValueError(
-                f"feed URL {url!r} has no port: write {scheme}://{rest or 'host'}:port"
-            )
+            raise ValueError(f"feed URL {url!r} has no port: write {scheme}://{rest or 'host'}:port")
         if ":" in host:
             if _is_ipv6(rest):  # a bare address, maybe with no port at all
                 hint = f"{scheme}://[{rest}]:port"
@@ -73,29 +65,21 @@ def parse_feed_url(url: str) -> tuple[str, str, int]:
             raise ValueError(f"IPv6 address in {url!r} must be in brackets: write {hint}")
         if not host:
             hint = "0.0.0.0 for all interfaces" if scheme == "udp" else "the server's address"
-            raise ValueError(
-                f"feed URL {url!r} has no host: write {scheme}://host:port (host: {hint})"
-            )
+            raise ValueError(f"feed URL {url!r} has no host: write {scheme}://host:port (host: {hint})")
         if _DOTTED_NUMBERS.match(host):
             try:
                 ipaddress.IPv4Address(host)
             except ValueError:
                 raise ValueError(
-                    f"{host!r} in {url!r} is not a valid IPv4 address:"
-                    f" write e.g. {scheme}://127.0.0.1:{port_text}"
+                    f"{host!r} in {url!r} is not a valid IPv4 address: write e.g. {scheme}://127.0.0.1:{port_text}"
                 ) from None
         elif len(host) > 253 or not _HOSTNAME.match(host):
-            raise ValueError(
-                f"{host!r} in {url!r} is not a valid host name: write {scheme}://host:port"
-            )
+            raise ValueError(f"{host!r} in {url!r} is not a valid host name: write {scheme}://host:port")
 
     if not port_text:
         raise ValueError(f"feed URL {url!r} has no port: write {scheme}://host:port")
     if not port_text.isascii() or not port_text.isdigit():
-        raise ValueError(
-            f"port {port_text!r} in {url!r} is not a number:"
-            f" write {scheme}://host:port with port 1-65535"
-        )
+        raise ValueError(f"port {port_text!r} in {url!r} is not a number: write {scheme}://host:port with port 1-65535")
     port = int(port_text)
     if not 1 <= port <= 65535:
         raise ValueError(f"port {port} in {url!r} is out of range: use a port from 1 to 65535")

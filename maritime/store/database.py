@@ -14,11 +14,11 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 import pyarrow as pa
@@ -26,8 +26,12 @@ import pyarrow.compute as pc
 
 from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US
 from maritime.decode.summary import (
-    heard_twice_within, identity_changes, latest_identities, latest_positions,
+    heard_twice_within,
+    identity_changes,
+    latest_identities,
+    latest_positions,
 )
+from maritime.errors import MaritimeError
 
 DEFAULT_DB = "maritime.duckdb"
 #: Schema files run on every open, in order (all statements are idempotent).
@@ -44,7 +48,7 @@ def resolve_db_path(db: str | None) -> str:
     return db or os.environ.get("MARITIME_DB") or DEFAULT_DB
 
 
-class StoreError(RuntimeError):
+class StoreError(MaritimeError):
     """The database cannot be opened or used; the message says what to do."""
 
 
@@ -74,8 +78,14 @@ class Stored:
 class Store:
     """A DuckDB database file with the maritime schema."""
 
-    def __init__(self, path: str | os.PathLike, *, read_only: bool = False,
-                 dedup_window_us: int = DEFAULT_DEDUP_WINDOW_US, memory_limit: str | None = None) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike,
+        *,
+        read_only: bool = False,
+        dedup_window_us: int = DEFAULT_DEDUP_WINDOW_US,
+        memory_limit: str | None = None,
+    ) -> None:
         self.path = str(path)
         self.dedup_window_us = dedup_window_us
         try:
@@ -135,7 +145,7 @@ class Store:
         return self.con.execute(
             "INSERT INTO ingest_runs (source, kind, fingerprint, started_at, status) "
             "VALUES (?, ?, ?, ?, 'running') RETURNING run_id",
-            [source, kind, fingerprint, datetime.now(timezone.utc)],
+            [source, kind, fingerprint, datetime.now(UTC)],
         ).fetchone()[0]
 
     def finish_run(self, run_id: int, status: str, counts: Counter) -> None:
@@ -143,10 +153,16 @@ class Store:
             "UPDATE ingest_runs SET finished_at = ?, status = ?, lines_read = ?, messages = ?, positions = ?, "
             "identities = ?, duplicates = ?, rejected = ?, counts = ? WHERE run_id = ?",
             [
-                datetime.now(timezone.utc), status, counts.get("lines_read", 0), counts.get("decoded", 0),
-                counts.get("positions_stored", 0), counts.get("identities_stored", 0),
-                counts.get("duplicates", 0), counts.get("rejected", 0),
-                json.dumps(dict(sorted(counts.items()))), run_id,
+                datetime.now(UTC),
+                status,
+                counts.get("lines_read", 0),
+                counts.get("decoded", 0),
+                counts.get("positions_stored", 0),
+                counts.get("identities_stored", 0),
+                counts.get("duplicates", 0),
+                counts.get("rejected", 0),
+                json.dumps(dict(sorted(counts.items()))),
+                run_id,
             ],
         )
 
@@ -159,8 +175,12 @@ class Store:
             return None
         status, offset, line, state, counts = row
         return FileProgress(
-            fingerprint, status, int(offset), int(line),
-            json.loads(state) if state else None, Counter(json.loads(counts) if counts else {}),
+            fingerprint,
+            status,
+            int(offset),
+            int(line),
+            json.loads(state) if state else None,
+            Counter(json.loads(counts) if counts else {}),
         )
 
     # -- batches ----------------------------------------------------------------------
@@ -186,20 +206,24 @@ class Store:
         con.execute("BEGIN TRANSACTION")
         try:
             out.positions, out.duplicate_positions = self._append_records(
-                run_id, positions, "batch", "positions",
+                run_id,
+                positions,
+                "batch",
+                "positions",
                 {"batch_vessels": latest_positions} if positions.num_rows else {},
                 [sql("upsert_vessels_positions")],
             )
             out.identities, out.duplicate_identities = self._append_records(
-                run_id, identities, "id_batch", "identities",
+                run_id,
+                identities,
+                "id_batch",
+                "identities",
                 {"id_batch_vessels": latest_identities, "id_batch_changes": identity_changes},
                 [sql("identity_history"), sql("upsert_vessels_identities")],
             )
             if rejects.num_rows:
                 con.register("reject_batch", rejects)
-                con.execute(
-                    "INSERT INTO rejects SELECT ?, ?, line_no, raw, reason FROM reject_batch", [run_id, source]
-                )
+                con.execute("INSERT INTO rejects SELECT ?, ?, line_no, raw, reason FROM reject_batch", [run_id, source])
                 con.unregister("reject_batch")
                 out.rejects = rejects.num_rows
             if checkpoint is not None:
@@ -207,9 +231,15 @@ class Store:
                 con.execute(
                     "INSERT OR REPLACE INTO source_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
-                        progress.fingerprint, path, size, progress.status, progress.next_offset,
-                        progress.next_line, json.dumps(progress.decoder_state) if progress.decoder_state else None,
-                        json.dumps(dict(progress.counts)), datetime.now(timezone.utc),
+                        progress.fingerprint,
+                        path,
+                        size,
+                        progress.status,
+                        progress.next_offset,
+                        progress.next_line,
+                        json.dumps(progress.decoder_state) if progress.decoder_state else None,
+                        json.dumps(dict(progress.counts)),
+                        datetime.now(UTC),
                     ],
                 )
             con.execute("COMMIT")
@@ -219,8 +249,13 @@ class Store:
         return out
 
     def _append_records(
-        self, run_id: int, table: pa.Table, name: str, kind: str,
-        summaries: dict[str, Callable[[pa.Table], pa.Table]], fold_sql: list[str],
+        self,
+        run_id: int,
+        table: pa.Table,
+        name: str,
+        kind: str,
+        summaries: dict[str, Callable[[pa.Table], pa.Table]],
+        fold_sql: list[str],
     ) -> tuple[int, int]:
         """Append ``table`` (registered as ``name``) without the transmissions already stored,
         then fold it into the per-vessel tables: each summary of the batch is registered
@@ -251,12 +286,16 @@ class Store:
                 # the join is narrowed to those rows, unless the batch itself holds a
                 # transmission heard twice (a CSV batch can), whose rows the join pairs too.
                 if heard_twice_within(table, window):
-                    params.update(heard_lo=params["lo"], heard_hi=params["hi"], near_lo=params["lo"],
-                                  near_hi=params["hi"])
+                    params.update(
+                        heard_lo=params["lo"], heard_hi=params["hi"], near_lo=params["lo"], near_hi=params["hi"]
+                    )
                 else:
-                    params.update(heard_lo=params["risk_lo"], heard_hi=params["risk_hi"],
-                                  near_lo=max(params["lo"], params["risk_lo"] - margin),
-                                  near_hi=min(params["hi"], params["risk_hi"] + margin))
+                    params.update(
+                        heard_lo=params["risk_lo"],
+                        heard_hi=params["risk_hi"],
+                        near_lo=max(params["lo"], params["risk_lo"] - margin),
+                        near_hi=min(params["hi"], params["risk_hi"] + margin),
+                    )
                 heard_sql = sql(f"count_heard_{kind}")
                 con.execute(heard_sql, _params(heard_sql, params)).fetchall()
             for view, summarise in summaries.items():

@@ -38,6 +38,7 @@ S3_ENV = {
 
 # -- NMEA files cut from the sample -----------------------------------------------------------
 
+
 def _checksum(body: bytes) -> int:
     return reduce(lambda a, c: a ^ c, body, 0)
 
@@ -74,6 +75,7 @@ def nmea(tmp_path: Path, sample_lines):
 
 
 # -- databases ---------------------------------------------------------------------------------
+
 
 def ingest_into(db: Path, *paths: Path | str) -> None:
     """The ordinary ingest (as ``maritime ingest --db DB PATH...``) in this process."""
@@ -120,18 +122,22 @@ def db_count(db: Path, table: str = "positions") -> int:
 
 # -- reading an archive back -------------------------------------------------------------------
 
+
 def glob_of(dest: Path, table: str = "positions") -> str:
     return str(dest / table / "**" / "*.parquet")
 
 
 def archive_count(dest: Path, table: str = "positions") -> int:
-    return duckdb.sql(f"SELECT count(*) FROM read_parquet('{glob_of(dest, table)}', hive_partitioning=true)"
-                      ).fetchall()[0][0]
+    return duckdb.sql(
+        f"SELECT count(*) FROM read_parquet('{glob_of(dest, table)}', hive_partitioning=true)"
+    ).fetchall()[0][0]
 
 
 def archive_day_counts(dest: Path, table: str = "positions") -> dict[str, int]:
-    rows = duckdb.sql(f"SELECT CAST(day AS VARCHAR), count(*) FROM read_parquet('{glob_of(dest, table)}', "
-                      "hive_partitioning=true) GROUP BY ALL").fetchall()
+    rows = duckdb.sql(
+        f"SELECT CAST(day AS VARCHAR), count(*) FROM read_parquet('{glob_of(dest, table)}', "
+        "hive_partitioning=true) GROUP BY ALL"
+    ).fetchall()
     return dict(rows)
 
 
@@ -154,8 +160,9 @@ def columns_of(db: Path, table: str) -> list[str]:
 
 
 def db_day_counts(db: Path, table: str = "positions") -> dict[str, int]:
-    return dict(db_query(db, "SELECT CAST((ts AT TIME ZONE 'UTC')::DATE AS VARCHAR), count(*) "
-                             f"FROM {table} GROUP BY ALL"))
+    return dict(
+        db_query(db, f"SELECT CAST((ts AT TIME ZONE 'UTC')::DATE AS VARCHAR), count(*) FROM {table} GROUP BY ALL")
+    )
 
 
 def assert_same_rows(db: Path, dest: Path, table: str = "positions") -> None:
@@ -165,8 +172,9 @@ def assert_same_rows(db: Path, dest: Path, table: str = "positions") -> None:
     try:
         con.execute(f"ATTACH '{db}' AS src (READ_ONLY)")
         want = con.sql(f"SELECT {cols} FROM src.{table} ORDER BY ALL").df()
-        got = con.sql(f"SELECT {cols} FROM read_parquet('{glob_of(dest, table)}', hive_partitioning=true) "
-                      "ORDER BY ALL").df()
+        got = con.sql(
+            f"SELECT {cols} FROM read_parquet('{glob_of(dest, table)}', hive_partitioning=true) ORDER BY ALL"
+        ).df()
     finally:
         con.close()
     assert len(got) == len(want)
@@ -182,6 +190,7 @@ def cli(*args: str) -> int:
 
 
 # -- a real S3-compatible server ---------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def s3_endpoint():
@@ -214,28 +223,39 @@ def s3(s3_endpoint: str, monkeypatch, request):
 
     class S3:
         endpoint = s3_endpoint
-        fs = pafs.S3FileSystem(access_key="testing", secret_key="testing", region="us-east-1",
-                               scheme="http", endpoint_override=s3_endpoint.split("://", 1)[1],
-                               allow_bucket_creation=True)
+        fs = pafs.S3FileSystem(
+            access_key="testing",
+            secret_key="testing",
+            region="us-east-1",
+            scheme="http",
+            endpoint_override=s3_endpoint.split("://", 1)[1],
+            allow_bucket_creation=True,
+        )
 
         def __init__(self) -> None:
             self.bucket = bucket
             self.fs.create_dir(bucket)
 
         def url(self, prefix: str = "ais") -> str:
-            return (f"s3://{self.bucket}/{prefix}?endpoint_override={s3_endpoint}&region=us-east-1"
-                    "&scheme=http&allow_bucket_creation=true")
+            return (
+                f"s3://{self.bucket}/{prefix}?endpoint_override={s3_endpoint}&region=us-east-1"
+                "&scheme=http&allow_bucket_creation=true"
+            )
 
         def files(self, prefix: str = "ais") -> dict[str, tuple[int, object]]:
             sel = pafs.FileSelector(f"{self.bucket}/{prefix}", recursive=True, allow_not_found=True)
-            return {i.path: (i.size, i.mtime) for i in self.fs.get_file_info(sel)
-                    if i.type == pafs.FileType.File and i.path.endswith(".parquet")}
+            return {
+                i.path: (i.size, i.mtime)
+                for i in self.fs.get_file_info(sel)
+                if i.type == pafs.FileType.File and i.path.endswith(".parquet")
+            }
 
         def count(self, table: str, prefix: str = "ais") -> int:
             import pyarrow.dataset as ds
 
-            return ds.dataset(f"{self.bucket}/{prefix}/{table}", filesystem=self.fs, format="parquet",
-                              partitioning="hive").count_rows()
+            return ds.dataset(
+                f"{self.bucket}/{prefix}/{table}", filesystem=self.fs, format="parquet", partitioning="hive"
+            ).count_rows()
 
     return S3()
 

@@ -66,6 +66,7 @@ def drain(staging: Path, dest: Path, cell_deg: float | None = None):
 
 # -- where the staging database lives ------------------------------------------------------------
 
+
 def test_staging_path(tmp_path: Path, monkeypatch, s3) -> None:
     local = open_archive(str(tmp_path / "arch"))
     assert staging_path(local) == tmp_path / "arch" / "_maritime" / "staging.duckdb"
@@ -78,6 +79,7 @@ def test_staging_path(tmp_path: Path, monkeypatch, s3) -> None:
 
 # -- 6. the sample, straight into the archive ----------------------------------------------------
 
+
 def test_ingest_archive_gives_the_same_rows_as_ingest_db(sample_db_master: Path, tmp_path: Path, capsys) -> None:
     dest = tmp_path / "arch"
     assert cli("ingest", "--no-progress", "--archive", str(dest), str(SAMPLE)) == 0
@@ -85,20 +87,26 @@ def test_ingest_archive_gives_the_same_rows_as_ingest_db(sample_db_master: Path,
     assert f"positions stored      {SAMPLE_POSITIONS:>12,}" in out
     assert f"archive {dest}:" in out and f"{SAMPLE_POSITIONS:,} rows written (1 days)" in out
 
-    assert set(data_files(dest)) == {f"positions/day={SAMPLE_DAY}/part-ingest-r1.parquet",
-                                     f"identity_reports/day={SAMPLE_DAY}/part-ingest-r1.parquet"}
+    assert set(data_files(dest)) == {
+        f"positions/day={SAMPLE_DAY}/part-ingest-r1.parquet",
+        f"identity_reports/day={SAMPLE_DAY}/part-ingest-r1.parquet",
+    }
     assert archive_count(dest) == SAMPLE_POSITIONS == db_count(sample_db_master)
     assert archive_count(dest, "identity_reports") == SAMPLE_IDENTITIES
     # the same rows as `maritime ingest --db` (the same run number too: 1)
     for table in ("positions", "identity_reports", "vessels"):
         assert_same_rows(sample_db_master, dest, table)
-    assert duckdb.sql(f"SELECT DISTINCT day FROM read_parquet('{glob_of(dest)}', hive_partitioning=true)"
-                      ).fetchall()[0][0].isoformat() == SAMPLE_DAY
+    assert (
+        duckdb.sql(f"SELECT DISTINCT day FROM read_parquet('{glob_of(dest)}', hive_partitioning=true)")
+        .fetchall()[0][0]
+        .isoformat()
+        == SAMPLE_DAY
+    )
     assert len(pd.read_parquet(dest / "positions")) == SAMPLE_POSITIONS
 
     staging = dest / "_maritime" / "staging.duckdb"
     assert staged_counts(staging) == (0, 0)
-    assert db_count(staging, "vessels") == db_count(sample_db_master, "vessels")   # kept for the next file
+    assert db_count(staging, "vessels") == db_count(sample_db_master, "vessels")  # kept for the next file
     assert leftovers(dest) == []
 
     # the same command again: already ingested, nothing new
@@ -113,17 +121,19 @@ def test_ingest_archive_gives_the_same_rows_as_ingest_db(sample_db_master: Path,
 
 def test_each_file_is_drained_before_the_next(tmp_path: Path, nmea) -> None:
     """Two files, two days: each file's rows go to the archive under its run, staging ends empty."""
-    a, b = nmea("a.nmea", 0, 3000, -900), nmea("b.nmea", 0, 3000, DAY_S)   # 14th/15th, then 16th
+    a, b = nmea("a.nmea", 0, 3000, -900), nmea("b.nmea", 0, 3000, DAY_S)  # 14th/15th, then 16th
     ref = tmp_path / "ref.duckdb"
     ingest_into(ref, a, b)
     dest = tmp_path / "arch"
     assert cli("ingest", "--no-progress", "--archive", str(dest), str(a), str(b)) == 0
     assert set(data_files(dest)) == {
-        "positions/day=2025-01-14/part-ingest-r1.parquet", "positions/day=2025-01-15/part-ingest-r1.parquet",
+        "positions/day=2025-01-14/part-ingest-r1.parquet",
+        "positions/day=2025-01-15/part-ingest-r1.parquet",
         "positions/day=2025-01-16/part-ingest-r2.parquet",
         "identity_reports/day=2025-01-14/part-ingest-r1.parquet",
         "identity_reports/day=2025-01-15/part-ingest-r1.parquet",
-        "identity_reports/day=2025-01-16/part-ingest-r2.parquet"}
+        "identity_reports/day=2025-01-16/part-ingest-r2.parquet",
+    }
     assert archive_day_counts(dest) == db_day_counts(ref)
     assert_same_rows(ref, dest)
     assert_same_rows(ref, dest, "identity_reports")
@@ -135,7 +145,7 @@ def test_leftover_staged_rows_go_first_under_their_own_name(tmp_path: Path, nmea
     """A run killed after its ingest committed but before its drain: the next run drains first."""
     staging = tmp_path / "staging.duckdb"
     first, second = nmea("first.nmea", 0, 3000), nmea("second.nmea", 3000, 6000)
-    ingest_into(staging, first)                 # committed to staging, never drained (killed)
+    ingest_into(staging, first)  # committed to staging, never drained (killed)
     left = db_query(staging, "SELECT count(*), min(run_id), max(run_id) FROM positions")[0]
     assert left[0] > 0 and left[1] == left[2] == 1
     leftover = duckdb.connect(str(staging), read_only=True)
@@ -147,14 +157,18 @@ def test_leftover_staged_rows_go_first_under_their_own_name(tmp_path: Path, nmea
     dest = tmp_path / "arch"
     args = ("ingest", "--no-progress", "--archive", str(dest), "--staging", str(staging), str(second))
     assert cli(*args) == 0
-    assert set(data_files(dest)) == {f"positions/day={SAMPLE_DAY}/part-ingest-r1.parquet",
-                                     f"positions/day={SAMPLE_DAY}/part-ingest-r2.parquet",
-                                     f"identity_reports/day={SAMPLE_DAY}/part-ingest-r1.parquet",
-                                     f"identity_reports/day={SAMPLE_DAY}/part-ingest-r2.parquet"}
+    assert set(data_files(dest)) == {
+        f"positions/day={SAMPLE_DAY}/part-ingest-r1.parquet",
+        f"positions/day={SAMPLE_DAY}/part-ingest-r2.parquet",
+        f"identity_reports/day={SAMPLE_DAY}/part-ingest-r1.parquet",
+        f"identity_reports/day={SAMPLE_DAY}/part-ingest-r2.parquet",
+    }
     got_left = pd.read_parquet(data_file(dest, f"positions/day={SAMPLE_DAY}/part-ingest-r1.parquet"))
     pd.testing.assert_frame_equal(
         got_left.sort_values(list(got_left.columns)).reset_index(drop=True),
-        want_left.sort_values(list(want_left.columns)).reset_index(drop=True), check_dtype=False)
+        want_left.sort_values(list(want_left.columns)).reset_index(drop=True),
+        check_dtype=False,
+    )
     r2 = pd.read_parquet(data_file(dest, f"positions/day={SAMPLE_DAY}/part-ingest-r2.parquet"))
     assert len(r2) == db_count(ref) and set(r2["run_id"]) == {2}
     assert archive_count(dest) == left[0] + db_count(ref)
@@ -186,7 +200,7 @@ def test_a_drain_killed_half_way_rewrites_the_same_names(tmp_path: Path, nmea, m
     with pytest.raises(KeyboardInterrupt):
         drain(staging, dest)
     monkeypatch.setattr(export, "write_parquet", real)
-    assert staged_counts(staging) == (n_pos, n_id)          # nothing removed from staging
+    assert staged_counts(staging) == (n_pos, n_id)  # nothing removed from staging
     assert len(data_files(dest)) == 1
 
     summary = drain(staging, dest)
@@ -195,18 +209,20 @@ def test_a_drain_killed_half_way_rewrites_the_same_names(tmp_path: Path, nmea, m
         "identity_reports/day=2025-01-14/part-ingest-r1.parquet",
         "identity_reports/day=2025-01-15/part-ingest-r1.parquet",
         "positions/day=2025-01-14/part-ingest-r1.parquet",
-        "positions/day=2025-01-15/part-ingest-r1.parquet"]
+        "positions/day=2025-01-15/part-ingest-r1.parquet",
+    ]
     assert archive_count(dest) == n_pos and archive_count(dest, "identity_reports") == n_id
     assert staged_counts(staging) == (0, 0)
     before = data_files(dest)
-    again = drain(staging, dest)                 # nothing staged: nothing to write
+    again = drain(staging, dest)  # nothing staged: nothing to write
     assert "positions" not in again.rows and "identity_reports" not in again.rows
     assert data_files(dest) == before and archive_count(dest) == n_pos
     assert leftovers(dest) == []
 
 
-def test_a_drain_killed_while_writing_the_vessels_is_completed_by_the_next_run(tmp_path: Path, nmea,
-                                                                                 monkeypatch) -> None:
+def test_a_drain_killed_while_writing_the_vessels_is_completed_by_the_next_run(
+    tmp_path: Path, nmea, monkeypatch
+) -> None:
     """Killed after the staged rows were archived and removed from staging, while writing
     ``vessels/part-ingest.parquet``: running the same command again must leave the archive's
     vessels equal to the staging database's.
@@ -233,7 +249,7 @@ def test_a_drain_killed_while_writing_the_vessels_is_completed_by_the_next_run(t
     ingest_into(ref, src)
     args = ("ingest", "--no-progress", "--archive", str(dest), "--staging", str(staging), str(src))
     monkeypatch.setattr(export, "write_parquet", dies_on_vessels)
-    assert cli(*args) == 130                    # "interrupted": what Ctrl-C gives
+    assert cli(*args) == 130  # "interrupted": what Ctrl-C gives
     monkeypatch.setattr(export, "write_parquet", real)
 
     assert cli(*args) == 0
@@ -268,7 +284,9 @@ def test_ingest_archive_to_s3(tmp_path: Path, nmea, s3, monkeypatch, capsys) -> 
     assert s3.count("positions", "bulk") == db_count(ref)
     assert s3.count("identity_reports", "bulk") == db_count(ref, "identity_reports")
     assert sorted(p.rsplit("/", 2)[-2] for p in s3.files("bulk") if "/positions/" in p) == [
-        "day=2025-01-14", "day=2025-01-15"]
+        "day=2025-01-14",
+        "day=2025-01-15",
+    ]
     staging = staging_path(open_archive(url))
     assert staging.is_relative_to(tmp_path / "cache") and staged_counts(staging) == (0, 0)
 
@@ -297,8 +315,12 @@ def test_two_staging_databases_do_not_overwrite_each_other(tmp_path: Path, nmea)
     ingest_into(ref1, first)
     ingest_into(ref2, second)
     dest = tmp_path / "arch"
-    assert cli("ingest", "--no-progress", "--archive", str(dest), "--staging", str(tmp_path / "s1.duckdb"),
-               str(first)) == 0
-    assert cli("ingest", "--no-progress", "--archive", str(dest), "--staging", str(tmp_path / "s2.duckdb"),
-               str(second)) == 0
+    assert (
+        cli("ingest", "--no-progress", "--archive", str(dest), "--staging", str(tmp_path / "s1.duckdb"), str(first))
+        == 0
+    )
+    assert (
+        cli("ingest", "--no-progress", "--archive", str(dest), "--staging", str(tmp_path / "s2.duckdb"), str(second))
+        == 0
+    )
     assert archive_count(dest) == db_count(ref1) + db_count(ref2)

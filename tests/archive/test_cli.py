@@ -50,7 +50,7 @@ def inprocess_error(capsys, *args: str, fragments: tuple[str, ...] = ()) -> str:
     capsys.readouterr()
     try:
         code = cli(*args)
-    except SystemExit as exc:   # argparse
+    except SystemExit as exc:  # argparse
         code = exc.code
     out, err = capsys.readouterr()
     return one_line_error(code, out, err, fragments)
@@ -64,6 +64,7 @@ def ok(r: subprocess.CompletedProcess) -> str:
 
 # -- 5. an S3-compatible store -------------------------------------------------------------------
 
+
 def test_archive_to_s3_and_read_back(sample_db_master: Path, s3) -> None:
     url = s3.url("ais")
     out = ok(run_cli("archive", "--db", str(sample_db_master), url))
@@ -72,16 +73,21 @@ def test_archive_to_s3_and_read_back(sample_db_master: Path, s3) -> None:
     assert s3.count("identity_reports") == SAMPLE_IDENTITIES
     assert s3.count("vessels") == db_count(sample_db_master, "vessels")
     assert {p.split("/", 2)[2].rsplit("/", 1)[0] for p in s3.files()} == {
-        f"positions/day={SAMPLE_DAY}", f"identity_reports/day={SAMPLE_DAY}", "vessels", "events"}
-    t = ds.dataset(f"{s3.bucket}/ais/positions", filesystem=s3.fs, format="parquet",
-                   partitioning="hive").to_table(columns=["mmsi", "ts", "day"])
+        f"positions/day={SAMPLE_DAY}",
+        f"identity_reports/day={SAMPLE_DAY}",
+        "vessels",
+        "events",
+    }
+    t = ds.dataset(f"{s3.bucket}/ais/positions", filesystem=s3.fs, format="parquet", partitioning="hive").to_table(
+        columns=["mmsi", "ts", "day"]
+    )
     assert t.num_rows == SAMPLE_POSITIONS and set(t.column("day").to_pylist()) == {SAMPLE_DAY}
     assert str(t.schema.field("ts").type) == "timestamp[us, tz=UTC]"
 
     before = s3.files()
     out = ok(run_cli("archive", "--db", str(sample_db_master), url))
     assert "0 files written; 2 days unchanged" in out
-    assert s3.files() == before            # same objects, sizes and modification times
+    assert s3.files() == before  # same objects, sizes and modification times
     assert s3.count("positions") == SAMPLE_POSITIONS
 
 
@@ -90,11 +96,13 @@ def test_archive_to_s3_with_cells(small_db: Path, s3, capsys) -> None:
     pos = [p for p in s3.files("cells") if "/positions/" in p]
     assert pos and all(p.split("/")[-2].startswith("cell=") for p in pos)
     assert s3.count("positions", "cells") == db_count(small_db)
-    inprocess_error(capsys, "archive", "--db", str(small_db), s3.url("cells"),
-                    fragments=("run again with --cell-deg 5",))
+    inprocess_error(
+        capsys, "archive", "--db", str(small_db), s3.url("cells"), fragments=("run again with --cell-deg 5",)
+    )
 
 
 # -- 4. the cell size an archive was started with --------------------------------------------------
+
 
 def test_a_different_cell_size_is_a_one_line_error(small_db: Path, tmp_path: Path, capsys) -> None:
     dest = tmp_path / "arch"
@@ -114,19 +122,28 @@ def test_a_different_cell_size_is_a_one_line_error(small_db: Path, tmp_path: Pat
 
 def test_ingest_archive_keeps_its_cell_size(tmp_path: Path, nmea, capsys) -> None:
     dest = tmp_path / "arch"
-    assert cli("ingest", "--no-progress", "--archive", str(dest), "--cell-deg", "5",
-               str(nmea("a.nmea", 0, 3000))) == 0
+    assert cli("ingest", "--no-progress", "--archive", str(dest), "--cell-deg", "5", str(nmea("a.nmea", 0, 3000))) == 0
     before = parquet_files(dest)
     b = nmea("b.nmea", 3000, 6000)
     process_error(run_cli("ingest", "--no-progress", "--archive", str(dest), str(b)), "run again with --cell-deg 5")
-    inprocess_error(capsys, "ingest", "--no-progress", "--archive", str(dest), "--cell-deg", "1", str(b),
-                    fragments=("run again with --cell-deg 5",))
+    inprocess_error(
+        capsys,
+        "ingest",
+        "--no-progress",
+        "--archive",
+        str(dest),
+        "--cell-deg",
+        "1",
+        str(b),
+        fragments=("run again with --cell-deg 5",),
+    )
     assert parquet_files(dest) == before
 
 
 @pytest.mark.parametrize("order", ["archive-then-ingest", "ingest-then-archive"])
-def test_the_cell_size_is_the_archives_not_each_writers(small_db: Path, tmp_path: Path, nmea, capsys,
-                                                        order: str) -> None:
+def test_the_cell_size_is_the_archives_not_each_writers(
+    small_db: Path, tmp_path: Path, nmea, capsys, order: str
+) -> None:
     """``--help``: "an archive keeps the choice it was started with".
 
     BUG: the choice is kept per writer (``_maritime/mirror-<origin>.json`` for each database,
@@ -141,8 +158,11 @@ def test_the_cell_size_is_the_archives_not_each_writers(small_db: Path, tmp_path
     dest = tmp_path / "arch"
     archive = ("archive", "--db", str(small_db), str(dest))
     ingest = ("ingest", "--no-progress", "--archive", str(dest), str(nmea("b.nmea", 3000, 6000)))
-    first, second = (archive, (*ingest, "--cell-deg", "5")) if order == "archive-then-ingest" else (
-        (*ingest, "--cell-deg", "5"), archive)
+    first, second = (
+        (archive, (*ingest, "--cell-deg", "5"))
+        if order == "archive-then-ingest"
+        else ((*ingest, "--cell-deg", "5"), archive)
+    )
     assert cli(*first) == 0
     inprocess_error(capsys, *second, fragments=("--cell-deg",))
     # and the archive stays readable by Hive-partitioning readers
@@ -150,6 +170,7 @@ def test_the_cell_size_is_the_archives_not_each_writers(small_db: Path, tmp_path
 
 
 # -- 7. one-line errors --------------------------------------------------------------------------
+
 
 def test_archive_of_a_missing_database(tmp_path: Path, capsys) -> None:
     missing = tmp_path / "missing.duckdb"
@@ -167,29 +188,47 @@ def test_archive_of_a_missing_database_from_the_environment(tmp_path: Path, caps
 
 def test_ingest_archive_with_db(tmp_path: Path) -> None:
     dest, db = tmp_path / "arch", tmp_path / "x.duckdb"
-    process_error(run_cli("ingest", "--archive", str(dest), "--db", str(db), str(SAMPLE)),
-                  "give either --db or --archive, not both")
+    process_error(
+        run_cli("ingest", "--archive", str(dest), "--db", str(db), str(SAMPLE)),
+        "give either --db or --archive, not both",
+    )
     assert not dest.exists() and not db.exists()
 
 
 def test_ingest_archive_from_stdin(tmp_path: Path, capsys) -> None:
-    inprocess_error(capsys, "ingest", "--archive", str(tmp_path / "arch"), "-",
-                    fragments=("--archive takes files and folders, not -",))
+    inprocess_error(
+        capsys,
+        "ingest",
+        "--archive",
+        str(tmp_path / "arch"),
+        "-",
+        fragments=("--archive takes files and folders, not -",),
+    )
     assert not (tmp_path / "arch").exists()
 
 
 @pytest.mark.parametrize("option", [["--cell-deg", "5"], ["--staging", "s.duckdb"]])
 def test_archive_options_without_archive(tmp_path: Path, capsys, option: list[str]) -> None:
     db = tmp_path / "x.duckdb"
-    inprocess_error(capsys, "ingest", "--db", str(db), *option, str(SAMPLE),
-                    fragments=("--cell-deg and --staging go with --archive DEST",))
+    inprocess_error(
+        capsys,
+        "ingest",
+        "--db",
+        str(db),
+        *option,
+        str(SAMPLE),
+        fragments=("--cell-deg and --staging go with --archive DEST",),
+    )
     assert not db.exists()
 
 
 def test_cell_deg_7_in_a_process(tmp_path: Path, small_db: Path) -> None:
     dest = tmp_path / "arch"
-    msg = process_error(run_cli("archive", "--db", str(small_db), "--cell-deg", "7", str(dest)),
-                        "argument --cell-deg: '7' must divide 180 degrees", "(see `maritime archive --help`)")
+    msg = process_error(
+        run_cli("archive", "--db", str(small_db), "--cell-deg", "7", str(dest)),
+        "argument --cell-deg: '7' must divide 180 degrees",
+        "(see `maritime archive --help`)",
+    )
     assert not dest.exists(), msg
 
 
@@ -197,8 +236,11 @@ def test_cell_deg_7_in_a_process(tmp_path: Path, small_db: Path) -> None:
 @pytest.mark.parametrize("command", ["archive", "ingest"])
 def test_cell_deg_must_divide_180(tmp_path: Path, small_db: Path, capsys, value: str, command: str) -> None:
     dest = tmp_path / "arch"
-    args = (("archive", "--db", str(small_db), f"--cell-deg={value}", str(dest)) if command == "archive" else
-            ("ingest", "--archive", str(dest), f"--cell-deg={value}", str(SAMPLE)))
+    args = (
+        ("archive", "--db", str(small_db), f"--cell-deg={value}", str(dest))
+        if command == "archive"
+        else ("ingest", "--archive", str(dest), f"--cell-deg={value}", str(SAMPLE))
+    )
     msg = inprocess_error(capsys, *args, fragments=("--cell-deg", repr(value), f"(see `maritime {command} --help`)"))
     assert ("must divide 180 degrees" in msg) if value != "abc" else ("is not a number of degrees" in msg)
     assert not dest.exists()
@@ -215,14 +257,27 @@ def test_archive_dest_that_is_a_file(tmp_path: Path, small_db: Path, capsys) -> 
     dest = tmp_path / "archive.parquet"
     dest.write_bytes(b"PAR1")
     process_error(run_cli("archive", "--db", str(small_db), str(dest)), f"archive {dest} is a file, not a folder")
-    inprocess_error(capsys, "ingest", "--no-progress", "--archive", str(dest), str(SAMPLE),
-                    fragments=(f"archive {dest} is a file, not a folder",))
+    inprocess_error(
+        capsys,
+        "ingest",
+        "--no-progress",
+        "--archive",
+        str(dest),
+        str(SAMPLE),
+        fragments=(f"archive {dest} is a file, not a folder",),
+    )
     assert dest.read_bytes() == b"PAR1"
 
 
 def test_archive_dest_with_an_unknown_scheme(small_db: Path, capsys) -> None:
-    inprocess_error(capsys, "archive", "--db", str(small_db), "nosuch://bucket/ais",
-                    fragments=("cannot open archive nosuch://bucket/ais",))
+    inprocess_error(
+        capsys,
+        "archive",
+        "--db",
+        str(small_db),
+        "nosuch://bucket/ais",
+        fragments=("cannot open archive nosuch://bucket/ais",),
+    )
 
 
 def test_damaged_bookkeeping_is_a_one_line_error(tmp_path: Path, small_db: Path, capsys) -> None:
@@ -230,8 +285,14 @@ def test_damaged_bookkeeping_is_a_one_line_error(tmp_path: Path, small_db: Path,
     assert cli("archive", "--db", str(small_db), str(dest)) == 0
     (state,) = (dest / "_maritime").glob("mirror-*.json")
     state.write_text('{"positions": ')
-    inprocess_error(capsys, "archive", "--db", str(small_db), str(dest),
-                    fragments=(f"{state.name} is damaged", "remove it to rebuild"))
-    state.unlink()   # as the message says: the next run rebuilds the same files
+    inprocess_error(
+        capsys,
+        "archive",
+        "--db",
+        str(small_db),
+        str(dest),
+        fragments=(f"{state.name} is damaged", "remove it to rebuild"),
+    )
+    state.unlink()  # as the message says: the next run rebuilds the same files
     assert cli("archive", "--db", str(small_db), str(dest)) == 0
     assert archive_count(dest) == db_count(small_db)

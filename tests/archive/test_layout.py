@@ -29,8 +29,13 @@ SCHEMA = pa.schema([("mmsi", pa.int32()), ("lat", pa.float64())])
 
 
 def table(n: int, start: int = 0) -> pa.Table:
-    return pa.table({"mmsi": pa.array(range(start, start + n), pa.int32()),
-                     "lat": pa.array([float(i) / 10 for i in range(start, start + n)])}, schema=SCHEMA)
+    return pa.table(
+        {
+            "mmsi": pa.array(range(start, start + n), pa.int32()),
+            "lat": pa.array([float(i) / 10 for i in range(start, start + n)]),
+        },
+        schema=SCHEMA,
+    )
 
 
 class Crash(RuntimeError):
@@ -45,6 +50,7 @@ def crashing_batches(n_before: int = 2, rows: int = 1000, exc: BaseException | N
 
 
 # -- opening -----------------------------------------------------------------------------------
+
 
 def test_open_local_folder_creates_it_with_bookkeeping(tmp_path: Path) -> None:
     dest = tmp_path / "new" / "archive"
@@ -88,19 +94,23 @@ def test_open_an_unknown_url_scheme_is_a_one_line_error() -> None:
 
 # -- names -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("lat, lon, deg, name", [
-    (-4.5, -84.5, 5, "S05W085"),        # Gulf of Guayaquil approaches: south-west corner -5, -85
-    (-0.2, -80.1, 5, "S05W085"),
-    (0.2, -79.9, 5, "N00W080"),          # just north of the equator, east of 80°W
-    (-12.05, -77.15, 1, "S13W078"),      # off Callao
-    (8.95, -79.55, 1, "N08W080"),        # Panama, Balboa
-    (-33.03, -71.63, 10, "S40W080"),     # Valparaíso
-    (0.0, 0.0, 5, "N00E000"),            # a corner belongs to the cell north-east of it
-    (-0.0001, -0.0001, 5, "S05W005"),
-    (45.0, 170.0, 10, "N40E170"),
-    (-4.2, -84.7, 0.5, "S4p5W085"),      # fractional cells: '.' becomes 'p'
-    (-89.9, -179.9, 10, "S90W180"),
-])
+
+@pytest.mark.parametrize(
+    "lat, lon, deg, name",
+    [
+        (-4.5, -84.5, 5, "S05W085"),  # Gulf of Guayaquil approaches: south-west corner -5, -85
+        (-0.2, -80.1, 5, "S05W085"),
+        (0.2, -79.9, 5, "N00W080"),  # just north of the equator, east of 80°W
+        (-12.05, -77.15, 1, "S13W078"),  # off Callao
+        (8.95, -79.55, 1, "N08W080"),  # Panama, Balboa
+        (-33.03, -71.63, 10, "S40W080"),  # Valparaíso
+        (0.0, 0.0, 5, "N00E000"),  # a corner belongs to the cell north-east of it
+        (-0.0001, -0.0001, 5, "S05W005"),
+        (45.0, 170.0, 10, "N40E170"),
+        (-4.2, -84.7, 0.5, "S4p5W085"),  # fractional cells: '.' becomes 'p'
+        (-89.9, -179.9, 10, "S90W180"),
+    ],
+)
 def test_cell_name_is_the_south_west_corner(lat: float, lon: float, deg: float, name: str) -> None:
     assert cell_name(lat, lon, deg) == name
 
@@ -115,6 +125,7 @@ def test_part_and_day_names() -> None:
 
 
 # -- atomic writes (local) ---------------------------------------------------------------------
+
 
 def test_write_table_round_trips_with_zstd(tmp_path: Path) -> None:
     arch = open_archive(str(tmp_path / "a"))
@@ -200,16 +211,19 @@ def test_a_file_being_written_is_invisible_to_folder_readers(tmp_path: Path) -> 
 
 # -- listing and bookkeeping -------------------------------------------------------------------
 
+
 def test_list_files_is_sorted_recursive_and_filtered(tmp_path: Path) -> None:
     arch = open_archive(str(tmp_path / "a"))
-    assert list_files(arch, "positions") == []          # missing folder: nothing, no error
+    assert list_files(arch, "positions") == []  # missing folder: nothing, no error
     for d in ("day=2025-01-16", "day=2025-01-15/cell=S05W085", "day=2025-01-15"):
         write_parquet(arch, arch.path("positions", d, "part-x.parquet"), table(1))
     (tmp_path / "a" / "positions" / "notes.txt").write_text("x")
-    got = [p[len(arch.root) + 1:] for p in list_files(arch, "positions")]
-    assert got == ["positions/day=2025-01-15/cell=S05W085/part-x.parquet",
-                   "positions/day=2025-01-15/part-x.parquet",
-                   "positions/day=2025-01-16/part-x.parquet"]
+    got = [p[len(arch.root) + 1 :] for p in list_files(arch, "positions")]
+    assert got == [
+        "positions/day=2025-01-15/cell=S05W085/part-x.parquet",
+        "positions/day=2025-01-15/part-x.parquet",
+        "positions/day=2025-01-16/part-x.parquet",
+    ]
     assert [Path(p).name for p in list_files(arch, "positions", suffix=".txt")] == ["notes.txt"]
 
 
@@ -230,6 +244,7 @@ def test_state_round_trip_atomic_and_damage_is_reported(tmp_path: Path) -> None:
 
 
 # -- S3 ----------------------------------------------------------------------------------------
+
 
 def test_s3_open_write_list_state(s3) -> None:
     arch = open_archive(s3.url("lay"))

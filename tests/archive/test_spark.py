@@ -55,11 +55,12 @@ def test_spark_reads_positions_events_and_vessels(sample_db_master: Path, tmp_pa
         mirror_database(store.con, open_archive(str(tmp_path / "arch")), cell_deg=5.0)
     finally:
         store.close()
-    run = subprocess.run([sys.executable, "-c", READ, str(tmp_path / "arch")], capture_output=True, text=True,
-                         timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-c", READ, str(tmp_path / "arch")], capture_output=True, text=True, timeout=300
+    )
     lines = [x for x in run.stdout.splitlines() if x.startswith("RESULT ")]
     assert lines, run.stderr[-2000:]
-    got = json.loads(lines[0][len("RESULT "):])
+    got = json.loads(lines[0][len("RESULT ") :])
     assert got["schema"]["day"] == "date"
     assert got["schema"]["ts"] == "timestamp"
     assert got["schema"]["cell"] == "string"
@@ -68,7 +69,9 @@ def test_spark_reads_positions_events_and_vessels(sample_db_master: Path, tmp_pa
     by_type = {str(t): n for t, n in db_query(db, "SELECT msg_type, count(*) FROM positions GROUP BY ALL")}
     assert got["by_type"] == by_type
     assert got["mmsi_sum"] == db_query(db, "SELECT sum(mmsi) FROM positions")[0][0]
-    assert got["cells"] == db_query(db, "SELECT count(DISTINCT (floor((lat + 90) / 5), floor((lon + 180) / 5))) "
-                                        "FROM positions")[0][0]
+    assert (
+        got["cells"]
+        == db_query(db, "SELECT count(DISTINCT (floor((lat + 90) / 5), floor((lon + 180) / 5))) FROM positions")[0][0]
+    )
     assert got["events"] == db_query(db, "SELECT count(*) FROM events")[0][0] > 0
     assert got["vessels"] == db_query(db, "SELECT count(*) FROM vessels")[0][0]

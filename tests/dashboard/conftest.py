@@ -24,22 +24,54 @@ def truth_events() -> list[dict]:
     rows = []
     for i, e in enumerate(json.loads(TRUTH.read_text())["events"]):
         kind = {"dark": "dark_period"}.get(e["kind"], e["kind"])
-        rows.append({
-            "event_id": f"truth-{i}-{kind}", "kind": kind, "mmsi": e["mmsi"], "other_mmsi": e["other_mmsi"],
-            "start_time": e["start"], "end_time": e["end"], "lat": e["lat"], "lon": e["lon"], "zone": e["zone"],
-            "confidence": round(0.6 + 0.04 * i, 2), "details": json.dumps({"duration_h": e["duration_h"]}),
-        })
+        rows.append(
+            {
+                "event_id": f"truth-{i}-{kind}",
+                "kind": kind,
+                "mmsi": e["mmsi"],
+                "other_mmsi": e["other_mmsi"],
+                "start_time": e["start"],
+                "end_time": e["end"],
+                "lat": e["lat"],
+                "lon": e["lon"],
+                "zone": e["zone"],
+                "confidence": round(0.6 + 0.04 * i, 2),
+                "details": json.dumps({"duration_h": e["duration_h"]}),
+            }
+        )
     return rows
 
 
 def insert_event(con, **e) -> None:
-    row = {"other_mmsi": None, "end_time": None, "lat": None, "lon": None, "zone": None, "confidence": 0.8,
-           "details": "{}", **e}
+    row = {
+        "other_mmsi": None,
+        "end_time": None,
+        "lat": None,
+        "lon": None,
+        "zone": None,
+        "confidence": 0.8,
+        "details": "{}",
+        **e,
+    }
     con.execute(
         "INSERT OR REPLACE INTO events (event_id, kind, mmsi, other_mmsi, start_time, end_time, lat, lon, zone, "
         "confidence, details, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
-        [row[k] for k in ("event_id", "kind", "mmsi", "other_mmsi", "start_time", "end_time", "lat", "lon", "zone",
-                          "confidence", "details")],
+        [
+            row[k]
+            for k in (
+                "event_id",
+                "kind",
+                "mmsi",
+                "other_mmsi",
+                "start_time",
+                "end_time",
+                "lat",
+                "lon",
+                "zone",
+                "confidence",
+                "details",
+            )
+        ],
     )
 
 

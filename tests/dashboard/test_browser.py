@@ -26,8 +26,16 @@ import pytest
 from .conftest import REPO, SAMPLE, SCREENSHOTS
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} is absent (apt-get install -y chromium): browser tests skipped", allow_module_level=True)
@@ -45,9 +53,26 @@ class Server:
         for k in ("MARITIME_TOKEN", "MARITIME_USERS", "MARITIME_AUTH_FILE", "MARITIME_DEBUG"):
             env.pop(k, None)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "maritime.serve", "--db", str(db), "--host", "127.0.0.1", "--port", "0",
-             "--refresh", "1", *extra],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "maritime.serve",
+                "--db",
+                str(db),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--refresh",
+                "1",
+                *extra,
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self.log: list[str] = []
         self.url = None
         deadline = time.monotonic() + 60
@@ -155,16 +180,21 @@ def test_click_alert_acknowledge_and_restart(page, server, served_db):
     page.goto(server.url + "/")
     wait_for_map(page)
     page.click('.ag-row[row-id="truth-0-loitering"] .ag-cell[col-id="vessel"]')
-    page.wait_for_function("document.querySelector('#vessel-card') && "
-                           "document.querySelector('#vessel-card').innerText.includes('352847939')")
+    page.wait_for_function(
+        "document.querySelector('#vessel-card') && "
+        "document.querySelector('#vessel-card').innerText.includes('352847939')"
+    )
     card = page.inner_text("#vessel-card")
     assert "CAPE ARROW" in card and "IDENTITY HISTORY" in card.upper()
     assert "LOITERING" in page.inner_text("#alert-box")
     # the map centred on the alert
-    page.wait_for_function("""() => {
+    page.wait_for_function(
+        """() => {
         const r = document.querySelector('#map .js-plotly-plot').layout.xaxis.range;
         return r[0] < -79.25 && -79.25 < r[1] && r[1] - r[0] < 10;
-    }""", timeout=5000)
+    }""",
+        timeout=5000,
+    )
     page.wait_for_function("location.search.includes('event=truth-0-loitering')", timeout=5000)
     page.fill("#operator", "Lt. Ramos")
     page.keyboard.press("Tab")
@@ -251,8 +281,9 @@ def test_live_replay_with_detection(page, tmp_path):
         assert health["feeds"][0]["url"].startswith("replay://") and health["feeds"][0]["lines"] > 0
         det = health["detection"]
         if det.get("available"):  # maritime.detect.runner is there: it runs beside ingest without error
-            page.wait_for_function("() => fetch('/healthz').then(r => r.json()).then(h => h.detection.last_run)",
-                                   timeout=20000)
+            page.wait_for_function(
+                "() => fetch('/healthz').then(r => r.json()).then(h => h.detection.last_run)", timeout=20000
+            )
             assert not json.loads(page.request.get(srv.url + "/healthz").text())["detection"].get("error")
         page.click("text=Ingest health")
         page.wait_for_function("document.querySelector('#health-panel').innerText.includes('replay://')")

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,7 +16,7 @@ from maritime.store.database import Store
 
 from .conftest import insert_event
 
-UTC = timezone.utc
+UTC = UTC
 WALL = datetime(2026, 1, 1, tzinfo=UTC)
 LATEST = datetime(2025, 1, 15, 23, 59, 59, tzinfo=UTC)  # last report of the sample
 
@@ -35,10 +35,23 @@ def text_of(component) -> str:
 
 # -- view state / URL ------------------------------------------------------------------------
 
+
 def test_state_round_trips_through_the_url():
-    s = cb.ViewState(live=False, end=1736942400.0, win="6h", kinds=("loitering", "rendezvous"),
-                     zones=("Gulf of Panama",), statuses=("new",), conf=0.5, stale=30, hide=True, mmsi=352847939,
-                     event="truth-0-loitering", view=(-82.0, -77.0, 6.0, 10.0), tab="results")
+    s = cb.ViewState(
+        live=False,
+        end=1736942400.0,
+        win="6h",
+        kinds=("loitering", "rendezvous"),
+        zones=("Gulf of Panama",),
+        statuses=("new",),
+        conf=0.5,
+        stale=30,
+        hide=True,
+        mmsi=352847939,
+        event="truth-0-loitering",
+        view=(-82.0, -77.0, 6.0, 10.0),
+        tab="results",
+    )
     query = cb.state_query(s)
     assert query.startswith("?live=0&end=2025-01-15T12:00:00Z")
     assert cb.parse_state(query) == s
@@ -53,11 +66,35 @@ def test_bad_url_values_are_ignored():
 
 
 def test_controls_leave_and_rejoin_live():
-    state, live = cb.controls_to_state(None, live=["live"], win="6h", end_value=1000.0, end_max=2000.0, kinds=[],
-                                       zones=[], statuses=["new"], conf=0, stale=60, hide=[], triggered="end-slider")
+    state, live = cb.controls_to_state(
+        None,
+        live=["live"],
+        win="6h",
+        end_value=1000.0,
+        end_max=2000.0,
+        kinds=[],
+        zones=[],
+        statuses=["new"],
+        conf=0,
+        stale=60,
+        hide=[],
+        triggered="end-slider",
+    )
     assert not live and state["end"] == 1000.0 and not state["live"]
-    state, live = cb.controls_to_state(state, live=["live"], win="6h", end_value=2000.0, end_max=2000.0, kinds=[],
-                                       zones=[], statuses=["new"], conf=0, stale=60, hide=[], triggered="live")
+    state, live = cb.controls_to_state(
+        state,
+        live=["live"],
+        win="6h",
+        end_value=2000.0,
+        end_max=2000.0,
+        kinds=[],
+        zones=[],
+        statuses=["new"],
+        conf=0,
+        stale=60,
+        hide=[],
+        triggered="live",
+    )
     assert live and state["end"] is None
 
 
@@ -70,12 +107,15 @@ def test_window_is_data_time(cur):
 
 
 def test_future_reports_do_not_move_now(cur):
-    cur.execute("UPDATE vessels SET last_seen = TIMESTAMPTZ '2099-01-01 00:00:00+00' WHERE mmsi = "
-                "(SELECT min(mmsi) FROM vessels)")
+    cur.execute(
+        "UPDATE vessels SET last_seen = TIMESTAMPTZ '2099-01-01 00:00:00+00' WHERE mmsi = "
+        "(SELECT min(mmsi) FROM vessels)"
+    )
     assert q.data_clock(cur, WALL).last_s == LATEST.timestamp()
 
 
 # -- map -------------------------------------------------------------------------------------
+
 
 def test_vessel_update_full_then_differences(cur, store):
     cache = cb.SessionCache()
@@ -88,8 +128,9 @@ def test_vessel_update_full_then_differences(cur, store):
     # nothing changed: nothing sent
     assert cb.vessel_update(cur, cache, "s1", {"seq": first["seq"]}, state, None, WALL) is None
     # one vessel moves: only it is sent
-    cur.execute("UPDATE vessels SET last_lon = last_lon + 0.1, last_seen = last_seen - INTERVAL 1 SECOND "
-                "WHERE mmsi = ?", [mmsi])
+    cur.execute(
+        "UPDATE vessels SET last_lon = last_lon + 0.1, last_seen = last_seen - INTERVAL 1 SECOND WHERE mmsi = ?", [mmsi]
+    )
     diff = cb.vessel_update(cur, cache, "s1", {"seq": first["seq"]}, state, None, WALL)
     assert not diff["full"] and [r[0] for r in diff["upsert"]] == [mmsi] and diff["remove"] == []
     # a page the server does not know (or out of step) gets everything
@@ -123,6 +164,7 @@ def test_track_has_events_marked(cur):
 
 # -- alerts and workflow ---------------------------------------------------------------------
 
+
 def test_alert_list_full_then_differences(cur):
     cache = cb.SessionCache()
     first = cb.alerts_update(cur, cache, "s", None, cb.ViewState(), WALL)
@@ -146,8 +188,11 @@ def test_filters_are_bound_parameters(cur):
 
 def test_actions_need_who_and_why(cur):
     assert cb.act(cur, None, "acknowledge", "A", None, None, WALL) == (False, "Select an alert first.")
-    for args, words in [(("acknowledge", "", None, None), "operator"), (("assign", "A", "", None), "unit"),
-                        (("dismiss", "A", None, " "), "reason")]:
+    for args, words in [
+        (("acknowledge", "", None, None), "operator"),
+        (("assign", "A", "", None), "unit"),
+        (("dismiss", "A", None, " "), "reason"),
+    ]:
         ok, msg = cb.act(cur, "truth-0-loitering", *args, WALL)
         assert not ok and words in msg
     ok, msg = cb.act(cur, "no-such-event", "acknowledge", "A", None, None, WALL)
@@ -174,12 +219,24 @@ def test_dismissal_follows_the_behaviour_in_data_time(cur):
     """A dismissal covers re-detections of the same behaviour (new event_id, start within the
     span), grows with an open behaviour, and never covers a later, separate one."""
     m = 352847939
-    insert_event(cur, event_id="d1", kind="dark_period", mmsi=m, start_time="2025-01-15 10:00:00+00",
-                 end_time="2025-01-15 12:00:00+00")
+    insert_event(
+        cur,
+        event_id="d1",
+        kind="dark_period",
+        mmsi=m,
+        start_time="2025-01-15 10:00:00+00",
+        end_time="2025-01-15 12:00:00+00",
+    )
     assert cb.act(cur, "d1", "dismiss", "Lt. Ramos", None, "known receiver gap", WALL)[0]
     # re-detection with a slightly different start (and so a new id) is dismissed too
-    insert_event(cur, event_id="d1b", kind="dark_period", mmsi=m, start_time="2025-01-15 09:50:00+00",
-                 end_time="2025-01-15 12:05:00+00")
+    insert_event(
+        cur,
+        event_id="d1b",
+        kind="dark_period",
+        mmsi=m,
+        start_time="2025-01-15 09:50:00+00",
+        end_time="2025-01-15 12:05:00+00",
+    )
     cur.execute("DELETE FROM events WHERE event_id = 'd1'")  # detection replaced it
     assert q.alert(cur, "d1b")["status"] == "dismissed"
     # a separate behaviour later the same day is a new alert; another vessel or kind too
@@ -212,9 +269,11 @@ def test_alert_box_shows_status_and_log(cur):
 
 # -- vessel card -----------------------------------------------------------------------------
 
+
 def test_vessel_card_identity_history_and_events(cur):
-    mmsi = cur.execute("SELECT mmsi FROM identity_history WHERE field = 'name' AND previous IS NOT NULL "
-                       "LIMIT 1").fetchone()[0]
+    mmsi = cur.execute(
+        "SELECT mmsi FROM identity_history WHERE field = 'name' AND previous IS NOT NULL LIMIT 1"
+    ).fetchone()[0]
     card, last = cb.vessel_card(cur, mmsi, cb.ViewState(), WALL)
     text = text_of(card)
     v = q.vessel(cur, mmsi)
@@ -239,15 +298,36 @@ def test_speed_chart_shades_silences_and_dark_periods():
 
 # -- health, results, export -----------------------------------------------------------------
 
+
 def test_health_panel_shows_feeds_rates_rejects_and_stations(cur):
-    snap = {"feeds": [{"url": "tcp://127.0.0.1:5631", "connected": False, "last_line_at": WALL.timestamp() - 600,
-                       "lines": 1200, "reconnects": 3, "last_error": "Connection refused", "rate": 0.0,
-                       "state": "silent"}],
-            "rate": 12.5, "counts": {"positions_stored": 900, "rejected": 4, "rejected_checksum": 4},
-            "detection": {"available": True, "last_run": WALL.timestamp() - 5, "seconds": 0.4, "events": 2}}
+    snap = {
+        "feeds": [
+            {
+                "url": "tcp://127.0.0.1:5631",
+                "connected": False,
+                "last_line_at": WALL.timestamp() - 600,
+                "lines": 1200,
+                "reconnects": 3,
+                "last_error": "Connection refused",
+                "rate": 0.0,
+                "state": "silent",
+            }
+        ],
+        "rate": 12.5,
+        "counts": {"positions_stored": 900, "rejected": 4, "rejected_checksum": 4},
+        "detection": {"available": True, "last_run": WALL.timestamp() - 5, "seconds": 0.4, "events": 2},
+    }
     text = text_of(cb.health_panel(cur, snap, cb.ViewState(), WALL))
-    for expected in ("tcp://127.0.0.1:5631", "silent", "Connection refused", "12.5", "checksum", "rPanama-Balboa",
-                     "orphan_fragment", "Detection: last run"):
+    for expected in (
+        "tcp://127.0.0.1:5631",
+        "silent",
+        "Connection refused",
+        "12.5",
+        "checksum",
+        "rPanama-Balboa",
+        "orphan_fragment",
+        "Detection: last run",
+    ):
         assert expected in text
 
 
@@ -255,8 +335,7 @@ def test_results_count_by_zone_kind_day_and_outcome(cur):
     cb.act(cur, "truth-0-loitering", "dismiss", "A", None, "fishing licence checked", WALL)
     figs = cb.results_figures([cb.grid_row(r, LATEST.timestamp()) for r in q.alerts(cur, None, None)])
     outcome = figs["outcomes"]["data"][0]
-    assert dict(zip(outcome["x"], outcome["y"])) == {"unhandled": 8, "acknowledged": 0, "dispatched": 0,
-                                                      "dismissed": 1}
+    assert dict(zip(outcome["x"], outcome["y"])) == {"unhandled": 8, "acknowledged": 0, "dispatched": 0, "dismissed": 1}
     assert sum(sum(t["x"]) for t in figs["zone"]["data"]) == 9
     assert figs["day"]["data"][0]["x"] == ["2025-01-15"]
 

@@ -17,8 +17,8 @@ from dashboard.app import Credentials, CredentialsError, create_app
 from maritime import serve
 from maritime.store.database import Store
 
-
 # -- credentials and binding -----------------------------------------------------------------
+
 
 def test_credentials_from_environment_and_file(tmp_path):
     assert not Credentials.load({}).configured
@@ -58,12 +58,15 @@ def test_serve_command_refuses_public_address(capsys, tmp_path, monkeypatch):
 
 # -- replay ------------------------------------------------------------------------------------
 
+
 def test_line_data_time():
     assert serve.line_data_time(rb"\s:rEC-Manta,c:1736899207*5A\!AIVDM,1,1,,A,x,0*00") == 1736899207.0
     assert serve.line_data_time(rb"\c:1736899207123,s:x*00\!AIVDM,1,1,,A,x,0*00") == 1736899207.123
     assert serve.line_data_time(rb"\g:2-2-77*00\!AIVDM,2,2,7,A,x,0*00") is None
-    assert serve.line_data_time(b"!AIVDM,1,1,,A,x,0*26,d-109,S2105,t000100.00,T56.1,D08MN-XX-RNS1,1325394001") \
+    assert (
+        serve.line_data_time(b"!AIVDM,1,1,,A,x,0*26,d-109,S2105,t000100.00,T56.1,D08MN-XX-RNS1,1325394001")
         == 1325394001.0
+    )
 
 
 def test_replay_is_paced_by_data_time(tmp_path):
@@ -97,6 +100,7 @@ def test_health_snapshot_rates_and_states(tmp_path):
 
 
 # -- the app over HTTP -------------------------------------------------------------------------
+
 
 @pytest.fixture
 def app_store(db_path):
@@ -179,8 +183,10 @@ def test_a_silent_feed_raises_an_alert_and_clears_it(store):
         assert health.snapshot()["feeds"][0]["state"] == "silent"
         assert cur.execute("SELECT feed, resolved_at FROM feed_alerts").fetchall() == [(feed.url, None)]
         feed.status.last_line_at = time.time()  # lines flow again
-        while time.time() < deadline and cur.execute(
-                "SELECT count(*) FROM feed_alerts WHERE resolved_at IS NULL").fetchone()[0]:
+        while (
+            time.time() < deadline
+            and cur.execute("SELECT count(*) FROM feed_alerts WHERE resolved_at IS NULL").fetchone()[0]
+        ):
             time.sleep(0.05)
         assert cur.execute("SELECT count(*) FROM feed_alerts WHERE resolved_at IS NOT NULL").fetchone()[0] == 1
     finally:

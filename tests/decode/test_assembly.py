@@ -43,8 +43,17 @@ def _cs(body: bytes) -> bytes:
     return b"%02X" % reduce(xor, body, 0)
 
 
-def sentence(payload: bytes, nfrag: int, frag: int, seq: str, channel: str, fill: int,
-             time_s: int | None = None, station: str | None = None, group: str | None = None) -> bytes:
+def sentence(
+    payload: bytes,
+    nfrag: int,
+    frag: int,
+    seq: str,
+    channel: str,
+    fill: int,
+    time_s: int | None = None,
+    station: str | None = None,
+    group: str | None = None,
+) -> bytes:
     body = b"AIVDM,%d,%d,%s,%s,%s,%d" % (nfrag, frag, seq.encode(), channel.encode(), payload, fill)
     line = b"!" + body + b"*" + _cs(body)
     fields = []
@@ -93,8 +102,13 @@ def run(lines: list[bytes], **options):
 def expected_identity(sentences: list[bytes]) -> dict:
     """pyais's decode of a type 5, in the store's terms (the fields this file checks)."""
     msg = pyais.decode(*sentences)
-    return {"mmsi": msg.mmsi, "name": msg.shipname or None, "callsign": msg.callsign or None,
-            "destination": msg.destination or None, "imo": msg.imo or None}
+    return {
+        "mmsi": msg.mmsi,
+        "name": msg.shipname or None,
+        "callsign": msg.callsign or None,
+        "destination": msg.destination or None,
+        "imo": msg.imo or None,
+    }
 
 
 def summary(row: dict) -> dict:
@@ -111,6 +125,7 @@ def test_reference_payloads() -> None:
 
 
 # -- interleaving and order ------------------------------------------------------------------
+
 
 def test_gpsd_channel_interleaving() -> None:
     """Two 2-part messages on channels A and B, interleaved (gpsd's multiplexing test)."""
@@ -151,10 +166,14 @@ def test_part_two_before_part_one_is_not_assembled() -> None:
 
 def test_tag_block_groups_key_the_parts() -> None:
     """Tag-block ``g:`` ids keep apart messages that share channel and sequence id."""
-    tagged_a = [sentence(DIADEM[:40], 2, 1, "5", "A", 0, time_s=T0, group="1-2-101"),
-                sentence(DIADEM[40:], 2, 2, "5", "A", 2, time_s=T0, group="2-2-101")]
-    tagged_b = [sentence(HEALTH[:40], 2, 1, "5", "A", 0, time_s=T0, group="1-2-102"),
-                sentence(HEALTH[40:], 2, 2, "5", "A", 2, time_s=T0, group="2-2-102")]
+    tagged_a = [
+        sentence(DIADEM[:40], 2, 1, "5", "A", 0, time_s=T0, group="1-2-101"),
+        sentence(DIADEM[40:], 2, 2, "5", "A", 2, time_s=T0, group="2-2-101"),
+    ]
+    tagged_b = [
+        sentence(HEALTH[:40], 2, 1, "5", "A", 0, time_s=T0, group="1-2-102"),
+        sentence(HEALTH[40:], 2, 2, "5", "A", 2, time_s=T0, group="2-2-102"),
+    ]
     ids, rejects, _ = run([tagged_a[0], tagged_b[0], tagged_a[1], tagged_b[1]])
     assert rejects == []
     assert sorted((summary(r) for r in ids), key=lambda r: r["mmsi"]) == [HEALTH_ID, DIADEM_ID]
@@ -176,9 +195,17 @@ def test_stations_key_the_parts() -> None:
 def test_fragment_keys_are_distinct_for_distinct_sources() -> None:
     """Every (station or group, channel, sequence id, fragment count) has its own key: a key
     shared by two stations would glue their fragments together."""
-    combos = np.array(list(itertools.product(
-        range(-1, 40), [0, ord("A"), ord("B"), ord("1"), ord("2")], range(-1, 10), range(2, 10), [-1, 0, 7, 10**12],
-    )))
+    combos = np.array(
+        list(
+            itertools.product(
+                range(-1, 40),
+                [0, ord("A"), ord("B"), ord("1"), ord("2")],
+                range(-1, 10),
+                range(2, 10),
+                [-1, 0, 7, 10**12],
+            )
+        )
+    )
     station, channel, seq, nfrag, group = combos.T
     keys = fragment_keys(station, channel, seq, nfrag, np.where(group >= 0, group + station + 1, -1))
     sources = {(s, c, q, n) if g < 0 else (g + s + 1, c, q, n, "g") for s, c, q, n, g in combos.tolist()}
@@ -186,6 +213,7 @@ def test_fragment_keys_are_distinct_for_distinct_sources() -> None:
 
 
 # -- three parts -------------------------------------------------------------------------------
+
 
 def test_three_part_message() -> None:
     three = parts(DIADEM, 3, "7")
@@ -215,6 +243,7 @@ def test_three_part_message_missing_its_middle() -> None:
 
 
 # -- lost fragments and reused sequence ids ------------------------------------------------------
+
 
 def test_lost_last_part_then_reused_sequence_id() -> None:
     """X1, (X2 lost), Y1, Y2 with one sequence id: X1 is an orphan, Y is whole and right."""
@@ -250,6 +279,7 @@ def test_lost_parts_three_part_then_reuse() -> None:
 
 
 # -- time-to-live in data time -------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("gap_s", [0, 5, 10])
 def test_parts_within_the_ttl_assemble(gap_s: int) -> None:
@@ -304,6 +334,7 @@ def test_expiry_follows_data_time_not_wall_time() -> None:
 
 
 # -- chunk boundaries, finish() and resuming -------------------------------------------------------
+
 
 def test_parts_across_a_chunk_boundary() -> None:
     dec = decoder()

@@ -58,9 +58,7 @@ def read_all(source, **kwargs) -> CsvBatch:
     """All batches of a source concatenated into one."""
     batches = list(read_csv_batches(source, **kwargs))
     if not batches:
-        return CsvBatch(
-            POSITION_SCHEMA.empty_table(), IDENTITY_SCHEMA.empty_table(), REJECT_SCHEMA.empty_table(), 0, 0
-        )
+        return CsvBatch(POSITION_SCHEMA.empty_table(), IDENTITY_SCHEMA.empty_table(), REJECT_SCHEMA.empty_table(), 0, 0)
     return CsvBatch(
         positions=pa.concat_tables([b.positions for b in batches]),
         identities=pa.concat_tables([b.identities for b in batches]),
@@ -268,8 +266,7 @@ def test_first_line_no_shifts_line_numbers() -> None:
 
 def test_batches_are_bounded() -> None:
     rows = [
-        f"{366000000 + i % 7},2023-01-01T00:{i // 60 % 60:02d}:{i % 60:02d},29.{i:05d},-90.1,"
-        "1.0,10.0,10,,,,,0,,,,,A"
+        f"{366000000 + i % 7},2023-01-01T00:{i // 60 % 60:02d}:{i % 60:02d},29.{i:05d},-90.1,1.0,10.0,10,,,,,0,,,,,A"
         for i in range(1000)
     ]
     data = (MC_HEADER + "\n" + "\n".join(rows) + "\n").encode()
@@ -539,9 +536,7 @@ def test_sniff_csv_format(header: str, expected) -> None:
 
 def test_mmsi_bounds() -> None:
     rows = ["0", "1", "999999999", "1000000000", "-5", "3.5", "12abc", "366999999.0"]
-    data = "\n".join(
-        [MC_HEADER] + [f"{m},2023-01-01T00:00:00,10,10,,,,,,,,,,,,," for m in rows]
-    ) + "\n"
+    data = "\n".join([MC_HEADER] + [f"{m},2023-01-01T00:00:00,10,10,,,,,,,,,,,,," for m in rows]) + "\n"
     got = read_all(io.StringIO(data))
     assert got.positions.column("mmsi").to_pylist() == [1, 999999999, 366999999]
     assert got.rejects.column("reason").to_pylist() == [

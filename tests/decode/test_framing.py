@@ -41,20 +41,26 @@ def sentence(body: bytes) -> bytes:
     return b"!" + body + b"*" + checksum(body)
 
 
-def aivdm(payload: bytes = PAYLOAD, fill: int = 0, nfrag: int = 1, frag: int = 1, seq: str = "",
-          channel: str = "A", talker: bytes = b"AIVDM") -> bytes:
+def aivdm(
+    payload: bytes = PAYLOAD,
+    fill: int = 0,
+    nfrag: int = 1,
+    frag: int = 1,
+    seq: str = "",
+    channel: str = "A",
+    talker: bytes = b"AIVDM",
+) -> bytes:
     return sentence(b"%s,%d,%d,%s,%s,%s,%d" % (talker, nfrag, frag, seq.encode(), channel.encode(), payload, fill))
 
 
 # -- the agreement check ---------------------------------------------------------------------
 
+
 def line_bytes(lines: Lines, i: int) -> bytes:
     return bytes(lines.buf[lines.start[i] : lines.end[i]])
 
 
-_CANONICAL_SENTENCE = re.compile(
-    rb"[!$][A-Z]{2}VD[MO],[1-9],[1-9],[0-9]?,[A-Za-z0-9]?,[0-W`-w]+,[0-5]\*[0-9A-Fa-f]{2}"
-)
+_CANONICAL_SENTENCE = re.compile(rb"[!$][A-Z]{2}VD[MO],[1-9],[1-9],[0-9]?,[A-Za-z0-9]?,[0-W`-w]+,[0-5]\*[0-9A-Fa-f]{2}")
 _TAG_FIELD = re.compile(rb"([A-Za-z]):([^,*\\]*)")
 
 
@@ -111,24 +117,41 @@ def assert_paths_agree(data: bytes, accept_dummy: bool = False) -> tuple[int, in
         raw = line_bytes(lines, i)
         res = parse_line(raw, accept_dummy_tag_checksum=accept_dummy)
         if res.reject or res.skip or len(res.sentences) != 1:
-            problems.append(f"line {i + 1} {raw!r}: frame_fast took it, parse_line gives "
-                            f"reject={res.reject} skip={res.skip} sentences={len(res.sentences)}")
+            problems.append(
+                f"line {i + 1} {raw!r}: frame_fast took it, parse_line gives "
+                f"reject={res.reject} skip={res.skip} sentences={len(res.sentences)}"
+            )
             continue
         s = res.sentences[0]
         ours = {
-            "nfrag": int(fast.nfrag[k]), "frag": int(fast.frag[k]), "seq": int(fast.seq[k]),
+            "nfrag": int(fast.nfrag[k]),
+            "frag": int(fast.frag[k]),
+            "seq": int(fast.seq[k]),
             "channel": chr(fast.channel[k]) if fast.channel[k] else "",
-            "payload": _fast_payload(fast, lines, k), "fill": int(fast.fill[k]),
+            "payload": _fast_payload(fast, lines, k),
+            "fill": int(fast.fill[k]),
             "time_us": int(fast.time_us[k]) if fast.time_us[k] >= 0 else None,
-            "station": (bytes(lines.buf[fast.station_start[k] : fast.station_end[k]]).decode("ascii", "replace")
-                        if fast.station_start[k] >= 0 else None),
-            "group": ((int(fast.group_part[k]), int(fast.group_total[k]), int(fast.group_id[k]))
-                      if fast.group_part[k] >= 0 else None),
+            "station": (
+                bytes(lines.buf[fast.station_start[k] : fast.station_end[k]]).decode("ascii", "replace")
+                if fast.station_start[k] >= 0
+                else None
+            ),
+            "group": (
+                (int(fast.group_part[k]), int(fast.group_total[k]), int(fast.group_id[k]))
+                if fast.group_part[k] >= 0
+                else None
+            ),
         }
         reference = {
-            "nfrag": s.nfrag, "frag": s.frag, "seq": s.seq, "channel": s.channel,
+            "nfrag": s.nfrag,
+            "frag": s.frag,
+            "seq": s.seq,
+            "channel": s.channel,
             "payload": unarmour(np.frombuffer(s.payload, dtype=np.uint8)).tobytes(),
-            "fill": s.fill, "time_us": s.time_us, "station": s.station, "group": s.group,
+            "fill": s.fill,
+            "time_us": s.time_us,
+            "station": s.station,
+            "group": s.group,
         }
         if ours != reference:
             diff = {key: (ours[key], reference[key]) for key in ours if ours[key] != reference[key]}
@@ -149,6 +172,7 @@ def assert_paths_agree(data: bytes, accept_dummy: bool = False) -> tuple[int, in
 
 # -- the corpus --------------------------------------------------------------------------------
 
+
 def test_split_lines_matches_the_file(nmea_file: Path) -> None:
     data = nmea_file.read_bytes()
     lines = split_lines(data)
@@ -168,9 +192,12 @@ def test_corpus_lines_frame_alike(nmea_file: Path, accept_dummy: bool) -> None:
 def test_fast_path_takes_the_canonical_corpus_lines(ais_corpus: Path, corpus_report) -> None:
     """The vectorised path does the bulk of the work on real files (not all sent to parse_line)."""
     taken = left = 0
-    for rel in ("amsa-risky/ais/src/test/resources/exact-earth-with-tag-block.txt",
-                "pyais/tests/nmea_data_sample.txt", "gpsd/test/daemon/ais-nmea-type6-fid55.log",
-                "gfw-ais-tools/sample/type1-bad-bitcount.nmea"):
+    for rel in (
+        "amsa-risky/ais/src/test/resources/exact-earth-with-tag-block.txt",
+        "pyais/tests/nmea_data_sample.txt",
+        "gpsd/test/daemon/ais-nmea-type6-fid55.log",
+        "gfw-ais-tools/sample/type1-bad-bitcount.nmea",
+    ):
         t, s = assert_paths_agree((ais_corpus / rel).read_bytes())
         taken, left = taken + t, left + s
     corpus_report(f"framing: frame_fast took {taken} of {taken + left} lines of 4 canonical corpus files")
@@ -180,6 +207,7 @@ def test_fast_path_takes_the_canonical_corpus_lines(ais_corpus: Path, corpus_rep
 
 
 # -- mutated lines (seeded) ------------------------------------------------------------------
+
 
 def _mutants(seed: int, count: int) -> list[bytes]:
     rng = random.Random(seed)
@@ -234,6 +262,7 @@ def test_mutated_lines_frame_alike(accept_dummy: bool) -> None:
 
 
 # -- targeted cases ----------------------------------------------------------------------------
+
 
 def _one(line: bytes, accept_dummy: bool = False):
     """(frame_fast sentences, parse_line result) for a single line."""
@@ -311,8 +340,16 @@ def test_implausible_times_are_rejected(value: bytes) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    [b"c:4102444800", b"c:4102444800000", b"c:4102444800500", b"c:4102444800999", b"c:0631152000",
-     b"c:0631152000000", b"c:0631151999999", b"c:631152000000"],
+    [
+        b"c:4102444800",
+        b"c:4102444800000",
+        b"c:4102444800500",
+        b"c:4102444800999",
+        b"c:0631152000",
+        b"c:0631152000000",
+        b"c:0631151999999",
+        b"c:631152000000",
+    ],
     ids=lambda v: v.decode(),
 )
 def test_time_plausibility_bounds_agree(value: bytes) -> None:
@@ -341,8 +378,17 @@ def test_trailers_are_framed_fast_and_override_the_tag_block(trailer: bytes, tim
     assert_paths_agree(line + b"\n")
 
 
-@pytest.mark.parametrize("trailer", [b",r1,12415440354", b",r1,0000000000", b",r1,1234567890123456789",
-                                     b" ,r1,1242958962", b",r1 x,1242958962", b",r1,!AIVDM,1242958962"])
+@pytest.mark.parametrize(
+    "trailer",
+    [
+        b",r1,12415440354",
+        b",r1,0000000000",
+        b",r1,1234567890123456789",
+        b" ,r1,1242958962",
+        b",r1 x,1242958962",
+        b",r1,!AIVDM,1242958962",
+    ],
+)
 def test_unusual_trailers_are_left_to_the_reference_parser(trailer: bytes) -> None:
     line = aivdm() + trailer
     fast, left, res = _one(line)
@@ -392,13 +438,18 @@ def test_lowercase_hex_checksums() -> None:
 
 
 def test_group_fields_agree() -> None:
-    data = b"\n".join([
-        tag(b"g:1-2-3985,s:rEV02,c:1334337317") + aivdm(nfrag=2, frag=1, seq="9", channel="B"),
-        tag(b"g:2-2-3985") + aivdm(payload=b"PFRC88888888880", fill=2, nfrag=2, frag=2, seq="9", channel="B"),
-        tag(b"g:2-1-1") + aivdm(nfrag=2, frag=2),  # GFW spire-test: part 2 of 1
-        tag(b"g:1-2--001,c:1326055296") + aivdm(nfrag=2, frag=1),  # GFW bad-tagblock-group
-        tag(b"g:1-2-1604,s:rORBCOMM008,c:1418169601,T:2014-12-10 00.00.01") + aivdm(nfrag=2, frag=1, seq="6"),
-    ]) + b"\n"
+    data = (
+        b"\n".join(
+            [
+                tag(b"g:1-2-3985,s:rEV02,c:1334337317") + aivdm(nfrag=2, frag=1, seq="9", channel="B"),
+                tag(b"g:2-2-3985") + aivdm(payload=b"PFRC88888888880", fill=2, nfrag=2, frag=2, seq="9", channel="B"),
+                tag(b"g:2-1-1") + aivdm(nfrag=2, frag=2),  # GFW spire-test: part 2 of 1
+                tag(b"g:1-2--001,c:1326055296") + aivdm(nfrag=2, frag=1),  # GFW bad-tagblock-group
+                tag(b"g:1-2-1604,s:rORBCOMM008,c:1418169601,T:2014-12-10 00.00.01") + aivdm(nfrag=2, frag=1, seq="6"),
+            ]
+        )
+        + b"\n"
+    )
     assert_paths_agree(data)
     rejects = [parse_line(x).reject for x in data.splitlines()]
     assert rejects[:3] == [None, None, "bad_group"] and rejects[4] is None

@@ -73,6 +73,7 @@ def _pair_params():
 
 # -- gpsd values -> the units and NULLs of the store --------------------------------------
 
+
 class Expect:
     """gpsd's object converted to our units (None = NULL)."""
 
@@ -196,8 +197,7 @@ def test_gpsd_pair(ais_corpus: Path, decode, stem: str, pair: dict) -> None:
     exp = Expect(pair["expected_scaled"] if scaled else pair["expected"], scaled)
     got = _decode_pair(decode, pair)
     assert got.rejects == [], (
-        f"gpsd decodes this {_bits(pair['sentences'])}-bit type {exp.type} message; "
-        f"we rejected it: {got.rejects}"
+        f"gpsd decodes this {_bits(pair['sentences'])}-bit type {exp.type} message; we rejected it: {got.rejects}"
     )
     errors: list[str] = []
 
@@ -265,9 +265,16 @@ def test_gpsd_pair(ais_corpus: Path, decode, stem: str, pair: dict) -> None:
                 check(key, r[key], exp._zero_null(key))
             if exp.type == 5:
                 check("imo", r["imo"], exp._zero_null("imo"))
-                check("callsign", r["callsign"], exp.text("callsign"), _gpsd_text(r["callsign"]) == exp.text("callsign"))
+                check(
+                    "callsign", r["callsign"], exp.text("callsign"), _gpsd_text(r["callsign"]) == exp.text("callsign")
+                )
                 check("draught", r["draught"], exp.draught(), _close(r["draught"], exp.draught(), 1e-4))
-                check("destination", r["destination"], exp.text("destination"), _gpsd_text(r["destination"]) == exp.text("destination"))
+                check(
+                    "destination",
+                    r["destination"],
+                    exp.text("destination"),
+                    _gpsd_text(r["destination"]) == exp.text("destination"),
+                )
                 check("eta", r["eta"], exp.eta())
             else:  # type 19 carries no IMO, call sign, draught, destination or ETA
                 for key in ("imo", "callsign", "draught", "destination", "eta"):

@@ -37,8 +37,16 @@ from maritime.decode.summary import (
 )
 from maritime.records import IDENTITY_SCHEMA
 
-WIDTH = {1: POSITION_WIDTH, 2: POSITION_WIDTH, 3: POSITION_WIDTH, 18: POSITION_WIDTH, 27: POSITION_WIDTH,
-         19: TYPE19_WIDTH, 5: TYPE5_WIDTH, 24: TYPE24_WIDTH}
+WIDTH = {
+    1: POSITION_WIDTH,
+    2: POSITION_WIDTH,
+    3: POSITION_WIDTH,
+    18: POSITION_WIDTH,
+    27: POSITION_WIDTH,
+    19: TYPE19_WIDTH,
+    5: TYPE5_WIDTH,
+    24: TYPE24_WIDTH,
+}
 #: Payload sizes in characters that pass the size check, by type.
 SIZES = {1: (28, 34), 2: (28, 33), 3: (28, 29), 18: (28, 30), 27: (16, 28), 19: (52, 58), 5: (71, 77), 24: (27, 34)}
 
@@ -124,13 +132,15 @@ def _ts(values: list[int]) -> pa.Array:
 
 
 def test_latest_positions_takes_the_last_report_of_the_latest_time() -> None:
-    table = pa.table({
-        "mmsi": pa.array([7, 9, 7, 7, 9, 7], pa.int32()),
-        "ts": _ts([10, 5, 30, 30, 4, 20]),
-        "lat": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
-        "lon": [-1.0, -2.0, -3.0, -4.0, -5.0, -6.0],
-        "sog": pa.array([0.5, 1.5, 2.5, None, 4.5, 5.5], pa.float32()),
-    })
+    table = pa.table(
+        {
+            "mmsi": pa.array([7, 9, 7, 7, 9, 7], pa.int32()),
+            "ts": _ts([10, 5, 30, 30, 4, 20]),
+            "lat": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            "lon": [-1.0, -2.0, -3.0, -4.0, -5.0, -6.0],
+            "sog": pa.array([0.5, 1.5, 2.5, None, 4.5, 5.5], pa.float32()),
+        }
+    )
     out = latest_positions(table).to_pylist()
     assert len(out) == 2
     v7, v9 = out
@@ -144,20 +154,42 @@ def _identity_table(rows: list[dict]) -> pa.Table:
     columns = {f.name: [r.get(f.name) for r in rows] for f in IDENTITY_SCHEMA}
     columns["ts"] = [r["ts"] for r in rows]
     columns["n_stations"] = [1] * len(rows)
-    return pa.table({f.name: pa.array(columns[f.name], f.type) if f.name != "ts" else _ts(columns["ts"])
-                     for f in IDENTITY_SCHEMA}, schema=IDENTITY_SCHEMA)
+    return pa.table(
+        {f.name: pa.array(columns[f.name], f.type) if f.name != "ts" else _ts(columns["ts"]) for f in IDENTITY_SCHEMA},
+        schema=IDENTITY_SCHEMA,
+    )
 
 
 def test_latest_identities_takes_the_latest_non_null_value_of_each_field() -> None:
-    table = _identity_table([
-        {"mmsi": 5, "ts": 1, "msg_type": 24, "part": 0, "name": "OLD", "payload_hash": 1},
-        {"mmsi": 5, "ts": 2, "msg_type": 24, "part": 1, "callsign": "CALL", "ship_type": 30, "to_bow": 10,
-         "to_stern": 5, "payload_hash": 2},
-        {"mmsi": 5, "ts": 3, "msg_type": 24, "part": 0, "name": "NEW", "payload_hash": 3},
-        {"mmsi": 5, "ts": 3, "msg_type": 24, "part": 0, "name": "NEWER", "payload_hash": 4},
-        {"mmsi": 6, "ts": 9, "msg_type": 5, "imo": 1234567, "destination": "PORT", "draught": 2.5, "to_port": 3,
-         "to_starboard": 4, "payload_hash": 5},
-    ])
+    table = _identity_table(
+        [
+            {"mmsi": 5, "ts": 1, "msg_type": 24, "part": 0, "name": "OLD", "payload_hash": 1},
+            {
+                "mmsi": 5,
+                "ts": 2,
+                "msg_type": 24,
+                "part": 1,
+                "callsign": "CALL",
+                "ship_type": 30,
+                "to_bow": 10,
+                "to_stern": 5,
+                "payload_hash": 2,
+            },
+            {"mmsi": 5, "ts": 3, "msg_type": 24, "part": 0, "name": "NEW", "payload_hash": 3},
+            {"mmsi": 5, "ts": 3, "msg_type": 24, "part": 0, "name": "NEWER", "payload_hash": 4},
+            {
+                "mmsi": 6,
+                "ts": 9,
+                "msg_type": 5,
+                "imo": 1234567,
+                "destination": "PORT",
+                "draught": 2.5,
+                "to_port": 3,
+                "to_starboard": 4,
+                "payload_hash": 5,
+            },
+        ]
+    )
     out = {r["mmsi"]: r for r in latest_identities(table).to_pylist()}
     assert out[5]["name"] == "NEWER" and out[5]["callsign"] == "CALL" and out[5]["ship_type"] == 30
     assert out[5]["length_m"] == 15 and out[5]["width_m"] is None and out[5]["imo"] is None
@@ -169,8 +201,16 @@ def test_identity_changes_keeps_each_change_of_payload_per_kind() -> None:
     rng = random.Random(3)
     rows = []
     for k in range(400):
-        rows.append({"mmsi": rng.randint(1, 4), "ts": rng.randint(0, 50), "msg_type": rng.choice([5, 19, 24]),
-                         "part": rng.choice([None, 0, 1]), "payload_hash": rng.randint(1, 3), "name": f"N{k}"})
+        rows.append(
+            {
+                "mmsi": rng.randint(1, 4),
+                "ts": rng.randint(0, 50),
+                "msg_type": rng.choice([5, 19, 24]),
+                "part": rng.choice([None, 0, 1]),
+                "payload_hash": rng.randint(1, 3),
+                "name": f"N{k}",
+            }
+        )
     table = _identity_table(rows)
     last: dict = {}
     expected = []
@@ -187,8 +227,14 @@ def test_identity_changes_keeps_each_change_of_payload_per_kind() -> None:
 def test_heard_twice_within() -> None:
     def table(rows: list[tuple[int, int, int, str | None]]) -> pa.Table:
         mmsi, payload_hash, ts, station = zip(*rows) if rows else ((), (), (), ())
-        return pa.table({"mmsi": pa.array(mmsi, pa.int32()), "payload_hash": pa.array(payload_hash, pa.uint64()),
-                         "ts": _ts(list(ts)), "station": pa.array(station, pa.string())})
+        return pa.table(
+            {
+                "mmsi": pa.array(mmsi, pa.int32()),
+                "payload_hash": pa.array(payload_hash, pa.uint64()),
+                "ts": _ts(list(ts)),
+                "station": pa.array(station, pa.string()),
+            }
+        )
 
     window = 60
     assert not heard_twice_within(table([(1, 5, 0, "a"), (1, 6, 1, "b"), (2, 5, 2, "b")]), window)
@@ -210,12 +256,18 @@ def _assemble(keys, nfrag, frag, time_us, pending_keys, prune: bool):
         markers = np.arange(len(firsts))
     state = assembly.AssemblerState({k: [assembly.Part(-1, b"", 1, 2, 0, 0, b"p", 0)] for k in pending_keys})
     items = [(int(j), None, int(keys[j])) for j in firsts[markers].tolist()]
-    items += [(int(j), assembly.Part(int(j), b"", int(frag[j]), int(nfrag[j]), int(time_us[j]), 0, b"x", 0),
-               int(keys[j])) for j in np.flatnonzero(rest).tolist()]
+    items += [
+        (int(j), assembly.Part(int(j), b"", int(frag[j]), int(nfrag[j]), int(time_us[j]), 0, b"x", 0), int(keys[j]))
+        for j in np.flatnonzero(rest).tolist()
+    ]
     items.sort(key=lambda item: item[0])
     done, rejected = assembly.assemble_sequential([(p, k) for _, p, k in items], state, 10)
-    return ([[p.line_no for p in d.parts] for d in done], [(p.line_no, r) for p, r in rejected],
-            {k: [p.line_no for p in v] for k, v in state.pending.items()}, firsts.tolist())
+    return (
+        [[p.line_no for p in d.parts] for d in done],
+        [(p.line_no, r) for p, r in rejected],
+        {k: [p.line_no for p in v] for k, v in state.pending.items()},
+        firsts.tolist(),
+    )
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -231,6 +283,7 @@ def test_pruned_markers_assemble_alike(seed: int) -> None:
 
 
 def test_reference_helpers_agree_on_a_small_case() -> None:
-    first, n_stations = _merge_reference(np.array([1, 1, 1]), np.array([9, 9, 9], np.uint64), np.array([0, 30, 100]),
-                                         np.array([0, 1, 1]), 60)
+    first, n_stations = _merge_reference(
+        np.array([1, 1, 1]), np.array([9, 9, 9], np.uint64), np.array([0, 30, 100]), np.array([0, 1, 1]), 60
+    )
     assert first == [0, 2] and n_stations == [2, 1]

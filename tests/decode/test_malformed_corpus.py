@@ -24,8 +24,18 @@ AMSA = "amsa-risky/ais/src/test/resources"
 
 #: Reasons by the unit they reject (one row per line, per fragment, per message sentence).
 LINE_REASONS = {
-    "not_nmea", "malformed_sentence", "malformed_tagblock", "tagblock_checksum", "bad_time", "bad_group",
-    "no_checksum", "checksum", "bad_fragment_header", "bad_fill_bits", "empty_payload", "bad_payload_char",
+    "not_nmea",
+    "malformed_sentence",
+    "malformed_tagblock",
+    "tagblock_checksum",
+    "bad_time",
+    "bad_group",
+    "no_checksum",
+    "checksum",
+    "bad_fragment_header",
+    "bad_fill_bits",
+    "empty_payload",
+    "bad_payload_char",
 }
 FRAGMENT_REASONS = {"orphan_fragment", "stale_fragment"}
 MESSAGE_REASONS = {"invalid_message_type", "bad_length", "position_out_of_range", "bad_part_number"}
@@ -82,7 +92,7 @@ def assert_accounted(data: bytes, got) -> dict:
     units_per_line = {}
     for no, line in enumerate(lines, 1):
         text = line.strip()
-        if no in line_rejected or not text[:1] in (b"!", b"$", b"\\"):
+        if no in line_rejected or text[:1] not in (b"!", b"$", b"\\"):
             continue
         units = _UNIT.findall(text)
         if units:
@@ -109,11 +119,17 @@ def assert_accounted(data: bytes, got) -> dict:
     assert c["positions"] == got.positions.num_rows and c["identities"] == got.identities.num_rows
     assert c["decoded"] == c["duplicates"] + other + c["positions"] + c["no_position"] + c["identities"] - n19
     assert all(int(k.removeprefix("other_type_")) not in STORED_TYPES for k in c if k.startswith("other_type_"))
-    return {"skipped": skipped, "line_rejects": len(line_rejected), "sentence_lines": len(units_per_line),
-            "decoded": c["decoded"], "continuation": continuation}
+    return {
+        "skipped": skipped,
+        "line_rejects": len(line_rejected),
+        "sentence_lines": len(units_per_line),
+        "decoded": c["decoded"],
+        "continuation": continuation,
+    }
 
 
 # -- the identity on every corpus file, both tag-checksum modes ------------------------------
+
 
 @pytest.mark.parametrize(
     ("accept_dummy", "dedup_window_us"),
@@ -148,6 +164,7 @@ def test_chunked_decode_accounts_like_one_chunk(ais_corpus: Path, decode) -> Non
 
 
 # -- GFW ais-tools ------------------------------------------------------------------------------
+
 
 def _rejects(got) -> list[tuple[int, str]]:
     return sorted((r["line_no"], r["reason"]) for r in got.rejects)
@@ -262,6 +279,7 @@ def test_gfw_millisecond_times_and_stray_quote(ais_corpus: Path, decode) -> None
 
 # -- pyais ------------------------------------------------------------------------------------------
 
+
 def test_pyais_mixed(ais_corpus: Path, decode) -> None:
     data = (ais_corpus / "pyais/tests/mixed.txt").read_bytes()
     got = decode(data)
@@ -269,7 +287,8 @@ def test_pyais_mixed(ais_corpus: Path, decode) -> None:
         (14, "not_nmea"),  # foobar
         (21, "not_nmea"),  # IamNotAnAisMessage1111
         (23, "tagblock_checksum"),  # *A (and the bogus c:12415440354, and no sentence checksum)
-        (26, "tagblock_checksum"), (27, "tagblock_checksum"),  # *A
+        (26, "tagblock_checksum"),
+        (27, "tagblock_checksum"),  # *A
         (35, "checksum"),  # $PGHP,1,2009,... carries the checksum of the 2008 line
     ]
     assert got.counts["skipped_non_ais"] == 4  # $GPGGA, $GPRTE, $GPR00, $IIMWV
@@ -284,7 +303,10 @@ def test_pyais_sample_ais(ais_corpus: Path, decode) -> None:
     data = (ais_corpus / "pyais/examples/sample.ais").read_bytes()
     got = decode(data)
     assert _rejects(got) == [
-        (10, "not_nmea"), (12, "tagblock_checksum"), (15, "tagblock_checksum"), (16, "tagblock_checksum"),
+        (10, "not_nmea"),
+        (12, "tagblock_checksum"),
+        (15, "tagblock_checksum"),
+        (16, "tagblock_checksum"),
         (17, "tagblock_checksum"),  # \s:blah,...*5A (should be 38) with a fragment count of 0
         (21, "checksum"),
     ]
@@ -312,6 +334,7 @@ def test_pyais_nmea_data_sample(ais_corpus: Path, decode) -> None:
 
 
 # -- AMSA -------------------------------------------------------------------------------------------
+
 
 def test_amsa_nmea_timestamped(ais_corpus: Path, decode) -> None:
     """Every tag block has the dummy checksum ``*00``; AMSA's reader accepts them: 85 MMSIs."""
@@ -347,20 +370,51 @@ def test_amsa_exact_earth_with_tag_block(ais_corpus: Path, decode) -> None:
 @pytest.mark.parametrize(
     ("line", "expect"),
     [
-        (rb"\c:1432212545,g:1-1-6*1F\!BSVDM,1,1,6,B,58LOWB02BafgUKWO7V0LhuHU>0l4E=A8v2222216D8N<D1Kb0CQiAC3kQp8888888888880,0*6C",
-         {"kind": "identity", "msg_type": 5, "mmsi": 566749000, "imo": 9610987, "callsign": "9V9719",
-          "name": "GLOVIS MAESTRO", "to_bow": 161, "ship_type": 70}),
-        (rb"\s:rEV02,c:1334337317*58\!AIVDM,1,1,,B,19NWuLhuRb5QHfCpPcwj`26B0<02,0*5F",
-         {"kind": "position", "mmsi": 636091763, "lat": -13.0884285, "ts": 1334337317.0, "heading": 67,
-          "cog": 67.2, "msg_type": 1}),
+        (
+            rb"\c:1432212545,g:1-1-6*1F\!BSVDM,1,1,6,B,58LOWB02BafgUKWO7V0LhuHU>0l4E=A8v2222216D8N<D1Kb0CQiAC3kQp8888888888880,0*6C",
+            {
+                "kind": "identity",
+                "msg_type": 5,
+                "mmsi": 566749000,
+                "imo": 9610987,
+                "callsign": "9V9719",
+                "name": "GLOVIS MAESTRO",
+                "to_bow": 161,
+                "ship_type": 70,
+            },
+        ),
+        (
+            rb"\s:rEV02,c:1334337317*58\!AIVDM,1,1,,B,19NWuLhuRb5QHfCpPcwj`26B0<02,0*5F",
+            {
+                "kind": "position",
+                "mmsi": 636091763,
+                "lat": -13.0884285,
+                "ts": 1334337317.0,
+                "heading": 67,
+                "cog": 67.2,
+                "msg_type": 1,
+            },
+        ),
         # AMSA's UNDER_WAY stands for ITU codes 0 and 8; this report sends 8 (under way sailing)
-        (rb"\s:Pt Hedland NOMAD,c:1421878430*19\!ABVDM,1,1,,B,33m2SV800K`Nh85lJdeDlTCN0000,0*1A",
-         {"kind": "position", "nav_status": 8, "station": "Pt Hedland NOMAD"}),
-        (rb"\s:ISEEK Flinders,c:1421879177*61\!AIVDO,1,1,,,1>qc9wwP009qrbKd6DMAPww>0000,0*76",
-         {"kind": "position", "nav_status": 15}),
-        (rb"\s:MSQ - Mt Cootha,c:1421877742*76\!AIVDM,1,1,,B,B7P?oe00FRg9t`L4T4IV;wbToP06,0*2F",
-         {"kind": "position", "mmsi": 503576500, "lat": -27.46356391906, "ts": 1421877742.0, "msg_type": 18,
-          "nav_status": None}),
+        (
+            rb"\s:Pt Hedland NOMAD,c:1421878430*19\!ABVDM,1,1,,B,33m2SV800K`Nh85lJdeDlTCN0000,0*1A",
+            {"kind": "position", "nav_status": 8, "station": "Pt Hedland NOMAD"},
+        ),
+        (
+            rb"\s:ISEEK Flinders,c:1421879177*61\!AIVDO,1,1,,,1>qc9wwP009qrbKd6DMAPww>0000,0*76",
+            {"kind": "position", "nav_status": 15},
+        ),
+        (
+            rb"\s:MSQ - Mt Cootha,c:1421877742*76\!AIVDM,1,1,,B,B7P?oe00FRg9t`L4T4IV;wbToP06,0*2F",
+            {
+                "kind": "position",
+                "mmsi": 503576500,
+                "lat": -27.46356391906,
+                "ts": 1421877742.0,
+                "msg_type": 18,
+                "nav_status": None,
+            },
+        ),
     ],
     ids=["type5", "class-A", "status-0", "AIVDO-empty-channel", "class-B"],
 )

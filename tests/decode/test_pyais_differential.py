@@ -30,7 +30,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -47,8 +47,20 @@ START_US = 1_600_000_000_000_000
 
 POSITION_FIELDS = ("mmsi", "msg_type", "lat", "lon", "sog", "cog", "heading", "nav_status", "rot", "accuracy", "second")
 IDENTITY_FIELDS = (
-    "mmsi", "msg_type", "part", "imo", "callsign", "name", "ship_type", "to_bow", "to_stern", "to_port",
-    "to_starboard", "draught", "destination", "eta",
+    "mmsi",
+    "msg_type",
+    "part",
+    "imo",
+    "callsign",
+    "name",
+    "ship_type",
+    "to_bow",
+    "to_stern",
+    "to_port",
+    "to_starboard",
+    "draught",
+    "destination",
+    "eta",
 )
 FLOAT32_FIELDS = {"sog", "cog", "rot", "draught"}
 
@@ -56,6 +68,7 @@ _UNIT = re.compile(rb"(?:\\([^\\]*)\\)?([!$][A-Z]{2}VD[MO],[^\\]*)")
 
 
 # -- independent framing of the candidate messages -----------------------------------------
+
 
 def _xor(data: bytes) -> int:
     value = 0
@@ -99,11 +112,21 @@ def _units(line_no: int, line: bytes) -> list[Unit]:
             g = re.search(rb"(?:^|,)g:([^,*]*)", tag)
             group = g.group(1).decode() if g else None
         fill = fields[6].decode("ascii", "replace")
-        out.append(Unit(
-            line_no=line_no, sentence=sentence, nfrag=fields[1].decode(), frag=fields[2].decode(),
-            seq=fields[3].decode(), channel=fields[4].decode("ascii", "replace"), payload=fields[5],
-            fill=int(fill) if fill.isdigit() else None, checksum_ok=checksum_ok, tag_ok=tag_ok, group=group,
-        ))
+        out.append(
+            Unit(
+                line_no=line_no,
+                sentence=sentence,
+                nfrag=fields[1].decode(),
+                frag=fields[2].decode(),
+                seq=fields[3].decode(),
+                channel=fields[4].decode("ascii", "replace"),
+                payload=fields[5],
+                fill=int(fill) if fill.isdigit() else None,
+                checksum_ok=checksum_ok,
+                tag_ok=tag_ok,
+                group=group,
+            )
+        )
     return out
 
 
@@ -156,6 +179,7 @@ def _candidates(lines: list[bytes]) -> list[Candidate]:
 
 
 # -- pyais values -> the store's units and NULLs -------------------------------------------
+
 
 def _none_if_empty(text: str | None) -> str | None:
     return text or None
@@ -222,16 +246,25 @@ def pyais_identity(msg, cand: Candidate) -> dict:
     row = none | {"mmsi": int(msg.mmsi), "msg_type": t}
     if t == 5:
         row.update(
-            imo=_zero_null(msg.imo), callsign=_none_if_empty(msg.callsign), name=_none_if_empty(msg.shipname),
-            ship_type=_raw_ship_type(msg, cand), to_bow=_zero_null(msg.to_bow), to_stern=_zero_null(msg.to_stern),
-            to_port=_zero_null(msg.to_port), to_starboard=_zero_null(msg.to_starboard),
-            draught=float(msg.draught) if msg.draught else None, destination=_none_if_empty(msg.destination),
+            imo=_zero_null(msg.imo),
+            callsign=_none_if_empty(msg.callsign),
+            name=_none_if_empty(msg.shipname),
+            ship_type=_raw_ship_type(msg, cand),
+            to_bow=_zero_null(msg.to_bow),
+            to_stern=_zero_null(msg.to_stern),
+            to_port=_zero_null(msg.to_port),
+            to_starboard=_zero_null(msg.to_starboard),
+            draught=float(msg.draught) if msg.draught else None,
+            destination=_none_if_empty(msg.destination),
             eta=_eta(msg),
         )
     elif t == 19:
         row.update(
-            name=_none_if_empty(msg.shipname), ship_type=_raw_ship_type(msg, cand), to_bow=_zero_null(msg.to_bow),
-            to_stern=_zero_null(msg.to_stern), to_port=_zero_null(msg.to_port),
+            name=_none_if_empty(msg.shipname),
+            ship_type=_raw_ship_type(msg, cand),
+            to_bow=_zero_null(msg.to_bow),
+            to_stern=_zero_null(msg.to_stern),
+            to_port=_zero_null(msg.to_port),
             to_starboard=_zero_null(msg.to_starboard),
         )
     elif t == 24:
@@ -242,8 +275,10 @@ def pyais_identity(msg, cand: Candidate) -> dict:
             row.update(callsign=_none_if_empty(msg.callsign), ship_type=_raw_ship_type(msg, cand))
             if hasattr(msg, "to_bow"):  # auxiliary craft (98XXXYYYY) carry a mother ship MMSI instead
                 row.update(
-                    to_bow=_zero_null(msg.to_bow), to_stern=_zero_null(msg.to_stern),
-                    to_port=_zero_null(msg.to_port), to_starboard=_zero_null(msg.to_starboard),
+                    to_bow=_zero_null(msg.to_bow),
+                    to_stern=_zero_null(msg.to_stern),
+                    to_port=_zero_null(msg.to_port),
+                    to_starboard=_zero_null(msg.to_starboard),
                 )
     return row
 
@@ -260,6 +295,7 @@ def _same(name: str, ours, theirs) -> bool:
 
 # -- one file ------------------------------------------------------------------------------
 
+
 @dataclass
 class Outcome:
     compared_positions: int = 0
@@ -270,9 +306,7 @@ class Outcome:
 
 def _key(row: dict, fields) -> tuple:
     """A row's stored fields, float32 columns as float32, for exact multiset matching."""
-    return tuple(
-        (float(np.float32(row[f])) if f in FLOAT32_FIELDS and row[f] is not None else row[f]) for f in fields
-    )
+    return tuple((float(np.float32(row[f])) if f in FLOAT32_FIELDS and row[f] is not None else row[f]) for f in fields)
 
 
 def _sentences_text(cand: Candidate) -> list[str]:
@@ -281,9 +315,13 @@ def _sentences_text(cand: Candidate) -> list[str]:
 
 def run_differential(data: bytes) -> Outcome:
     out = Outcome()
-    decoder = ChunkDecoder(DecodeOptions(
-        dedup_window_us=-1, start_time_us=START_US, accept_dummy_tag_checksum=True,
-    ))
+    decoder = ChunkDecoder(
+        DecodeOptions(
+            dedup_window_us=-1,
+            start_time_us=START_US,
+            accept_dummy_tag_checksum=True,
+        )
+    )
     result = decoder.decode(data)
     decoder.finish()
 
@@ -320,8 +358,14 @@ def run_differential(data: bytes) -> Outcome:
             by_vessel[(kind, row["mmsi"], row["msg_type"])].append((row, cand))
             # nothing lost: one valid sentence, valid tag block, the standard size
             u = cand.units[0]
-            if (kind == "position" and len(cand.units) == 1 and u.checksum_ok and u.tag_ok and t != 19
-                    and cand.bits in ((96, 168) if t == 27 else (168,))):
+            if (
+                kind == "position"
+                and len(cand.units) == 1
+                and u.checksum_ok
+                and u.tag_ok
+                and t != 19
+                and cand.bits in ((96, 168) if t == 27 else (168,))
+            ):
                 complete[key] += 1
                 example[key] = cand
 
@@ -343,8 +387,10 @@ def run_differential(data: bytes) -> Outcome:
             # No message decodes to this row: show pyais's decode of this vessel's messages.
             near = by_vessel.get((kind, row["mmsi"], row["msg_type"]), [])
             if not near:
-                out.errors.append(f"stored {kind} {dict(zip(fields, key))}: no {row['msg_type']} message "
-                                  f"from MMSI {row['mmsi']} that pyais decodes in the file")
+                out.errors.append(
+                    f"stored {kind} {dict(zip(fields, key))}: no {row['msg_type']} message "
+                    f"from MMSI {row['mmsi']} that pyais decodes in the file"
+                )
                 continue
             theirs, cand = min(near, key=lambda rc: sum(not _same(f, row[f], rc[0][f]) for f in fields))
             bad = [f"{f}: ours={row[f]!r} pyais={theirs[f]!r}" for f in fields if not _same(f, row[f], theirs[f])]
@@ -354,8 +400,10 @@ def run_differential(data: bytes) -> Outcome:
         out.checked_complete += n
         if stored["position"][key] < n:
             cand = example[key]
-            out.errors.append(f"lost: {n} valid position report(s) like {cand.where} {_sentences_text(cand)}, "
-                              f"{stored['position'][key]} stored")
+            out.errors.append(
+                f"lost: {n} valid position report(s) like {cand.where} {_sentences_text(cand)}, "
+                f"{stored['position'][key]} stored"
+            )
     return out
 
 
@@ -363,7 +411,7 @@ def run_differential(data: bytes) -> Outcome:
 SYNTHETIC_MAX_LINES = 60_000
 
 
-@lru_cache(maxsize=None)
+@cache
 def _outcome(path: Path) -> Outcome:
     if path.suffix == ".gz":
         with gzip.open(path, "rb") as f:

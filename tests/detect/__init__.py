@@ -12,7 +12,7 @@ import importlib
 import json
 import sys
 import types
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -27,7 +27,7 @@ CORPUS = REPO.parent / "shared" / "ais-corpus"
 
 
 def _fallback_coast() -> types.ModuleType:
-    from maritime.detect.geo import destination, haversine_km
+    from maritime.geodesy import destination, haversine_km
     from maritime.reference.ports import load_ports
 
     mod = types.ModuleType("maritime.reference.coast")
@@ -40,6 +40,7 @@ def _fallback_coast() -> types.ModuleType:
         def is_land(lat, lon):
             return np.asarray(globe.is_land(np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)), dtype=bool)
     except ImportError:  # no land at all: every point is at sea
+
         def is_land(lat, lon):
             return np.zeros(np.shape(lat), dtype=bool)
 
@@ -118,11 +119,16 @@ def write_positions(con: duckdb.DuckDBPyConnection, rows) -> None:
     if "msg_type" not in df:
         df["msg_type"] = 1
     if not pd.api.types.is_numeric_dtype(df["t"]):
-        df["t"] = [x.timestamp() if isinstance(x, datetime) else datetime.fromisoformat(
-            str(x).replace("Z", "+00:00")).timestamp() for x in df["t"]]
+        df["t"] = [
+            x.timestamp()
+            if isinstance(x, datetime)
+            else datetime.fromisoformat(str(x).replace("Z", "+00:00")).timestamp()
+            for x in df["t"]
+        ]
     df["t_us"] = (df["t"].astype(float) * 1e6).round().astype("int64")
     df["payload_hash"] = np.arange(len(df), dtype=np.uint64) + np.uint64(
-        con.execute("SELECT count(*) FROM positions").fetchall()[0][0])
+        con.execute("SELECT count(*) FROM positions").fetchall()[0][0]
+    )
     con.register("_rows", df)
     con.execute("""
         INSERT INTO positions (mmsi, ts, lat, lon, sog, cog, msg_type, n_stations, payload_hash, run_id)
@@ -134,14 +140,18 @@ def write_positions(con: duckdb.DuckDBPyConnection, rows) -> None:
 
 def utc_s(text: str) -> float:
     """UTC seconds of an ISO 8601 time."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(timezone.utc).timestamp()
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC).timestamp()
 
 
 # ---------------------------------------------------------------------------------------------
 # scenarios and scoring
 
-TRUTH_KIND = {"loitering": "loitering", "dark": "dark_period", "rendezvous": "rendezvous",
-              "shared_mmsi": "identity_conflict"}
+TRUTH_KIND = {
+    "loitering": "loitering",
+    "dark": "dark_period",
+    "rendezvous": "rendezvous",
+    "shared_mmsi": "identity_conflict",
+}
 
 
 def scenario_db(tmp: Path, seed: int, hours: float = 24.0, n_vessels: int = 200) -> tuple[Path, dict]:
@@ -165,9 +175,23 @@ def scenario_db(tmp: Path, seed: int, hours: float = 24.0, n_vessels: int = 200)
 def events_of(con) -> list[dict]:
     rows = con.execute(
         "SELECT kind, mmsi, other_mmsi, epoch(start_time), epoch(end_time), lat, lon, zone, confidence, details "
-        "FROM events ORDER BY start_time").fetchall()
-    return [dict(kind=r[0], mmsi=r[1], other_mmsi=r[2], start=r[3], end=r[4], lat=r[5], lon=r[6], zone=r[7],
-                 confidence=r[8], details=json.loads(r[9]) if r[9] else {}) for r in rows]
+        "FROM events ORDER BY start_time"
+    ).fetchall()
+    return [
+        dict(
+            kind=r[0],
+            mmsi=r[1],
+            other_mmsi=r[2],
+            start=r[3],
+            end=r[4],
+            lat=r[5],
+            lon=r[6],
+            zone=r[7],
+            confidence=r[8],
+            details=json.loads(r[9]) if r[9] else {},
+        )
+        for r in rows
+    ]
 
 
 def _match(ev: dict, tr: dict, kind: str, now: float) -> bool:
@@ -183,8 +207,9 @@ def _match(ev: dict, tr: dict, kind: str, now: float) -> bool:
     return ev["start"] <= t1 and e1 >= t0
 
 
-def score(events: list[dict], truths: list[dict], min_confidence: float = 0.5, now: float | None = None
-          ) -> dict[str, dict]:
+def score(
+    events: list[dict], truths: list[dict], min_confidence: float = 0.5, now: float | None = None
+) -> dict[str, dict]:
     """Precision / recall per kind. A detection matches a truth of the same kind, same MMSI (or
     pair), overlapping time; the zone is checked separately (``zone_ok``)."""
     now = now if now is not None else max([e["end"] or e["start"] for e in events] + [0])
@@ -196,7 +221,9 @@ def score(events: list[dict], truths: list[dict], min_confidence: float = 0.5, n
         ok_ev = [any(_match(e, t, kind, now) for t in tr) for e in ev]
         zone_ok = [any(_match(e, t, kind, now) and e["zone"] == t["zone"] for e in ev) for t in tr]
         out[kind] = {
-            "truth": len(tr), "detected": len(ev), "true_positive": sum(ok_ev),
+            "truth": len(tr),
+            "detected": len(ev),
+            "true_positive": sum(ok_ev),
             "recall": sum(found) / len(tr) if tr else 1.0,
             "precision": sum(ok_ev) / len(ev) if ev else 1.0,
             "zone_ok": sum(zone_ok) / len(tr) if tr else 1.0,
@@ -213,12 +240,23 @@ def score(events: list[dict], truths: list[dict], min_confidence: float = 0.5, n
 T0 = 1736899200.0
 
 
-def straight(mmsi: int, lat: float, lon: float, t0: float, hours: float, interval_s: float, speed_kn: float = 0.0,
-             course: float = 90.0, msg_type: int = 1, jitter_m: float = 5.0, seed: int = 0,
-             sog: float | None = None) -> list[tuple]:
+def straight(
+    mmsi: int,
+    lat: float,
+    lon: float,
+    t0: float,
+    hours: float,
+    interval_s: float,
+    speed_kn: float = 0.0,
+    course: float = 90.0,
+    msg_type: int = 1,
+    jitter_m: float = 5.0,
+    seed: int = 0,
+    sog: float | None = None,
+) -> list[tuple]:
     """Reports of a vessel sailing straight (or drifting/stopped with speed 0), with a few
     metres of position noise: rows (mmsi, t, lat, lon, sog, cog, msg_type)."""
-    from maritime.detect.geo import destination
+    from maritime.geodesy import destination
 
     rng = np.random.default_rng(seed + mmsi % 1000)
     n = int(hours * 3600 / interval_s) + 1

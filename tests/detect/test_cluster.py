@@ -12,7 +12,7 @@ two vessels of a meeting land in different ones), 1° cells and 1-hour windows.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import duckdb
 import numpy as np
@@ -28,8 +28,8 @@ from maritime.scenario import ScenarioConfig, build_scenario
 from maritime.scenario.positions import insert_positions, position_tables
 from maritime.store.database import Store
 
-START = datetime(2025, 1, 15, 12, 0, tzinfo=timezone.utc)
-MIDNIGHT = datetime(2025, 1, 16, tzinfo=timezone.utc).timestamp()
+START = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)
+MIDNIGHT = datetime(2025, 1, 16, tzinfo=UTC).timestamp()
 EDGE_PAIR = (725000001, 760000002)
 EVENT_COLUMNS = "event_id, kind, mmsi, other_mmsi, start_time, end_time, lat, lon, zone, confidence, details"
 
@@ -42,8 +42,10 @@ def edge_pair() -> pa.Table:
     rows = {
         "mmsi": np.r_[np.full(n, EDGE_PAIR[0]), np.full(n, EDGE_PAIR[1])].astype(np.int32),
         "t_us": np.r_[t, t + 7].astype(np.int64) * 1_000_000,
-        "lat": np.r_[lat, lat + 0.0005], "lon": np.r_[np.full(n, -85.0012), np.full(n, -84.9991)],
-        "sog": np.full(2 * n, 0.5, dtype=np.float32), "cog": np.zeros(2 * n, dtype=np.float32),
+        "lat": np.r_[lat, lat + 0.0005],
+        "lon": np.r_[np.full(n, -85.0012), np.full(n, -84.9991)],
+        "sog": np.full(2 * n, 0.5, dtype=np.float32),
+        "cog": np.zeros(2 * n, dtype=np.float32),
         "msg_type": np.full(2 * n, 1, dtype=np.int8),
         "station": pa.array(["SAT-EDGE"] * (2 * n)),
         "payload_hash": np.arange(10**12, 10**12 + 2 * n, dtype=np.uint64),
@@ -55,8 +57,10 @@ def edge_pair() -> pa.Table:
 def client():
     from dask.distributed import Client, LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as c:
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as c,
+    ):
         yield c
 
 
@@ -75,8 +79,9 @@ def both_engines(tmp_path_factory, client):
     store.close()
     small = detect_on_cluster(client, arch, rows_per_partition=8_000, cell_deg=1.0, window_hours=1.0)
     large = detect_on_cluster(client, arch, rows_per_partition=10**7, cell_deg=5.0, window_hours=24.0)
-    archived = duckdb.sql(f"SELECT {EVENT_COLUMNS} FROM read_parquet(?)",
-                          params=[arch.uri("events", "part-detect.parquet")]).fetchall()
+    archived = duckdb.sql(
+        f"SELECT {EVENT_COLUMNS} FROM read_parquet(?)", params=[arch.uri("events", "part-detect.parquet")]
+    ).fetchall()
     return {"positions": n, "single": single, "small": small, "large": large, "archived": archived, "arch": arch}
 
 
@@ -132,8 +137,9 @@ def _cli(*args: str, timeout: float = 300):
     import subprocess
     import sys
 
-    return subprocess.run([sys.executable, "-m", "maritime.cli", *args], capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "maritime.cli", *args], capture_output=True, text=True, timeout=timeout
+    )
 
 
 def test_cli_detect_on_a_local_cluster_loads_the_dashboard_database(tmp_path):
@@ -142,8 +148,17 @@ def test_cli_detect_on_a_local_cluster_loads_the_dashboard_database(tmp_path):
     db = tmp_path / "sample.duckdb"
     assert _cli("ingest", "--no-progress", "--db", str(db), str(sample_path())).returncode == 0
     assert _cli("archive", "--db", str(db), str(tmp_path / "arch")).returncode == 0
-    out = _cli("detect", "--engine", "dask", "--archive", str(tmp_path / "arch"), "--workers", "1",
-               "--db", str(tmp_path / "dashboard.duckdb"))
+    out = _cli(
+        "detect",
+        "--engine",
+        "dask",
+        "--archive",
+        str(tmp_path / "arch"),
+        "--workers",
+        "1",
+        "--db",
+        str(tmp_path / "dashboard.duckdb"),
+    )
     assert out.returncode == 0, out.stderr
     assert "events loaded into" in out.stdout
     assert "Traceback" not in out.stderr
@@ -163,6 +178,5 @@ def test_cli_cluster_errors_are_one_line(tmp_path):
     out = _cli("detect", "--engine", "dask", "--archive", str(tmp_path / "empty"), "--workers", "1")
     assert out.returncode == 2 and out.stderr.strip().splitlines()[-1].startswith("maritime: error: no positions")
     assert "Traceback" not in out.stderr
-    out = _cli("detect", "--engine", "dask", "--archive", str(tmp_path / "empty"), "--scheduler",
-               "tcp://127.0.0.1:9")
+    out = _cli("detect", "--engine", "dask", "--archive", str(tmp_path / "empty"), "--scheduler", "tcp://127.0.0.1:9")
     assert out.returncode == 2 and "cannot reach the Dask scheduler" in out.stderr and "Traceback" not in out.stderr

@@ -39,15 +39,20 @@ def results(tmp_path_factory):
             con.close()
         tr = truth["events"] + [d for d in truth["decoys"] if d["kind"] == "shared_mmsi"]
         # keep the seed apart: MMSIs repeat across seeds
-        events += [dict(e, mmsi=(seed, e["mmsi"]), other_mmsi=(seed, e["other_mmsi"]) if e["other_mmsi"] else None,
-                        now=now) for e in ev]
-        truths += [dict(t, mmsi=(seed, t["mmsi"]), other_mmsi=(seed, t["other_mmsi"]) if t["other_mmsi"] else None)
-                   for t in tr]
+        events += [
+            dict(e, mmsi=(seed, e["mmsi"]), other_mmsi=(seed, e["other_mmsi"]) if e["other_mmsi"] else None, now=now)
+            for e in ev
+        ]
+        truths += [
+            dict(t, mmsi=(seed, t["mmsi"]), other_mmsi=(seed, t["other_mmsi"]) if t["other_mmsi"] else None) for t in tr
+        ]
     sc = score(events, truths, min_confidence=0.5, now=max(e["now"] for e in events))
     print("\nkind               truth  detected  TP  recall  precision  zone")
     for kind, r in sc.items():
-        print(f"{kind:<18} {r['truth']:>5} {r['detected']:>9} {r['true_positive']:>3}  {r['recall']:.3f}   "
-              f"{r['precision']:.3f}      {r['zone_ok']:.3f}")
+        print(
+            f"{kind:<18} {r['truth']:>5} {r['detected']:>9} {r['true_positive']:>3}  {r['recall']:.3f}   "
+            f"{r['precision']:.3f}      {r['zone_ok']:.3f}"
+        )
     low = [e for e in events if e["confidence"] < 0.5]
     print(f"low-confidence events (coverage gaps and weak silences, not counted): {len(low)}")
     return sc

@@ -18,8 +18,17 @@ def _approach_drift_leave(mmsi, drift_h, interval=60.0, drift_kn=0.6, t0=T0, lat
     """Sail in at 10 kn for 1 h, drift for drift_h hours, sail away for 1 h."""
     a = straight(mmsi, lat + 0.15, lon, t0, 1, interval, speed_kn=10, course=180)
     la, lo = a[-1][2], a[-1][3]
-    b = straight(mmsi, la, lo, t0 + 3600 + interval, drift_h, interval, speed_kn=drift_kn, course=45,
-                 sog=drift_kn if sog else float("nan"))
+    b = straight(
+        mmsi,
+        la,
+        lo,
+        t0 + 3600 + interval,
+        drift_h,
+        interval,
+        speed_kn=drift_kn,
+        course=45,
+        sog=drift_kn if sog else float("nan"),
+    )
     la, lo = b[-1][2], b[-1][3]
     c = straight(mmsi, la, lo, b[-1][1] + interval, 1, interval, speed_kn=10, course=270)
     return a + b + c
@@ -74,7 +83,7 @@ def test_loitering_near_port_or_shore_is_not_reported():
 
 def test_still_loitering_at_the_latest_data_is_open():
     rows = _approach_drift_leave(666, 3.0)
-    rows = rows[: -90]  # data ends during the drift
+    rows = rows[:-90]  # data ends during the drift
     ev = detect_loitering(tracks_of(rows))
     assert len(ev) == 1 and ev[0].end is None
 

@@ -43,8 +43,14 @@ def _random_grid(rng, n):
     lat = -5.0 + rng.normal(0, 0.01, n)
     lon = -85.0 + rng.normal(0, 0.01, n)
     g = {k: np.zeros(n) for k in GRID_FIELDS}
-    g.update(mmsi=rng.integers(1, 60, n).astype(np.int64), segk=np.zeros(n, dtype=np.int64),
-             bin=rng.integers(0, 4, n).astype(np.int64), lat=lat, lon=lon, long=np.zeros(n, dtype=bool))
+    g.update(
+        mmsi=rng.integers(1, 60, n).astype(np.int64),
+        segk=np.zeros(n, dtype=np.int64),
+        bin=rng.integers(0, 4, n).astype(np.int64),
+        lat=lat,
+        lon=lon,
+        long=np.zeros(n, dtype=bool),
+    )
     return g
 
 
@@ -54,14 +60,22 @@ def test_pairs_by_group_finds_every_pair_once():
     for _ in range(5):
         grid = _random_grid(rng, 800)
         whole = grid_pairs(grid, cfg)
-        want = sorted(zip(grid["mmsi"][whole["ia"]].tolist(), grid["mmsi"][whole["ib"]].tolist(),
-                          grid["bin"][whole["ia"]].tolist(), np.round(whole["d"], 12).tolist()))
-        idx, group, core = grid_groups(grid["lat"], grid["lon"], grid["bin"], cfg.grid_minutes, cell_deg=0.01,
-                                       window_hours=0.2)
+        want = sorted(
+            zip(
+                grid["mmsi"][whole["ia"]].tolist(),
+                grid["mmsi"][whole["ib"]].tolist(),
+                grid["bin"][whole["ia"]].tolist(),
+                np.round(whole["d"], 12).tolist(),
+            )
+        )
+        idx, group, core = grid_groups(
+            grid["lat"], grid["lon"], grid["bin"], cfg.grid_minutes, cell_deg=0.01, window_hours=0.2
+        )
         expanded = {k: v[idx] for k, v in grid.items()}
         pt = pairs_by_group(expanded, group, core, cfg)
-        got = sorted(zip(pt["mmsi_a"].tolist(), pt["mmsi_b"].tolist(), pt["bin"].tolist(),
-                         np.round(pt["d"], 12).tolist()))
+        got = sorted(
+            zip(pt["mmsi_a"].tolist(), pt["mmsi_b"].tolist(), pt["bin"].tolist(), np.round(pt["d"], 12).tolist())
+        )
         assert len(want) > 100
         assert got == want
         assert (~pt["core_b"]).sum() > 0
@@ -83,8 +97,16 @@ def test_reception_models_of_vessel_groups_add_up():
     bins = bin_range(float(t.min()), float(t.max()), bin_s)
     parts = []
     for grp in (mmsi % 3 == 0, mmsi % 3 == 1, mmsi % 3 == 2):
-        tr = prepare_tracks(mmsi[grp], t[grp], lat[grp], lon[grp], msg_type=msg[grp], station=station[grp],
-                            station_names=list("abcd"), now=whole.now)
+        tr = prepare_tracks(
+            mmsi[grp],
+            t[grp],
+            lat[grp],
+            lon[grp],
+            msg_type=msg[grp],
+            station=station[grp],
+            station_names=list("abcd"),
+            now=whole.now,
+        )
         parts.append(reception_model(tr, segment_class_b(tr), cfg.cell_deg, bin_s, bins))
     merged = merge_receptions(parts)
     assert (merged.b0, merged.nb) == (ref.b0, ref.nb)

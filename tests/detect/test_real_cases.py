@@ -64,8 +64,16 @@ def test_gfw_shared_placeholder_mmsi(corpus, tmp_path):
         r = json.loads(line)
         if r.get("lat") is None or r.get("lon") is None:
             continue
-        rows.append((int(r["ssvid"]), r["timestamp"].replace(" ", "T") + "Z", r["lat"], r["lon"],
-                     float(r.get("speed") or 0), float(r.get("course") or 0)))
+        rows.append(
+            (
+                int(r["ssvid"]),
+                r["timestamp"].replace(" ", "T") + "Z",
+                r["lat"],
+                r["lon"],
+                float(r.get("speed") or 0),
+                float(r.get("course") or 0),
+            )
+        )
     ev = events_of(_db(tmp_path, rows))
     conflicts = [e for e in ev if e["kind"] == "identity_conflict"]
     assert conflicts and all(e["mmsi"] == 416000000 for e in conflicts)
@@ -77,10 +85,18 @@ def test_gfw_shared_placeholder_mmsi(corpus, tmp_path):
 
 def _amsa(corpus, name):
     df = pd.read_csv(corpus / "amsa-risky" / "geo-analyzer" / "src" / "test" / "resources" / "fixes-csv-derived" / name)
-    return [(int(r.mmsi), r.time_ms / 1000.0, float(r.lat), float(r.lon),
-             float(r.sog_knots) if pd.notna(r.sog_knots) else float("nan"),
-             float(r.cog_deg) if pd.notna(r.cog_deg) else float("nan"), 18 if r.ais_class == "B" else 1)
-            for r in df.itertuples()]
+    return [
+        (
+            int(r.mmsi),
+            r.time_ms / 1000.0,
+            float(r.lat),
+            float(r.lon),
+            float(r.sog_knots) if pd.notna(r.sog_knots) else float("nan"),
+            float(r.cog_deg) if pd.notna(r.cog_deg) else float("nan"),
+            18 if r.ais_class == "B" else 1,
+        )
+        for r in df.itertuples()
+    ]
 
 
 @pytest.mark.parametrize("name", ["503000530.csv", "503000720.csv"])
@@ -115,8 +131,17 @@ def test_amsa_drift_candidates_are_too_short_for_loitering(corpus, tmp_path):
         f = line.split(",")
         if len(f) < 8:
             continue
-        rows.append((int(f[0]), int(f[3]) / 1000.0, float(f[1]), float(f[2]), float(f[7]), float(f[5]),
-                     18 if f[4] == "B" else 1))
+        rows.append(
+            (
+                int(f[0]),
+                int(f[3]) / 1000.0,
+                float(f[1]),
+                float(f[2]),
+                float(f[7]),
+                float(f[5]),
+                18 if f[4] == "B" else 1,
+            )
+        )
     assert len(rows) == 5
     ev = events_of(_db(tmp_path, rows))
     assert ev == []  # < 2 h of slow reports: AMSA flags drift (heading vs course), not loitering

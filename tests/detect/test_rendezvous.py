@@ -7,8 +7,8 @@ import pytest
 
 from maritime.detect.config import RendezvousConfig
 from maritime.detect.events import RENDEZVOUS
-from maritime.detect.geo import haversine_km
 from maritime.detect.rendezvous import close_pairs, detect_rendezvous
+from maritime.geodesy import haversine_km
 from tests.detect import T0, ensure_coast, straight, tracks_of
 
 ensure_coast()
@@ -22,8 +22,9 @@ def _meeting(t0, hours, a=730000001, b=354000002, sep_deg=0.0015, interval=60.0,
         la0 = lat + (0.15 if k == 0 else -0.15) + k * sep_deg
         inn = straight(m, la0, lon, t0 - 3600, 1, interval, speed_kn=9.0, course=course_in, seed=k)
         drift = straight(m, lat + k * sep_deg, lon, t0, hours, interval, speed_kn=0.4, course=30, seed=k)
-        out = straight(m, drift[-1][2], drift[-1][3], drift[-1][1] + interval, 1, interval, speed_kn=10,
-                       course=course_out, seed=k)
+        out = straight(
+            m, drift[-1][2], drift[-1][3], drift[-1][1] + interval, 1, interval, speed_kn=10, course=course_out, seed=k
+        )
         rows += inn + drift + out
     return rows
 

@@ -10,18 +10,20 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from maritime.cli import UsageError
 from maritime.detect.cli import cmd_detect, cmd_events
 from maritime.detect.config import load_config
 from maritime.detect.runner import run_detection
+from maritime.errors import UsageError
 from maritime.ingest import IngestOptions, ingest_paths
 from maritime.store.database import SCHEMA_FILES, Store, StoreError, sql
 from tests.detect import REPO, T0, ensure_coast, straight, write_positions
 
 ensure_coast()
 SAMPLE = REPO / "fixtures" / "ais" / "eastern_pacific_sample.nmea.gz"
-ROWS = ("SELECT event_id, kind, mmsi, other_mmsi, start_time, end_time, lat, lon, zone, confidence, "
-        "CAST(details AS VARCHAR) FROM events ORDER BY event_id")
+ROWS = (
+    "SELECT event_id, kind, mmsi, other_mmsi, start_time, end_time, lat, lon, zone, confidence, "
+    "CAST(details AS VARCHAR) FROM events ORDER BY event_id"
+)
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +67,9 @@ def test_hourly_detection_equals_detection_once(sample_db, tmp_path):
     t0, t1 = inc.execute("SELECT epoch(min(ts)), epoch(max(ts)) FROM src.positions").fetchall()[0]
     t = t0
     while t <= t1:
-        inc.execute("INSERT INTO positions SELECT * FROM src.positions WHERE epoch(ts) >= ? AND epoch(ts) < ?",
-                    [t, t + 3600])
+        inc.execute(
+            "INSERT INTO positions SELECT * FROM src.positions WHERE epoch(ts) >= ? AND epoch(ts) < ?", [t, t + 3600]
+        )
         summary = run_detection(inc)
         t += 3600
     assert not summary.full
@@ -85,14 +88,16 @@ def test_open_dark_event_closes_when_the_vessel_reappears(tmp_path):
     con = duckdb.connect(str(tmp_path / "d.duckdb"))
     write_positions(con, _dark_rows(9.0))
     run_detection(con)
-    open_ = con.execute("SELECT event_id, epoch(start_time), end_time FROM events WHERE kind = 'dark_period'"
-                        ).fetchall()
+    open_ = con.execute(
+        "SELECT event_id, epoch(start_time), end_time FROM events WHERE kind = 'dark_period'"
+    ).fetchall()
     assert len(open_) == 1 and open_[0][2] is None
     assert open_[0][1] == pytest.approx(T0 + 6 * 3600, abs=90)
     write_positions(con, _dark_rows(14.0, from_h=9.0))
     run_detection(con)
-    closed = con.execute("SELECT event_id, epoch(start_time), epoch(end_time), confidence FROM events "
-                         "WHERE kind = 'dark_period'").fetchall()
+    closed = con.execute(
+        "SELECT event_id, epoch(start_time), epoch(end_time), confidence FROM events WHERE kind = 'dark_period'"
+    ).fetchall()
     assert len(closed) == 1
     assert closed[0][0] == open_[0][0]
     assert closed[0][2] == pytest.approx(T0 + 10 * 3600, abs=90)
@@ -132,8 +137,19 @@ def test_no_positions(tmp_path):
 
 
 def _ns(**kw):
-    base = dict(db=None, zones=None, config=None, kind=None, zone=None, since=None, min_confidence=0.0,
-                format="table", engine="duckdb", archive=None, scheduler=None)
+    base = dict(
+        db=None,
+        zones=None,
+        config=None,
+        kind=None,
+        zone=None,
+        since=None,
+        min_confidence=0.0,
+        format="table",
+        engine="duckdb",
+        archive=None,
+        scheduler=None,
+    )
     base.update(kw)
     return argparse.Namespace(**base)
 

@@ -23,7 +23,7 @@ def test_reports_are_ordered_per_vessel_in_data_time():
     tr = tracks_of(shuffled)
     assert tr.n_segments == 2
     for s in range(tr.n_segments):
-        t = tr.t[tr.seg_start[s]:tr.seg_end[s]]
+        t = tr.t[tr.seg_start[s] : tr.seg_end[s]]
         assert (np.diff(t) >= 0).all()
     # implied speed over the 10-minute window recovers the sailed speed
     assert np.nanmedian(tr.speed[tr.mmsi == 111]) == pytest.approx(10, abs=0.3)
@@ -71,7 +71,7 @@ def test_segments_never_mix_far_apart_transmitters():
     b = straight(9, -10.0, -90.0, T0 + 7, 3, 45)
     tr = tracks_of(a + b)
     for s in range(tr.n_segments):
-        la = tr.lat[tr.seg_start[s]:tr.seg_end[s]]
+        la = tr.lat[tr.seg_start[s] : tr.seg_end[s]]
         assert la.max() - la.min() < 1.0
 
 
@@ -101,8 +101,14 @@ def gfw_data():
 
 
 def _segment(df: pd.DataFrame):
-    return prepare_tracks(df.ssvid.values, df.t.values, df.lat.values, df.lon.values,
-                          df.speed.values.astype(float), df.course.values.astype(float))
+    return prepare_tracks(
+        df.ssvid.values,
+        df.t.values,
+        df.lat.values,
+        df.lon.values,
+        df.speed.values.astype(float),
+        df.course.values.astype(float),
+    )
 
 
 def test_gfw_338013000_main_segment_matches_gpsdio_segment(gfw_data):
@@ -134,7 +140,7 @@ def test_gfw_416000000_shared_placeholder_mmsi(gfw_data):
     tr = _segment(df)
     assert tr.n_segments >= 2
     for s in range(tr.n_segments):
-        lo = tr.lon[tr.seg_start[s]:tr.seg_end[s]]
+        lo = tr.lon[tr.seg_start[s] : tr.seg_end[s]]
         assert lo.max() - lo.min() < 30  # never Taiwan (120E) with the Indian Ocean (60E)
     assert tr.conflicts and all(c.mmsi == 416000000 for c in tr.conflicts)
     assert max(c.details["distance_km"] for c in tr.conflicts) > 1000

@@ -29,10 +29,39 @@ DEMO = REPO / "fixtures" / "ais" / "eastern_pacific_sample.nmea.gz"
 # MID → flag for the flags the generator uses (ITU MID table)
 MID_FLAG = {
     **{m: "PA" for m in (351, 352, 353, 354, 355, 356, 357, 370, 371, 372, 373)},
-    636: "LR", 538: "MH", 563: "SG", 564: "SG", 565: "SG", 566: "SG", 477: "HK", 248: "MT", 249: "MT",
-    308: "BS", 309: "BS", 311: "BS", 237: "GR", 239: "GR", 240: "GR", 241: "GR", 412: "CN", 413: "CN",
-    414: "CN", 416: "TW", 576: "VU", 577: "VU", 735: "EC", 730: "CO", 760: "PE", 725: "CL", 321: "CR",
-    345: "MX", 366: "US", 367: "US", 368: "US", 227: "FR", 228: "FR",
+    636: "LR",
+    538: "MH",
+    563: "SG",
+    564: "SG",
+    565: "SG",
+    566: "SG",
+    477: "HK",
+    248: "MT",
+    249: "MT",
+    308: "BS",
+    309: "BS",
+    311: "BS",
+    237: "GR",
+    239: "GR",
+    240: "GR",
+    241: "GR",
+    412: "CN",
+    413: "CN",
+    414: "CN",
+    416: "TW",
+    576: "VU",
+    577: "VU",
+    735: "EC",
+    730: "CO",
+    760: "PE",
+    725: "CL",
+    321: "CR",
+    345: "MX",
+    366: "US",
+    367: "US",
+    368: "US",
+    227: "FR",
+    228: "FR",
 }
 
 
@@ -78,7 +107,7 @@ def parse(lines: list[str]) -> Parsed:
             counts["junk"] += 1
             continue
         end = ln.index("\\", 1)
-        tb, sent = ln[1:end], ln[end + 1:]
+        tb, sent = ln[1:end], ln[end + 1 :]
         body, hh = tb.rsplit("*", 1)
         if int(hh, 16) != xor(body):
             counts["bad_tagblock"] += 1
@@ -212,8 +241,14 @@ def test_line_counts_match_truth(recording: tuple[Path, dict, list[str]], parsed
     assert c["junk"] == t["junk"] > 0
     assert c["non_ais"] == t["non_ais_nmea"] > 0
     assert c["orphan"] == t["orphan_fragments"] > 0
-    assert t["lines_total"] == (t["sentences_valid"] + t["bad_checksum"] + t["bad_tagblock_checksum"]
-                                + t["truncated"] + t["junk"] + t["non_ais_nmea"])
+    assert t["lines_total"] == (
+        t["sentences_valid"]
+        + t["bad_checksum"]
+        + t["bad_tagblock_checksum"]
+        + t["truncated"]
+        + t["junk"]
+        + t["non_ais_nmea"]
+    )
 
 
 def test_message_counts_match_truth(recording: tuple[Path, dict, list[str]], parsed: Parsed) -> None:
@@ -260,10 +295,29 @@ def test_per_vessel_counts_sum_up(recording: tuple[Path, dict, list[str]]) -> No
 
 def test_required_truth_fields(recording: tuple[Path, dict, list[str]]) -> None:
     t = recording[1]
-    for k in ("seed", "parameters", "start", "end", "lines_total", "sentences_valid", "duplicate_receptions",
-              "bad_checksum", "bad_tagblock_checksum", "truncated", "junk", "non_ais_nmea", "orphan_fragments",
-              "position_reports_unique", "position_reports_no_position", "identity_reports_unique",
-              "other_messages", "vessels", "events", "decoys", "definitions"):
+    for k in (
+        "seed",
+        "parameters",
+        "start",
+        "end",
+        "lines_total",
+        "sentences_valid",
+        "duplicate_receptions",
+        "bad_checksum",
+        "bad_tagblock_checksum",
+        "truncated",
+        "junk",
+        "non_ais_nmea",
+        "orphan_fragments",
+        "position_reports_unique",
+        "position_reports_no_position",
+        "identity_reports_unique",
+        "other_messages",
+        "vessels",
+        "events",
+        "decoys",
+        "definitions",
+    ):
         assert k in t, k
     v = t["vessels"][0]
     assert set(v) >= {"mmsi", "name", "callsign", "imo", "ship_type", "length", "width", "flag", "role"}
@@ -390,8 +444,13 @@ def test_events_are_present_in_zones_with_durations(recording: tuple[Path, dict,
         lo, hi = limits[e["kind"]]
         assert lo <= e["duration_h"] <= hi
         assert (e["other_mmsi"] is not None) == (e["kind"] == "rendezvous")
-    assert {d["kind"] for d in t["decoys"]} == {"passing", "port_side_by_side", "active_fishing",
-                                                  "receiver_outage", "shared_mmsi"}
+    assert {d["kind"] for d in t["decoys"]} == {
+        "passing",
+        "port_side_by_side",
+        "active_fishing",
+        "receiver_outage",
+        "shared_mmsi",
+    }
 
 
 def _samples(sc, step: float = 300.0):
@@ -404,8 +463,9 @@ def test_event_geometry_and_no_undeclared_slow_vessels(scenario) -> None:
     sc = scenario
     ports = load_ports()
     ts, lat, lon, sog = _samples(sc)
-    dport = distance_m(lat[:, :, None], lon[:, :, None], ports.lat.values[None, None, :],
-                       ports.lon.values[None, None, :]).min(axis=2)
+    dport = distance_m(
+        lat[:, :, None], lon[:, :, None], ports.lat.values[None, None, :], ports.lon.values[None, None, :]
+    ).min(axis=2)
     idx = {v.mmsi: v.uid for v in sc.vessels if "shared" not in v.note}
     for e in sc.events:
         i = idx[e.mmsi]
@@ -440,7 +500,7 @@ def test_event_geometry_and_no_undeclared_slow_vessels(scenario) -> None:
             assert float(distance_m(a[0][0], a[1][0], b[0][0], b[1][0])) < 500
         if d.kind == "active_fishing":
             i, k = idx[d.mmsi], idx[d.other_mmsi]
-            sel = (sog[i] > 0)
+            sel = sog[i] > 0
             assert 3.0 <= np.median(sog[i, sel]) <= 5.0
             assert distance_m(lat[i], lon[i], lat[k], lon[k]).max() < 500
 
@@ -511,8 +571,27 @@ def test_sixbit_packer_matches_pyais() -> None:
     hdg = rng.integers(0, 360, n)
     sec = rng.integers(0, 60, n)
     rot = rng.integers(-127, 128, n)
-    chars, fill = pack_sixbit([(1, 6), (0, 2), (mmsi, 30), (5, 4), (rot, 8), (sog, 10), (1, 1), (lon_i, 28),
-                               (lat_i, 27), (cog, 12), (hdg, 9), (sec, 6), (0, 2), (0, 3), (0, 1), (12345, 19)], n)
+    chars, fill = pack_sixbit(
+        [
+            (1, 6),
+            (0, 2),
+            (mmsi, 30),
+            (5, 4),
+            (rot, 8),
+            (sog, 10),
+            (1, 1),
+            (lon_i, 28),
+            (lat_i, 27),
+            (cog, 12),
+            (hdg, 9),
+            (sec, 6),
+            (0, 2),
+            (0, 3),
+            (0, 1),
+            (12345, 19),
+        ],
+        n,
+    )
     assert fill == 0 and chars.shape == (n, 28)
     for r in range(n):
         p = bytes(chars[r]).decode()
@@ -539,8 +618,19 @@ def test_ports_table() -> None:
     assert list(p.columns[:5]) == ["name", "country", "lat", "lon", "kind"]
     assert set(p["kind"]) == {"port", "anchorage"}
     names = set(p["name"])
-    for n in ("Balboa", "Buenaventura", "Manta", "Guayaquil", "Callao", "Valparaíso", "Puerto Ayora",
-              "Puerto Baquerizo Moreno", "Manzanillo", "Puerto Montt", "Panama Canal Pacific anchorage"):
+    for n in (
+        "Balboa",
+        "Buenaventura",
+        "Manta",
+        "Guayaquil",
+        "Callao",
+        "Valparaíso",
+        "Puerto Ayora",
+        "Puerto Baquerizo Moreno",
+        "Manzanillo",
+        "Puerto Montt",
+        "Panama Canal Pacific anchorage",
+    ):
         assert n in names, n
     assert p["lat"].between(-45, 33).all() and p["lon"].between(-118, -69).all()
     assert set(p["country"]) >= {"MX", "GT", "SV", "NI", "CR", "PA", "CO", "EC", "PE", "CL"}
@@ -549,21 +639,39 @@ def test_ports_table() -> None:
 def test_bundled_zones() -> None:
     zones = load_zones()
     names = [n for n, _ in zones]
-    for n in ("Galápagos Marine Reserve", "Cocos Island marine area", "Malpelo", "Gorgona", "Gulf of Panama",
-              "Colombia–Ecuador border waters", "Northern Peru (Paita–Talara offshore)",
-              "High-seas corridor Galápagos–mainland"):
+    for n in (
+        "Galápagos Marine Reserve",
+        "Cocos Island marine area",
+        "Malpelo",
+        "Gorgona",
+        "Gulf of Panama",
+        "Colombia–Ecuador border waters",
+        "Northern Peru (Paita–Talara offshore)",
+        "High-seas corridor Galápagos–mainland",
+    ):
         assert n in names, n
     assert zone_of(-0.75, -90.5, zones) == "Galápagos Marine Reserve"  # between Santa Cruz and Isabela
     assert zone_of(-0.4, -86.0, zones) is None or zone_of(-0.4, -86.0, zones).startswith("High-seas")
     assert zone_of(-12.05, -77.2, zones) is None  # Callao
 
 
-@pytest.mark.parametrize("feature, message", [
-    ({"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}},
-     "has no 'name'"),
-    ({"type": "Feature", "properties": {"name": "pt"}, "geometry": {"type": "Point", "coordinates": [0, 0]}},
-     "not a Polygon"),
-])
+@pytest.mark.parametrize(
+    "feature, message",
+    [
+        (
+            {
+                "type": "Feature",
+                "properties": {},
+                "geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]},
+            },
+            "has no 'name'",
+        ),
+        (
+            {"type": "Feature", "properties": {"name": "pt"}, "geometry": {"type": "Point", "coordinates": [0, 0]}},
+            "not a Polygon",
+        ),
+    ],
+)
 def test_zone_loader_errors(tmp_path: Path, feature: dict, message: str) -> None:
     f = tmp_path / "z.geojson"
     f.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))

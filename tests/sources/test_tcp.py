@@ -246,7 +246,7 @@ def test_lines_split_mid_line_arrive_whole_and_in_order(server, runners):
 
     got = runner.get(len(lines))
     assert [item.line for item in got] == lines
-    assert all(item.source == "tcp://127.0.0.1:%d" % server.port for item in got)
+    assert all(item.source == f"tcp://127.0.0.1:{server.port}" for item in got)
     arrivals = [item.arrival for item in got]
     assert arrivals == sorted(arrivals) and arrivals[0] >= 1_700_000_000.0
     runner.assert_no_more()
@@ -444,9 +444,7 @@ def unanswered_port():
 
 
 def test_connect_timeout_is_recorded(unanswered_port, runners):
-    feed = fast_feed(
-        unanswered_port, connect_timeout_s=0.3, backoff_initial_s=5.0, backoff_max_s=5.0
-    )
+    feed = fast_feed(unanswered_port, connect_timeout_s=0.3, backoff_initial_s=5.0, backoff_max_s=5.0)
     runner = runners(feed)
     wait_for(lambda: feed.status.last_error is not None, what="connect timeout")
     assert "no answer within 0.3 s" in feed.status.last_error

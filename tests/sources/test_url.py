@@ -67,8 +67,6 @@ def test_non_string_is_rejected():
         parse_feed_url(None)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(
-    "url", ["tcp://127.0.0.1:10110", "udp://[::1]:4001", "tcp://data.aishub.net:4321"]
-)
+@pytest.mark.parametrize("url", ["tcp://127.0.0.1:10110", "udp://[::1]:4001", "tcp://data.aishub.net:4321"])
 def test_format_round_trips(url):
     assert format_feed_url(*parse_feed_url(url)) == url

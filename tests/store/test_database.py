@@ -20,10 +20,19 @@ def positions(rows: list[dict]) -> pa.Table:
     """A position batch; each row gives mmsi, ts (µs), payload_hash and station."""
     data = {f.name: [r.get(f.name) for r in rows] for f in POSITION_SCHEMA}
     n = len(rows)
-    data.update(lat=[r.get("lat", 1.0) for r in rows], lon=[r.get("lon", 2.0) for r in rows], msg_type=[1] * n,
-                n_stations=[1] * n)
-    return pa.table({f.name: pa.array(data[f.name], f.type if f.name != "ts" else pa.int64()).cast(f.type)
-                     for f in POSITION_SCHEMA}, schema=POSITION_SCHEMA)
+    data.update(
+        lat=[r.get("lat", 1.0) for r in rows],
+        lon=[r.get("lon", 2.0) for r in rows],
+        msg_type=[1] * n,
+        n_stations=[1] * n,
+    )
+    return pa.table(
+        {
+            f.name: pa.array(data[f.name], f.type if f.name != "ts" else pa.int64()).cast(f.type)
+            for f in POSITION_SCHEMA
+        },
+        schema=POSITION_SCHEMA,
+    )
 
 
 def append(store: Store, run_id: int, batch: pa.Table):
@@ -40,11 +49,17 @@ def test_a_transmission_heard_again_in_a_later_batch_counts_its_station(tmp_path
     store = Store(tmp_path / "t.duckdb")
     run = store.begin_run("test", "file")
     append(store, run, positions([{"mmsi": 1, "ts": T0, "payload_hash": 10, "station": "a"}]))
-    stored = append(store, run, positions([
-        {"mmsi": 1, "ts": T0 + 30_000_000, "payload_hash": 10, "station": "b"},  # heard again by b
-        {"mmsi": 1, "ts": T0 + 40_000_000, "payload_hash": 10, "station": "a"},  # and again by a
-        {"mmsi": 3, "ts": T0 + 50_000_000, "payload_hash": 30, "station": "a"},
-    ]))
+    stored = append(
+        store,
+        run,
+        positions(
+            [
+                {"mmsi": 1, "ts": T0 + 30_000_000, "payload_hash": 10, "station": "b"},  # heard again by b
+                {"mmsi": 1, "ts": T0 + 40_000_000, "payload_hash": 10, "station": "a"},  # and again by a
+                {"mmsi": 3, "ts": T0 + 50_000_000, "payload_hash": 30, "station": "a"},
+            ]
+        ),
+    )
     assert (stored.positions, stored.duplicate_positions) == (1, 2)
     assert n_stations(store) == [(1, 0, 2), (3, 50_000_000, 1)]
     store.close()
@@ -58,11 +73,17 @@ def test_a_batch_that_repeats_a_transmission_is_paired_as_before(tmp_path: Path)
     run = store.begin_run("test", "file")
     append(store, run, positions([{"mmsi": 1, "ts": T0, "payload_hash": 10, "station": "a"}]))
     hour = 3_600_000_000
-    append(store, run, positions([
-        {"mmsi": 1, "ts": T0 + 30_000_000, "payload_hash": 10, "station": "b"},
-        {"mmsi": 2, "ts": T0 + hour, "payload_hash": 20, "station": "a"},
-        {"mmsi": 2, "ts": T0 + hour + 10_000_000, "payload_hash": 20, "station": "b"},
-    ]))
+    append(
+        store,
+        run,
+        positions(
+            [
+                {"mmsi": 1, "ts": T0 + 30_000_000, "payload_hash": 10, "station": "b"},
+                {"mmsi": 2, "ts": T0 + hour, "payload_hash": 20, "station": "a"},
+                {"mmsi": 2, "ts": T0 + hour + 10_000_000, "payload_hash": 20, "station": "b"},
+            ]
+        ),
+    )
     assert n_stations(store) == [(1, 0, 2), (2, hour, 2), (2, hour + 10_000_000, 2)]
     store.close()
 
@@ -70,13 +91,21 @@ def test_a_batch_that_repeats_a_transmission_is_paired_as_before(tmp_path: Path)
 def test_vessels_take_the_latest_report_and_the_last_of_equal_times(tmp_path: Path) -> None:
     store = Store(tmp_path / "t.duckdb")
     run = store.begin_run("test", "file")
-    append(store, run, positions([
-        {"mmsi": 5, "ts": T0, "payload_hash": 1, "lat": 1.0, "sog": 3.0},
-        {"mmsi": 5, "ts": T0 + 9, "payload_hash": 2, "lat": 2.0, "sog": 4.0},
-        {"mmsi": 5, "ts": T0 + 9, "payload_hash": 3, "lat": 3.0, "sog": None},
-    ]))
-    row = store.con.execute("SELECT last_lat, last_sog, epoch_us(first_seen) - ?, epoch_us(last_seen) - ? "
-                            "FROM vessels WHERE mmsi = 5", [T0, T0]).fetchone()
+    append(
+        store,
+        run,
+        positions(
+            [
+                {"mmsi": 5, "ts": T0, "payload_hash": 1, "lat": 1.0, "sog": 3.0},
+                {"mmsi": 5, "ts": T0 + 9, "payload_hash": 2, "lat": 2.0, "sog": 4.0},
+                {"mmsi": 5, "ts": T0 + 9, "payload_hash": 3, "lat": 3.0, "sog": None},
+            ]
+        ),
+    )
+    row = store.con.execute(
+        "SELECT last_lat, last_sog, epoch_us(first_seen) - ?, epoch_us(last_seen) - ? FROM vessels WHERE mmsi = 5",
+        [T0, T0],
+    ).fetchone()
     assert row == (3.0, 4.0, 0, 9)
     # a later batch with a report of the same time wins the tie, as within a batch
     append(store, run, positions([{"mmsi": 5, "ts": T0 + 9, "payload_hash": 4, "lat": 4.0, "sog": 5.0}]))

@@ -1,4 +1,4 @@
-"""Vectorised geodesy for the detectors (pure numpy).
+"""Vectorised geodesy (pure numpy): the one place for distances, bearings and destinations.
 
 Units: latitude/longitude in WGS84 degrees, distances in kilometres, times in seconds,
 speeds in knots. The sphere has the IUGG mean Earth radius; over the distances the detectors
@@ -99,32 +99,3 @@ def interp_latlon(f, lat1, lon1, lat2, lon2) -> tuple[np.ndarray, np.ndarray]:
     dlon = (np.asarray(lon2, dtype=np.float64) - lon1 + 540.0) % 360.0 - 180.0
     lon = np.asarray(lon1, dtype=np.float64) + f * dlon
     return lat1 + f * (np.asarray(lat2, dtype=np.float64) - lat1), (lon + 540.0) % 360.0 - 180.0
-
-
-def shore_port_distances(lat, lon) -> tuple[np.ndarray, np.ndarray]:
-    """Distances (km) to the shore (0 on land) and to the nearest port or anchorage.
-
-    Uses :mod:`maritime.reference.coast` (vectorised, ≥ 5 M points/s); imported here so the
-    detectors stay pure functions of arrays and tests can substitute the module.
-    """
-    from maritime.reference import coast
-
-    lat = np.ascontiguousarray(lat, dtype=np.float64)
-    lon = np.ascontiguousarray(lon, dtype=np.float64)
-    if lat.size == 0:
-        return np.zeros(0), np.zeros(0)
-    shore = np.asarray(coast.distance_to_shore_km(lat, lon), dtype=np.float64)
-    port, _ = coast.distance_to_port_km(lat, lon)
-    return shore, np.asarray(port, dtype=np.float64)
-
-
-def port_distance(lat, lon) -> np.ndarray:
-    """Distance (km) to the nearest port or anchorage (see :func:`shore_port_distances`)."""
-    from maritime.reference import coast
-
-    lat = np.ascontiguousarray(lat, dtype=np.float64)
-    lon = np.ascontiguousarray(lon, dtype=np.float64)
-    if lat.size == 0:
-        return np.zeros(0)
-    port, _ = coast.distance_to_port_km(lat, lon)
-    return np.asarray(port, dtype=np.float64)
