@@ -39,6 +39,8 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 import pandas as pd
 
+from maritime.geodesy import bearing_deg, destination, haversine_km
+
 from maritime.reference.ports import load_ports
 from maritime.reference.zones import Zone, load_zones, zone_of
 
@@ -246,32 +248,20 @@ def distance_m(
     lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndarray | float, lon2: np.ndarray | float
 ) -> np.ndarray:
     """Great-circle (haversine) distance in metres between points in degrees."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp = p2 - p1
-    dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return haversine_km(lat1, lon1, lat2, lon2) * 1000.0
 
 
 def _bearing(
     lat1: np.ndarray | float, lon1: np.ndarray | float, lat2: np.ndarray | float, lon2: np.ndarray | float
 ) -> np.ndarray:
     """Initial great-circle bearing in degrees [0, 360)."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dl = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    y = np.sin(dl) * np.cos(p2)
-    x = np.cos(p1) * np.sin(p2) - np.sin(p1) * np.cos(p2) * np.cos(dl)
-    return np.degrees(np.arctan2(y, x)) % 360.0
+    return bearing_deg(lat1, lon1, lat2, lon2)
 
 
-def _offset(lat: float, lon: float, bearing_deg: float, dist: float) -> tuple[float, float]:
+def _offset(lat: float, lon: float, bearing: float, dist: float) -> tuple[float, float]:
     """Point at ``dist`` metres from (``lat``, ``lon``) along ``bearing_deg``."""
-    d = dist / EARTH_RADIUS_M
-    b = math.radians(bearing_deg)
-    p1, l1 = math.radians(lat), math.radians(lon)
-    p2 = math.asin(math.sin(p1) * math.cos(d) + math.cos(p1) * math.sin(d) * math.cos(b))
-    l2 = l1 + math.atan2(math.sin(b) * math.sin(d) * math.cos(p1), math.cos(d) - math.sin(p1) * math.sin(p2))
-    return math.degrees(p2), (math.degrees(l2) + 540.0) % 360.0 - 180.0
+    la, lo = destination(lat, lon, bearing, dist / 1000.0)
+    return float(la), float(lo)
 
 
 def _dist1(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
