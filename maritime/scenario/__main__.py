@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from maritime.scenario.generator import DEFAULT_START, NoiseConfig, ScenarioConfig
+from maritime.scenario.config import DEFAULT_START, NoiseConfig, ScenarioConfig
 from maritime.scenario.nmea_writer import truth_path_for, write_recording
 
 

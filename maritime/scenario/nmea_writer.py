@@ -28,20 +28,11 @@ from typing import IO
 
 import numpy as np
 
-from maritime.scenario.generator import (
-    COG_NA_I,
-    HEADING_NA,
-    LAT_NA_I,
-    SOG_NA_I,
-    Kind,
-    Noise,
-    ReceptionBatch,
-    Scenario,
-    ScenarioConfig,
-    Vessel,
-    build_scenario,
-    iter_batches,
-)
+from maritime.scenario.build import build_scenario
+from maritime.scenario.config import COG_NA_I, HEADING_NA, LAT_NA_I, SOG_NA_I, Kind, Noise, ScenarioConfig
+from maritime.scenario.messages import iter_batches
+from maritime.scenario.model import Scenario, Vessel
+from maritime.scenario.receptions import ReceptionBatch
 
 __all__ = [
     "ARMOR",

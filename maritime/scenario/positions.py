@@ -13,7 +13,9 @@ from collections.abc import Iterator
 import numpy as np
 import pyarrow as pa
 
-from maritime.scenario.generator import COG_NA_I, LAT_NA_I, SOG_NA_I, Kind, Noise, Scenario, iter_batches
+from maritime.scenario.config import COG_NA_I, LAT_NA_I, SOG_NA_I, Kind, Noise
+from maritime.scenario.messages import iter_batches
+from maritime.scenario.model import Scenario
 
 #: Columns of each table (a subset of ``positions``; ``ts`` as microseconds since the epoch).
 COLUMNS = ("mmsi", "t_us", "lat", "lon", "sog", "cog", "msg_type", "station", "payload_hash")

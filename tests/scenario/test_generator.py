@@ -20,7 +20,8 @@ from maritime.reference.ports import load_ports
 from maritime.reference.zones import load_zones, zone_of
 from maritime.scenario import ScenarioConfig, Truth, build_scenario, generate_lines, write_recording
 from maritime.scenario.__main__ import main as cli_main
-from maritime.scenario.generator import NoiseConfig, distance_m
+from maritime.scenario.config import NoiseConfig
+from maritime.scenario.geography import distance_m
 from maritime.scenario.nmea_writer import pack_sixbit, text_codes
 
 REPO = Path(__file__).resolve().parents[2]
