@@ -49,7 +49,7 @@ so offshore vessels show the patchy coverage of real satellite AIS.
 
 from maritime.scenario.build import build_scenario
 from maritime.scenario.config import Kind, NoiseConfig, ScenarioConfig
-from maritime.scenario.messages import generate_records, iter_batches
+from maritime.scenario.messages import iter_batches
 from maritime.scenario.model import Scenario, ScenarioEvent, Vessel
 from maritime.scenario.nmea_writer import Truth, generate_lines, truth_path_for, write_recording
 from maritime.scenario.receptions import ReceptionBatch
@@ -64,7 +64,6 @@ __all__ = [
     "Vessel",
     "Truth",
     "build_scenario",
-    "generate_records",
     "iter_batches",
     "generate_lines",
     "truth_path_for",

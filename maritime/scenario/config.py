@@ -14,8 +14,6 @@ from datetime import UTC, datetime
 
 #: One knot in metres per second.
 KN: float = 1852.0 / 3600.0
-#: Mean Earth radius (IUGG), metres.
-EARTH_RADIUS_M: float = 6_371_008.8
 #: Default scenario start (UTC).
 DEFAULT_START: datetime = datetime(2025, 1, 15, 0, 0, 0, tzinfo=UTC)
 
@@ -54,7 +52,6 @@ class Kind:
 
     POSITION = (POS_A, POS_B, POS_19, POS_27)
     IDENTITY = (POS_19, STATIC_5, STATIC_24A, STATIC_24B)
-    MULTIPART = (STATIC_5,)
 
 
 class Noise:

@@ -13,8 +13,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from maritime.scenario.build import build_scenario
-from maritime.scenario.config import COG_NA_I, HEADING_NA, LAT_NA_I, LON_NA_I, ROT_NA, SOG_NA_I, Kind, ScenarioConfig
+from maritime.scenario.config import COG_NA_I, HEADING_NA, LAT_NA_I, LON_NA_I, ROT_NA, SOG_NA_I, Kind
 from maritime.scenario.hashing import (
     S_COG,
     S_HDG,
@@ -391,9 +390,3 @@ def iter_batches(scenario: Scenario, chunk_s: float = 3600.0) -> Iterator[Recept
                 batch = ReceptionBatch(**{n: getattr(batch, n)[~late] for n in names})
         yield batch
         w0 = w1
-
-
-def generate_records(config: ScenarioConfig | None = None) -> tuple[Scenario, list[ReceptionBatch]]:
-    """Build a scenario and materialise all its reception batches (convenience for small runs)."""
-    sc = build_scenario(config)
-    return sc, list(iter_batches(sc))

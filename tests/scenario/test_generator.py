@@ -22,7 +22,7 @@ from maritime.scenario import ScenarioConfig, Truth, build_scenario, generate_li
 from maritime.scenario.__main__ import main as cli_main
 from maritime.scenario.config import NoiseConfig
 from maritime.scenario.geography import distance_m
-from maritime.scenario.nmea_writer import pack_sixbit, text_codes
+from maritime.scenario.payloads import pack_sixbit, text_codes
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "fixtures" / "ais" / "eastern_pacific_sample.nmea.gz"
