@@ -51,8 +51,9 @@ from maritime.scenario.build import build_scenario
 from maritime.scenario.config import Kind, NoiseConfig, ScenarioConfig
 from maritime.scenario.messages import iter_batches
 from maritime.scenario.model import Scenario, ScenarioEvent, Vessel
-from maritime.scenario.nmea_writer import Truth, generate_lines, truth_path_for, write_recording
+from maritime.scenario.nmea_writer import generate_lines, truth_path_for, write_recording
 from maritime.scenario.receptions import ReceptionBatch
+from maritime.scenario.truth import Truth
 
 __all__ = [
     "Kind",

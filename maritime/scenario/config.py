@@ -11,6 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+#: Array types of the generator (float64 positions/times, int64 raw fields and ids).
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+#: Columns of reception records by name (int64, ``dup`` bool).
+Columns = dict[str, npt.NDArray[Any]]
 
 #: One knot in metres per second.
 KN: float = 1852.0 / 3600.0

@@ -7,14 +7,19 @@ depend on how the time line is cut into windows. The mixer is splitmix64's final
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
+
+U64Array = npt.NDArray[np.uint64]
 
 _G = np.uint64(0x9E3779B97F4A7C15)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
+def _mix(x: U64Array) -> U64Array:
     x = x ^ (x >> np.uint64(30))
     x = x * _M1
     x = x ^ (x >> np.uint64(27))
@@ -22,7 +27,7 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return x ^ (x >> np.uint64(31))
 
 
-def h64(*parts: int | np.ndarray) -> np.ndarray:
+def h64(*parts: int | npt.NDArray[np.integer[Any]]) -> U64Array:
     """splitmix64-style hash of integer parts (scalars or equal-length arrays) → uint64 array."""
     with np.errstate(over="ignore"):
         h = np.zeros(1, dtype=np.uint64)
@@ -32,7 +37,7 @@ def h64(*parts: int | np.ndarray) -> np.ndarray:
         return h
 
 
-def u01(*parts: int | np.ndarray) -> np.ndarray:
+def u01(*parts: int | npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.float64]:
     """Uniform floats in [0, 1) from :func:`_h64`."""
     return (h64(*parts) >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)
 

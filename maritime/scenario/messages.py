@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from maritime.scenario.config import COG_NA_I, HEADING_NA, LAT_NA_I, LON_NA_I, ROT_NA, SOG_NA_I, Kind
+from maritime.scenario.config import COG_NA_I, HEADING_NA, LAT_NA_I, LON_NA_I, ROT_NA, SOG_NA_I, Columns, IntArray, Kind
 from maritime.scenario.hashing import (
     S_COG,
     S_HDG,
@@ -34,7 +34,7 @@ from maritime.scenario.model import Scenario
 from maritime.scenario.receptions import FleetArrays, Receivers, ReceptionBatch, emit, rows, sat_probability, schedule
 
 
-def unique_digits(j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def unique_digits(j: IntArray) -> tuple[IntArray, IntArray]:
     """Two digits 0-99 each, a bijection of j mod 10 000 (GNSS noise that keeps payloads unique)."""
     p = (j * 7919) % 10000
     return p // 100, p % 100
@@ -49,7 +49,7 @@ class StreamState:
 
 def position_reports(
     sc: Scenario, fl: FleetArrays, rx: Receivers, st: StreamState, w0: float, w1: float
-) -> list[dict[str, np.ndarray]]:
+) -> list[Columns]:
     seed, nz = sc.config.seed, sc.config.noise
     vi, j, t = schedule(0.0, fl.interval, fl.phase, w0, w1, seed, 1)
     if len(t) == 0:
@@ -184,7 +184,7 @@ def position_reports(
     return emit(sc, base, prim, dup, delay, t, 1, vi, j, multipart=False)
 
 
-def static_reports(sc: Scenario, fl: FleetArrays, rx: Receivers, w0: float, w1: float) -> list[dict[str, np.ndarray]]:
+def static_reports(sc: Scenario, fl: FleetArrays, rx: Receivers, w0: float, w1: float) -> list[Columns]:
     cfg, seed = sc.config, sc.config.seed
     iv = np.full(fl.n, cfg.static_interval_s)
     ph = (fl.phase * 7.3) % cfg.static_interval_s
@@ -195,35 +195,37 @@ def static_reports(sc: Scenario, fl: FleetArrays, rx: Receivers, w0: float, w1: 
     for uid, a, b in fl.dark:
         keep &= ~((vi == uid) & (t >= a) & (t < b))
     vi, j, t = vi[keep], j[keep], t[keep]
-    out: list[dict[str, np.ndarray]] = []
+    out: list[Columns] = []
     if len(t) == 0:
         return out
     lat, lon, *_ = fl.sample(vi, t)
     cls_b = fl.cls_b[vi]
     # Class A: type 5
-    a = ~cls_b & (t >= w0)
-    if a.any():
-        prim, dup, delay = rx.receive(t[a], lat[a], lon[a], cls_b[a], np.full(int(a.sum()), 0.2), 2, vi[a], j[a])
-        base = rows(
-            int(a.sum()),
-            kind=np.full(int(a.sum()), Kind.STATIC_5),
-            msg_type=np.full(int(a.sum()), 5),
-            src=vi[a],
-            mmsi=fl.mmsi[vi[a]],
-            seq=j[a],
+    is_a = ~cls_b & (t >= w0)
+    if is_a.any():
+        prim, dup, delay = rx.receive(
+            t[is_a], lat[is_a], lon[is_a], cls_b[is_a], np.full(int(is_a.sum()), 0.2), 2, vi[is_a], j[is_a]
         )
-        out += emit(sc, base, prim, dup, delay, t[a], 2, vi[a], j[a], multipart=True)
+        base = rows(
+            int(is_a.sum()),
+            kind=np.full(int(is_a.sum()), Kind.STATIC_5),
+            msg_type=np.full(int(is_a.sum()), 5),
+            src=vi[is_a],
+            mmsi=fl.mmsi[vi[is_a]],
+            seq=j[is_a],
+        )
+        out += emit(sc, base, prim, dup, delay, t[is_a], 2, vi[is_a], j[is_a], multipart=True)
     # Class B: 24A then 24B 5-40 s later
-    b = cls_b
-    if b.any():
+    is_b = cls_b
+    if is_b.any():
         for part, kind, dt_s, salt in ((1, Kind.STATIC_24A, 0.0, 3), (2, Kind.STATIC_24B, 5.0, 4)):
-            tb = t[b] + dt_s + (35.0 * u01(seed, S_JITTER, salt, vi[b], j[b]) if part == 2 else 0.0)
+            tb = t[is_b] + dt_s + (35.0 * u01(seed, S_JITTER, salt, vi[is_b], j[is_b]) if part == 2 else 0.0)
             inside = (tb >= w0) & (tb < w1)
-            tb_, vb, jb = tb[inside], vi[b][inside], j[b][inside]
+            tb_, vb, jb = tb[inside], vi[is_b][inside], j[is_b][inside]
             prim, dup, delay = rx.receive(
                 tb_,
-                lat[b][inside],
-                lon[b][inside],
+                lat[is_b][inside],
+                lon[is_b][inside],
                 np.ones(len(tb_), dtype=bool),
                 np.full(len(tb_), 0.05),
                 salt,
@@ -237,10 +239,10 @@ def static_reports(sc: Scenario, fl: FleetArrays, rx: Receivers, w0: float, w1: 
     return out
 
 
-def fixed_reports(sc: Scenario, rx: Receivers, w0: float, w1: float) -> list[dict[str, np.ndarray]]:
+def fixed_reports(sc: Scenario, rx: Receivers, w0: float, w1: float) -> list[Columns]:
     """Base-station reports, AtoN reports, met broadcasts, receivers' own GPS lines and junk."""
     cfg, seed, nz = sc.config, sc.config.seed, sc.config.noise
-    out: list[dict[str, np.ndarray]] = []
+    out: list[Columns] = []
     shore = rx.shore
     # type 4 from every shore station, heard by itself
     iv = np.full(len(shore), cfg.base_station_interval_s)
@@ -371,7 +373,7 @@ def iter_batches(scenario: Scenario, chunk_s: float = 3600.0) -> Iterator[Recept
     st = StreamState()
     D = sc.duration_s
     names = list(ReceptionBatch.__dataclass_fields__)
-    pending: list[dict[str, np.ndarray]] = []
+    pending: list[Columns] = []
     w0 = 0.0
     while w0 < D:
         w1 = min(D, w0 + chunk_s)

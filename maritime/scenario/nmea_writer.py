@@ -16,15 +16,16 @@ from __future__ import annotations
 import gzip
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from io import BufferedWriter
 from pathlib import Path
-from typing import IO
 
 import numpy as np
+import numpy.typing as npt
 
 from maritime.scenario.build import build_scenario
-from maritime.scenario.config import COG_NA_I, HEADING_NA, LAT_NA_I, SOG_NA_I, Kind, Noise, ScenarioConfig
+from maritime.scenario.config import COG_NA_I, HEADING_NA, LAT_NA_I, SOG_NA_I, IntArray, Kind, Noise, ScenarioConfig
 from maritime.scenario.messages import iter_batches
 from maritime.scenario.model import Scenario
 from maritime.scenario.payloads import (
@@ -93,14 +94,15 @@ class _Renderer:
         """Armoured payload and fill bits for every AIS row of ``b`` (None for other rows)."""
         out: list[tuple[str, int] | None] = [None] * len(b)
         k = b.kind
-        for kinds, enc in (
+        encoders: tuple[tuple[tuple[int, ...], Callable[[IntArray], tuple[npt.NDArray[np.uint8], int]]], ...] = (
             ((Kind.POS_A,), lambda ix: encode_123(b, ix)),
             ((Kind.POS_B,), lambda ix: encode_18(b, ix)),
             ((Kind.POS_19,), lambda ix: encode_19(b, ix, self.sc.vessels)),
             ((Kind.POS_27,), lambda ix: encode_27(b, ix)),
             ((Kind.BASE_4,), lambda ix: encode_4(b, ix)),
             ((Kind.ATON_21,), lambda ix: encode_21(b, ix, self.sc)),
-        ):
+        )
+        for kinds, enc in encoders:
             ix = np.nonzero(np.isin(k, kinds))[0]
             if len(ix):
                 chars, fill = enc(ix)
@@ -335,7 +337,7 @@ def truth_path_for(path: str | os.PathLike[str]) -> Path:
     return Path(str(path) + ".truth.json")
 
 
-def _open_out(path: Path, compresslevel: int) -> tuple[IO[bytes], IO[bytes]]:
+def _open_out(path: Path, compresslevel: int) -> tuple[gzip.GzipFile | BufferedWriter, BufferedWriter]:
     raw = open(path, "wb")
     if path.suffix == ".gz":
         # no file name and a zero mtime in the header: byte-identical output for the same input

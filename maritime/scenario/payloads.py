@@ -12,16 +12,18 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import numpy as np
+import numpy.typing as npt
 
+from maritime.scenario.config import IntArray
 from maritime.scenario.model import Scenario, Vessel
 from maritime.scenario.receptions import ReceptionBatch
 
 #: Six-bit value → payload character (ITU-R M.1371 / IEC 61162-1 "armouring").
-ARMOR: np.ndarray = np.array([v + 48 if v < 40 else v + 56 for v in range(64)], dtype=np.uint8)
+ARMOR: npt.NDArray[np.uint8] = np.array([v + 48 if v < 40 else v + 56 for v in range(64)], dtype=np.uint8)
 ARMOR_STR = bytes(ARMOR).decode("ascii")
 _W6 = np.array([32, 16, 8, 4, 2, 1], dtype=np.uint8)
 
-Field = tuple[np.ndarray | int, int]
+Field = tuple[IntArray | int, int]
 
 
 def nmea_checksum(body: str) -> int:
@@ -49,7 +51,7 @@ def text_codes(text: str, nchars: int) -> list[int]:
     return out + [0] * (nchars - len(out))
 
 
-def pack_sixbit(fields: Sequence[Field], n: int) -> tuple[np.ndarray, int]:
+def pack_sixbit(fields: Sequence[Field], n: int) -> tuple[npt.NDArray[np.uint8], int]:
     """Pack ``n`` messages' bit fields into armoured payload characters.
 
     Args:
@@ -85,7 +87,7 @@ def pack_sixbit(fields: Sequence[Field], n: int) -> tuple[np.ndarray, int]:
     return ARMOR[six], fill
 
 
-def payload_strings(chars: np.ndarray) -> list[str]:
+def payload_strings(chars: npt.NDArray[np.uint8]) -> list[str]:
     n, m = chars.shape
     if n == 0:
         return []
@@ -96,7 +98,7 @@ def payload_strings(chars: np.ndarray) -> list[str]:
 # payload encoders
 
 
-def encode_123(b: ReceptionBatch, ix: np.ndarray) -> tuple[np.ndarray, int]:
+def encode_123(b: ReceptionBatch, ix: IntArray) -> tuple[npt.NDArray[np.uint8], int]:
     return pack_sixbit(
         [
             (b.msg_type[ix], 6),
@@ -120,7 +122,7 @@ def encode_123(b: ReceptionBatch, ix: np.ndarray) -> tuple[np.ndarray, int]:
     )
 
 
-def encode_18(b: ReceptionBatch, ix: np.ndarray) -> tuple[np.ndarray, int]:
+def encode_18(b: ReceptionBatch, ix: IntArray) -> tuple[npt.NDArray[np.uint8], int]:
     return pack_sixbit(
         [
             (18, 6),
@@ -148,7 +150,7 @@ def encode_18(b: ReceptionBatch, ix: np.ndarray) -> tuple[np.ndarray, int]:
     )
 
 
-def encode_19(b: ReceptionBatch, ix: np.ndarray, vessels: Sequence[Vessel]) -> tuple[np.ndarray, int]:
+def encode_19(b: ReceptionBatch, ix: IntArray, vessels: Sequence[Vessel]) -> tuple[npt.NDArray[np.uint8], int]:
     vs = [vessels[int(u)] for u in b.src[ix]]
     names = np.array([text_codes(v.name, 20) for v in vs], dtype=np.int64).reshape(len(ix), 20)
     return pack_sixbit(
@@ -181,7 +183,7 @@ def encode_19(b: ReceptionBatch, ix: np.ndarray, vessels: Sequence[Vessel]) -> t
     )
 
 
-def encode_27(b: ReceptionBatch, ix: np.ndarray) -> tuple[np.ndarray, int]:
+def encode_27(b: ReceptionBatch, ix: IntArray) -> tuple[npt.NDArray[np.uint8], int]:
     return pack_sixbit(
         [
             (27, 6),
@@ -201,7 +203,7 @@ def encode_27(b: ReceptionBatch, ix: np.ndarray) -> tuple[np.ndarray, int]:
     )
 
 
-def encode_4(b: ReceptionBatch, ix: np.ndarray) -> tuple[np.ndarray, int]:
+def encode_4(b: ReceptionBatch, ix: IntArray) -> tuple[npt.NDArray[np.uint8], int]:
     ts = b.c[ix].astype("datetime64[s]")
     year = ts.astype("datetime64[Y]").astype(np.int64) + 1970
     month = ts.astype("datetime64[M]").astype(np.int64) % 12 + 1
@@ -230,7 +232,7 @@ def encode_4(b: ReceptionBatch, ix: np.ndarray) -> tuple[np.ndarray, int]:
     )
 
 
-def encode_21(b: ReceptionBatch, ix: np.ndarray, scenario: Scenario) -> tuple[np.ndarray, int]:
+def encode_21(b: ReceptionBatch, ix: IntArray, scenario: Scenario) -> tuple[npt.NDArray[np.uint8], int]:
     ats = [scenario.atons[int(k)] for k in b.src[ix]]
     names = np.array([text_codes(a.name, 20) for a in ats], dtype=np.int64).reshape(len(ix), 20)
     return pack_sixbit(
@@ -260,7 +262,7 @@ def encode_21(b: ReceptionBatch, ix: np.ndarray, scenario: Scenario) -> tuple[np
     )
 
 
-def encode_8(b: ReceptionBatch, ix: np.ndarray, scenario: Scenario) -> list[tuple[str, int]]:
+def encode_8(b: ReceptionBatch, ix: IntArray, scenario: Scenario) -> list[tuple[str, int]]:
     from pyais.messages import MessageType8
 
     out = []

@@ -10,8 +10,10 @@ Raw AIS field units as in ITU-R M.1371-5 (see :class:`ReceptionBatch`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from maritime.geodesy import bearing_deg
 from maritime.scenario.config import (
@@ -23,6 +25,10 @@ from maritime.scenario.config import (
     SAT_PASS_S,
     SAT_PERIOD_S,
     SAT_PHASES_S,
+    BoolArray,
+    Columns,
+    FloatArray,
+    IntArray,
     Noise,
 )
 from maritime.scenario.geography import distance_m
@@ -64,41 +70,42 @@ class ReceptionBatch:
         part: 0, or 1/2 for type 24 parts A/B.
     """
 
-    c: np.ndarray
-    station: np.ndarray
-    channel: np.ndarray
-    kind: np.ndarray
-    msg_type: np.ndarray
-    src: np.ndarray
-    mmsi: np.ndarray
-    seq: np.ndarray
-    dup: np.ndarray
-    noise: np.ndarray
-    arg: np.ndarray
-    lat_i: np.ndarray
-    lon_i: np.ndarray
-    sog_i: np.ndarray
-    cog_i: np.ndarray
-    heading: np.ndarray
-    second: np.ndarray
-    status: np.ndarray
-    rot: np.ndarray
-    accuracy: np.ndarray
-    raim: np.ndarray
-    radio: np.ndarray
+    c: IntArray
+    station: IntArray
+    channel: IntArray
+    kind: IntArray
+    msg_type: IntArray
+    src: IntArray
+    mmsi: IntArray
+    seq: IntArray
+    dup: BoolArray
+    noise: IntArray
+    arg: IntArray
+    lat_i: IntArray
+    lon_i: IntArray
+    sog_i: IntArray
+    cog_i: IntArray
+    heading: IntArray
+    second: IntArray
+    status: IntArray
+    rot: IntArray
+    accuracy: IntArray
+    raim: IntArray
+    radio: IntArray
 
     def __len__(self) -> int:
         return len(self.c)
 
     @staticmethod
-    def concat(parts: list[dict[str, np.ndarray]]) -> ReceptionBatch:
+    def concat(parts: list[Columns]) -> ReceptionBatch:
         names = list(ReceptionBatch.__dataclass_fields__)
         cols = {n: np.concatenate([p[n] for p in parts]) if parts else np.zeros(0, dtype=np.int64) for n in names}
         order = np.lexsort((cols["dup"], cols["seq"], cols["src"], cols["kind"], cols["station"], cols["c"]))
-        return ReceptionBatch(**{n: cols[n][order] for n in names})
+        ordered: Columns = {n: cols[n][order] for n in names}
+        return ReceptionBatch(**ordered)
 
 
-def empty_columns(n: int) -> dict[str, np.ndarray]:
+def empty_columns(n: int) -> Columns:
     z = np.zeros(n, dtype=np.int64)
     return {
         "c": z.copy(),
@@ -165,7 +172,7 @@ class FleetArrays:
         self.dark = [(v.uid, a, b) for v in vs for a, b in v.dark]
         self.gps = [(v.uid, a, b) for v in vs for a, b in v.gps_outages]
 
-    def sample(self, vi: np.ndarray, ts: np.ndarray) -> tuple[np.ndarray, ...]:
+    def sample(self, vi: IntArray, ts: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, IntArray]:
         k = np.searchsorted(self.key, vi * self.span + (ts - self.kmin), side="right") - 1
         k = np.clip(k, self.first[vi], self.last[vi] - 1)
         t0, t1 = self.kt[k], self.kt[k + 1]
@@ -192,15 +199,15 @@ class Receivers:
 
     def receive(
         self,
-        t: np.ndarray,
-        lat: np.ndarray,
-        lon: np.ndarray,
-        cls_b: np.ndarray,
-        p_sat: np.ndarray,
+        t: FloatArray,
+        lat: FloatArray,
+        lon: FloatArray,
+        cls_b: BoolArray,
+        p_sat: FloatArray,
         salt: int,
-        a: np.ndarray,
-        j: np.ndarray,
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        a: IntArray,
+        j: IntArray,
+    ) -> tuple[IntArray, IntArray, IntArray]:
         """For transmissions at ``t`` from (``lat``, ``lon``): (primary station or -1,
         duplicate station or -1, duplicate delay in s)."""
         n = len(t)
@@ -255,14 +262,14 @@ class Receivers:
 
 def schedule(
     first: float,
-    interval: np.ndarray,
-    phase: np.ndarray,
+    interval: npt.NDArray[np.floating[Any]],
+    phase: npt.NDArray[np.floating[Any]],
     w0: float,
     w1: float,
     seed: int,
     salt: int,
     jitter: float = 0.8,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[IntArray, IntArray, FloatArray]:
     """Per-source schedule t_j = phase + j·interval + U(0, jitter·interval) in [w0, w1).
 
     Returns (source index, j, t) for every scheduled time in the window."""
@@ -277,11 +284,11 @@ def schedule(
     return src[keep], j[keep], t[keep]
 
 
-def sat_probability(sc: Scenario, cls_b: np.ndarray) -> np.ndarray:
+def sat_probability(sc: Scenario, cls_b: BoolArray) -> FloatArray:
     return np.where(cls_b, sc.config.p_sat_b, sc.config.p_sat_a)
 
 
-def rows(n: int, **cols: np.ndarray) -> dict[str, np.ndarray]:
+def rows(n: int, **cols: npt.ArrayLike) -> Columns:
     out = empty_columns(n)
     for k, v in cols.items():
         out[k] = np.asarray(v).astype(out[k].dtype) if n else out[k]
@@ -290,16 +297,16 @@ def rows(n: int, **cols: np.ndarray) -> dict[str, np.ndarray]:
 
 def emit(
     sc: Scenario,
-    base: dict[str, np.ndarray],
-    prim: np.ndarray,
-    dup: np.ndarray,
-    delay: np.ndarray,
-    t: np.ndarray,
+    base: Columns,
+    prim: IntArray,
+    dup: IntArray,
+    delay: IntArray,
+    t: FloatArray,
     salt: int,
-    a: np.ndarray,
-    j: np.ndarray,
+    a: IntArray,
+    j: IntArray,
     multipart: bool,
-) -> list[dict[str, np.ndarray]]:
+) -> list[Columns]:
     """Turn transmissions into reception rows (primary + duplicates) and decide the noise."""
     seed, nz = sc.config.seed, sc.config.noise
     got = prim >= 0

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from maritime.geodesy import bearing_deg
-from maritime.scenario.config import KN
+from maritime.scenario.config import KN, FloatArray
 from maritime.scenario.geography import distance1_m, distance_m, offset
 
 
@@ -27,12 +28,12 @@ class Track:
         status: AIS navigational status of the segment that starts at each knot (0-15).
     """
 
-    t: np.ndarray
-    lat: np.ndarray
-    lon: np.ndarray
-    status: np.ndarray
+    t: FloatArray
+    lat: FloatArray
+    lon: FloatArray
+    status: npt.NDArray[np.int8]
 
-    def sample(self, ts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def sample(self, ts: npt.ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, npt.NDArray[np.int8]]:
         """Position and motion at times ``ts`` (seconds from start).
 
         Returns:
