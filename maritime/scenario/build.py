@@ -13,8 +13,8 @@ import pandas as pd
 
 from maritime.reference.ports import load_ports
 from maritime.reference.zones import Zone, load_zones
-from maritime.scenario import events, traffic
-from maritime.scenario.config import RANGE_A_M, ScenarioConfig
+from maritime.scenario import events, gaps, north_sea, traffic
+from maritime.scenario.config import RANGE_A_M, REGIONS, ScenarioConfig
 from maritime.scenario.fleet import FleetBuilder
 from maritime.scenario.geography import distance1_m, load_atons
 from maritime.scenario.model import Scenario
@@ -60,6 +60,7 @@ def build_scenario(
     Args:
         config: parameters (defaults: seed 7, 24 h from 2025-01-15T00:00Z, 200 vessels, events on).
         ports: ports table (:func:`maritime.reference.ports.load_ports`); bundled table if None.
+            The North Sea region always uses its own ports (:mod:`maritime.scenario.north_sea`).
         zones: patrol zones (:func:`maritime.reference.zones.load_zones`); bundled zones if None.
 
     Returns:
@@ -70,15 +71,31 @@ def build_scenario(
         raise ValueError("hours must be positive")
     if cfg.n_vessels < 1:
         raise ValueError("n_vessels must be at least 1")
-    b = FleetBuilder(cfg, ports if ports is not None else load_ports(), zones if zones is not None else load_zones())
-    if cfg.events:
-        _inject_events(b)
-    _add_traffic(b, max(0, cfg.n_vessels - len(b.vessels)))
+    if cfg.region not in REGIONS:
+        raise ValueError(f"unknown region {cfg.region!r} (expected one of {', '.join(REGIONS)})")
+    zones = zones if zones is not None else load_zones()
+    if cfg.region == "north_sea":
+        if cfg.area_outage or cfg.lone_silences:
+            raise ValueError("area_outage and lone_silences are placed in the Eastern Pacific region only")
+        b = north_sea.builder(cfg, zones)
+        north_sea.populate(b)
+        atons = []
+    else:
+        b = FleetBuilder(cfg, ports if ports is not None else load_ports(), zones)
+        if cfg.events:
+            _inject_events(b)
+        if cfg.area_outage:
+            gaps.inject_area_outage(b)
+        if cfg.lone_silences:
+            gaps.inject_lone_silences(b)
+        _add_traffic(b, max(0, cfg.n_vessels - len(b.vessels)))
+        atons = list(load_atons())
+    gaps.label_neighbours(b)
     _equipment_quirks(b)
     return Scenario(
         config=cfg,
         stations=b.stations,
-        atons=list(load_atons()),
+        atons=atons,
         vessels=b.vessels,
         events=b.events,
         decoys=b.decoys,

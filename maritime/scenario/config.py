@@ -23,6 +23,9 @@ BoolArray = npt.NDArray[np.bool_]
 #: Columns of reception records by name (int64, ``dup`` bool).
 Columns = dict[str, npt.NDArray[Any]]
 
+#: Regions the generator can simulate.
+REGIONS: tuple[str, ...] = ("eastern_pacific", "north_sea")
+
 #: One knot in metres per second.
 KN: float = 1852.0 / 3600.0
 #: Default scenario start (UTC).
@@ -144,6 +147,16 @@ class ScenarioConfig:
         met_interval_s: interval of the type 8 meteorological broadcasts (s).
         p_sat_a, p_sat_b: during a satellite pass, probability that a Class A / Class B report
             out of shore range is received by the satellite.
+        region: ``"eastern_pacific"`` (the default scenario) or ``"north_sea"``: a day in the
+            North Sea and western Baltic with real World Port Index ports, ships berthed and at
+            anchor there, transits between them and one anchorage that is in no port list
+            (see :mod:`maritime.scenario.north_sea`). Events and decoys of the Eastern Pacific
+            are not injected there.
+        area_outage: add five vessels fishing together ~500 km offshore that all fall silent at
+            once for 6-10 h because nothing receives their area (a coverage gap), labelled as an
+            ``area_outage`` decoy (Eastern Pacific only; see :mod:`maritime.scenario.gaps`).
+        lone_silences: add two lone vessels far offshore, with no other vessel within hundreds of
+            km, each unheard for 3-8 h, labelled as ``lone_silence`` decoys (Eastern Pacific only).
     """
 
     seed: int = 7
@@ -161,6 +174,9 @@ class ScenarioConfig:
     met_interval_s: float = 600.0
     p_sat_a: float = 0.35
     p_sat_b: float = 0.10
+    region: str = "eastern_pacific"
+    area_outage: bool = False
+    lone_silences: bool = False
 
     def start_utc(self) -> datetime:
         """``start`` as an aware UTC datetime."""
@@ -168,8 +184,9 @@ class ScenarioConfig:
         return s.replace(tzinfo=UTC) if s.tzinfo is None else s.astimezone(UTC)
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-serialisable parameters."""
-        return {
+        """JSON-serialisable parameters (the issue-10 options only when they are set, so that the
+        default scenario's truth file is unchanged)."""
+        d: dict[str, object] = {
             "seed": self.seed,
             "start": iso_utc(self.start_utc()),
             "hours": self.hours,
@@ -186,6 +203,13 @@ class ScenarioConfig:
             "p_sat_b": self.p_sat_b,
             "noise": {k: getattr(self.noise, k) for k in self.noise.__dataclass_fields__},
         }
+        if self.region != "eastern_pacific":
+            d["region"] = self.region
+        if self.area_outage:
+            d["area_outage"] = True
+        if self.lone_silences:
+            d["lone_silences"] = True
+        return d
 
 
 def iso_utc(dt: datetime) -> str:

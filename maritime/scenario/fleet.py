@@ -17,7 +17,7 @@ import pandas as pd
 
 from maritime.reference.zones import Zone, zone_of
 from maritime.scenario.config import KN, ScenarioConfig
-from maritime.scenario.geography import Lanes, LatLon, data_json, distance1_m, load_stations, offset
+from maritime.scenario.geography import Lanes, LatLon, Station, data_json, distance1_m, load_stations, offset
 from maritime.scenario.model import Outage, ScenarioEvent, Vessel
 from maritime.scenario.tracks import Track, TrackBuilder
 
@@ -134,7 +134,14 @@ class FleetBuilder:
         lanes: ports and lane routing. stations: the receivers.
     """
 
-    def __init__(self, cfg: ScenarioConfig, ports: pd.DataFrame, zones: list[Zone]) -> None:
+    def __init__(
+        self,
+        cfg: ScenarioConfig,
+        ports: pd.DataFrame,
+        zones: list[Zone],
+        stations: list[Station] | None = None,
+        lanes: Lanes | None = None,
+    ) -> None:
         self.cfg = cfg
         self.ports = ports
         self.zones = zones
@@ -146,8 +153,8 @@ class FleetBuilder:
         self.events: list[ScenarioEvent] = []
         self.decoys: list[ScenarioEvent] = []
         self.outages: list[Outage] = []
-        self.stations = load_stations()
-        self.lanes = Lanes(ports)
+        self.stations = load_stations() if stations is None else stations
+        self.lanes = Lanes(ports) if lanes is None else lanes
 
     def port(self, key: str) -> LatLon:
         """Position of port ``"name|country"``."""

@@ -156,12 +156,17 @@ def locodes() -> dict[str, str]:
 class Lanes:
     """Ports and sea nodes joined by the sea lanes; shortest routes between ports."""
 
-    def __init__(self, ports: pd.DataFrame, lane_table: tuple[tuple[str, ...], ...] | None = None) -> None:
+    def __init__(
+        self,
+        ports: pd.DataFrame,
+        lane_table: tuple[tuple[str, ...], ...] | None = None,
+        nodes: dict[str, LatLon] | None = None,
+    ) -> None:
         lat, lon = ports["lat"].to_numpy(np.float64), ports["lon"].to_numpy(np.float64)
         self.port_xy = {
             f"{n}|{c}": (float(la), float(lo)) for n, c, la, lo in zip(ports["name"], ports["country"], lat, lon)
         }
-        self.nodes = sea_nodes()
+        self.nodes = sea_nodes() if nodes is None else nodes
         self.graph: dict[str, list[tuple[str, float]]] = {}
         for lane in lanes() if lane_table is None else lane_table:
             for a, b in zip(lane, lane[1:]):

@@ -142,8 +142,9 @@ class ScenarioEvent:
 
 @dataclass(frozen=True)
 class Outage:
-    """A coverage outage: station ``station`` is down, and no receiver hears vessels within
-    ``radius_m`` of (``lat``, ``lon``) between ``start`` and ``end`` (seconds from start)."""
+    """A coverage outage: station ``station`` is down (-1: no station down, a gap in coverage
+    only), and no receiver hears vessels within ``radius_m`` of (``lat``, ``lon``) between
+    ``start`` and ``end`` (seconds from start)."""
 
     station: int
     start: float

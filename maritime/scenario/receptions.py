@@ -221,8 +221,9 @@ class Receivers:
         silent = np.zeros(n, dtype=bool)
         for o in self.outages:
             during = (t >= o.start) & (t < o.end)
-            col = int(np.nonzero(self.shore == o.station)[0][0])
-            inr[during, col] = False
+            if o.station >= 0:
+                col = int(np.nonzero(self.shore == o.station)[0][0])
+                inr[during, col] = False
             silent |= during & (distance_m(lat, lon, o.lat, o.lon) < o.radius_m)
         inr[silent] = False
         dd = np.where(inr, d, np.inf)

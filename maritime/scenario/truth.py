@@ -114,7 +114,7 @@ class Truth:
             "vessels": vessels,
             "events": [e.to_dict(t0) for e in scenario.events],
             "decoys": [e.to_dict(t0) for e in scenario.decoys],
-            "definitions": DEFINITIONS,
+            "definitions": _definitions(scenario),
         }
 
 
@@ -158,3 +158,25 @@ DEFINITIONS: dict[str, str] = {
     "decoys": "look-alikes that are not events: passing ships, port side-by-side / bunkering at anchor, active "
     "pair fishing at 3-5 kn, receiver outage (no reception within radius_m), shared MMSI",
 }
+
+#: Definitions of the decoys added for issue 10, written only when the scenario has them (so the
+#: default scenario's truth file is unchanged).
+GAP_AND_PORT_DEFINITIONS: dict[str, str] = {
+    "decoys.area_outage": "a coverage gap, not a dark period: the vessels in mmsis (fishing within ~30 km of each "
+    "other, far offshore) are all unheard between start and end because no receiver hears the area within "
+    "radius_m of lat/lon; their transmitters stay on. nearest_other_km: closest any other vessel comes to the "
+    "area's centre meanwhile. No dark_period with confidence >= 0.5 is expected for them",
+    "decoys.lone_silence": "a lone vessel far offshore unheard between start and end (no receiver hears within "
+    "radius_m; transmitter on); nearest_other_km as for area_outage. No confident dark_period is expected",
+    "decoys.port_stay": "vessels (mmsis) berthed at a port (port_kind port, with its World Port Index wpi_number) or "
+    "at anchor at a listed anchorage within 10 km of one, all day; no loitering or rendezvous is expected",
+    "decoys.unlisted_anchorage": "vessels (mmsis) at anchor all day within radius_m of lat/lon, an anchorage in no "
+    "port list (nearest_wpi_port_km from the nearest WPI port): only learnable from the data. Once learned, no "
+    "loitering or rendezvous is expected there",
+}
+
+
+def _definitions(scenario: Scenario) -> dict[str, str]:
+    kinds = {f"decoys.{d.kind}" for d in scenario.decoys}
+    extra = {k: v for k, v in GAP_AND_PORT_DEFINITIONS.items() if k in kinds}
+    return {**DEFINITIONS, **extra} if extra else DEFINITIONS
