@@ -213,4 +213,5 @@ class ScenarioConfig:
 
 
 def iso_utc(dt: datetime) -> str:
+    """``dt`` as ``YYYY-MM-DDTHH:MM:SSZ`` (UTC)."""
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -20,6 +20,8 @@ from maritime.scenario.traffic import add_artisanal
 
 
 def window(fb: FleetBuilder, rng: np.random.Generator, dur_h: tuple[float, float]) -> tuple[float, float] | None:
+    """A random event window ``(t0, t1)`` (s from start) of ``dur_h`` hours, 2 h clear of both ends of the scenario;
+    shortened to fit a short scenario, None if even ``dur_h[0]`` does not fit."""
     dur = float(rng.uniform(*dur_h)) * 3600.0
     lo, hi = 2.0 * 3600.0, fb.D - 2.0 * 3600.0 - dur
     if hi < lo:
@@ -62,6 +64,7 @@ def approach_event(
 def drift_knots(
     fb: FleetBuilder, rng: np.random.Generator, E: tuple[float, float], t0: float, t1: float, radius_m: float
 ) -> list[tuple[float, float, float]]:
+    """Knots ``(t, lat, lon)`` of a slow drift (0.3-1.4 kn) within ``radius_m`` of ``E`` from ``t0`` to ``t1``."""
     tb = TrackBuilder(t0, *E, 0)
     tb.drift(t1, 0, rng, radius_m=radius_m, center=E)
     return list(zip(tb.t, tb.lat, tb.lon))
@@ -76,6 +79,8 @@ def inject_loitering(
     role: str,
     dur_h: tuple[float, float],
 ) -> None:
+    """A vessel that drifts below 2 kn within ~1 km of ``E`` for ``dur_h`` hours, approaching from ``w_bearing``: a
+    ``loitering`` event."""
     rng = fb.vrng(20)
     win = window(fb, rng, dur_h)
     if win is None:
@@ -104,6 +109,8 @@ def inject_loitering(
 def inject_dark(
     fb: FleetBuilder, E: tuple[float, float], flag: str, profile: str, dur_h: tuple[float, float], ais_class: str = "A"
 ) -> None:
+    """A fishing vessel working around ``E`` whose transmitter is off for ``dur_h`` hours while its neighbours keep
+    reporting: a ``dark`` event at the position where it went silent."""
     rng = fb.vrng(21)
     win = window(fb, rng, dur_h)
     if win is None:
@@ -137,6 +144,8 @@ def inject_rendezvous(
     b: tuple[str, str, str, float],
     dur_h: tuple[float, float],
 ) -> None:
+    """Two vessels (``a``, ``b``: profile, flag, role, approach bearing) drifting 60-250 m apart below 2 kn near
+    ``E`` for ``dur_h`` hours: a ``rendezvous`` event."""
     rng = fb.vrng(22)
     win = window(fb, rng, dur_h)
     if win is None:
@@ -169,6 +178,7 @@ def inject_rendezvous(
 
 # -- decoys ------------------------------------------------------------------------------
 def decoy_passing(fb: FleetBuilder) -> None:
+    """Two merchant ships passing 250 m apart at speed in the Gulf of Panama: a ``passing`` decoy."""
     rng = fb.vrng(30)
     pts = fb.route("Balboa|PA", "Callao|PE")
     total = float(sum(distance1_m(*p, *q) for p, q in zip(pts, pts[1:])))
@@ -207,6 +217,8 @@ def decoy_passing(fb: FleetBuilder) -> None:
 
 
 def decoy_side_by_side(fb: FleetBuilder) -> None:
+    """Two ships moored 45 m apart at Callao, and a bunker tanker alongside a ship at the Panama anchorage for 3-5
+    h: ``port_side_by_side`` decoys."""
     rng = fb.vrng(31)
     la, lo = offset(*fb.port("Callao|PE"), 200.0, 500.0)
     ids = []
@@ -277,6 +289,8 @@ def decoy_side_by_side(fb: FleetBuilder) -> None:
 
 
 def decoy_pair_fishing(fb: FleetBuilder) -> None:
+    """Two pair trawlers 200-400 m apart fishing at 3.5-4.5 kn all day off northern Peru: an ``active_fishing``
+    decoy."""
     rng = fb.vrng(32)
     c = (-4.15, -81.75)
     tb = TrackBuilder(fb.T0 - 1, *c, 7)
@@ -303,6 +317,7 @@ def decoy_pair_fishing(fb: FleetBuilder) -> None:
 
 
 def decoy_shared_mmsi(fb: FleetBuilder) -> None:
+    """Two artisanal boats far apart transmitting the same MMSI: a ``shared_mmsi`` decoy."""
     a = add_artisanal(fb, 0, note="shared-MMSI decoy")
     b = add_artisanal(fb, 5, mmsi=a.mmsi, name=(a.name[:18].rstrip() + " B"), note="shared-MMSI decoy")
     la, lo, *_ = a.track.sample(np.array([fb.D / 2]))
@@ -323,6 +338,7 @@ def decoy_shared_mmsi(fb: FleetBuilder) -> None:
 
 
 def decoy_outage(fb: FleetBuilder) -> None:
+    """The rEC-Manta receiver down for 3-6 h, nothing heard within its 74 km range: a ``receiver_outage`` decoy."""
     rng = fb.vrng(33)
     win = window(fb, rng, (3.0, 6.0))
     if win is None:

@@ -50,6 +50,8 @@ class StreamState:
 def position_reports(
     sc: Scenario, fl: FleetArrays, rx: Receivers, st: StreamState, w0: float, w1: float
 ) -> list[Columns]:
+    """Position reports (types 1/2/3, 18, 19, 27) of every vessel scheduled in ``[w0, w1)`` (s from start) and who
+    receives them, as reception rows."""
     seed, nz = sc.config.seed, sc.config.noise
     vi, j, t = schedule(0.0, fl.interval, fl.phase, w0, w1, seed, 1)
     if len(t) == 0:
@@ -185,6 +187,8 @@ def position_reports(
 
 
 def static_reports(sc: Scenario, fl: FleetArrays, rx: Receivers, w0: float, w1: float) -> list[Columns]:
+    """Static data (type 5 for Class A; 24A then 24B 5-40 s later for Class B) every ``static_interval_s``, as
+    reception rows."""
     cfg, seed = sc.config, sc.config.seed
     iv = np.full(fl.n, cfg.static_interval_s)
     ph = (fl.phase * 7.3) % cfg.static_interval_s

@@ -126,6 +126,7 @@ class ScenarioEvent:
     extra: dict[str, object] = field(default_factory=dict)
 
     def to_dict(self, t0: datetime) -> dict[str, object]:
+        """The event's entry in the ground truth (times as UTC ISO strings, position rounded to 1e-5 degree)."""
         d: dict[str, object] = {
             "kind": self.kind,
             "mmsi": self.mmsi,

@@ -83,6 +83,7 @@ class _Renderer:
         self._fill = [xor_bytes(f",{f}".encode()) for f in range(6)]
 
     def tag(self, st: int, c: int) -> str:
+        """The tag block ``\\s:<station>,c:<c>*hh\\`` (cached)."""
         k = (st, c)
         s = self._tag_cache.get(k)
         if s is None:
@@ -119,6 +120,7 @@ class _Renderer:
         return out
 
     def render(self, b: ReceptionBatch, truth: Truth | None) -> list[str]:
+        """The NMEA lines of batch ``b`` in order, counting them into ``truth`` when given."""
         lines: list[str] = []
         if len(b) == 0:
             return lines

@@ -35,6 +35,7 @@ def nmea_checksum(body: str) -> int:
 
 
 def xor_bytes(b: bytes) -> int:
+    """XOR of the bytes of ``b`` (an NMEA checksum)."""
     x = 0
     for ch in b:
         x ^= ch
@@ -88,6 +89,7 @@ def pack_sixbit(fields: Sequence[Field], n: int) -> tuple[npt.NDArray[np.uint8],
 
 
 def payload_strings(chars: npt.NDArray[np.uint8]) -> list[str]:
+    """Each row of a ``(n, nchars)`` payload-character array as a string."""
     n, m = chars.shape
     if n == 0:
         return []
@@ -99,6 +101,7 @@ def payload_strings(chars: npt.NDArray[np.uint8]) -> list[str]:
 
 
 def encode_123(b: ReceptionBatch, ix: IntArray) -> tuple[npt.NDArray[np.uint8], int]:
+    """Payloads of the Class A position reports (types 1, 2, 3) at rows ``ix`` of ``b``."""
     return pack_sixbit(
         [
             (b.msg_type[ix], 6),
@@ -123,6 +126,7 @@ def encode_123(b: ReceptionBatch, ix: IntArray) -> tuple[npt.NDArray[np.uint8], 
 
 
 def encode_18(b: ReceptionBatch, ix: IntArray) -> tuple[npt.NDArray[np.uint8], int]:
+    """Payloads of the Class B position reports (type 18) at rows ``ix`` of ``b``."""
     return pack_sixbit(
         [
             (18, 6),
@@ -151,6 +155,7 @@ def encode_18(b: ReceptionBatch, ix: IntArray) -> tuple[npt.NDArray[np.uint8], i
 
 
 def encode_19(b: ReceptionBatch, ix: IntArray, vessels: Sequence[Vessel]) -> tuple[npt.NDArray[np.uint8], int]:
+    """Payloads of the extended Class B reports (type 19, with name and dimensions) at rows ``ix``."""
     vs = [vessels[int(u)] for u in b.src[ix]]
     names = np.array([text_codes(v.name, 20) for v in vs], dtype=np.int64).reshape(len(ix), 20)
     return pack_sixbit(
@@ -184,6 +189,7 @@ def encode_19(b: ReceptionBatch, ix: IntArray, vessels: Sequence[Vessel]) -> tup
 
 
 def encode_27(b: ReceptionBatch, ix: IntArray) -> tuple[npt.NDArray[np.uint8], int]:
+    """Payloads of the long-range position reports (type 27, 1/10 minute positions) at rows ``ix``."""
     return pack_sixbit(
         [
             (27, 6),
@@ -204,6 +210,7 @@ def encode_27(b: ReceptionBatch, ix: IntArray) -> tuple[npt.NDArray[np.uint8], i
 
 
 def encode_4(b: ReceptionBatch, ix: IntArray) -> tuple[npt.NDArray[np.uint8], int]:
+    """Payloads of the base-station reports (type 4, UTC date and time of ``c``) at rows ``ix``."""
     ts = b.c[ix].astype("datetime64[s]")
     year = ts.astype("datetime64[Y]").astype(np.int64) + 1970
     month = ts.astype("datetime64[M]").astype(np.int64) % 12 + 1
@@ -233,6 +240,7 @@ def encode_4(b: ReceptionBatch, ix: IntArray) -> tuple[npt.NDArray[np.uint8], in
 
 
 def encode_21(b: ReceptionBatch, ix: IntArray, scenario: Scenario) -> tuple[npt.NDArray[np.uint8], int]:
+    """Payloads of the aid-to-navigation reports (type 21) at rows ``ix``."""
     ats = [scenario.atons[int(k)] for k in b.src[ix]]
     names = np.array([text_codes(a.name, 20) for a in ats], dtype=np.int64).reshape(len(ix), 20)
     return pack_sixbit(
@@ -263,6 +271,7 @@ def encode_21(b: ReceptionBatch, ix: IntArray, scenario: Scenario) -> tuple[npt.
 
 
 def encode_8(b: ReceptionBatch, ix: IntArray, scenario: Scenario) -> list[tuple[str, int]]:
+    """Payloads and fill bits of the meteorological broadcasts (type 8, DAC 1 / FI 31) at rows ``ix``, by pyais."""
     from pyais.messages import MessageType8
 
     out = []
@@ -317,6 +326,7 @@ class StaticPayloads:
         self.t24b: dict[int, str] = {}
 
     def type5(self, uid: int) -> str:
+        """The (cached) payload of vessel ``uid``'s static and voyage data (type 5, 71 characters)."""
         p = self.t5.get(uid)
         if p is None:
             v = self.vessels[uid]
@@ -352,6 +362,8 @@ class StaticPayloads:
         return p
 
     def type24(self, uid: int, part: int) -> str:
+        """The (cached) payload of vessel ``uid``'s type 24 part A (``part`` 1, name) or B (2, type, call sign,
+        dimensions)."""
         cache = self.t24a if part == 1 else self.t24b
         p = cache.get(uid)
         if p is None:

@@ -98,6 +98,8 @@ class ReceptionBatch:
 
     @staticmethod
     def concat(parts: list[Columns]) -> ReceptionBatch:
+        """Concatenate column dictionaries into one batch sorted by time (then station, kind, source, sequence,
+        duplicate)."""
         names = list(ReceptionBatch.__dataclass_fields__)
         cols = {n: np.concatenate([p[n] for p in parts]) if parts else np.zeros(0, dtype=np.int64) for n in names}
         order = np.lexsort((cols["dup"], cols["seq"], cols["src"], cols["kind"], cols["station"], cols["c"]))
@@ -106,6 +108,7 @@ class ReceptionBatch:
 
 
 def empty_columns(n: int) -> Columns:
+    """``n`` rows of every :class:`ReceptionBatch` column with their neutral values."""
     z = np.zeros(n, dtype=np.int64)
     return {
         "c": z.copy(),
@@ -173,6 +176,7 @@ class FleetArrays:
         self.gps = [(v.uid, a, b) for v in vs for a, b in v.gps_outages]
 
     def sample(self, vi: IntArray, ts: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, IntArray]:
+        """Position (degrees), SOG (kn), COG (degrees) and status of vessels ``vi`` at times ``ts`` (s from start)."""
         k = np.searchsorted(self.key, vi * self.span + (ts - self.kmin), side="right") - 1
         k = np.clip(k, self.first[vi], self.last[vi] - 1)
         t0, t1 = self.kt[k], self.kt[k + 1]
@@ -286,10 +290,12 @@ def schedule(
 
 
 def sat_probability(sc: Scenario, cls_b: BoolArray) -> FloatArray:
+    """Per-report probability that a satellite hears it during a pass (Class A / Class B)."""
     return np.where(cls_b, sc.config.p_sat_b, sc.config.p_sat_a)
 
 
 def rows(n: int, **cols: npt.ArrayLike) -> Columns:
+    """``n`` reception rows with the given columns set and the others neutral."""
     out = empty_columns(n)
     for k, v in cols.items():
         out[k] = np.asarray(v).astype(out[k].dtype) if n else out[k]

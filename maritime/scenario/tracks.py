@@ -63,10 +63,12 @@ class TrackBuilder:
 
     @property
     def now(self) -> float:
+        """Time of the last knot (s from start)."""
         return self.t[-1]
 
     @property
     def pos(self) -> tuple[float, float]:
+        """Position of the last knot (degrees)."""
         return self.lat[-1], self.lon[-1]
 
     def add(self, t: float, lat: float, lon: float, status: int) -> None:

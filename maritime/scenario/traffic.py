@@ -19,6 +19,7 @@ from maritime.scenario.tracks import Track, TrackBuilder
 
 
 def add_transit(fb: FleetBuilder) -> None:
+    """A merchant ship on a weighted trade between two ports, anywhere along its lane route."""
     rng = fb.vrng(1)
     w = np.array([t[2] for t in trades()])
     a, b, _ = trades()[int(rng.choice(len(trades()), p=w / w.sum()))]
@@ -35,6 +36,8 @@ def add_transit(fb: FleetBuilder) -> None:
 
 
 def add_in_port(fb: FleetBuilder) -> None:
+    """A merchant ship moored at a berth (within ~900 m of the port) or at anchor (within 3.5 km of the anchorage)
+    all day."""
     rng = fb.vrng(2)
     places = [
         ("Panama Canal Pacific anchorage|PA", 1, 5.0),
@@ -73,6 +76,8 @@ def add_in_port(fb: FleetBuilder) -> None:
 
 
 def add_squid(fb: FleetBuilder, ground: str) -> None:
+    """A Chinese squid jigger working at 3-5 kn on the ``west`` grounds (off the Galápagos EEZ) or in the high-seas
+    ``corridor``."""
     rng = fb.vrng(3)
     if ground == "west":
         c = (float(rng.uniform(-4.0, -0.5)), float(rng.uniform(-98.5, -96.2)))
@@ -91,6 +96,7 @@ def add_squid(fb: FleetBuilder, ground: str) -> None:
 
 
 def add_carrier(fb: FleetBuilder) -> None:
+    """A reefer carrier cruising at 9-12 kn near the western squid grounds."""
     rng = fb.vrng(4)
     c = (float(rng.uniform(-3.5, -1.0)), float(rng.uniform(-98.0, -96.5)))
     tb = TrackBuilder(fb.T0 - 1, *c, 0)
@@ -100,6 +106,7 @@ def add_carrier(fb: FleetBuilder) -> None:
 
 
 def add_seiner(fb: FleetBuilder) -> None:
+    """An Ecuadorian tuna purse seiner alternating search (9-12 kn) and set/haul (3-5 kn)."""
     rng = fb.vrng(5)
     # tuna purse seiners out of Manta working east of the Galápagos Marine Reserve
     c = (float(rng.uniform(-1.5, 1.5)), float(rng.uniform(-87.5, -84.5)))
@@ -142,6 +149,8 @@ def artisanal_track(
     dist: tuple[float, float],
     speed: float,
 ) -> tuple[Track, tuple[float, float]]:
+    """Leave the berth at ``key``, fish 4-10 h at 3-5 kn 8-35 km out on bearing ``brg``, come back; returns the
+    track and the fishing spot."""
     home = fb.port(key)
     exit_ = HARBOUR_EXITS.get(key)
     b = rng.uniform(brg[0], brg[1] + (360.0 if brg[1] < brg[0] else 0.0)) % 360.0
@@ -167,6 +176,7 @@ def artisanal_track(
 def add_artisanal(
     fb: FleetBuilder, key_index: int | None = None, *, mmsi: int | None = None, name: str | None = None, note: str = ""
 ) -> Vessel:
+    """An artisanal Class B boat from one of :data:`ARTISANAL_PORTS` (weighted, or ``key_index``)."""
     rng = fb.vrng(6)
     ports = ARTISANAL_PORTS
     if key_index is None:
@@ -181,6 +191,7 @@ def add_artisanal(
 
 
 def add_coastal_seiner(fb: FleetBuilder) -> None:
+    """A Peruvian coastal seiner on a day trip from Chimbote, Paita, Callao or Salaverry."""
     rng = fb.vrng(7)
     key, brg, dist = [
         ("Chimbote|PE", (235.0, 265.0), (20000.0, 50000.0)),
@@ -196,6 +207,7 @@ GALAPAGOS = ("Puerto Ayora|EC", "Puerto Baquerizo Moreno|EC", "Puerto Villamil|E
 
 
 def add_passenger(fb: FleetBuilder) -> None:
+    """A tour boat or ferry hopping between the Galápagos ports or Balboa and Taboga."""
     rng = fb.vrng(8)
     if rng.random() < 0.75:
         stops = list(GALAPAGOS)
@@ -230,6 +242,7 @@ def add_passenger(fb: FleetBuilder) -> None:
 
 
 def add_tug(fb: FleetBuilder) -> None:
+    """A harbour tug running jobs between its berth and the port's anchorage."""
     rng = fb.vrng(9)
     home, anch = [
         ("Balboa|PA", "Panama Canal Pacific anchorage|PA"),
@@ -256,6 +269,7 @@ def add_tug(fb: FleetBuilder) -> None:
 
 
 def add_pleasure(fb: FleetBuilder) -> None:
+    """A yacht crossing from Panama to the Galápagos, or cruising the Gulf of Panama or the Galápagos."""
     rng = fb.vrng(10)
     r = rng.random()
     if r < 0.4:  # crossing from Panama to the Galápagos (via the Gulf of Panama and Malpelo's west)
@@ -299,6 +313,7 @@ PATROLS: tuple[tuple[str, tuple[float, float], float], ...] = (
 
 
 def add_law_enforcement(fb: FleetBuilder, k: int) -> None:
+    """A coast-guard patrol at 9-15 kn in the ``k``-th patrol area of :data:`PATROLS`."""
     rng = fb.vrng(11)
     flag, c, r = PATROLS[k % len(PATROLS)]
     tb = TrackBuilder(fb.T0 - 1, *c, 0)
