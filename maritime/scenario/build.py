@@ -11,9 +11,12 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+import maritime.scenario.events as events
+import maritime.scenario.gaps as gaps
+import maritime.scenario.north_sea as north_sea
+import maritime.scenario.traffic as traffic
 from maritime.reference.ports import load_ports
 from maritime.reference.zones import Zone, load_zones
-from maritime.scenario import events, gaps, north_sea, traffic
 from maritime.scenario.config import RANGE_A_M, REGIONS, ScenarioConfig
 from maritime.scenario.fleet import FleetBuilder
 from maritime.scenario.geography import distance1_m, load_atons
