@@ -17,7 +17,16 @@ import pandas as pd
 
 from maritime.reference.zones import Zone, zone_of
 from maritime.scenario.config import KN, ScenarioConfig
-from maritime.scenario.geography import Lanes, LatLon, Station, data_json, distance1_m, load_stations, offset
+from maritime.scenario.geography import (
+    Lanes,
+    LatLon,
+    Station,
+    data_json,
+    distance1_m,
+    distance_m,
+    load_stations,
+    offset,
+)
 from maritime.scenario.model import Outage, ScenarioEvent, Vessel
 from maritime.scenario.tracks import Track, TrackBuilder
 
@@ -290,13 +299,11 @@ class FleetBuilder:
     def free_spot(self, la: float, lo: float, key: str, status: int, rng: np.random.Generator) -> tuple[float, float]:
         """Keep stationary ships ≥ 600 m apart (side-by-side pairs are explicit decoys)."""
         base = self.port(key)
+        still = [v for v in self.vessels if v.track.status[0] in (1, 5)]
+        s_lat = np.array([float(v.track.lat[0]) for v in still])
+        s_lon = np.array([float(v.track.lon[0]) for v in still])
         for _ in range(50):
-            ok = all(
-                distance1_m(la, lo, float(v.track.lat[0]), float(v.track.lon[0])) > 600.0
-                for v in self.vessels
-                if v.track.status[0] in (1, 5)
-            )
-            if ok:
+            if bool((distance_m(la, lo, s_lat, s_lon) > 600.0).all()):
                 break
             spread = 3500.0 if status == 1 else 1500.0
             la, lo = offset(*base, rng.uniform(0, 360), spread * math.sqrt(rng.random()))

@@ -98,3 +98,13 @@ def test_recording_is_heard_by_the_region_receivers(tmp_path: Path) -> None:
     assert "decoys.unlisted_anchorage" in truth["definitions"]
     base = {s.mmsi for s in build_scenario(cfg).stations if not s.satellite}
     assert {m.decoded["mmsi"] for m in parsed.messages if m.decoded["msg_type"] == 4} == base
+
+
+def test_same_seed_same_north_sea_recording_and_positions_tables() -> None:
+    from maritime.scenario import generate_lines
+    from maritime.scenario.positions import position_tables
+
+    cfg = ScenarioConfig(seed=6, hours=2.0, n_vessels=30, region="north_sea")
+    assert list(generate_lines(cfg)) == list(generate_lines(cfg))
+    rows = sum(t.num_rows for t in position_tables(build_scenario(cfg)))
+    assert rows > 500
