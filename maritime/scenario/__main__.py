@@ -1,4 +1,4 @@
-"""Command line: write a synthetic Eastern Pacific AIS recording and its ground truth.
+"""Command line of the scenario generator (a developer tool): write a synthetic AIS recording and its truth.
 
 Example::
 
@@ -15,7 +15,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from maritime.scenario.generator import DEFAULT_START, NoiseConfig, ScenarioConfig
+from maritime.scenario.config import DEFAULT_START, REGIONS, NoiseConfig, ScenarioConfig
 from maritime.scenario.nmea_writer import truth_path_for, write_recording
 
 
@@ -49,6 +49,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--quiet-noise", action="store_true", help="no duplicates, corrupted lines, junk or orphan fragments"
     )
+    p.add_argument(
+        "--region",
+        choices=REGIONS,
+        default="eastern_pacific",
+        help="eastern_pacific (default) or north_sea (WPI ports, ships berthed and at anchor, an unlisted anchorage)",
+    )
+    p.add_argument(
+        "--area-outage",
+        action="store_true",
+        help="add five vessels fishing together that all fall silent at once (a coverage gap, labelled a decoy)",
+    )
+    p.add_argument(
+        "--lone-silences",
+        action="store_true",
+        help="add two lone vessels far offshore, each unheard for hours (labelled decoys)",
+    )
     p.add_argument("--out", required=True, help="output file; gzip-compressed if it ends in .gz")
     p.add_argument("--no-truth", action="store_true", help="do not write <out>.truth.json")
     p.add_argument("--compresslevel", type=int, default=9, help="gzip level (default 9)")
@@ -68,7 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         n_vessels=args.vessels,
         events=args.events,
         noise=NoiseConfig.quiet() if args.quiet_noise else NoiseConfig(),
+        region=args.region,
+        area_outage=args.area_outage,
+        lone_silences=args.lone_silences,
     )
+    if cfg.region != "eastern_pacific" and (cfg.area_outage or cfg.lone_silences):
+        print("error: --area-outage and --lone-silences are placed in the eastern_pacific region only", file=sys.stderr)
+        return 2
     t = time.perf_counter()
     truth = write_recording(args.out, cfg, write_truth=not args.no_truth, compresslevel=args.compresslevel)
     dt = time.perf_counter() - t

@@ -9,11 +9,17 @@ report. Units as in the ``positions`` table: degrees, knots, degrees true.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
 
-from maritime.scenario.generator import COG_NA_I, LAT_NA_I, SOG_NA_I, Kind, Noise, Scenario, iter_batches
+if TYPE_CHECKING:
+    import duckdb
+
+from maritime.scenario.config import COG_NA_I, LAT_NA_I, SOG_NA_I, Kind, Noise
+from maritime.scenario.messages import iter_batches
+from maritime.scenario.model import Scenario
 
 #: Columns of each table (a subset of ``positions``; ``ts`` as microseconds since the epoch).
 COLUMNS = ("mmsi", "t_us", "lat", "lon", "sog", "cog", "msg_type", "station", "payload_hash")
@@ -56,11 +62,11 @@ INSERT_POSITIONS = (
 )
 
 
-def insert_positions(con, table: pa.Table) -> int:
+def insert_positions(con: duckdb.DuckDBPyConnection, table: pa.Table) -> int:
     """Append one :func:`position_tables` table to the ``positions`` table of ``con``."""
     con.register("batch", table)
     try:
         con.execute(INSERT_POSITIONS)
     finally:
         con.unregister("batch")
-    return table.num_rows
+    return int(table.num_rows)
