@@ -1,6 +1,6 @@
 """Every database access of the dashboard.
 
-The SQL lives in ``dashboard/sql/<name>.sql``. Anything typed into the page reaches SQL only
+The SQL lives in ``maritime/dashboard/sql/<name>.sql``. Anything typed into the page reaches SQL only
 as a bound parameter (``$name``); no SQL text is ever built from user input. Times go in as
 timezone-aware :class:`datetime` and come out as epoch seconds (``epoch(ts)``), so that no
 session time zone can shift them. All times are data time unless a name says ``wall``.
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,7 +22,8 @@ import duckdb
 
 from maritime.errors import MaritimeError
 
-UTC = UTC
+#: A DuckDB cursor (one per thread; see :class:`CursorPool`).
+Cursor = duckdb.DuckDBPyConnection
 #: Statuses of an alert in the workflow.
 STATUSES = ("new", "acknowledged", "assigned", "dismissed")
 #: Alert kinds: detection's and the server's own.
@@ -35,8 +36,8 @@ FUTURE_SLACK = timedelta(minutes=10)
 
 @cache
 def sql(name: str) -> str:
-    """The text of ``dashboard/sql/<name>.sql``."""
-    return resources.files("dashboard").joinpath("sql", f"{name}.sql").read_text()
+    """The text of ``maritime/dashboard/sql/<name>.sql``."""
+    return resources.files("maritime.dashboard").joinpath("sql", f"{name}.sql").read_text()
 
 
 def _bind(text: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -71,7 +72,7 @@ class CursorPool:
 
     def __init__(self, factory: Callable[[], duckdb.DuckDBPyConnection], size: int = 8) -> None:
         self.factory = factory
-        self.idle: queue.LifoQueue = queue.LifoQueue(maxsize=size)
+        self.idle: queue.LifoQueue[duckdb.DuckDBPyConnection] = queue.LifoQueue(maxsize=size)
         self.lock = threading.Lock()
 
     @contextmanager
@@ -132,10 +133,9 @@ class Window:
         return self.end.timestamp()
 
 
-def db_version(cur: duckdb.DuckDBPyConnection) -> tuple:
+def db_version(cur: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
     """A fingerprint that changes whenever vessels, events, actions or feed alerts do."""
-    text = sql("db_version")
-    return tuple(cur.execute(text).fetchone())
+    return tuple(run(cur, "db_version")[0].values())
 
 
 def vessel_last_seen(cur: duckdb.DuckDBPyConnection, mmsi: int) -> float | None:
@@ -257,7 +257,7 @@ def record_action(
         raise ActionError("give the reason for dismissing this alert as a false alarm")
     if len(actor) > 100 or len(unit or "") > 100 or len(reason or "") > 1000:
         raise ActionError("operator, unit or reason is too long")
-    if not cur.execute(sql("alert_exists"), {"event_id": event_id}).fetchone()[0]:
+    if not run(cur, "alert_exists", event_id=event_id)[0]["present"]:
         raise ActionError(f"alert {event_id} no longer exists")
     wall = wall_now or datetime.now(UTC)
     if unit:
@@ -268,7 +268,7 @@ def record_action(
     return int(row[0]["action_id"])
 
 
-def action_log(cur: duckdb.DuckDBPyConnection, alert_row: dict[str, Any]) -> list[dict[str, Any]]:
+def action_log(cur: duckdb.DuckDBPyConnection, alert_row: Mapping[str, Any]) -> list[dict[str, Any]]:
     return run(
         cur,
         "action_log",
@@ -297,24 +297,3 @@ def rejects(cur: duckdb.DuckDBPyConnection, runs: int = 50) -> list[dict[str, An
 
 def zones_in_db(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return run(cur, "zones")
-
-
-def raise_feed_alert(
-    cur: duckdb.DuckDBPyConnection,
-    feed: str,
-    silent_since: datetime,
-    last_error: str | None,
-    wall_now: datetime | None = None,
-) -> None:
-    run(
-        cur,
-        "raise_feed_alert",
-        feed=feed,
-        silent_since=silent_since,
-        raised_at=wall_now or datetime.now(UTC),
-        last_error=last_error,
-    )
-
-
-def resolve_feed_alert(cur: duckdb.DuckDBPyConnection, feed: str, wall_now: datetime | None = None) -> None:
-    run(cur, "resolve_feed_alert", feed=feed, resolved_at=wall_now or datetime.now(UTC))
