@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from maritime.dashboard import panels, sync
+from maritime.dashboard import export, panels, sync
 from maritime.dashboard import queries as q
 from maritime.dashboard import state as st
 from maritime.store import feed_alerts
@@ -162,3 +162,13 @@ def test_feed_silence_is_an_alert(cur):
     row = q.alert(cur, rows[0]["event_id"])
     assert row["status"] == "acknowledged" and row["end_s"] is not None
     assert sync.alert_summary([sync.grid_row(r, 0) for r in q.alerts(cur, None, None, wall_now=WALL)])["feeds"] == 0
+
+
+def test_a_reopened_alert_does_not_show_the_earlier_dismissal_reason(cur):
+    assert panels.act(cur, "truth-0-loitering", "dismiss", "A", None, "fishing licence checked", WALL)[0]
+    assert q.alert(cur, "truth-0-loitering")["reason"] == "fishing licence checked"
+    assert panels.act(cur, "truth-0-loitering", "reopen", "B", None, None, WALL + timedelta(minutes=1))[0]
+    row = q.alert(cur, "truth-0-loitering")
+    assert row["status"] == "new" and row["actor"] == "B" and row["reason"] is None
+    exported = export.export_rows(cur, st.parse_state("?status=all"), now(cur))
+    assert next(r for r in exported if r["event_id"] == "truth-0-loitering")["reason"] is None
