@@ -15,7 +15,17 @@ from dash import ClientsideFunction, Input, Output, State, no_update
 
 from maritime.dashboard import panels, results, sync
 from maritime.dashboard import queries as q
-from maritime.dashboard.state import ViewState, clock_view, controls_to_state, url_outputs
+from maritime.dashboard.state import (
+    ViewState,
+    checked_applied,
+    checked_number,
+    checked_selection,
+    checked_session,
+    checked_text,
+    clock_view,
+    controls_to_state,
+    url_outputs,
+)
 
 if TYPE_CHECKING:
     from maritime.dashboard.app import AppContext
@@ -93,7 +103,8 @@ def _register_view(app: dash.Dash) -> None:
         prevent_initial_call=True,
     )
     def _url(state: Any, selection: Any, view: Any, tab: Any) -> tuple[str, str, str, str, str]:
-        return url_outputs(state, selection, view, tab)
+        mmsi, event_id = checked_selection(selection)
+        return url_outputs(state, {"mmsi": mmsi, "event_id": event_id}, view, tab)
 
 
 def _register_data(app: dash.Dash, ctx: AppContext) -> None:
@@ -108,7 +119,9 @@ def _register_data(app: dash.Dash, ctx: AppContext) -> None:
         prevent_initial_call=True,
     )
     def _vessels(_n: Any, state: Any, view: Any, session: Any, applied: Any, selection: Any) -> Any:
-        s = replace(ViewState.from_dict(state), mmsi=(selection or {}).get("mmsi"))
+        s = replace(ViewState.from_dict(state), mmsi=checked_selection(selection)[0])
+        session, applied = checked_session(session), checked_applied(applied)
+        view = view if isinstance(view, dict) else None
         with ctx.pool.cursor() as cur:
             payload = sync.vessel_update(cur, ctx.cache, session, applied, s, view, ctx.now(cur))
         return no_update if payload is None else payload
@@ -124,8 +137,9 @@ def _register_data(app: dash.Dash, ctx: AppContext) -> None:
         prevent_initial_call=True,
     )
     def _alerts(_n: Any, state: Any, _rev: Any, session: Any, applied: Any) -> tuple[Any, Any]:
+        s, session, applied = ViewState.from_dict(state), checked_session(session), checked_applied(applied)
         with ctx.pool.cursor() as cur:
-            payload = sync.alerts_update(cur, ctx.cache, session, applied, state, ctx.now(cur))
+            payload = sync.alerts_update(cur, ctx.cache, session, applied, s, ctx.now(cur))
         if payload is None:
             return no_update, no_update
         return payload, panels.header_summary(payload["summary"]) if payload["summary_changed"] else no_update
@@ -145,8 +159,10 @@ def _register_data(app: dash.Dash, ctx: AppContext) -> None:
         prevent_initial_call=True,
     )
     def _clock(_n: Any, state: Any, old_max: Any, old_value: Any) -> tuple[Any, ...]:
+        s = ViewState.from_dict(state)
+        old_max, old_value = checked_number(old_max, "end-slider max"), checked_number(old_value, "end-slider value")
         with ctx.pool.cursor() as cur:
-            c = clock_view(state, ctx.now(cur))
+            c = clock_view(s, ctx.now(cur))
         live = c["badge"] == "LIVE"
         same_range = old_max == c["max"]
         value = c["value"] if (live or old_value is None or old_value < c["min"]) else no_update
@@ -222,15 +238,15 @@ def _register_selection(app: dash.Dash, ctx: AppContext) -> None:
         prevent_initial_call=True,
     )
     def _selected(selection: Any, state: Any, _rev: Any, _n: Any, stamp: Any) -> tuple[Any, ...]:
-        sel = selection or {}
-        mmsi, event_id = sel.get("mmsi"), sel.get("event_id")
+        mmsi, event_id = checked_selection(selection)
+        s = ViewState.from_dict(state)
         trig = dash.ctx.triggered_id
         with ctx.pool.cursor() as cur:
             now = ctx.now(cur)
             new_stamp = sync.selection_stamp(cur, mmsi, event_id, now)
             if trig == "tick" and stamp == new_stamp:
                 return no_update, no_update, no_update, no_update, no_update
-            panel = panels.vessel_panel(cur, mmsi, event_id, state, now)
+            panel = panels.vessel_panel(cur, mmsi, event_id, s, now)
             units = [dash.html.Option(value=u) for u in q.units(cur)] if trig in (None, "actions-rev") else no_update
         return panel["card"], panel["box"], panel["track"], new_stamp, units
 
@@ -256,12 +272,22 @@ def _register_selection(app: dash.Dash, ctx: AppContext) -> None:
         action = ACTION_BUTTONS.get(str(dash.ctx.triggered_id))
         if action is None:
             return no_update, no_update, no_update, no_update
-        actor = flask.g.get("user") or (operator or "")
+        _mmsi, event_id = checked_selection(selection)
+        typed = [
+            None if v is None else checked_text(v, name, 1000)
+            for v, name in ((operator, "operator"), (unit, "unit"), (reason, "reason"))
+        ]
+        actor = flask.g.get("user") or (typed[0] or "")
         with ctx.pool.cursor() as cur:
-            ok, msg = panels.act(cur, (selection or {}).get("event_id"), action, actor, unit, reason, None)
+            ok, msg = panels.act(cur, event_id, action, actor, typed[1], typed[2], None)
         if not ok:
             return msg, "action-msg err", no_update, no_update
-        return msg, "action-msg ok", (rev or 0) + 1, ("" if action == "dismiss" else no_update)
+        return (
+            msg,
+            "action-msg ok",
+            int(checked_number(rev, "actions-rev") or 0) + 1,
+            ("" if action == "dismiss" else no_update),
+        )
 
 
 def _register_panels(app: dash.Dash, ctx: AppContext) -> None:
@@ -273,12 +299,13 @@ def _register_panels(app: dash.Dash, ctx: AppContext) -> None:
         Input("state", "data"),
     )
     def _health(_n: Any, tab: Any, state: Any) -> tuple[Any, Any]:
+        s = ViewState.from_dict(state)
         snap = ctx.health()
         chips = panels.feed_chips(snap)
         if tab != "health":
             return no_update, chips
         with ctx.pool.cursor() as cur:
-            panel = panels.health_panel(cur, snap, state, ctx.now(cur))
+            panel = panels.health_panel(cur, snap, s, ctx.now(cur))
         return panel, chips
 
     @app.callback(
@@ -290,5 +317,6 @@ def _register_panels(app: dash.Dash, ctx: AppContext) -> None:
     def _results(tab: Any, state: Any, _rev: Any) -> Any:
         if tab != "results":
             return no_update
+        s = ViewState.from_dict(state)
         with ctx.pool.cursor() as cur:
-            return results.results_panel(cur, state, ctx.now(cur))
+            return results.results_panel(cur, s, ctx.now(cur))

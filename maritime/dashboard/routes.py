@@ -18,7 +18,7 @@ import flask
 from maritime.dashboard import basemap, layout, panels, sync
 from maritime.dashboard import queries as q
 from maritime.dashboard.export import FORMATS, export_events
-from maritime.dashboard.state import Now, ViewState, clock_view, iso, parse_state, url_outputs
+from maritime.dashboard.state import BadInput, Now, ViewState, clock_view, iso, parse_state, url_outputs
 
 if TYPE_CHECKING:
     from maritime.dashboard.app import AppContext
@@ -65,6 +65,15 @@ def _register_access(server: flask.Flask, ctx: AppContext) -> None:
             {"WWW-Authenticate": 'Basic realm="maritime watch", charset="UTF-8"'},
         )
 
+    @server.before_request
+    def _check_link() -> None:
+        if flask.request.path == "/" and flask.request.query_string:
+            parse_state(flask.request.args, strict=True)  # a bad view link: 400, not a page that fails
+
+    @server.errorhandler(BadInput)
+    def _bad_input(exc: BadInput) -> flask.Response:
+        return flask.Response(f"Bad request: {exc}\n", 400, {"Content-Type": "text/plain; charset=utf-8"})
+
     @server.after_request
     def _headers(resp: flask.Response) -> flask.Response:
         resp.headers.setdefault("Content-Security-Policy", CSP)
@@ -109,7 +118,7 @@ def _register_layout(app: dash.Dash, ctx: AppContext) -> None:
         if flask.has_request_context():
             parsed = urlparse(flask.request.referrer or "")
             if parsed.query and parsed.netloc == flask.request.host:
-                state = parse_state(parsed.query)
+                state = parse_state(parsed.query)  # lenient: the link itself was checked (_check_link)
             user = flask.g.get("user")
         zone_rows: list[dict[str, Any]] = []
         session = uuid.uuid4().hex
@@ -140,7 +149,7 @@ def _register_routes(server: flask.Flask, ctx: AppContext) -> None:
     def export(fmt: str) -> flask.Response:
         if fmt not in FORMATS:
             flask.abort(404)
-        state = parse_state(flask.request.args)
+        state = parse_state(flask.request.args, strict=True)
         with ctx.pool.cursor() as cur:
             content, mimetype, filename = export_events(cur, state, fmt, ctx.now(cur))
         return flask.Response(

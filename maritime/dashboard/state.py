@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from maritime.dashboard import queries as q
+from maritime.errors import MaritimeError
 
 # -- view state (the URL) ----------------------------------------------------------------------
 
@@ -32,6 +33,127 @@ WINDOWS: dict[str, int] = {
 }
 DEFAULT_STATUSES = ("new", "acknowledged", "assigned")
 TABS = ("vessel", "health", "results")
+#: Bounds of the "stale after" control, in minutes (one minute to one week).
+STALE_MIN, STALE_MAX = 1, 7 * 24 * 60
+#: Longest zone name or event id read from a URL or the page.
+MAX_TEXT = 200
+#: Most zones a view can filter by.
+MAX_ITEMS = 50
+
+
+class BadInput(MaritimeError, ValueError):
+    """A value from a URL or the page that no control produces; the server answers HTTP 400
+    with this one-line message."""
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def _strings(v: Any, name: str, allowed: Iterable[str] | None = None) -> tuple[str, ...]:
+    if v is None:
+        return ()
+    if not isinstance(v, (list, tuple)) or len(v) > MAX_ITEMS:
+        raise BadInput(f"{name}: expected a list of at most {MAX_ITEMS} names")
+    if not all(isinstance(x, str) and len(x) <= MAX_TEXT for x in v):
+        raise BadInput(f"{name}: expected names of at most {MAX_TEXT} characters")
+    if allowed is not None and not set(v) <= set(allowed):
+        raise BadInput(f"{name}: unknown value")
+    return tuple(v)
+
+
+def _checked_fields(d: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a view state as the page holds it, type- and range-checked."""
+    kw: dict[str, Any] = {}
+    for k in ("live", "hide"):
+        if k in d:
+            if not isinstance(d[k], bool):
+                raise BadInput(f"view state: {k} must be true or false")
+            kw[k] = d[k]
+    if d.get("end") is not None:
+        if not _is_number(d["end"]):
+            raise BadInput("view state: end must be a time in epoch seconds")
+        kw["end"] = float(d["end"])
+    for k, allowed in (("win", WINDOWS), ("tab", TABS)):
+        if k in d:
+            if d[k] not in allowed:
+                raise BadInput(f"view state: unknown {k}")
+            kw[k] = d[k]
+    for k, names in (("kinds", q.KINDS), ("statuses", q.STATUSES), ("zones", None)):
+        if k in d:
+            kw[k] = _strings(d[k], f"view state: {k}", names)
+    if "conf" in d:
+        if not (_is_number(d["conf"]) and 0 <= d["conf"] <= 1):
+            raise BadInput("view state: conf must be a number from 0 to 1")
+        kw["conf"] = float(d["conf"])
+    if "stale" in d:
+        if not (_is_number(d["stale"]) and STALE_MIN <= d["stale"] <= STALE_MAX and d["stale"] == int(d["stale"])):
+            raise BadInput(f"view state: stale must be whole minutes from {STALE_MIN} to {STALE_MAX}")
+        kw["stale"] = int(d["stale"])
+    if d.get("mmsi") is not None:
+        kw["mmsi"] = checked_mmsi(d["mmsi"])
+    if d.get("event") is not None:
+        kw["event"] = checked_text(d["event"], "event", MAX_TEXT)
+    if d.get("view") is not None:
+        box = d["view"]
+        if not (isinstance(box, (list, tuple)) and len(box) == 4 and all(_is_number(x) for x in box)):
+            raise BadInput("view state: view must be four numbers")
+        kw["view"] = tuple(float(x) for x in box)
+    return kw
+
+
+def checked_mmsi(v: Any) -> int:
+    """An MMSI from the page: a whole number of at most nine digits."""
+    if not (isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 999_999_999):
+        raise BadInput("mmsi must be a number of at most nine digits")
+    return v
+
+
+def checked_text(v: Any, name: str, limit: int) -> str:
+    """Text typed into the page (or a name it holds): a string of at most ``limit`` characters."""
+    if not isinstance(v, str) or len(v) > limit:
+        raise BadInput(f"{name} must be text of at most {limit} characters")
+    return v
+
+
+def checked_selection(selection: Any) -> tuple[int | None, str | None]:
+    """``(mmsi, event_id)`` of the page's selection store (either may be ``None``)."""
+    if selection is None:
+        return None, None
+    if not isinstance(selection, Mapping):
+        raise BadInput("selection must be an object")
+    mmsi = selection.get("mmsi")
+    event_id = selection.get("event_id")
+    return (
+        None if mmsi is None else checked_mmsi(mmsi),
+        None if event_id is None else checked_text(event_id, "event_id", MAX_TEXT),
+    )
+
+
+def checked_applied(applied: Any) -> dict[str, int] | None:
+    """What the page says it applied: ``{"seq": n}`` or nothing."""
+    if applied is None:
+        return None
+    if not isinstance(applied, Mapping):
+        raise BadInput("applied must be an object")
+    seq = applied.get("seq")
+    if seq is not None and not (isinstance(seq, int) and not isinstance(seq, bool)):
+        raise BadInput("applied: seq must be a whole number")
+    return None if seq is None else {"seq": seq}
+
+
+def checked_session(session: Any) -> str | None:
+    """The page's session id (a hex string the layout gave it), or ``None``."""
+    return None if session is None else checked_text(session, "session", 64)
+
+
+def checked_number(v: Any, name: str) -> float | None:
+    """A number the page holds (slider ends and values), or ``None``."""
+    if v is None:
+        return None
+    if not _is_number(v):
+        raise BadInput(f"{name} must be a number")
+    return float(v)
 
 
 @dataclass(frozen=True)
@@ -60,15 +182,13 @@ class ViewState:
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any] | None) -> ViewState:
+        """The state the page holds (:meth:`to_dict`); a value no control produces raises
+        :class:`BadInput`."""
         if not d:
             return cls()
-        kw = {k: d[k] for k in cls.__dataclass_fields__ if k in d}
-        for k in ("kinds", "zones", "statuses"):
-            if k in kw:
-                kw[k] = tuple(kw[k] or ())
-        if kw.get("view") is not None:
-            kw["view"] = tuple(kw["view"])
-        return cls(**kw)
+        if not isinstance(d, Mapping):
+            raise BadInput("view state must be an object")
+        return cls(**_checked_fields(d))
 
     def alert_filter(self, **kw: Any) -> q.AlertFilter:
         return q.AlertFilter(kinds=self.kinds, zones=self.zones, statuses=self.statuses, min_conf=self.conf, **kw)
@@ -98,54 +218,89 @@ def _list(text: str | None, allowed: Iterable[str] | None = None, limit: int = 5
     return tuple(dict.fromkeys(s[:200] for s in items))
 
 
-def parse_state(query: str | Mapping[str, str] | None) -> ViewState:
-    """View state from a URL query string (``?a=b&...`` or a mapping); bad values are ignored."""
+def _url_number(text: str, lo: float, hi: float) -> float | None:
+    """A finite number within ``[lo, hi]`` from a URL, ``None`` if it is not one."""
+    try:
+        v = float(text)
+    except ValueError:
+        return None
+    return v if math.isfinite(v) and lo <= v <= hi else None
+
+
+def _url_view(text: str) -> tuple[float, float, float, float] | None:
+    try:
+        box = tuple(float(x) for x in text.split(","))
+    except ValueError:
+        return None
+    if len(box) == 4 and all(math.isfinite(x) for x in box) and box[0] < box[1] and box[2] < box[3]:
+        return (box[0], box[1], box[2], box[3])
+    return None
+
+
+def parse_state(query: str | Mapping[str, str] | None, *, strict: bool = False) -> ViewState:
+    """View state from a URL query string (``?a=b&...`` or a mapping). Bad values are ignored,
+    or with ``strict`` (a link or an export URL) refused with :class:`BadInput`, which names
+    them. Unknown parameters are ignored either way."""
     if query is None:
         return ViewState()
     args = dict(parse_qsl(query.lstrip("?"), keep_blank_values=True)) if isinstance(query, str) else dict(query)
-    s = ViewState()
     kw: dict[str, Any] = {}
-    if "end" in args and args["end"]:
+    bad: list[str] = []
+    if args.get("end"):
         end = parse_time(args["end"])
-        if end is not None:
+        if end is None or not math.isfinite(end):
+            bad.append("end")
+        else:
             kw["end"] = end
             kw["live"] = False
-    if args.get("live") in ("1", "true", "yes"):
-        kw["live"] = True
-    elif args.get("live") in ("0", "false", "no"):
-        kw["live"] = False
-    if args.get("win") in WINDOWS:
-        kw["win"] = args["win"]
-    if "kind" in args:
-        kw["kinds"] = _list(args["kind"], q.KINDS)
-    if "zone" in args:
-        kw["zones"] = _list(args["zone"])
-    if "status" in args:
-        kw["statuses"] = () if args["status"] == "all" else _list(args["status"], q.STATUSES)
-    for key, name, lo, hi, typ in (("conf", "conf", 0.0, 1.0, float), ("stale", "stale", 1, 7 * 24 * 60, int)):
+    if "live" in args:
+        if args["live"] in ("1", "true", "yes"):
+            kw["live"] = True
+        elif args["live"] in ("0", "false", "no"):
+            kw["live"] = False
+        else:
+            bad.append("live")
+    for key, name, allowed in (("win", "win", WINDOWS), ("tab", "tab", TABS)):
         if key in args:
-            try:
-                v = typ(float(args[key]))
-                if lo <= v <= hi:
-                    kw[name] = v
-            except ValueError:
-                pass
-    if args.get("hide") in ("1", "0"):
-        kw["hide"] = args["hide"] == "1"
-    if args.get("mmsi", "").isdigit() and len(args["mmsi"]) <= 9:
-        kw["mmsi"] = int(args["mmsi"])
+            if args[key] in allowed:
+                kw[name] = args[key]
+            else:
+                bad.append(key)
+    for key, name, names in (("kind", "kinds", q.KINDS), ("zone", "zones", None), ("status", "statuses", q.STATUSES)):
+        if key in args:
+            if key == "status" and args[key] == "all":
+                kw[name] = ()
+                continue
+            kw[name] = _list(args[key], names)
+            if len(kw[name]) != len(_list(args[key])):
+                bad.append(key)
+    if "conf" in args:
+        conf = _url_number(args["conf"], 0.0, 1.0)
+        bad += ["conf"] if conf is None else []
+        kw.update({} if conf is None else {"conf": conf})
+    if "stale" in args:
+        stale = _url_number(args["stale"], STALE_MIN, STALE_MAX)
+        bad += ["stale"] if stale is None else []
+        kw.update({} if stale is None else {"stale": int(stale)})
+    if "hide" in args:
+        if args["hide"] in ("1", "0"):
+            kw["hide"] = args["hide"] == "1"
+        else:
+            bad.append("hide")
+    if "mmsi" in args:
+        if args["mmsi"].isdigit() and len(args["mmsi"]) <= 9:
+            kw["mmsi"] = int(args["mmsi"])
+        else:
+            bad.append("mmsi")
     if args.get("event"):
-        kw["event"] = args["event"][:200]
+        kw["event"] = args["event"][:MAX_TEXT]
     if "view" in args:
-        try:
-            box = tuple(float(x) for x in args["view"].split(","))
-            if len(box) == 4 and all(math.isfinite(x) for x in box) and box[0] < box[1] and box[2] < box[3]:
-                kw["view"] = box
-        except ValueError:
-            pass
-    if args.get("tab") in TABS:
-        kw["tab"] = args["tab"]
-    return replace(s, **kw)
+        view = _url_view(args["view"])
+        bad += ["view"] if view is None else []
+        kw.update({} if view is None else {"view": view})
+    if strict and bad:
+        raise BadInput(f"unreadable value of {', '.join(bad)} in the link")
+    return replace(ViewState(), **kw)
 
 
 def state_query(s: ViewState) -> str:
@@ -203,6 +358,16 @@ def controls_to_state(
     "follow live" returns to it.
     """
     prev = ViewState.from_dict(previous)
+    end_value = checked_number(end_value, "end-slider value")
+    end_max = checked_number(end_max, "end-slider max")
+    if conf is not None and not (_is_number(conf) and 0 <= conf <= 1):
+        raise BadInput("min-conf must be a number from 0 to 1")
+    if win is not None and not isinstance(win, str):
+        raise BadInput("window must be a name")
+    kinds, zones, statuses = _strings(kinds, "kinds"), _strings(zones, "zones"), _strings(statuses, "statuses")
+    for name, ticked in (("live", live), ("hide-stale", hide)):
+        if ticked is not None and not isinstance(ticked, (list, tuple)):
+            raise BadInput(f"{name} must be a list")
     is_live = bool(live)
     end = end_value
     if triggered == "end-slider" and end_value is not None and end_max is not None:
@@ -287,7 +452,10 @@ def view_extent(view: Mapping[str, Any] | Sequence[float] | None) -> tuple[float
         except (KeyError, TypeError, ValueError):
             return None
     else:
-        v = tuple(float(x) for x in view)
+        try:
+            v = tuple(float(x) for x in view)
+        except (TypeError, ValueError):
+            return None
     if len(v) != 4 or not all(math.isfinite(x) for x in v):
         return None
     x0, x1, y0, y1 = v

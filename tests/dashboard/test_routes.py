@@ -71,3 +71,67 @@ def test_export_route(app_store):
     feats = r.get_json()["features"]
     assert len(feats) == 3 and {f["properties"]["kind"] for f in feats} == {"loitering"}
     assert client.get("/export/events.exe").status_code == 404
+
+
+# -- hostile input: 400, never 500 --------------------------------------------------------------
+
+
+def _callback(client, output: str, values: dict, changed: str) -> object:
+    """POST the Dash callback whose (first) output is ``output`` as the page would, with
+    ``values`` (``"id.prop"`` → value)."""
+    deps = next(
+        d
+        for d in client.get("/_dash-dependencies").get_json()
+        if d["output"] == output or d["output"].startswith(f"..{output}...")
+    )
+    output = deps["output"]
+
+    def items(specs: list) -> list:
+        return [
+            {"id": i["id"], "property": i["property"], "value": values.get(f"{i['id']}.{i['property']}")} for i in specs
+        ]
+
+    outputs = [{"id": part.split(".")[0], "property": part.split(".")[1]} for part in output.strip(".").split("...")]
+    body = {
+        "output": output,
+        "outputs": outputs if output.startswith("..") else outputs[0],
+        "inputs": items(deps["inputs"]),
+        "state": items(deps["state"]),
+        "changedPropIds": [changed],
+    }
+    return client.post("/_dash-update-component", json=body)
+
+
+def test_bad_values_in_links_and_export_urls_are_answered_400(app_store):
+    client = create_app(app_store.cursor).server.test_client()
+    for query in ("stale=inf", "stale=nan", "conf=1e999", "win=99y", "view=1,2,3", "end=never", "mmsi=12a"):
+        r = client.get(f"/export/events.csv?{query}")
+        assert r.status_code == 400 and r.get_data(as_text=True).count("\n") == 1, query
+        assert client.get(f"/?{query}").status_code == 400, query
+    assert client.get("/export/events.csv?stale=30&win=6h").status_code == 200
+    assert client.get("/?stale=30&kind=loitering").status_code == 200
+    # the layout reads the view from the referrer: leniently, the page always loads
+    assert client.get("/_dash-layout", headers={"Referer": "http://localhost/?stale=inf"}).status_code == 200
+
+
+def test_crafted_callback_values_are_answered_400(app_store):
+    client = create_app(app_store.cursor).server.test_client()
+    client.get("/")
+    results = "results-panel.children"
+    ok = _callback(client, results, {"side-tabs.value": "results", "state.data": {"stale": 30}}, "state.data")
+    assert ok.status_code == 200
+    for crafted in ({"stale": "inf"}, {"stale": 1e308}, {"conf": "x"}, {"view": "abcd"}, {"kinds": 5}, [1, 2]):
+        r = _callback(client, results, {"side-tabs.value": "results", "state.data": crafted}, "state.data")
+        assert r.status_code == 400, crafted
+    vessels = "vessel-data.data"
+    for name, value in (("session.data", ["x"]), ("vessel-applied.data", {"seq": "1"}), ("selection.data", "a")):
+        r = _callback(client, vessels, {"state.data": {}, name: value}, "state.data")
+        assert r.status_code == 400, name
+    clock = "clock.children"
+    assert _callback(client, clock, {"state.data": {}, "end-slider.value": "x"}, "state.data").status_code == 400
+    controls = "state.data"
+    r = _callback(client, controls, {"min-conf.value": "abc", "live.value": ["live"]}, "min-conf.value")
+    assert r.status_code == 400
+    act = "action-msg.children"
+    values = {"btn-ack.n_clicks": 1, "selection.data": {"event_id": "truth-0-loitering"}, "operator.value": ["A"]}
+    assert _callback(client, act, values, "btn-ack.n_clicks").status_code == 400
