@@ -19,7 +19,7 @@ loopback address.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +29,7 @@ import dash
 
 from maritime.dashboard import callbacks, routes
 from maritime.dashboard import queries as q
-from maritime.dashboard.auth import Credentials
+from maritime.dashboard.auth import Credentials, SignInLimiter
 from maritime.dashboard.state import Now, read_now
 from maritime.dashboard.sync import SessionCache
 
@@ -50,6 +50,8 @@ class AppContext:
     credentials: Credentials
     health: Callable[[], Mapping[str, Any]]
     refresh_s: float
+    limiter: SignInLimiter
+    allowed_hosts: frozenset[str] | None  #: host names the ``Host`` header may carry; ``None``: any
 
     def now(self, cur: q.Cursor) -> Now:
         """The clock of one refresh: read once, handed to everything the refresh computes."""
@@ -63,12 +65,16 @@ def create_app(
     credentials: Credentials | None = None,
     refresh_s: float = 5.0,
     title: str = "Maritime watch",
+    allowed_hosts: Collection[str] | None = None,
+    limiter: SignInLimiter | None = None,
 ) -> dash.Dash:
     """The dashboard over the database reached through ``cursor_factory`` (e.g. ``Store.cursor``).
 
     ``health`` returns the live ingest/detection status (``maritime serve``'s
-    ``Health.snapshot``); ``credentials`` turns on authentication; the page refreshes every
-    ``refresh_s`` seconds.
+    ``Health.snapshot``); ``credentials`` turns on authentication (failed sign-ins limited by
+    ``limiter``); the page refreshes every ``refresh_s`` seconds. With ``allowed_hosts``, a
+    request whose ``Host`` header names another host is refused (400): a loopback server
+    without credentials must not answer pages of other sites that resolve to it.
     """
     ctx = AppContext(
         pool=q.CursorPool(cursor_factory),
@@ -76,6 +82,8 @@ def create_app(
         credentials=credentials or Credentials(),
         health=health or dict,
         refresh_s=refresh_s,
+        limiter=limiter or SignInLimiter(),
+        allowed_hosts=None if allowed_hosts is None else frozenset(h.lower().strip("[]") for h in allowed_hosts),
     )
     app = dash.Dash(
         __name__,

@@ -3,20 +3,21 @@ layout (with its first refresh), and the export, basemap and health routes."""
 
 from __future__ import annotations
 
-import hmac
 import json
+import math
 import time
 import uuid
 from dataclasses import replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlsplit
 
 import dash
 import flask
 
 from maritime.dashboard import basemap, layout, panels, sync
 from maritime.dashboard import queries as q
+from maritime.dashboard.auth import TOKEN_NAME
 from maritime.dashboard.export import FORMATS, export_events
 from maritime.dashboard.state import BadInput, Now, ViewState, clock_view, iso, parse_state, url_outputs
 
@@ -37,6 +38,15 @@ def register(app: dash.Dash, ctx: AppContext) -> None:
     _register_routes(app.server, ctx)
 
 
+def _plain(text: str, status: int, headers: dict[str, str] | None = None) -> flask.Response:
+    return flask.Response(text + "\n", status, {"Content-Type": "text/plain; charset=utf-8", **(headers or {})})
+
+
+def request_host(host_header: str) -> str:
+    """The host name of a ``Host`` header (lower case, without port or IPv6 brackets)."""
+    return (urlsplit("//" + host_header).hostname or "").rstrip(".")
+
+
 def _register_access(server: flask.Flask, ctx: AppContext) -> None:
     creds = ctx.credentials
 
@@ -44,23 +54,27 @@ def _register_access(server: flask.Flask, ctx: AppContext) -> None:
     def _authenticate() -> flask.Response | None:
         flask.g.t0 = time.perf_counter()
         flask.g.user = None
+        if ctx.allowed_hosts is not None and request_host(flask.request.host) not in ctx.allowed_hosts:
+            # a page of another site whose name resolves here (DNS rebinding) must not reach the watch
+            return _plain(f"Bad request: unknown host {flask.request.host!r}", 400)
         if not creds.configured:
             return None
         auth = flask.request.authorization
-        if (
-            auth is not None
-            and auth.type == "bearer"
-            and creds.token
-            and auth.token
-            and hmac.compare_digest(auth.token.encode(), creds.token.encode())
-        ):
-            flask.g.user = "token"
-            return None
-        if auth is not None and auth.type == "basic" and creds.check(auth.username, auth.password):
-            flask.g.user = auth.username
-            return None
-        return flask.Response(
-            "Sign in to the maritime watch.\n",
+        if auth is not None and auth.type in ("basic", "bearer"):
+            address = flask.request.remote_addr or ""
+            wait = ctx.limiter.retry_after(address)
+            if wait > 0:
+                return _plain("Too many failed sign-ins: try again later.", 429, {"Retry-After": str(math.ceil(wait))})
+            if auth.type == "bearer":
+                user = TOKEN_NAME if creds.is_token(auth.token) else None
+            else:
+                user = creds.identify(auth.username, auth.password)
+            if user is not None:
+                flask.g.user = user
+                return None
+            ctx.limiter.failed(address)
+        return _plain(
+            "Sign in to the maritime watch.",
             401,
             {"WWW-Authenticate": 'Basic realm="maritime watch", charset="UTF-8"'},
         )
@@ -72,7 +86,7 @@ def _register_access(server: flask.Flask, ctx: AppContext) -> None:
 
     @server.errorhandler(BadInput)
     def _bad_input(exc: BadInput) -> flask.Response:
-        return flask.Response(f"Bad request: {exc}\n", 400, {"Content-Type": "text/plain; charset=utf-8"})
+        return _plain(f"Bad request: {exc}", 400)
 
     @server.after_request
     def _headers(resp: flask.Response) -> flask.Response:

@@ -149,6 +149,19 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+#: The names of this machine that a browser on it may put in the ``Host`` header.
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+
+
+def allowed_hosts(bind_host: str) -> tuple[str, ...] | None:
+    """Host names the server answers to: on a loopback address only this machine's names (so a
+    page of another site that resolves to 127.0.0.1, DNS rebinding, gets 400); ``None`` (any)
+    on other addresses, where credentials are required anyway."""
+    if not is_loopback(bind_host):
+        return None
+    return tuple(dict.fromkeys((*LOOPBACK_NAMES, bind_host.lower().strip("[]"))))
+
+
 def check_bind(host: str, credentials: Credentials) -> None:
     """Refuse a non-loopback address without credentials."""
     if not is_loopback(host) and not credentials.configured:
@@ -198,7 +211,13 @@ def _serve(args: argparse.Namespace) -> int:
     health = Health(feeds, silence_s=args.feed_silence)
     runtime = Runtime(store, feeds, options, health, None if args.no_detect else args.detect_every)
     try:
-        app = create_app(store.cursor, health=health.snapshot, credentials=creds, refresh_s=args.refresh)
+        app = create_app(
+            store.cursor,
+            health=health.snapshot,
+            credentials=creds,
+            refresh_s=args.refresh,
+            allowed_hosts=allowed_hosts(args.host),
+        )
         try:
             server = make_server(args.host, args.port, app.server, threaded=True)
         except OSError as exc:

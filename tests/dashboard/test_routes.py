@@ -8,8 +8,9 @@ import json
 import pytest
 from werkzeug.security import generate_password_hash
 
+from maritime.dashboard import server
 from maritime.dashboard.app import create_app
-from maritime.dashboard.auth import Credentials
+from maritime.dashboard.auth import Credentials, SignInLimiter
 from maritime.store.database import Store
 
 
@@ -135,3 +136,45 @@ def test_crafted_callback_values_are_answered_400(app_store):
     act = "action-msg.children"
     values = {"btn-ack.n_clicks": 1, "selection.data": {"event_id": "truth-0-loitering"}, "operator.value": ["A"]}
     assert _callback(client, act, values, "btn-ack.n_clicks").status_code == 400
+
+
+# -- sign-in and hosts ---------------------------------------------------------------------------
+
+
+def test_a_token_holder_acts_as_the_token(app_store):
+    creds = Credentials({"alice": generate_password_hash("s3cret-pass")}, token="a-long-shared-token")
+    client = create_app(app_store.cursor, credentials=creds).server.test_client()
+    auth = _basic("the-admiral", "a-long-shared-token")
+    layout = client.get("/_dash-layout", headers=auth).get_data(as_text=True)
+    assert "the-admiral" not in layout and "token" in layout
+    client.environ_base["HTTP_AUTHORIZATION"] = auth["Authorization"]
+    values = {"btn-ack.n_clicks": 1, "selection.data": {"event_id": "truth-0-loitering"}, "operator.value": "x"}
+    assert _callback(client, "action-msg.children", values, "btn-ack.n_clicks").status_code == 200
+    actor = app_store.cursor().execute("SELECT actor FROM alert_actions").fetchall()
+    assert actor == [("token",)]
+
+
+def test_failed_sign_ins_are_rate_limited(app_store):
+    now = [0.0]
+    creds = Credentials({"alice": generate_password_hash("s3cret-pass")})
+    limiter = SignInLimiter(max_failures=3, window_s=60, clock=lambda: now[0])
+    client = create_app(app_store.cursor, credentials=creds, limiter=limiter).server.test_client()
+    for _ in range(3):
+        assert client.get("/healthz", headers=_basic("alice", "guess")).status_code == 401
+    r = client.get("/healthz", headers=_basic("alice", "s3cret-pass"))
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) == 60
+    other = client.get("/healthz", headers=_basic("alice", "s3cret-pass"), environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert other.status_code == 200
+    now[0] = 61
+    assert client.get("/healthz", headers=_basic("alice", "s3cret-pass")).status_code == 200
+
+
+def test_the_host_header_must_name_this_machine_on_loopback(app_store):
+    client = create_app(app_store.cursor, allowed_hosts=server.allowed_hosts("127.0.0.1")).server.test_client()
+    assert client.get("/healthz", headers={"Host": "127.0.0.1:8050"}).status_code == 200
+    assert client.get("/healthz", headers={"Host": "localhost:8050"}).status_code == 200
+    assert client.get("/healthz", headers={"Host": "[::1]:8050"}).status_code == 200
+    for evil in ("rebind.attacker.example:8050", "127.0.0.1.nip.io", "evil"):
+        assert client.get("/", headers={"Host": evil}).status_code == 400, evil
+        assert client.get("/export/events.csv", headers={"Host": evil}).status_code == 400, evil
+    assert server.allowed_hosts("0.0.0.0") is None and "::1" in server.allowed_hosts("::1")
