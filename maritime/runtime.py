@@ -23,6 +23,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+import duckdb
+
+from maritime.detect.runner import run_detection
 from maritime.errors import MaritimeError
 from maritime.ingest import IngestOptions, LiveIngest
 from maritime.sources.live import FeedStatus
@@ -189,11 +192,12 @@ def ingest_thread(
         health.ingest_error = f"{type(exc).__name__}: {exc}"
 
 
-def detection_thread(store: Store, health: Health, every_s: float, stop: threading.Event) -> None:
-    """Run incremental detection every ``every_s`` seconds of wall time until ``stop``."""
-    from maritime.detect.runner import run_detection
-
-    cur = store.cursor()
+def detection_thread(
+    store: Store, health: Health, every_s: float, stop: threading.Event, cur: duckdb.DuckDBPyConnection | None = None
+) -> None:
+    """Run incremental detection every ``every_s`` seconds of wall time until ``stop``, on
+    ``cur`` (a new cursor by default); :meth:`Runtime.close` interrupts its queries."""
+    cur = cur or store.cursor()
     health.detection = {"available": True, "last_run": None}
     try:
         while not stop.is_set():
@@ -208,11 +212,13 @@ def detection_thread(store: Store, health: Health, every_s: float, stop: threadi
                     "error": None,
                 }
             except Exception as exc:  # noqa: BLE001 - a failed run is shown, the next one may succeed
-                log.exception("detection run failed")
                 try:
                     cur.execute("ROLLBACK")
                 except Exception:  # noqa: BLE001 - nothing to roll back
                     pass
+                if stop.is_set():
+                    break  # interrupted by the stop: not a failure
+                log.exception("detection run failed")
                 health.detection = {
                     **health.detection,
                     "last_run": time.time(),
@@ -267,13 +273,16 @@ class Runtime:
     detect_every_s: float | None = 10.0  #: ``None``: no detection in this process
     stop: threading.Event = field(default_factory=threading.Event, init=False)
     threads: list[threading.Thread] = field(default_factory=list, init=False)
+    detect_cursor: duckdb.DuckDBPyConnection | None = field(default=None, init=False)
 
     def start(self) -> None:
         """Start ingest (when there are feeds), detection (unless disabled) and the monitor."""
         if self.feeds:
             self._spawn("ingest", ingest_thread, self.store, self.feeds, self.options, self.health, self.stop)
         if self.detect_every_s is not None:
-            self._spawn("detect", detection_thread, self.store, self.health, self.detect_every_s, self.stop)
+            self.detect_cursor = self.store.cursor()
+            args = (self.store, self.health, self.detect_every_s, self.stop, self.detect_cursor)
+            self._spawn("detect", detection_thread, *args)
         self._spawn("monitor", monitor_thread, self.store, self.health, self.stop)
 
     def _spawn(self, name: str, target: Any, *args: Any) -> None:
@@ -281,8 +290,16 @@ class Runtime:
         self.threads.append(t)
         t.start()
 
-    def close(self, timeout_s: float = 10.0) -> None:
-        """Stop every thread and wait up to ``timeout_s`` (wall time) for each."""
+    def close(self, deadline: float) -> bool:
+        """Stop every thread, interrupting a detection query under way, and wait for them until
+        ``deadline`` (``time.monotonic()``); ``True`` when all have ended."""
         self.stop.set()
         for t in self.threads:
-            t.join(timeout=timeout_s)
+            while t.is_alive() and time.monotonic() < deadline:
+                if t.name == "detect" and self.detect_cursor is not None:
+                    try:
+                        self.detect_cursor.interrupt()  # the next query of the run is interrupted too
+                    except duckdb.Error:
+                        pass
+                t.join(timeout=0.05)
+        return not any(t.is_alive() for t in self.threads)

@@ -8,6 +8,8 @@ from collections import Counter
 
 import pytest
 
+from maritime import runtime
+from maritime.ingest import IngestOptions
 from maritime.runtime import Health, monitor_thread
 from maritime.sources.replay import ReplayFeed
 from maritime.store.database import Store
@@ -63,3 +65,23 @@ def test_a_silent_feed_raises_an_alert_and_clears_it(store):
     finally:
         stop.set()
         t.join()
+
+
+def test_close_interrupts_a_detection_query_under_way(store, monkeypatch):
+    started = threading.Event()
+
+    def endless_detection(cur):
+        started.set()
+        cur.execute("SELECT count(*) FROM range(100000000000::BIGINT) r WHERE r % 7 = 3").fetchall()
+
+    monkeypatch.setattr(runtime, "run_detection", endless_detection)
+    health = Health([])
+    rt = runtime.Runtime(store, [], IngestOptions(), health, detect_every_s=0.05)
+    rt.start()
+    assert started.wait(10)
+    time.sleep(0.3)
+    t0 = time.monotonic()
+    assert rt.close(time.monotonic() + 5)
+    assert time.monotonic() - t0 < 2 and not any(t.is_alive() for t in rt.threads)
+    assert health.snapshot()["detection"].get("error") is None  # a stop is not a failure
+    store.cursor().execute("SELECT 1").fetchall()  # the connection is still usable, and closes cleanly

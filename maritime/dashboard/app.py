@@ -95,6 +95,7 @@ def create_app(
         compress=False,
     )
     app.config.include_assets_files = True
+    app.server.extensions["maritime"] = ctx  # for the server's shutdown (ctx.pool.close)
     routes.register(app, ctx)
     callbacks.register(app, ctx)
     return app

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -63,25 +64,35 @@ def ts(epoch_s: float | None) -> datetime | None:
 # -- cursors -------------------------------------------------------------------------------
 
 
+class PoolClosed(MaritimeError):
+    """The server is stopping: no more database work for requests."""
+
+
 class CursorPool:
     """Cursors of the one DuckDB connection, lent to request threads one at a time.
 
     ``factory`` makes a new cursor (``Store.cursor``). A cursor is used by one thread at a
-    time; at most ``size`` are kept idle for reuse.
+    time; at most ``size`` are kept idle for reuse. :meth:`close` interrupts the queries of
+    the cursors lent out and waits for them, so that the connection can be closed safely.
     """
 
     def __init__(self, factory: Callable[[], duckdb.DuckDBPyConnection], size: int = 8) -> None:
         self.factory = factory
         self.idle: queue.LifoQueue[duckdb.DuckDBPyConnection] = queue.LifoQueue(maxsize=size)
         self.lock = threading.Lock()
+        self.lent: set[duckdb.DuckDBPyConnection] = set()
+        self.closed = False
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        try:
-            cur = self.idle.get_nowait()
-        except queue.Empty:
-            with self.lock:
+        with self.lock:
+            if self.closed:
+                raise PoolClosed("the server is stopping")
+            try:
+                cur = self.idle.get_nowait()
+            except queue.Empty:
                 cur = self.factory()
+            self.lent.add(cur)
         try:
             yield cur
         except duckdb.Error:
@@ -91,10 +102,39 @@ class CursorPool:
                 pass
             raise
         finally:
+            with self.lock:
+                self.lent.discard(cur)
+                keep = not self.closed
             try:
+                if not keep:
+                    raise queue.Full
                 self.idle.put_nowait(cur)
             except queue.Full:
                 cur.close()
+
+    def close(self, deadline: float) -> bool:
+        """Lend no more cursors, interrupt the queries of those lent out, wait for them until
+        ``deadline`` (``time.monotonic()``) and close the idle ones; ``True`` when none is left
+        in use."""
+        with self.lock:
+            self.closed = True
+        while True:
+            with self.lock:
+                lent = list(self.lent)
+            if not lent or time.monotonic() >= deadline:
+                break
+            for cur in lent:
+                try:
+                    cur.interrupt()
+                except duckdb.Error:
+                    pass
+            time.sleep(0.02)
+        while True:
+            try:
+                self.idle.get_nowait().close()
+            except queue.Empty:
+                break
+        return not lent
 
 
 # -- time ----------------------------------------------------------------------------------

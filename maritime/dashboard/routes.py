@@ -84,6 +84,10 @@ def _register_access(server: flask.Flask, ctx: AppContext) -> None:
         if flask.request.path == "/" and flask.request.query_string:
             parse_state(flask.request.args, strict=True)  # a bad view link: 400, not a page that fails
 
+    @server.errorhandler(q.PoolClosed)
+    def _stopping(exc: q.PoolClosed) -> flask.Response:
+        return _plain(f"Service unavailable: {exc}", 503)
+
     @server.errorhandler(BadInput)
     def _bad_input(exc: BadInput) -> flask.Response:
         return _plain(f"Bad request: {exc}", 400)

@@ -18,10 +18,13 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import logging
+import os
 import re
 import signal
+import socket
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,8 @@ log = logging.getLogger("maritime.serve")
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8050
+#: SIGTERM or Ctrl-C stops the server within this many seconds (issue 11: within 5 s).
+STOP_WITHIN_S = 4.0
 _MEMORY_LIMIT = re.compile(r"\s*\d+(\.\d+)?\s*[KMGT]i?B\s*", re.IGNORECASE)
 
 
@@ -181,10 +186,25 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host:port`` (0: a free port); a port in use or an address
+    that cannot be bound raises :class:`ServeError` (one line)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host.strip("[]"), port), family=family, backlog=128)
+    except OSError as exc:
+        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def _not_ready(environ: Any, start_response: Any) -> list[bytes]:
+    start_response("503 Service Unavailable", [("Content-Type", "text/plain; charset=utf-8")])
+    return [b"The watch floor is starting.\n"]
+
+
 def _serve(args: argparse.Namespace) -> int:
     from werkzeug.serving import make_server
 
-    from maritime.dashboard.app import create_app
+    from maritime.dashboard.app import AppContext, create_app
     from maritime.dashboard.auth import CredentialsError
     from maritime.decode.pipeline import DecodeOptions
     from maritime.ingest import IngestOptions
@@ -207,9 +227,19 @@ def _serve(args: argparse.Namespace) -> int:
     db = resolve_db_path(args.db)
     if not _MEMORY_LIMIT.fullmatch(args.memory_limit or ""):
         raise ServeError(f"--memory-limit {args.memory_limit!r}: write a size such as 2GB or 512MB")
-    store = Store(db, memory_limit=args.memory_limit.strip())
+    sock = listen(args.host, args.port)  # before the database exists: a busy port creates nothing
+    try:
+        server = make_server(args.host, args.port, _not_ready, threaded=True, fd=sock.fileno())
+    finally:
+        sock.close()  # the server holds its own duplicate of the socket
+    try:
+        store = Store(db, memory_limit=args.memory_limit.strip())
+    except BaseException:
+        server.server_close()
+        raise
     health = Health(feeds, silence_s=args.feed_silence)
     runtime = Runtime(store, feeds, options, health, None if args.no_detect else args.detect_every)
+    clean = False
     try:
         app = create_app(
             store.cursor,
@@ -218,10 +248,8 @@ def _serve(args: argparse.Namespace) -> int:
             refresh_s=args.refresh,
             allowed_hosts=allowed_hosts(args.host),
         )
-        try:
-            server = make_server(args.host, args.port, app.server, threaded=True)
-        except OSError as exc:
-            raise ServeError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+        ctx: AppContext = app.server.extensions["maritime"]
+        server.app = app.server
         runtime.start()
 
         def _stop(*_: Any) -> None:
@@ -233,7 +261,7 @@ def _serve(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, _stop)
         host = f"[{args.host}]" if ":" in args.host else args.host
         print(
-            f"maritime serve: watch floor at http://{host}:{server.server_port}/ (database {db}"
+            f"maritime serve: watch floor at http://{host}:{server.port}/ (database {db}"
             f"{'; ' + ', '.join(f.url for f in feeds) if feeds else ''}"
             f"{'; sign-in required' if creds.configured else ''}); Ctrl-C stops",
             file=sys.stderr,
@@ -242,10 +270,12 @@ def _serve(args: argparse.Namespace) -> int:
         try:
             server.serve_forever(poll_interval=0.2)
         finally:
+            deadline = time.monotonic() + STOP_WITHIN_S
             server.server_close()
-            runtime.close()
+            clean = runtime.close(deadline) & ctx.pool.close(deadline)
     finally:
-        store.close()
+        if clean:
+            store.close()
     c = health.snapshot()["counts"]
     if feeds:
         print(
@@ -253,6 +283,13 @@ def _serve(args: argparse.Namespace) -> int:
             f"positions stored, {c.get('rejected', 0):,} rejected",
             file=sys.stderr,
         )
+    if not clean:
+        # a thread is still inside the database (a long computation between queries): closing
+        # the connection under it, or letting the interpreter tear it down, can abort the
+        # process; what was committed is in the database's WAL, so leave at once
+        print("maritime serve: stopped without waiting for a busy thread", file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        os._exit(0)
     return 0
 
 

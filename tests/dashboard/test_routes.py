@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
+import time
 
 import pytest
 from werkzeug.security import generate_password_hash
@@ -178,3 +180,30 @@ def test_the_host_header_must_name_this_machine_on_loopback(app_store):
         assert client.get("/", headers={"Host": evil}).status_code == 400, evil
         assert client.get("/export/events.csv", headers={"Host": evil}).status_code == 400, evil
     assert server.allowed_hosts("0.0.0.0") is None and "::1" in server.allowed_hosts("::1")
+
+
+def test_closing_the_pool_interrupts_requests_and_refuses_new_ones(app_store):
+    from maritime.dashboard import queries as q
+
+    pool = q.CursorPool(app_store.cursor)
+    outcome: list[str] = []
+
+    def long_request() -> None:
+        try:
+            with pool.cursor() as cur:
+                cur.execute("SELECT count(*) FROM range(100000000000::BIGINT) r WHERE r % 7 = 3").fetchall()
+        except Exception as exc:  # noqa: BLE001 - the test looks at what it was
+            outcome.append(type(exc).__name__)
+
+    t = threading.Thread(target=long_request)
+    t.start()
+    time.sleep(0.3)
+    t0 = time.monotonic()
+    assert pool.close(time.monotonic() + 5) and time.monotonic() - t0 < 2
+    t.join(2)
+    assert outcome == ["InterruptException"]
+    with pytest.raises(q.PoolClosed), pool.cursor():
+        pass
+    client = create_app(app_store.cursor).server.test_client()
+    client.application.extensions["maritime"].pool.close(time.monotonic())
+    assert client.get("/healthz").status_code == 503
