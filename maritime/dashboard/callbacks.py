@@ -13,19 +13,16 @@ import dash
 import flask
 from dash import ClientsideFunction, Input, Output, State, no_update
 
-from maritime.dashboard import panels, results, sync
+from maritime.dashboard import health, panels, results, sync
 from maritime.dashboard import queries as q
-from maritime.dashboard.state import (
-    ViewState,
+from maritime.dashboard.inputs import (
     checked_applied,
     checked_number,
     checked_selection,
     checked_session,
     checked_text,
-    clock_view,
-    controls_to_state,
-    url_outputs,
 )
+from maritime.dashboard.state import ViewState, clock_view, controls_to_state, url_outputs
 
 if TYPE_CHECKING:
     from maritime.dashboard.app import AppContext
@@ -301,11 +298,11 @@ def _register_panels(app: dash.Dash, ctx: AppContext) -> None:
     def _health(_n: Any, tab: Any, state: Any) -> tuple[Any, Any]:
         s = ViewState.from_dict(state)
         snap = ctx.health()
-        chips = panels.feed_chips(snap)
+        chips = health.feed_chips(snap)
         if tab != "health":
             return no_update, chips
         with ctx.pool.cursor() as cur:
-            panel = panels.health_panel(cur, snap, s, ctx.now(cur))
+            panel = health.health_panel(cur, snap, s, ctx.now(cur))
         return panel, chips
 
     @app.callback(

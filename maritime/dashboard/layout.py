@@ -16,8 +16,9 @@ from dash import dcc, html
 
 from maritime.dashboard import basemap
 from maritime.dashboard.categories import style_spec
+from maritime.dashboard.inputs import WINDOWS
 from maritime.dashboard.queries import KINDS, STATUSES
-from maritime.dashboard.state import WINDOWS, ViewState, state_query
+from maritime.dashboard.state import ViewState, state_query
 
 _GRID_THEME = (
     "themeBalham.withParams({backgroundColor: '#0f1924', foregroundColor: '#d5dee8', "

@@ -19,7 +19,8 @@ from maritime.dashboard import basemap, layout, panels, sync
 from maritime.dashboard import queries as q
 from maritime.dashboard.auth import TOKEN_NAME
 from maritime.dashboard.export import FORMATS, export_events
-from maritime.dashboard.state import BadInput, Now, ViewState, clock_view, iso, parse_state, url_outputs
+from maritime.dashboard.inputs import BadInput
+from maritime.dashboard.state import Now, ViewState, clock_view, iso, parse_state, url_outputs
 
 if TYPE_CHECKING:
     from maritime.dashboard.app import AppContext
