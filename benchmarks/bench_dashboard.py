@@ -145,7 +145,7 @@ class Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MARITIME_")}
         env["PYTHONUNBUFFERED"] = "1"
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "maritime.serve", "--db", str(db), "--port", "0", *extra],
+            [sys.executable, "-m", "maritime.dashboard.server", "--db", str(db), "--port", "0", *extra],
             cwd=REPO,
             env=env,
             stdout=subprocess.DEVNULL,

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from maritime.dashboard.state import Now, read_now
 from maritime.ingest import IngestOptions, ingest_paths
 from maritime.store.database import Store
 
@@ -109,3 +111,26 @@ def cur(store):
     c = store.cursor()
     yield c
     c.close()
+
+
+#: The wall clock of the tests: well after the sample's data (reports are never "from the future").
+WALL = datetime(2026, 1, 1, tzinfo=UTC)
+#: The last report of the sample.
+LATEST = datetime(2025, 1, 15, 23, 59, 59, tzinfo=UTC)
+
+
+def now(cur) -> Now:
+    """The clock of one refresh at :data:`WALL` (read again after each change to the data)."""
+    return read_now(cur, WALL)
+
+
+def text_of(component) -> str:
+    """All text in a Dash component tree."""
+    if component is None:
+        return ""
+    if isinstance(component, (str, int, float)):
+        return str(component)
+    if isinstance(component, (list, tuple)):
+        return " ".join(text_of(c) for c in component)
+    children = getattr(component, "children", None)
+    return text_of(children)

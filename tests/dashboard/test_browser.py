@@ -56,7 +56,7 @@ class Server:
             [
                 sys.executable,
                 "-m",
-                "maritime.serve",
+                "maritime.dashboard.server",
                 "--db",
                 str(db),
                 "--host",

@@ -7,16 +7,18 @@ the URL, so a shared link reopens the same view.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
 import dash_ag_grid as dag
 from dash import dcc, html
 
-from dashboard import basemap
-from dashboard.callbacks import WINDOWS, ViewState, state_query, style_spec
-from dashboard.queries import KINDS, STATUSES
+from maritime.dashboard import basemap
+from maritime.dashboard.categories import style_spec
+from maritime.dashboard.inputs import WINDOWS
+from maritime.dashboard.queries import KINDS, STATUSES
+from maritime.dashboard.state import ViewState, state_query
 
 _GRID_THEME = (
     "themeBalham.withParams({backgroundColor: '#0f1924', foregroundColor: '#d5dee8', "
@@ -59,11 +61,11 @@ ALERT_COLUMNS: list[dict[str, Any]] = [
 ]
 
 
-def _options(values: Sequence[str], label=lambda v: v) -> list[dict[str, str]]:
+def _options(values: Sequence[str], label: Callable[[str], str] = str) -> list[dict[str, str]]:
     return [{"label": label(v), "value": v} for v in values]
 
 
-def top_bar(user: str | None, state: ViewState, initial: dict | None = None) -> html.Div:
+def top_bar(user: str | None, state: ViewState, initial: dict[str, Any] | None = None) -> html.Header:
     initial = initial or {}
     clock = initial.get("clock") or {}
     operator = (
@@ -124,7 +126,7 @@ def top_bar(user: str | None, state: ViewState, initial: dict | None = None) -> 
     )
 
 
-def control_bar(state: ViewState, zone_names: Sequence[str], initial: dict | None = None) -> html.Div:
+def control_bar(state: ViewState, zone_names: Sequence[str], initial: dict[str, Any] | None = None) -> html.Div:
     initial = initial or {}
     clock = initial.get("clock") or {"min": 0, "max": 1, "marks": None, "value": state.end or 1}
     links = initial.get("links") or {}
@@ -263,7 +265,7 @@ def control_bar(state: ViewState, zone_names: Sequence[str], initial: dict | Non
     )
 
 
-def action_box(box: list | None = None, units: list | None = None) -> html.Div:
+def action_box(box: list[Any] | None = None, units: list[Any] | None = None) -> html.Div:
     return html.Div(
         [
             html.Div(box, id="alert-box", className="alert-box"),
@@ -302,10 +304,10 @@ def page(
     state: ViewState,
     *,
     user: str | None = None,
-    zone_rows: Sequence[dict] | None = None,
+    zone_rows: Sequence[dict[str, Any]] | None = None,
     refresh_s: float = 5.0,
-    map_figure: dict | None = None,
-    initial: dict | None = None,
+    map_figure: dict[str, Any] | None = None,
+    initial: dict[str, Any] | None = None,
     session: str | None = None,
 ) -> html.Div:
     """The layout for one page load.

@@ -51,7 +51,7 @@ latest AS (
            arg_max(action, (acted_at, action_id)) AS action,
            arg_max(actor, (acted_at, action_id)) AS actor,
            arg_max(acted_at, (acted_at, action_id)) AS acted_at,
-           arg_max(reason, (acted_at, action_id)) AS reason,
+           arg_max_null(reason, (acted_at, action_id)) AS reason,  -- the latest action's (NULL after a reopen)
            arg_max(unit, (acted_at, action_id)) FILTER (WHERE action = 'assign') AS unit,
            count(*) AS n_actions
     FROM applied GROUP BY event_id

@@ -18,12 +18,13 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from shapely.geometry import GeometryCollection, MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
+
+from maritime.reference.coast import land_extract_box
+from maritime.reference.coast import load_land as load_coast_land
 
 log = logging.getLogger(__name__)
 
@@ -81,29 +82,15 @@ def _geometries(obj: Any) -> list[BaseGeometry]:
     return []
 
 
-def land_path() -> Path:
-    return Path(str(resources.files("maritime.reference").joinpath("data", "land_eastern_pacific.geojson")))
-
-
 @lru_cache(maxsize=1)
 def load_land() -> tuple[BaseGeometry, ...]:
-    """Land polygons from the project's coast layer; empty when it is not there."""
+    """Land polygons from the project's coast layer (:func:`maritime.reference.coast.load_land`);
+    empty when the layer cannot be read (a broken layer must not take the watch floor down)."""
     try:
-        from maritime.reference.coast import load_land as project_load_land  # type: ignore
-    except ImportError:
-        project_load_land = None
-    if project_load_land is not None:
-        try:
-            return tuple(_geometries(project_load_land()))
-        except Exception as exc:  # a broken layer must not take the watch floor down
-            log.warning("land layer: %s", exc)
-    path = land_path()
-    if path.exists():
-        try:
-            return tuple(_geometries(json.loads(path.read_text(encoding="utf-8"))))
-        except (OSError, ValueError) as exc:
-            log.warning("land layer %s: %s", path, exc)
-    return ()
+        return tuple(_geometries(load_coast_land()))
+    except Exception as exc:  # noqa: BLE001 - shown in the log; the map then has no land
+        log.warning("land layer: %s", exc)
+        return ()
 
 
 def load_zone_shapes(rows: Sequence[dict[str, Any]] | None = None) -> list[tuple[str, str, BaseGeometry]]:
@@ -228,21 +215,11 @@ def base_traces(zone_rows: Sequence[dict[str, Any]] | None = None) -> list[dict[
     return [land, outline, labels]
 
 
-def lon_label(v: float) -> str:
-    return f"{abs(v):g}°{'W' if v < 0 else 'E' if v > 0 else ''}"
-
-
-def lat_label(v: float) -> str:
-    return f"{abs(v):g}°{'S' if v < 0 else 'N' if v > 0 else ''}"
-
-
 def coverage_box() -> tuple[float, float, float, float] | None:
     """(lon0, lat0, lon1, lat1) of the land data; outside it the map knows no land."""
     try:
-        from maritime.reference.coast import land_extract_box  # type: ignore
-
-        return tuple(float(v) for v in land_extract_box())  # type: ignore[return-value]
-    except Exception:  # noqa: BLE001 - no layer (or another one): no box
+        return land_extract_box()
+    except Exception:  # noqa: BLE001 - an unreadable layer: no box (and no land)
         return None
 
 

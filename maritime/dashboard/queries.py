@@ -1,6 +1,6 @@
 """Every database access of the dashboard.
 
-The SQL lives in ``dashboard/sql/<name>.sql``. Anything typed into the page reaches SQL only
+The SQL lives in ``maritime/dashboard/sql/<name>.sql``. Anything typed into the page reaches SQL only
 as a bound parameter (``$name``); no SQL text is ever built from user input. Times go in as
 timezone-aware :class:`datetime` and come out as epoch seconds (``epoch(ts)``), so that no
 session time zone can shift them. All times are data time unless a name says ``wall``.
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,7 +23,8 @@ import duckdb
 
 from maritime.errors import MaritimeError
 
-UTC = UTC
+#: A DuckDB cursor (one per thread; see :class:`CursorPool`).
+Cursor = duckdb.DuckDBPyConnection
 #: Statuses of an alert in the workflow.
 STATUSES = ("new", "acknowledged", "assigned", "dismissed")
 #: Alert kinds: detection's and the server's own.
@@ -35,8 +37,8 @@ FUTURE_SLACK = timedelta(minutes=10)
 
 @cache
 def sql(name: str) -> str:
-    """The text of ``dashboard/sql/<name>.sql``."""
-    return resources.files("dashboard").joinpath("sql", f"{name}.sql").read_text()
+    """The text of ``maritime/dashboard/sql/<name>.sql``."""
+    return resources.files("maritime.dashboard").joinpath("sql", f"{name}.sql").read_text()
 
 
 def _bind(text: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -62,25 +64,35 @@ def ts(epoch_s: float | None) -> datetime | None:
 # -- cursors -------------------------------------------------------------------------------
 
 
+class PoolClosed(MaritimeError):
+    """The server is stopping: no more database work for requests."""
+
+
 class CursorPool:
     """Cursors of the one DuckDB connection, lent to request threads one at a time.
 
     ``factory`` makes a new cursor (``Store.cursor``). A cursor is used by one thread at a
-    time; at most ``size`` are kept idle for reuse.
+    time; at most ``size`` are kept idle for reuse. :meth:`close` interrupts the queries of
+    the cursors lent out and waits for them, so that the connection can be closed safely.
     """
 
     def __init__(self, factory: Callable[[], duckdb.DuckDBPyConnection], size: int = 8) -> None:
         self.factory = factory
-        self.idle: queue.LifoQueue = queue.LifoQueue(maxsize=size)
+        self.idle: queue.LifoQueue[duckdb.DuckDBPyConnection] = queue.LifoQueue(maxsize=size)
         self.lock = threading.Lock()
+        self.lent: set[duckdb.DuckDBPyConnection] = set()
+        self.closed = False
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        try:
-            cur = self.idle.get_nowait()
-        except queue.Empty:
-            with self.lock:
+        with self.lock:
+            if self.closed:
+                raise PoolClosed("the server is stopping")
+            try:
+                cur = self.idle.get_nowait()
+            except queue.Empty:
                 cur = self.factory()
+            self.lent.add(cur)
         try:
             yield cur
         except duckdb.Error:
@@ -90,10 +102,39 @@ class CursorPool:
                 pass
             raise
         finally:
+            with self.lock:
+                self.lent.discard(cur)
+                keep = not self.closed
             try:
+                if not keep:
+                    raise queue.Full
                 self.idle.put_nowait(cur)
             except queue.Full:
                 cur.close()
+
+    def close(self, deadline: float) -> bool:
+        """Lend no more cursors, interrupt the queries of those lent out, wait for them until
+        ``deadline`` (``time.monotonic()``) and close the idle ones; ``True`` when none is left
+        in use."""
+        with self.lock:
+            self.closed = True
+        while True:
+            with self.lock:
+                lent = list(self.lent)
+            if not lent or time.monotonic() >= deadline:
+                break
+            for cur in lent:
+                try:
+                    cur.interrupt()
+                except duckdb.Error:
+                    pass
+            time.sleep(0.02)
+        while True:
+            try:
+                self.idle.get_nowait().close()
+            except queue.Empty:
+                break
+        return not lent
 
 
 # -- time ----------------------------------------------------------------------------------
@@ -132,10 +173,9 @@ class Window:
         return self.end.timestamp()
 
 
-def db_version(cur: duckdb.DuckDBPyConnection) -> tuple:
+def db_version(cur: duckdb.DuckDBPyConnection) -> tuple[Any, ...]:
     """A fingerprint that changes whenever vessels, events, actions or feed alerts do."""
-    text = sql("db_version")
-    return tuple(cur.execute(text).fetchone())
+    return tuple(run(cur, "db_version")[0].values())
 
 
 def vessel_last_seen(cur: duckdb.DuckDBPyConnection, mmsi: int) -> float | None:
@@ -257,7 +297,7 @@ def record_action(
         raise ActionError("give the reason for dismissing this alert as a false alarm")
     if len(actor) > 100 or len(unit or "") > 100 or len(reason or "") > 1000:
         raise ActionError("operator, unit or reason is too long")
-    if not cur.execute(sql("alert_exists"), {"event_id": event_id}).fetchone()[0]:
+    if not run(cur, "alert_exists", event_id=event_id)[0]["present"]:
         raise ActionError(f"alert {event_id} no longer exists")
     wall = wall_now or datetime.now(UTC)
     if unit:
@@ -268,7 +308,7 @@ def record_action(
     return int(row[0]["action_id"])
 
 
-def action_log(cur: duckdb.DuckDBPyConnection, alert_row: dict[str, Any]) -> list[dict[str, Any]]:
+def action_log(cur: duckdb.DuckDBPyConnection, alert_row: Mapping[str, Any]) -> list[dict[str, Any]]:
     return run(
         cur,
         "action_log",
@@ -297,24 +337,3 @@ def rejects(cur: duckdb.DuckDBPyConnection, runs: int = 50) -> list[dict[str, An
 
 def zones_in_db(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return run(cur, "zones")
-
-
-def raise_feed_alert(
-    cur: duckdb.DuckDBPyConnection,
-    feed: str,
-    silent_since: datetime,
-    last_error: str | None,
-    wall_now: datetime | None = None,
-) -> None:
-    run(
-        cur,
-        "raise_feed_alert",
-        feed=feed,
-        silent_since=silent_since,
-        raised_at=wall_now or datetime.now(UTC),
-        last_error=last_error,
-    )
-
-
-def resolve_feed_alert(cur: duckdb.DuckDBPyConnection, feed: str, wall_now: datetime | None = None) -> None:
-    run(cur, "resolve_feed_alert", feed=feed, resolved_at=wall_now or datetime.now(UTC))
