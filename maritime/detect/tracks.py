@@ -33,7 +33,7 @@ import numpy as np
 
 from maritime.detect.config import TracksConfig
 from maritime.detect.events import IDENTITY_CONFLICT, Event
-from maritime.geodesy import NM_KM, haversine_km
+from maritime.geodesy import NM_KM, haversine_km, haversine_km_scalar
 
 #: AIS message types sent by Class B transponders (2 W instead of 12.5 W).
 CLASS_B_TYPES = (18, 19, 24)
@@ -444,14 +444,10 @@ def _segment_loop(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, cfg: TracksCo
     # open segments: [label, history [(index, t, lat, lon), ...] (oldest first), n_reports]
     open_: list[list] = []
     n_labels = 0
-    r = 6371.0088
-    rad = math.pi / 180.0
     tl, la, lo = t.tolist(), lat.tolist(), lon.tolist()
 
-    def speed(pt, ti: float, ai: float, oi: float) -> float:
-        p1, p2 = pt[2] * rad, ai * rad
-        h = math.sin((p2 - p1) * 0.5) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((oi - pt[3]) * rad * 0.5) ** 2
-        d = max(2.0 * r * math.asin(min(1.0, math.sqrt(h))) - noise, 0.0)
+    def speed(pt: tuple[int, float, float, float], ti: float, ai: float, oi: float) -> float:
+        d = max(haversine_km_scalar(pt[2], pt[3], ai, oi) - noise, 0.0)
         return d / NM_KM / (max(abs(ti - pt[1]) + buf, 1.0) / 3600.0)
 
     for i in range(n):
