@@ -17,23 +17,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from maritime.arguments import add_db_option, parse_time
-from maritime.detect.events import KINDS
+from maritime.detect.events import KINDS, ROW_COLUMNS
 from maritime.errors import UsageError
 
 FORMATS = ("table", "csv", "json", "geojson")
-COLUMNS = (
-    "event_id",
-    "kind",
-    "mmsi",
-    "other_mmsi",
-    "start_time",
-    "end_time",
-    "lat",
-    "lon",
-    "zone",
-    "confidence",
-    "details",
-)
+#: The columns of ``sql/list_events.sql`` (every stored column but ``updated_at``).
+COLUMNS = ROW_COLUMNS
 
 
 def add_parsers(subparsers) -> None:

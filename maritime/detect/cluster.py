@@ -2,7 +2,7 @@
 
 A thin adapter: it reads the archive, moves data between workers with Dask (``from_map``,
 ``shuffle``, ``Client.map``), and calls the same pure functions as the single-machine run
-(``runner.tracks_from_columns``, the detectors, ``partition``). What is split where, and
+(``inputs.tracks_from_columns``, ``compose``'s detectors, ``partition``). What is split where, and
 why the result equals the single-machine one, is explained in ``maritime.detect.partition``.
 
 Steps, each a set of Dask tasks:
@@ -44,13 +44,13 @@ from maritime.archive.layout import (
     part_name,
     write_parquet,
 )
+from maritime.detect.compose import VesselEvents, combine, vessel_events
 from maritime.detect.config import DetectConfig, load_config
-from maritime.detect.dark import Reception, bin_range, detect_dark, merge_receptions, reception_model, segment_class_b
-from maritime.detect.events import Event, assign_zones
-from maritime.detect.loitering import detect_loitering, suppress_explained
+from maritime.detect.dark import Reception, bin_range, merge_receptions, reception_model, segment_class_b
+from maritime.detect.events import EVENT_COLUMNS, Event, assign_zones
+from maritime.detect.inputs import position_columns, tracks_from_columns, zones_rows
 from maritime.detect.partition import CELL_DEG, WINDOW_HOURS, grid_groups, pairs_by_group, vessel_partitions
 from maritime.detect.rendezvous import GRID_FIELDS, pair_events, slow_grid
-from maritime.detect.runner import position_columns, tracks_from_columns, zones_rows
 from maritime.detect.tracks import Tracks
 
 #: Reports per vessel partition: ~1 GB of worker memory through track preparation.
@@ -84,22 +84,22 @@ GRID_DTYPES = {
     "n_le": "int64",
     "last_t": "float64",
 }
-EVENT_SCHEMA = pa.schema(
-    [
-        ("event_id", pa.string()),
-        ("kind", pa.string()),
-        ("mmsi", pa.int32()),
-        ("other_mmsi", pa.int32()),
-        ("start_time", pa.timestamp("us", "UTC")),
-        ("end_time", pa.timestamp("us", "UTC")),
-        ("lat", pa.float64()),
-        ("lon", pa.float64()),
-        ("zone", pa.string()),
-        ("confidence", pa.float64()),
-        ("details", pa.string()),
-        ("updated_at", pa.timestamp("us", "UTC")),
-    ]
-)
+#: Arrow type of each column of the ``events`` table (:data:`EVENT_COLUMNS`).
+_EVENT_TYPES = {
+    "event_id": pa.string(),
+    "kind": pa.string(),
+    "mmsi": pa.int32(),
+    "other_mmsi": pa.int32(),
+    "start_time": pa.timestamp("us", "UTC"),
+    "end_time": pa.timestamp("us", "UTC"),
+    "lat": pa.float64(),
+    "lon": pa.float64(),
+    "zone": pa.string(),
+    "confidence": pa.float64(),
+    "details": pa.string(),
+    "updated_at": pa.timestamp("us", "UTC"),
+}
+EVENT_SCHEMA = pa.schema([(c, _EVENT_TYPES[c]) for c in EVENT_COLUMNS])
 
 
 class ClusterError(ArchiveError):
@@ -213,8 +213,7 @@ def _vessel_events(
 ) -> dict:
     t0 = time.perf_counter()
     tr = _tracks(arch, path, names, config, now)
-    loi = detect_loitering(tr, config.loitering)
-    dark = detect_dark(tr, config.dark, config.tracks, reception=_aligned(reception))
+    found = vessel_events(tr, config, reception=_aligned(reception))
     grid = slow_grid(tr, config.rendezvous)
     idx, group, core = grid_groups(
         grid["lat"], grid["lon"], grid["bin"], config.rendezvous.grid_minutes, cell_deg, window_hours
@@ -225,9 +224,7 @@ def _vessel_events(
     out = arch.path(grid_folder, path.rsplit("/", 1)[-1])
     write_parquet(arch, out, pa.table(cols))
     return {
-        "loitering": loi,
-        "dark": dark,
-        "conflicts": list(tr.conflicts),
+        "events": found,
         "grid": out,
         "grid_rows": len(idx),
         "positions": len(tr),
@@ -350,9 +347,9 @@ def detect_on_cluster(
             )
         )
         del partial, reception
-        loi = [e for r in res for e in r["loitering"]]
-        dark = [e for r in res for e in r["dark"]]
-        conflicts = [e for r in res for e in r["conflicts"]]
+        found = VesselEvents()
+        for r in res:
+            found.extend(r["events"])
         summary.segments = sum(r["segments"] for r in res)
         summary.grid_points = sum(r["grid_rows"] for r in res)
         summary.seconds["vessels"] = time.perf_counter() - t
@@ -378,9 +375,7 @@ def detect_on_cluster(
 
     # -- 6. events
     t = time.perf_counter()
-    rdv = pair_events(pt, now, cfg.rendezvous)
-    loi = suppress_explained(loi, rdv, cfg.loitering.suppress_rendezvous_fraction, now)
-    events = loi + rdv + dark + conflicts
+    events = combine(found, pair_events(pt, now, cfg.rendezvous), cfg, now)
     assign_zones(events, zone_list)
     events.sort(key=lambda e: e.event_id)
     write_events(arch, events)
