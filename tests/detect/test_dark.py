@@ -7,9 +7,8 @@ import pytest
 
 from maritime.detect.dark import detect_dark
 from maritime.detect.events import DARK
-from tests.detect import T0, ensure_coast, straight, tracks_of
+from tests.detect import T0, straight, tracks_of
 
-ensure_coast()
 SEA = (-1.5, -85.2)
 V = 735000777
 
