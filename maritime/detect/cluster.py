@@ -25,8 +25,10 @@ from __future__ import annotations
 import dataclasses
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,7 +50,7 @@ from maritime.detect.compose import VesselEvents, combine, vessel_events
 from maritime.detect.config import DetectConfig, load_config
 from maritime.detect.dark import Reception, bin_range, merge_receptions, reception_model, segment_class_b
 from maritime.detect.events import EVENT_COLUMNS, Event, assign_zones
-from maritime.detect.inputs import position_columns, tracks_from_columns, zones_rows
+from maritime.detect.inputs import ZonesArg, position_columns, tracks_from_columns, zones_rows
 from maritime.detect.partition import CELL_DEG, WINDOW_HOURS, grid_groups, pairs_by_group, vessel_partitions
 from maritime.detect.rendezvous import GRID_FIELDS, pair_events, slow_grid
 from maritime.detect.tracks import Tracks
@@ -171,7 +173,9 @@ def _read_positions(path: str, arch: Archive, names: list[str]) -> pd.DataFrame:
     )
 
 
-def _write_partition(df: pd.DataFrame, arch: Archive, folder: str, partition_info: dict | None = None) -> pd.DataFrame:
+def _write_partition(
+    df: pd.DataFrame, arch: Archive, folder: str, partition_info: dict[str, Any] | None = None
+) -> pd.DataFrame:
     n = (partition_info or {}).get("number", 0)
     path = arch.path(folder, f"part-{n:05d}.parquet")
     rows = write_parquet(arch, path, pa.Table.from_pandas(df, preserve_index=False))
@@ -210,7 +214,7 @@ def _vessel_events(
     grid_folder: str,
     cell_deg: float,
     window_hours: float,
-) -> dict:
+) -> dict[str, Any]:
     t0 = time.perf_counter()
     tr = _tracks(arch, path, names, config, now)
     found = vessel_events(tr, config, reception=_aligned(reception))
@@ -244,7 +248,8 @@ def _aligned(rec: Reception) -> Reception:
 
 
 def _read_grid(path: str, arch: Archive) -> pd.DataFrame:
-    return pq.read_table(path, filesystem=arch.fs).to_pandas()
+    df: pd.DataFrame = pq.read_table(path, filesystem=arch.fs).to_pandas()
+    return df
 
 
 def _pairs(df: pd.DataFrame, config: DetectConfig) -> pd.DataFrame:
@@ -267,9 +272,9 @@ def _pairs_meta() -> pd.DataFrame:
 
 
 def detect_on_cluster(
-    client,
+    client: Any,  # a dask.distributed.Client (dask ships no type information)
     arch: Archive,
-    zones=None,
+    zones: ZonesArg = None,
     config: DetectConfig | None = None,
     rows_per_partition: int = ROWS_PER_PARTITION,
     cell_deg: float = CELL_DEG,
@@ -308,7 +313,9 @@ def detect_on_cluster(
         # -- 2. positions grouped by vessel
         t = time.perf_counter()
         nparts = vessel_partitions(total, rows_per_partition)
-        ddf = dd.from_map(_read_positions, files, arch=arch, names=names, meta=VESSEL_META, enforce_metadata=False)
+        ddf = dd.from_map(  # type: ignore[no-untyped-call]  # dask is untyped
+            _read_positions, files, arch=arch, names=names, meta=VESSEL_META, enforce_metadata=False
+        )
         ddf = ddf.shuffle("mmsi", npartitions=nparts)
         written = ddf.map_partitions(
             _write_partition,
@@ -360,7 +367,12 @@ def detect_on_cluster(
         grids = [r["grid"] for r in res if r["grid_rows"]]
         if grids:
             gparts = vessel_partitions(summary.grid_points, rows_per_partition)
-            gdf = dd.from_map(_read_grid, grids, arch=arch, enforce_metadata=False)
+            gdf = dd.from_map(
+                _read_grid,  # type: ignore[no-untyped-call]  # dask is untyped
+                grids,
+                arch=arch,
+                enforce_metadata=False,
+            )
             gdf = gdf.shuffle("group", npartitions=gparts)
             summary.pair_groups = gparts
             pairs = gdf.map_partitions(_pairs, cfg, meta=_pairs_meta()).compute()
@@ -384,13 +396,11 @@ def detect_on_cluster(
     return summary
 
 
-def event_table(events: list[Event], written_at=None) -> pa.Table:
+def event_table(events: list[Event], written_at: datetime | None = None) -> pa.Table:
     """Events as an Arrow table with the columns of the ``events`` table."""
-    from datetime import datetime
-
     wall = written_at or datetime.now(UTC)
     rows = [e.row() + (wall,) for e in events]
-    cols = list(zip(*rows)) if rows else [[] for _ in EVENT_SCHEMA]
+    cols: list[Sequence[Any]] = list(zip(*rows)) if rows else [[] for _ in EVENT_SCHEMA]
     return pa.table([pa.array(list(c), type=f.type) for c, f in zip(cols, EVENT_SCHEMA)], schema=EVENT_SCHEMA)
 
 

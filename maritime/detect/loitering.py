@@ -169,6 +169,8 @@ def suppress_explained(loiter: list[Event], rendezvous: list[Event], fraction: f
     for r in rendezvous:
         end = r.end if r.end is not None else now
         for m in (r.mmsi, r.other_mmsi):
+            if m is None:
+                continue
             by_mmsi.setdefault(int(m), []).append((r.start, end))
     out = []
     for e in loiter:

@@ -121,7 +121,8 @@ def _fingerprint(config: DetectConfig, zone_rows: list[ZoneRow]) -> str:
 
 def _plan(con: Connection, now: float, fp: str, rc: RunnerConfig) -> tuple[Plan, dict[int, int]]:
     """The window to recompute (see :mod:`maritime.detect.planning`) and the hourly counts."""
-    prev = (con.execute(LAST_RUN).fetchall() or [None])[0]
+    rows = con.execute(LAST_RUN).fetchall()
+    prev = rows[0] if rows else None
     prev_to, prev_cfg = (prev[0], json.loads(prev[1]) if prev[1] else {}) if prev else (None, {})
     hist_since = utc(history_since(now, rc))
     hourly = {int(h): int(n) for h, n in con.execute(sql("hourly_counts"), {"since": hist_since}).fetchall()}
