@@ -48,10 +48,10 @@ from maritime.archive.layout import (
 )
 from maritime.detect.compose import VesselEvents, combine, vessel_events
 from maritime.detect.config import DetectConfig, load_config
-from maritime.detect.dark import Reception, bin_range, merge_receptions, reception_model, segment_class_b
 from maritime.detect.events import EVENT_COLUMNS, Event, assign_zones
 from maritime.detect.inputs import ZonesArg, position_columns, tracks_from_columns, zones_rows
 from maritime.detect.partition import CELL_DEG, WINDOW_HOURS, grid_groups, pairs_by_group, vessel_partitions
+from maritime.detect.reception import Reception, bin_range, merge_receptions, reception_model
 from maritime.detect.rendezvous import GRID_FIELDS, pair_events, slow_grid
 from maritime.detect.tracks import Tracks
 
@@ -201,7 +201,7 @@ def _reception(
     arch: Archive, path: str, names: list[str], config: DetectConfig, now: float, bins: tuple[int, int]
 ) -> Reception:
     tr = _tracks(arch, path, names, config, now)
-    return reception_model(tr, segment_class_b(tr), config.dark.cell_deg, config.dark.bin_minutes * 60.0, bins)
+    return reception_model(tr, config.dark, bins)
 
 
 def _vessel_events(
@@ -241,9 +241,7 @@ def _aligned(rec: Reception) -> Reception:
     """``rec`` with memory-aligned arrays. Arrays that arrive from another worker can sit at
     unaligned offsets of the network buffer, and numpy then copies the whole array on every
     ``searchsorted`` (measured: 15 s instead of 0.2 s for one partition's dark periods)."""
-    fields = {
-        k: np.require(getattr(rec, k), requirements=("A", "C")) for k in ("keys", "n_all", "n_b", "st_keys", "st_n")
-    }
+    fields = {k: np.require(getattr(rec, k), requirements=("A", "C")) for k in Reception.array_fields()}
     return dataclasses.replace(rec, **fields)
 
 

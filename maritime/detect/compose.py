@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from maritime.detect.config import DetectConfig
-from maritime.detect.dark import Reception, detect_dark
+from maritime.detect.dark import detect_dark
 from maritime.detect.events import Event
 from maritime.detect.loitering import detect_loitering, suppress_explained
+from maritime.detect.reception import Reception
 from maritime.detect.rendezvous import detect_rendezvous
 from maritime.detect.tracks import Tracks
 

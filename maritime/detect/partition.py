@@ -10,7 +10,7 @@ piece sees everything its results depend on:
   area and passed in). Reports are grouped by MMSI into partitions of about
   ``rows_per_partition`` (:func:`vessel_partitions`).
 * **Reception.** Each vessel partition builds the reception model of its own vessels on a
-  shared key layout; the models add up (``dark.merge_receptions``) because a transmitter
+  shared key layout; the models add up (``reception.merge_receptions``) because a transmitter
   belongs to one partition only.
 * **By time window and space cell, with a halo.** A close pair of grid points is in one
   10-minute bin, so pairs never cross a time window. In space, each grid point belongs to
