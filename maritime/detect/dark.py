@@ -56,6 +56,7 @@ Times are UTC seconds, speeds knots, distances km.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,6 +90,10 @@ class Silence:
     t_last: float
     t_next: float | None  #: reappearance (None: still silent)
     gap: float  #: s (to "now" while open)
+
+
+#: Records why a silence is not flagged (for ``diagnostics``).
+Reject = Callable[[Silence, str, dict[str, Any] | None], None]
 
 
 @dataclass
@@ -337,19 +342,14 @@ def _decide(
     cfg: DarkConfig,
     cls_b: bool,
     details: dict[str, Any],
-    reject: Any,
+    reject: Reject,
 ) -> Event | None:
     """The event of a silence (a dark period, or a coverage gap at low confidence), or None."""
     mmsi = int(tr.seg_mmsi[c.s])
     lat0, lon0 = float(tr.lat[c.k]), float(tr.lon[c.k])
     outage = ev.baseline >= cfg.outage_min_baseline and ev.during < cfg.outage_ratio * ev.baseline
-    together = min(ev.others_silenced, ev.others_reappeared) >= cfg.together_min_others
-    if outage or together:
-        if cfg.report_coverage_gaps and ev.p >= 0.5:
-            details["reason"] = "coverage_gap"
-            return Event(DARK, mmsi, None, c.t_last, c.t_next, lat0, lon0, cfg.coverage_gap_confidence, details)
-        reject(c, "coverage_gap", details)
-        return None
+    if outage:
+        return _coverage_gap(mmsi, c, ev, cfg, lat0, lon0, details, reject)
     n_cov = int(ev.covered.sum())
     p_sil = _p_silence(ev)
     max_p = cfg.class_b_max_p_silence if cls_b else cfg.max_p_silence
@@ -365,6 +365,10 @@ def _decide(
     if cls_b and ev.heard_own.mean() < cfg.class_b_min_heard_fraction:
         reject(c, "class_b_intermittent", details)
         return None
+    # several vessels of the area fell silent and reappeared with this one: their receiver
+    # (or its link) failed, whatever else was heard
+    if min(ev.others_silenced, ev.others_reappeared) >= cfg.together_min_others:
+        return _coverage_gap(mmsi, c, ev, cfg, lat0, lon0, details, reject)
     surprise = min(-math.log10(max(p_sil, 1e-300)), 300.0)
     floor_ = -math.log10(max_p)
     conf = 0.5 + 0.49 * min(1.0, (surprise - floor_) / 8.0)
@@ -372,6 +376,25 @@ def _decide(
     conf *= 0.8 + 0.2 * min(1.0, (c.k + 1 - c.a) / 30.0)
     details["reason"] = "ais_silence"
     return Event(DARK, mmsi, None, c.t_last, c.t_next, lat0, lon0, min(conf, 0.99), details)
+
+
+def _coverage_gap(
+    mmsi: int,
+    c: Silence,
+    ev: Evidence,
+    cfg: DarkConfig,
+    lat0: float,
+    lon0: float,
+    details: dict[str, Any],
+    reject: Reject,
+) -> Event | None:
+    """A silence explained by the receivers: written at ``coverage_gap_confidence`` (for a
+    vessel normally heard, ``p`` >= 0.5) or not at all (``report_coverage_gaps`` false)."""
+    if cfg.report_coverage_gaps and ev.p >= 0.5:
+        details["reason"] = "coverage_gap"
+        return Event(DARK, mmsi, None, c.t_last, c.t_next, lat0, lon0, cfg.coverage_gap_confidence, details)
+    reject(c, "coverage_gap", details)
+    return None
 
 
 def _own_cells(
