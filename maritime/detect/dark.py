@@ -430,7 +430,7 @@ def _own_cells(
     return out
 
 
-def _heard_model(heard: np.ndarray, cfg: DarkConfig) -> tuple[float, float]:
+def _heard_model(heard: Bools, cfg: DarkConfig) -> tuple[float, float]:
     """(p, q) from the vessel's covered history bins in time order: p = P(heard) and
     q = P(unheard | unheard in the previous covered bin), each with a weak prior
     (``prior_p_heard``, ``prior_p_stay_unheard``, weight ``prior_weight`` bins).

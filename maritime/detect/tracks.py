@@ -45,6 +45,7 @@ _MAX_GLITCHES = 4
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
 #: Report columns while tracks are prepared (mmsi, t, lat, lon, sog, cog, cls_b, station).
 Columns = dict[str, npt.NDArray[Any]]
 
@@ -69,21 +70,21 @@ class Tracks:
         shared_mmsis: MMSIs split into more than one segment by the segmenter.
     """
 
-    mmsi: np.ndarray
-    t: np.ndarray
-    lat: np.ndarray
-    lon: np.ndarray
-    sog: np.ndarray
-    cog: np.ndarray
-    cls_b: np.ndarray
-    station: np.ndarray
+    mmsi: Ints
+    t: Floats
+    lat: Floats
+    lon: Floats
+    sog: npt.NDArray[np.float32]
+    cog: npt.NDArray[np.float32]
+    cls_b: Bools
+    station: npt.NDArray[np.int32]
     station_names: list[str]
-    seg: np.ndarray
-    seg_start: np.ndarray
-    seg_end: np.ndarray
-    seg_mmsi: np.ndarray
-    speed: np.ndarray
-    speed_dt: np.ndarray
+    seg: Ints
+    seg_start: Ints
+    seg_end: Ints
+    seg_mmsi: Ints
+    speed: Floats
+    speed_dt: Floats
     now: float
     conflicts: list[Event] = field(default_factory=list)
     dropped: int = 0
@@ -96,7 +97,7 @@ class Tracks:
     def n_segments(self) -> int:
         return len(self.seg_start)
 
-    def key(self) -> np.ndarray:
+    def key(self) -> Floats:
         """Monotonic float key ``seg * span + (t - t0)`` for searchsorted within segments."""
         if len(self.t) == 0:
             return np.zeros(0)
@@ -159,16 +160,16 @@ def _pair_speed_kn(
 
 
 def prepare_tracks(
-    mmsi: np.ndarray,
-    t: np.ndarray,
-    lat: np.ndarray,
-    lon: np.ndarray,
-    sog: np.ndarray | None = None,
-    cog: np.ndarray | None = None,
-    msg_type: np.ndarray | None = None,
+    mmsi: npt.ArrayLike,
+    t: npt.ArrayLike,
+    lat: npt.ArrayLike,
+    lon: npt.ArrayLike,
+    sog: npt.ArrayLike | None = None,
+    cog: npt.ArrayLike | None = None,
+    msg_type: npt.ArrayLike | None = None,
     config: TracksConfig | None = None,
     now: float | None = None,
-    station: np.ndarray | None = None,
+    station: npt.ArrayLike | None = None,
     station_names: list[str] | None = None,
 ) -> Tracks:
     """Order, clean and segment position reports; compute implied speeds.
@@ -186,10 +187,11 @@ def prepare_tracks(
         :class:`Tracks`.
     """
     cfg = config or TracksConfig()
-    n = len(t)
+    t_ = np.asarray(t, dtype=np.float64)
+    n = len(t_)
     cols: Columns = {
         "mmsi": np.asarray(mmsi, dtype=np.int64),
-        "t": np.asarray(t, dtype=np.float64),
+        "t": t_,
         "lat": np.asarray(lat, dtype=np.float64),
         "lon": np.asarray(lon, dtype=np.float64),
         "sog": np.full(n, np.nan, dtype=np.float32) if sog is None else np.asarray(sog, dtype=np.float32),
@@ -197,7 +199,7 @@ def prepare_tracks(
         "cls_b": np.zeros(n, dtype=bool) if msg_type is None else np.isin(np.asarray(msg_type), CLASS_B_TYPES),
         "station": np.full(n, -1, dtype=np.int32) if station is None else np.asarray(station, dtype=np.int32),
     }
-    del mmsi, t, lat, lon, sog, cog, msg_type, station
+    del mmsi, t, t_, lat, lon, sog, cog, msg_type, station
     if now is None:
         now = float(cols["t"].max()) if n else 0.0
     if n == 0:
@@ -412,7 +414,7 @@ def _filter(cols: Columns, keep: npt.NDArray[Any]) -> None:
         cols[k] = cols[k][keep]
 
 
-def _is_sorted(mmsi: np.ndarray, t: np.ndarray) -> bool:
+def _is_sorted(mmsi: Ints, t: Floats) -> bool:
     if len(t) < 2:
         return True
     dm = np.diff(mmsi)
@@ -422,7 +424,7 @@ def _is_sorted(mmsi: np.ndarray, t: np.ndarray) -> bool:
     return bool((np.diff(t)[same] >= 0).all())
 
 
-def window_speed(tr: Tracks, window_s: float, max_window_s: float) -> tuple[np.ndarray, np.ndarray]:
+def window_speed(tr: Tracks, window_s: float, max_window_s: float) -> tuple[Floats, Floats]:
     """Implied speed (kn) of each report over a window of at least ``window_s`` seconds.
 
     Two windows are measured: forward, to the first later report of the segment at least
