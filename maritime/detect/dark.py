@@ -18,9 +18,9 @@ trusted where they are surprising and long ones are not flagged where they are n
   vessel's expected position (interpolated to where it reappeared, or dead-reckoned from its
   last reported speed and course while still silent) and whether reception there is proven
   by other vessels heard near it ("covered" bin): another vessel of a compatible class heard
-  in the 3x3 ``cell_deg`` cells around it (within ~15 km), or (Class A) a terrestrial
+  in the 3x3 ``cell_deg`` cells around it (within ~11-22 km), or (Class A) a terrestrial
   receiver that heard the vessel in its last hour hearing others in the 3x3
-  ``station_cell_deg`` cells around it (within ~30-55 km). A receiver that is alive but hears
+  ``station_cell_deg`` cells around it (within ~28-55 km). A receiver that is alive but hears
   only ships elsewhere proves nothing, nor does a satellite (its footprint is continental).
   With no neighbour heard, no bin is covered and no dark period is written, however clean
   the vessel's own history.
@@ -40,10 +40,11 @@ trusted where they are surprising and long ones are not flagged where they are n
     ``q``, and one more drop-out is not surprising. Class B units need stronger evidence
     (``class_b_max_p_silence``) and a steady history (``class_b_min_heard_fraction``).
   - Receiver outage: when the area around the last position had neighbours heard before the
-    silence and lost them during it, or when at least ``together_min_others`` other vessels
-    of the same area (3x3 ``together_cell_deg`` cells) fell silent and reappeared within
-    ``together_minutes`` of this one, the silence is a ``coverage_gap``: written with
-    confidence 0.1 (``details.reason``), or not at all (``report_coverage_gaps``).
+    silence and lost them during it, or when a silence that would be flagged has at least
+    ``together_min_others`` other vessels of the same area (3x3 ``together_cell_deg`` cells)
+    falling silent and reappearing within ``together_minutes`` of it, the silence is a
+    ``coverage_gap``: written with confidence 0.1 (``details.reason``), or not at all
+    (``report_coverage_gaps``).
   - A silence of one transmitter of a shared MMSI while another reports within reach is the
     segmenter's split, not a silence.
 * **Ports and shore.** Not flagged within ``min_port_km`` of a port or anchorage (either end)

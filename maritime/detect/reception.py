@@ -6,13 +6,13 @@ alive somewhere (a shore station keeps hearing ships 100 km away while the area 
 silent vessel is out of its reach; a satellite hears ships across a 5,000 km footprint). All
 counts are of distinct transmitters (track segments), so a busy vessel counts once:
 
-* **Near neighbours** (``keys``): per ``cell_deg`` cell (0.1°, ~11 km) and ``bin_minutes``
+* **Near neighbours** (``keys``): per ``cell_deg`` cell (0.1°, ~11 km; queried 3x3) and ``bin_minutes``
   bin, the transmitters heard, all classes (``n_all``), Class B (``n_b``: 2 W units are heard
   at about half the range of 12.5 W Class A ones, so only they prove a Class B vessel could
   be heard) and those heard by terrestrial receivers (``n_ter``; the rest only by satellite).
 * **Neighbours of a serving receiver** (``sc_keys``): per terrestrial receiver,
   ``station_cell_deg`` cell (0.25°) and bin, the transmitters it heard. A receiver that heard
-  the silent vessel and still hears others within ~30-55 km of where the vessel should be
+  the silent vessel and still hears others within ~28-55 km of where the vessel should be
   was able to hear it (the typical VHF range of a shore station is 20-40 nm).
 * **Silences** (``ss_keys``, ``se_keys``): per ``together_cell_deg`` cell (0.5°) and bin,
   how many silences of at least ``min_gap_hours`` started (at the last report) and ended (at
