@@ -66,9 +66,9 @@ def folder_bytes(path: Path) -> int:
 
 
 def events_digest(rows) -> tuple[int, str]:
-    from maritime.detect.runner import _norm_row
+    from maritime.detect.planning import norm_row
 
-    norm = sorted(_norm_row(r) for r in rows)
+    norm = sorted(norm_row(r) for r in rows)
     return len(norm), hashlib.sha1(repr(norm).encode()).hexdigest()[:12]
 
 

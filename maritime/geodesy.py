@@ -7,21 +7,27 @@ compare (metres to a few hundred km) the spherical error (< 0.5 %) is far below 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+import numpy.typing as npt
+
+#: A float64 array (the type every function here returns).
+Floats = npt.NDArray[np.float64]
 
 #: Mean Earth radius (IUGG), km.
 EARTH_RADIUS_KM = 6371.0088
 #: One nautical mile in km.
 NM_KM = 1.852
 #: Kilometres per degree of latitude (spherical).
-KM_PER_DEG = np.pi * EARTH_RADIUS_KM / 180.0
+KM_PER_DEG = math.pi * EARTH_RADIUS_KM / 180.0
 
 
 #: Arrays longer than this are processed in chunks (bounded temporaries: ~10 x 8 bytes x chunk).
 CHUNK = 1 << 20
 
 
-def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+def haversine_km(lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike) -> Floats:
     """Great-circle distance (km) between points given in degrees; broadcasts.
 
     Long 1-D inputs are processed in chunks of :data:`CHUNK` so that the temporaries stay
@@ -38,25 +44,37 @@ def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
     return _haversine(*args)
 
 
-def _haversine(lat1, lon1, lat2, lon2) -> np.ndarray:
+def _haversine(lat1: Floats, lon1: Floats, lat2: Floats, lon2: Floats) -> Floats:
     p1 = np.radians(lat1)
     p2 = np.radians(lat2)
     dp = p2 - p1
     dl = np.radians(np.asarray(lon2, dtype=np.float64) - lon1)
     a = np.sin(dp * 0.5) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl * 0.5) ** 2
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    out: Floats = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return out
 
 
-def speed_kn(dist_km, dt_s) -> np.ndarray:
+def haversine_km_scalar(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (km) between two points in degrees, with Python floats: the
+    same formula as :func:`haversine_km` for per-report loops, where numpy's per-call cost
+    would dominate."""
+    rad = math.pi / 180.0
+    p1, p2 = lat1 * rad, lat2 * rad
+    h = math.sin((p2 - p1) * 0.5) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((lon2 - lon1) * rad * 0.5) ** 2
+    return 2.0 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def speed_kn(dist_km: npt.ArrayLike, dt_s: npt.ArrayLike) -> Floats:
     """Speed in knots of ``dist_km`` covered in ``dt_s`` seconds (inf for dt <= 0 and dist > 0)."""
-    dist_km = np.asarray(dist_km, dtype=np.float64)
-    dt_s = np.asarray(dt_s, dtype=np.float64)
+    d = np.asarray(dist_km, dtype=np.float64)
+    dt = np.asarray(dt_s, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        v = dist_km / NM_KM / (dt_s / 3600.0)
-    return np.where(dt_s > 0, v, np.where(dist_km > 0, np.inf, 0.0))
+        v = d / NM_KM / (dt / 3600.0)
+    out: Floats = np.where(dt > 0, v, np.where(d > 0, np.inf, 0.0))
+    return out
 
 
-def local_xy_km(lat, lon) -> tuple[np.ndarray, np.ndarray]:
+def local_xy_km(lat: npt.ArrayLike, lon: npt.ArrayLike) -> tuple[Floats, Floats]:
     """Equirectangular coordinates (km) of each point, scaled by the cosine of its own latitude.
 
     ``x = lon · cos(lat) · km/deg``, ``y = lat · km/deg``. Two points close to each other (a
@@ -64,12 +82,14 @@ def local_xy_km(lat, lon) -> tuple[np.ndarray, np.ndarray]:
     better than 0.1 %; used to bucket positions into ~1 km cells. Not valid across the
     antimeridian (the Eastern Pacific never crosses it).
     """
-    lat = np.asarray(lat, dtype=np.float64)
-    lon = np.asarray(lon, dtype=np.float64)
-    return lon * np.cos(np.radians(lat)) * KM_PER_DEG, lat * KM_PER_DEG
+    la = np.asarray(lat, dtype=np.float64)
+    lo = np.asarray(lon, dtype=np.float64)
+    return lo * np.cos(np.radians(la)) * KM_PER_DEG, la * KM_PER_DEG
 
 
-def destination(lat, lon, bearing_deg, dist_km) -> tuple[np.ndarray, np.ndarray]:
+def destination(
+    lat: npt.ArrayLike, lon: npt.ArrayLike, bearing_deg: npt.ArrayLike, dist_km: npt.ArrayLike
+) -> tuple[Floats, Floats]:
     """Point reached from (lat, lon) after ``dist_km`` on the initial bearing (degrees true)."""
     p1 = np.radians(lat)
     l1 = np.radians(lon)
@@ -80,22 +100,28 @@ def destination(lat, lon, bearing_deg, dist_km) -> tuple[np.ndarray, np.ndarray]
     return np.degrees(p2), (np.degrees(l2) + 540.0) % 360.0 - 180.0
 
 
-def bearing_deg(lat1, lon1, lat2, lon2) -> np.ndarray:
+def bearing_deg(lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike) -> Floats:
     """Initial bearing (degrees true, 0-360) from point 1 to point 2."""
     p1 = np.radians(lat1)
     p2 = np.radians(lat2)
-    dl = np.radians(np.asarray(lon2, dtype=np.float64) - lon1)
+    dl = np.radians(np.asarray(lon2, dtype=np.float64) - np.asarray(lon1, dtype=np.float64))
     y = np.sin(dl) * np.cos(p2)
     x = np.cos(p1) * np.sin(p2) - np.sin(p1) * np.cos(p2) * np.cos(dl)
-    return (np.degrees(np.arctan2(y, x)) + 360.0) % 360.0
+    out: Floats = (np.degrees(np.arctan2(y, x)) + 360.0) % 360.0
+    return out
 
 
-def interp_latlon(f, lat1, lon1, lat2, lon2) -> tuple[np.ndarray, np.ndarray]:
+def interp_latlon(
+    f: npt.ArrayLike, lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
+) -> tuple[Floats, Floats]:
     """Linear interpolation in degrees at fraction ``f`` (0..1) from point 1 to point 2.
 
     Longitudes are unwrapped across the antimeridian. Linear in degrees is within metres of
     the great circle over the short gaps (< 12 h of a slow vessel) it is used for.
     """
-    dlon = (np.asarray(lon2, dtype=np.float64) - lon1 + 540.0) % 360.0 - 180.0
-    lon = np.asarray(lon1, dtype=np.float64) + f * dlon
-    return lat1 + f * (np.asarray(lat2, dtype=np.float64) - lat1), (lon + 540.0) % 360.0 - 180.0
+    fr = np.asarray(f, dtype=np.float64)
+    la1 = np.asarray(lat1, dtype=np.float64)
+    lo1 = np.asarray(lon1, dtype=np.float64)
+    dlon = (np.asarray(lon2, dtype=np.float64) - lo1 + 540.0) % 360.0 - 180.0
+    lon = lo1 + fr * dlon
+    return la1 + fr * (np.asarray(lat2, dtype=np.float64) - la1), (lon + 540.0) % 360.0 - 180.0

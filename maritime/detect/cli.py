@@ -15,28 +15,24 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from maritime.arguments import add_db_option, parse_time
-from maritime.detect.events import KINDS
+from maritime.detect.events import KINDS, ROW_COLUMNS
 from maritime.errors import UsageError
 
+if TYPE_CHECKING:
+    import duckdb
+
+    from maritime.detect.config import DetectConfig
+    from maritime.detect.inputs import ZonesArg
+
 FORMATS = ("table", "csv", "json", "geojson")
-COLUMNS = (
-    "event_id",
-    "kind",
-    "mmsi",
-    "other_mmsi",
-    "start_time",
-    "end_time",
-    "lat",
-    "lon",
-    "zone",
-    "confidence",
-    "details",
-)
+#: The columns of ``sql/list_events.sql`` (every stored column but ``updated_at``).
+COLUMNS = ROW_COLUMNS
 
 
-def add_parsers(subparsers) -> None:
+def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``detect`` and ``events`` on the ``maritime`` sub-command parser."""
     p = subparsers.add_parser(
         "detect",
@@ -156,7 +152,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
     return 0
 
 
-def _detect_on_cluster(args: argparse.Namespace, zones, config) -> int:
+def _detect_on_cluster(args: argparse.Namespace, zones: ZonesArg, config: DetectConfig) -> int:
     """``maritime detect --engine dask``: events of the archive, written back to it (and to
     ``--db`` when given, for the dashboard)."""
     import logging
@@ -179,15 +175,18 @@ def _detect_on_cluster(args: argparse.Namespace, zones, config) -> int:
     try:
         if args.scheduler:
             try:
-                client = Client(args.scheduler, timeout="10s")
+                client = Client(args.scheduler, timeout="10s")  # type: ignore[no-untyped-call]  # dask is untyped
             except (OSError, TimeoutError) as exc:
                 raise UsageError(
                     f"cannot reach the Dask scheduler at {args.scheduler} ({exc}): "
                     "check the address and that `dask scheduler` runs there"
                 ) from None
         else:
-            cluster = LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None)
-            client = Client(cluster)
+            # dask is untyped
+            cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            client = Client(cluster)  # type: ignore[no-untyped-call]
         with client:
             summary = detect_on_cluster(
                 client,
@@ -216,7 +215,7 @@ def _detect_on_cluster(args: argparse.Namespace, zones, config) -> int:
     return 0
 
 
-def _fetch(args: argparse.Namespace) -> list[dict]:
+def _fetch(args: argparse.Namespace) -> list[dict[str, Any]]:
     import duckdb
 
     from maritime.store.database import Store, StoreError
@@ -238,7 +237,9 @@ def _fetch(args: argparse.Namespace) -> list[dict]:
         store.close()
 
 
-def fetch_events(con, args: argparse.Namespace, since: datetime | None = None) -> list[dict]:
+def fetch_events(
+    con: duckdb.DuckDBPyConnection, args: argparse.Namespace, since: datetime | None = None
+) -> list[dict[str, Any]]:
     """Events matching ``args`` (kind, zone, min_confidence) from a DuckDB connection."""
     from maritime.detect.runner import sql
 
@@ -257,7 +258,7 @@ def fetch_events(con, args: argparse.Namespace, since: datetime | None = None) -
     return out
 
 
-def _duration_h(e: dict) -> str:
+def _duration_h(e: dict[str, Any]) -> str:
     if not e["end_time"]:
         return "open"
     a = datetime.fromisoformat(e["start_time"].replace("Z", "+00:00"))
@@ -265,7 +266,7 @@ def _duration_h(e: dict) -> str:
     return f"{(b - a).total_seconds() / 3600:.1f} h"
 
 
-def format_events(events: list[dict], fmt: str) -> str:
+def format_events(events: list[dict[str, Any]], fmt: str) -> str:
     """Events as text in ``fmt`` (table, csv, json, geojson)."""
     if fmt == "json":
         return json.dumps(events, ensure_ascii=False, indent=1)

@@ -2,7 +2,7 @@
 
 A thin adapter: it reads the archive, moves data between workers with Dask (``from_map``,
 ``shuffle``, ``Client.map``), and calls the same pure functions as the single-machine run
-(``runner.tracks_from_columns``, the detectors, ``partition``). What is split where, and
+(``inputs.tracks_from_columns``, ``compose``'s detectors, ``partition``). What is split where, and
 why the result equals the single-machine one, is explained in ``maritime.detect.partition``.
 
 Steps, each a set of Dask tasks:
@@ -25,8 +25,10 @@ from __future__ import annotations
 import dataclasses
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC
+from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,13 +46,13 @@ from maritime.archive.layout import (
     part_name,
     write_parquet,
 )
+from maritime.detect.compose import VesselEvents, combine, vessel_events
 from maritime.detect.config import DetectConfig, load_config
-from maritime.detect.dark import Reception, bin_range, detect_dark, merge_receptions, reception_model, segment_class_b
-from maritime.detect.events import Event, assign_zones
-from maritime.detect.loitering import detect_loitering, suppress_explained
+from maritime.detect.events import EVENT_COLUMNS, Event, assign_zones
+from maritime.detect.inputs import ZonesArg, position_columns, tracks_from_columns, zones_rows
 from maritime.detect.partition import CELL_DEG, WINDOW_HOURS, grid_groups, pairs_by_group, vessel_partitions
+from maritime.detect.reception import Reception, bin_range, merge_receptions, reception_model
 from maritime.detect.rendezvous import GRID_FIELDS, pair_events, slow_grid
-from maritime.detect.runner import position_columns, tracks_from_columns, zones_rows
 from maritime.detect.tracks import Tracks
 
 #: Reports per vessel partition: ~1 GB of worker memory through track preparation.
@@ -84,22 +86,22 @@ GRID_DTYPES = {
     "n_le": "int64",
     "last_t": "float64",
 }
-EVENT_SCHEMA = pa.schema(
-    [
-        ("event_id", pa.string()),
-        ("kind", pa.string()),
-        ("mmsi", pa.int32()),
-        ("other_mmsi", pa.int32()),
-        ("start_time", pa.timestamp("us", "UTC")),
-        ("end_time", pa.timestamp("us", "UTC")),
-        ("lat", pa.float64()),
-        ("lon", pa.float64()),
-        ("zone", pa.string()),
-        ("confidence", pa.float64()),
-        ("details", pa.string()),
-        ("updated_at", pa.timestamp("us", "UTC")),
-    ]
-)
+#: Arrow type of each column of the ``events`` table (:data:`EVENT_COLUMNS`).
+_EVENT_TYPES = {
+    "event_id": pa.string(),
+    "kind": pa.string(),
+    "mmsi": pa.int32(),
+    "other_mmsi": pa.int32(),
+    "start_time": pa.timestamp("us", "UTC"),
+    "end_time": pa.timestamp("us", "UTC"),
+    "lat": pa.float64(),
+    "lon": pa.float64(),
+    "zone": pa.string(),
+    "confidence": pa.float64(),
+    "details": pa.string(),
+    "updated_at": pa.timestamp("us", "UTC"),
+}
+EVENT_SCHEMA = pa.schema([(c, _EVENT_TYPES[c]) for c in EVENT_COLUMNS])
 
 
 class ClusterError(ArchiveError):
@@ -171,7 +173,9 @@ def _read_positions(path: str, arch: Archive, names: list[str]) -> pd.DataFrame:
     )
 
 
-def _write_partition(df: pd.DataFrame, arch: Archive, folder: str, partition_info: dict | None = None) -> pd.DataFrame:
+def _write_partition(
+    df: pd.DataFrame, arch: Archive, folder: str, partition_info: dict[str, Any] | None = None
+) -> pd.DataFrame:
     n = (partition_info or {}).get("number", 0)
     path = arch.path(folder, f"part-{n:05d}.parquet")
     rows = write_parquet(arch, path, pa.Table.from_pandas(df, preserve_index=False))
@@ -197,7 +201,7 @@ def _reception(
     arch: Archive, path: str, names: list[str], config: DetectConfig, now: float, bins: tuple[int, int]
 ) -> Reception:
     tr = _tracks(arch, path, names, config, now)
-    return reception_model(tr, segment_class_b(tr), config.dark.cell_deg, config.dark.bin_minutes * 60.0, bins)
+    return reception_model(tr, config.dark, bins)
 
 
 def _vessel_events(
@@ -210,11 +214,10 @@ def _vessel_events(
     grid_folder: str,
     cell_deg: float,
     window_hours: float,
-) -> dict:
+) -> dict[str, Any]:
     t0 = time.perf_counter()
     tr = _tracks(arch, path, names, config, now)
-    loi = detect_loitering(tr, config.loitering)
-    dark = detect_dark(tr, config.dark, config.tracks, reception=_aligned(reception))
+    found = vessel_events(tr, config, reception=_aligned(reception))
     grid = slow_grid(tr, config.rendezvous)
     idx, group, core = grid_groups(
         grid["lat"], grid["lon"], grid["bin"], config.rendezvous.grid_minutes, cell_deg, window_hours
@@ -225,9 +228,7 @@ def _vessel_events(
     out = arch.path(grid_folder, path.rsplit("/", 1)[-1])
     write_parquet(arch, out, pa.table(cols))
     return {
-        "loitering": loi,
-        "dark": dark,
-        "conflicts": list(tr.conflicts),
+        "events": found,
         "grid": out,
         "grid_rows": len(idx),
         "positions": len(tr),
@@ -240,14 +241,13 @@ def _aligned(rec: Reception) -> Reception:
     """``rec`` with memory-aligned arrays. Arrays that arrive from another worker can sit at
     unaligned offsets of the network buffer, and numpy then copies the whole array on every
     ``searchsorted`` (measured: 15 s instead of 0.2 s for one partition's dark periods)."""
-    fields = {
-        k: np.require(getattr(rec, k), requirements=("A", "C")) for k in ("keys", "n_all", "n_b", "st_keys", "st_n")
-    }
+    fields = {k: np.require(getattr(rec, k), requirements=("A", "C")) for k in Reception.array_fields()}
     return dataclasses.replace(rec, **fields)
 
 
 def _read_grid(path: str, arch: Archive) -> pd.DataFrame:
-    return pq.read_table(path, filesystem=arch.fs).to_pandas()
+    df: pd.DataFrame = pq.read_table(path, filesystem=arch.fs).to_pandas()
+    return df
 
 
 def _pairs(df: pd.DataFrame, config: DetectConfig) -> pd.DataFrame:
@@ -270,9 +270,9 @@ def _pairs_meta() -> pd.DataFrame:
 
 
 def detect_on_cluster(
-    client,
+    client: Any,  # a dask.distributed.Client (dask ships no type information)
     arch: Archive,
-    zones=None,
+    zones: ZonesArg = None,
     config: DetectConfig | None = None,
     rows_per_partition: int = ROWS_PER_PARTITION,
     cell_deg: float = CELL_DEG,
@@ -311,7 +311,9 @@ def detect_on_cluster(
         # -- 2. positions grouped by vessel
         t = time.perf_counter()
         nparts = vessel_partitions(total, rows_per_partition)
-        ddf = dd.from_map(_read_positions, files, arch=arch, names=names, meta=VESSEL_META, enforce_metadata=False)
+        ddf = dd.from_map(  # type: ignore[no-untyped-call]  # dask is untyped
+            _read_positions, files, arch=arch, names=names, meta=VESSEL_META, enforce_metadata=False
+        )
         ddf = ddf.shuffle("mmsi", npartitions=nparts)
         written = ddf.map_partitions(
             _write_partition,
@@ -350,9 +352,9 @@ def detect_on_cluster(
             )
         )
         del partial, reception
-        loi = [e for r in res for e in r["loitering"]]
-        dark = [e for r in res for e in r["dark"]]
-        conflicts = [e for r in res for e in r["conflicts"]]
+        found = VesselEvents()
+        for r in res:
+            found.extend(r["events"])
         summary.segments = sum(r["segments"] for r in res)
         summary.grid_points = sum(r["grid_rows"] for r in res)
         summary.seconds["vessels"] = time.perf_counter() - t
@@ -363,7 +365,12 @@ def detect_on_cluster(
         grids = [r["grid"] for r in res if r["grid_rows"]]
         if grids:
             gparts = vessel_partitions(summary.grid_points, rows_per_partition)
-            gdf = dd.from_map(_read_grid, grids, arch=arch, enforce_metadata=False)
+            gdf = dd.from_map(
+                _read_grid,  # type: ignore[no-untyped-call]  # dask is untyped
+                grids,
+                arch=arch,
+                enforce_metadata=False,
+            )
             gdf = gdf.shuffle("group", npartitions=gparts)
             summary.pair_groups = gparts
             pairs = gdf.map_partitions(_pairs, cfg, meta=_pairs_meta()).compute()
@@ -378,9 +385,7 @@ def detect_on_cluster(
 
     # -- 6. events
     t = time.perf_counter()
-    rdv = pair_events(pt, now, cfg.rendezvous)
-    loi = suppress_explained(loi, rdv, cfg.loitering.suppress_rendezvous_fraction, now)
-    events = loi + rdv + dark + conflicts
+    events = combine(found, pair_events(pt, now, cfg.rendezvous), cfg, now)
     assign_zones(events, zone_list)
     events.sort(key=lambda e: e.event_id)
     write_events(arch, events)
@@ -389,13 +394,11 @@ def detect_on_cluster(
     return summary
 
 
-def event_table(events: list[Event], written_at=None) -> pa.Table:
+def event_table(events: list[Event], written_at: datetime | None = None) -> pa.Table:
     """Events as an Arrow table with the columns of the ``events`` table."""
-    from datetime import datetime
-
     wall = written_at or datetime.now(UTC)
     rows = [e.row() + (wall,) for e in events]
-    cols = list(zip(*rows)) if rows else [[] for _ in EVENT_SCHEMA]
+    cols: list[Sequence[Any]] = list(zip(*rows)) if rows else [[] for _ in EVENT_SCHEMA]
     return pa.table([pa.array(list(c), type=f.type) for c, f in zip(cols, EVENT_SCHEMA)], schema=EVENT_SCHEMA)
 
 

@@ -92,7 +92,11 @@ class DarkConfig:
     cell_deg: float = 0.1
     bin_minutes: float = 10.0
     station_window_minutes: float = 60.0
-    station_reach_km: float = 20.0
+    station_cell_deg: float = 0.25
+    satellite_receivers: tuple[str, ...] = ("sat", "s-ais", "exactearth", "spire")
+    together_cell_deg: float = 0.5
+    together_minutes: float = 20.0
+    together_min_others: int = 2
     max_p_heard: float = 0.95
     prior_p_heard: float = 0.5
     prior_p_stay_unheard: float = 0.3
@@ -186,6 +190,10 @@ def _coerce(src: Path, section: str, key: str, value: Any, default: Any) -> Any:
         if value < 0:
             raise ConfigError(f"{where} must not be negative")
         return float(value)
+    if isinstance(default, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where} must be a list of strings, not {value!r}")
+        return tuple(value)
     return value
 
 

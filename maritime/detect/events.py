@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +24,26 @@ DARK = "dark_period"
 RENDEZVOUS = "rendezvous"
 IDENTITY_CONFLICT = "identity_conflict"
 KINDS = (LOITERING, DARK, RENDEZVOUS, IDENTITY_CONFLICT)
+
+#: The columns of the ``events`` table, in order (``maritime/store/sql/schema_events.sql`` is
+#: the source of truth; ``tests/detect/test_events.py`` checks that they agree). The first
+#: eleven are :meth:`Event.row`; ``updated_at`` is the wall clock of the run that wrote the row.
+EVENT_COLUMNS = (
+    "event_id",
+    "kind",
+    "mmsi",
+    "other_mmsi",
+    "start_time",
+    "end_time",
+    "lat",
+    "lon",
+    "zone",
+    "confidence",
+    "details",
+    "updated_at",
+)
+#: The columns of :meth:`Event.row` (every column but ``updated_at``).
+ROW_COLUMNS = EVENT_COLUMNS[:-1]
 
 
 @dataclass
@@ -65,7 +85,7 @@ class Event:
         end = self.end if self.end is not None else (now if now is not None else self.start)
         return (end - self.start) / 3600.0
 
-    def row(self) -> tuple:
+    def row(self) -> tuple[Any, ...]:
         """The values of an ``events`` row, rounded so that equal evidence gives equal rows."""
         return (
             self.event_id,
@@ -140,11 +160,3 @@ def assign_zones(events: Sequence[Event], zones: Sequence[tuple[str, Any]]) -> N
             best[i_pt] = i_zone
     for i, e in enumerate(events):
         e.zone = zones[best[i]][0] if i in best else None
-
-
-def count_by(events: Iterable[Event]) -> dict[tuple[str, str | None], int]:
-    """Number of events per (kind, zone)."""
-    out: dict[tuple[str, str | None], int] = {}
-    for e in events:
-        out[(e.kind, e.zone)] = out.get((e.kind, e.zone), 0) + 1
-    return out

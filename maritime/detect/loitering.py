@@ -17,7 +17,10 @@ per-event arithmetic. Times are UTC seconds, speeds knots, distances km.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from maritime.detect.config import LoiteringConfig
 from maritime.detect.events import LOITERING, Event
@@ -26,7 +29,7 @@ from maritime.detect.tracks import Tracks
 from maritime.geodesy import haversine_km
 
 
-def slow_flags(tr: Tracks, max_speed_kn: float, max_sog_kn: float) -> np.ndarray:
+def slow_flags(tr: Tracks, max_speed_kn: float, max_sog_kn: float) -> npt.NDArray[Any]:
     """Reports that are slow: implied speed below ``max_speed_kn`` and the reported SOG, when
     present, below ``max_sog_kn``. Reports of unknown implied speed are not slow."""
     with np.errstate(invalid="ignore"):
@@ -36,7 +39,9 @@ def slow_flags(tr: Tracks, max_speed_kn: float, max_sog_kn: float) -> np.ndarray
     return slow
 
 
-def runs(tr: Tracks, flag: np.ndarray, max_gap_s: float, merge_gap_s: float) -> tuple[np.ndarray, np.ndarray]:
+def runs(
+    tr: Tracks, flag: npt.NDArray[Any], max_gap_s: float, merge_gap_s: float
+) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
     """First and last report index of each run of flagged reports within a segment.
 
     A run breaks at a segment boundary or where two consecutive flagged reports are more
@@ -169,6 +174,8 @@ def suppress_explained(loiter: list[Event], rendezvous: list[Event], fraction: f
     for r in rendezvous:
         end = r.end if r.end is not None else now
         for m in (r.mmsi, r.other_mmsi):
+            if m is None:
+                continue
             by_mmsi.setdefault(int(m), []).append((r.start, end))
     out = []
     for e in loiter:

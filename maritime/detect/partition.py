@@ -10,7 +10,7 @@ piece sees everything its results depend on:
   area and passed in). Reports are grouped by MMSI into partitions of about
   ``rows_per_partition`` (:func:`vessel_partitions`).
 * **Reception.** Each vessel partition builds the reception model of its own vessels on a
-  shared key layout; the models add up (``dark.merge_receptions``) because a transmitter
+  shared key layout; the models add up (``reception.merge_receptions``) because a transmitter
   belongs to one partition only.
 * **By time window and space cell, with a halo.** A close pair of grid points is in one
   10-minute bin, so pairs never cross a time window. In space, each grid point belongs to
@@ -28,8 +28,10 @@ Not valid across the antimeridian (cells do not wrap), like ``maritime.geodesy.l
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from maritime.detect.config import RendezvousConfig
 from maritime.detect.rendezvous import GRID_FIELDS, grid_pairs, pair_table
@@ -50,14 +52,14 @@ def vessel_partitions(n_rows: int, rows_per_partition: int) -> int:
 
 
 def grid_groups(
-    lat: np.ndarray,
-    lon: np.ndarray,
-    bins: np.ndarray,
+    lat: npt.NDArray[Any],
+    lon: npt.NDArray[Any],
+    bins: npt.NDArray[Any],
     grid_minutes: float,
     cell_deg: float = CELL_DEG,
     window_hours: float = WINDOW_HOURS,
     halo_km: float = HALO_KM,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]]:
     """Groups of grid points for pair finding: ``(index, group, core)``.
 
     Each point ``i`` appears once with ``core`` True in its own group (time window x cell)
@@ -104,8 +106,11 @@ def grid_groups(
 
 
 def pairs_by_group(
-    grid: dict[str, np.ndarray], group: np.ndarray, core: np.ndarray, config: RendezvousConfig | None = None
-) -> dict[str, np.ndarray]:
+    grid: dict[str, npt.NDArray[Any]],
+    group: npt.NDArray[Any],
+    core: npt.NDArray[Any],
+    config: RendezvousConfig | None = None,
+) -> dict[str, npt.NDArray[Any]]:
     """Pair rows (``rendezvous.pair_table``) of every group of ``grid``, each pair once: kept
     in the group where its side ``a`` is a core point. ``core_b`` says whether the partner
     was core there too (False: it was found through the halo)."""

@@ -27,7 +27,10 @@ Times are UTC seconds, speeds knots, distances km.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+import numpy.typing as npt
 
 from maritime.detect.config import RendezvousConfig
 from maritime.detect.events import RENDEZVOUS, Event
@@ -37,7 +40,7 @@ from maritime.detect.tracks import Tracks
 from maritime.geodesy import NM_KM, haversine_km, interp_latlon, local_xy_km
 
 
-def resample_slow(tr: Tracks, cfg: RendezvousConfig) -> dict[str, np.ndarray]:
+def resample_slow(tr: Tracks, cfg: RendezvousConfig) -> dict[str, npt.NDArray[Any]]:
     """Grid points (seg, bin, lat, lon, speed, interpolated-long-gap flag) of slow stretches."""
     g = cfg.grid_minutes * 60.0
     n = len(tr)
@@ -125,8 +128,8 @@ def resample_slow(tr: Tracks, cfg: RendezvousConfig) -> dict[str, np.ndarray]:
 
 
 def close_pairs(
-    bins: np.ndarray, lat: np.ndarray, lon: np.ndarray, cell_km: float, max_km: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    bins: npt.NDArray[Any], lat: npt.NDArray[Any], lon: npt.NDArray[Any], cell_km: float, max_km: float
+) -> tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]]:
     """Index pairs (i, j), i != j, of points in the same bin within ``max_km``, each pair once.
 
     Points are bucketed into ``cell_km`` cells (``cell_km >= max_km``); only the 3x3
@@ -178,7 +181,7 @@ def close_pairs(
 GRID_FIELDS = ("mmsi", "segk", "bin", "lat", "lon", "speed", "long", "port_km", "n_lt", "n_le", "last_t")
 
 
-def slow_grid(tr: Tracks, config: RendezvousConfig | None = None) -> dict[str, np.ndarray]:
+def slow_grid(tr: Tracks, config: RendezvousConfig | None = None) -> dict[str, npt.NDArray[Any]]:
     """Per-vessel step: the slow grid points away from port, self-contained.
 
     Each point (sorted by segment, then bin) carries :data:`GRID_FIELDS`: the MMSI and the
@@ -221,7 +224,7 @@ def slow_grid(tr: Tracks, config: RendezvousConfig | None = None) -> dict[str, n
     }
 
 
-def _segment_ordinal(tr: Tracks) -> np.ndarray:
+def _segment_ordinal(tr: Tracks) -> npt.NDArray[Any]:
     """Ordinal of each segment among its MMSI's segments (0, 1, ...), in segment order."""
     m = tr.seg_mmsi
     order = np.argsort(m, kind="stable")
@@ -234,7 +237,7 @@ def _segment_ordinal(tr: Tracks) -> np.ndarray:
     return out
 
 
-def _report_counts(tr: Tracks, seg: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _report_counts(tr: Tracks, seg: npt.NDArray[Any], x: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[Any]]:
     """Reports of segment ``seg[i]`` with ``t < x[i]`` and with ``t <= x[i]`` (``seg`` sorted)."""
     n_lt = np.zeros(len(seg), dtype=np.int64)
     n_le = np.zeros(len(seg), dtype=np.int64)
@@ -250,7 +253,9 @@ def _report_counts(tr: Tracks, seg: np.ndarray, x: np.ndarray) -> tuple[np.ndarr
     return n_lt, n_le
 
 
-def grid_pairs(grid: dict[str, np.ndarray], config: RendezvousConfig | None = None) -> dict[str, np.ndarray]:
+def grid_pairs(
+    grid: dict[str, npt.NDArray[Any]], config: RendezvousConfig | None = None
+) -> dict[str, npt.NDArray[Any]]:
     """Close pairs of grid points of different MMSIs in the same bin, each pair once.
 
     Returns, per pair, ``ia``/``ib`` (indexes into ``grid``: side a is the lower MMSI), ``d``
@@ -271,7 +276,7 @@ def grid_pairs(grid: dict[str, np.ndarray], config: RendezvousConfig | None = No
     return {"ia": np.where(swap, j, i), "ib": np.where(swap, i, j), "d": d}
 
 
-def pair_table(grid: dict[str, np.ndarray], pairs: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+def pair_table(grid: dict[str, npt.NDArray[Any]], pairs: dict[str, npt.NDArray[Any]]) -> dict[str, npt.NDArray[Any]]:
     """One row per close pair: ``d``, ``bin`` and every grid field of both sides (``<field>_a``,
     ``<field>_b``), ready to be concatenated across partitions."""
     ia, ib = pairs["ia"], pairs["ib"]
@@ -283,7 +288,7 @@ def pair_table(grid: dict[str, np.ndarray], pairs: dict[str, np.ndarray]) -> dic
     return out
 
 
-def pair_events(pt: dict[str, np.ndarray], now: float, config: RendezvousConfig | None = None) -> list[Event]:
+def pair_events(pt: dict[str, npt.NDArray[Any]], now: float, config: RendezvousConfig | None = None) -> list[Event]:
     """Rendezvous events from close pairs (:func:`pair_table` rows, in any order).
 
     Rows of one pair of segments, in bin order, are cut where more than
@@ -383,7 +388,7 @@ def detect_rendezvous(tr: Tracks, config: RendezvousConfig | None = None) -> lis
     return pair_events(pair_table(grid, grid_pairs(grid, cfg)), tr.now, cfg)
 
 
-def _port(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+def _port(lat: npt.NDArray[Any], lon: npt.NDArray[Any]) -> npt.NDArray[Any]:
     from maritime.detect.shore import port_distance
 
     return port_distance(lat, lon)

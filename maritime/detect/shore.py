@@ -8,9 +8,12 @@ Distances in kilometres; positions in WGS84 degrees.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
+
+Floats = npt.NDArray[np.float64]
 
 
-def shore_port_distances(lat, lon) -> tuple[np.ndarray, np.ndarray]:
+def shore_port_distances(lat: npt.ArrayLike, lon: npt.ArrayLike) -> tuple[Floats, Floats]:
     """Distances (km) to the shore (0 on land) and to the nearest port or anchorage.
 
     Uses :mod:`maritime.reference.coast` (vectorised, ≥ 5 M points/s); imported here so the
@@ -18,22 +21,22 @@ def shore_port_distances(lat, lon) -> tuple[np.ndarray, np.ndarray]:
     """
     from maritime.reference import coast
 
-    lat = np.ascontiguousarray(lat, dtype=np.float64)
-    lon = np.ascontiguousarray(lon, dtype=np.float64)
-    if lat.size == 0:
+    la = np.ascontiguousarray(lat, dtype=np.float64)
+    lo = np.ascontiguousarray(lon, dtype=np.float64)
+    if la.size == 0:
         return np.zeros(0), np.zeros(0)
-    shore = np.asarray(coast.distance_to_shore_km(lat, lon), dtype=np.float64)
-    port, _ = coast.distance_to_port_km(lat, lon)
+    shore = np.asarray(coast.distance_to_shore_km(la, lo), dtype=np.float64)
+    port, _ = coast.distance_to_port_km(la, lo)
     return shore, np.asarray(port, dtype=np.float64)
 
 
-def port_distance(lat, lon) -> np.ndarray:
+def port_distance(lat: npt.ArrayLike, lon: npt.ArrayLike) -> Floats:
     """Distance (km) to the nearest port or anchorage (see :func:`shore_port_distances`)."""
     from maritime.reference import coast
 
-    lat = np.ascontiguousarray(lat, dtype=np.float64)
-    lon = np.ascontiguousarray(lon, dtype=np.float64)
-    if lat.size == 0:
+    la = np.ascontiguousarray(lat, dtype=np.float64)
+    lo = np.ascontiguousarray(lon, dtype=np.float64)
+    if la.size == 0:
         return np.zeros(0)
-    port, _ = coast.distance_to_port_km(lat, lon)
+    port, _ = coast.distance_to_port_km(la, lo)
     return np.asarray(port, dtype=np.float64)

@@ -26,13 +26,15 @@ knots, distances km.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from maritime.detect.config import TracksConfig
-from maritime.detect.events import IDENTITY_CONFLICT, Event
+from maritime.detect.events import Event
+from maritime.detect.segmenter import identity_conflicts, segment_loop
 from maritime.geodesy import NM_KM, haversine_km
 
 #: AIS message types sent by Class B transponders (2 W instead of 12.5 W).
@@ -40,6 +42,12 @@ CLASS_B_TYPES = (18, 19, 24)
 #: An MMSI with at most this many impossible jumps has glitches (dropped one by one); with
 #: more it is a shared identity, split by the segmenter.
 _MAX_GLITCHES = 4
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+#: Report columns while tracks are prepared (mmsi, t, lat, lon, sog, cog, cls_b, station).
+Columns = dict[str, npt.NDArray[Any]]
 
 
 @dataclass
@@ -62,21 +70,21 @@ class Tracks:
         shared_mmsis: MMSIs split into more than one segment by the segmenter.
     """
 
-    mmsi: np.ndarray
-    t: np.ndarray
-    lat: np.ndarray
-    lon: np.ndarray
-    sog: np.ndarray
-    cog: np.ndarray
-    cls_b: np.ndarray
-    station: np.ndarray
+    mmsi: Ints
+    t: Floats
+    lat: Floats
+    lon: Floats
+    sog: npt.NDArray[np.float32]
+    cog: npt.NDArray[np.float32]
+    cls_b: Bools
+    station: npt.NDArray[np.int32]
     station_names: list[str]
-    seg: np.ndarray
-    seg_start: np.ndarray
-    seg_end: np.ndarray
-    seg_mmsi: np.ndarray
-    speed: np.ndarray
-    speed_dt: np.ndarray
+    seg: Ints
+    seg_start: Ints
+    seg_end: Ints
+    seg_mmsi: Ints
+    speed: Floats
+    speed_dt: Floats
     now: float
     conflicts: list[Event] = field(default_factory=list)
     dropped: int = 0
@@ -89,7 +97,7 @@ class Tracks:
     def n_segments(self) -> int:
         return len(self.seg_start)
 
-    def key(self) -> np.ndarray:
+    def key(self) -> Floats:
         """Monotonic float key ``seg * span + (t - t0)`` for searchsorted within segments."""
         if len(self.t) == 0:
             return np.zeros(0)
@@ -129,34 +137,39 @@ def empty_tracks(now: float = 0.0) -> Tracks:
     )
 
 
-def _vmax(dt_s, cfg: TracksConfig):
+def _vmax(dt_s: npt.ArrayLike, cfg: TracksConfig) -> Floats:
     """Plausible speed limit (kn) for reports ``dt_s`` seconds apart: ``max_speed_kn`` over
     short gaps, ``max_sustained_speed_kn`` over gaps longer than ``sustained_after_hours``
     (no vessel keeps 50 kn for days)."""
-    return np.where(np.asarray(dt_s) > cfg.sustained_after_hours * 3600.0, cfg.max_sustained_speed_kn, cfg.max_speed_kn)
+    out: Floats = np.where(
+        np.asarray(dt_s) > cfg.sustained_after_hours * 3600.0, cfg.max_sustained_speed_kn, cfg.max_speed_kn
+    )
+    return out
 
 
-def _pair_speed_kn(lat1, lon1, t1, lat2, lon2, t2, noise_km: float, buffer_s: float) -> np.ndarray:
+def _pair_speed_kn(
+    lat1: Floats, lon1: Floats, t1: Floats, lat2: Floats, lon2: Floats, t2: Floats, noise_km: float, buffer_s: float
+) -> Floats:
     """Implied speed (kn) between reports, forgiving ``noise_km`` of position noise and
     ``buffer_s`` of time-stamp error (gpsdio-segment's buffer hours)."""
     d = np.maximum(haversine_km(lat1, lon1, lat2, lon2) - noise_km, 0.0)
     dt = np.abs(t2 - t1) + buffer_s
     with np.errstate(divide="ignore", invalid="ignore"):
-        v = d / NM_KM / (np.maximum(dt, 1.0) / 3600.0)
+        v: Floats = d / NM_KM / (np.maximum(dt, 1.0) / 3600.0)
     return v
 
 
 def prepare_tracks(
-    mmsi: np.ndarray,
-    t: np.ndarray,
-    lat: np.ndarray,
-    lon: np.ndarray,
-    sog: np.ndarray | None = None,
-    cog: np.ndarray | None = None,
-    msg_type: np.ndarray | None = None,
+    mmsi: npt.ArrayLike,
+    t: npt.ArrayLike,
+    lat: npt.ArrayLike,
+    lon: npt.ArrayLike,
+    sog: npt.ArrayLike | None = None,
+    cog: npt.ArrayLike | None = None,
+    msg_type: npt.ArrayLike | None = None,
     config: TracksConfig | None = None,
     now: float | None = None,
-    station: np.ndarray | None = None,
+    station: npt.ArrayLike | None = None,
     station_names: list[str] | None = None,
 ) -> Tracks:
     """Order, clean and segment position reports; compute implied speeds.
@@ -174,44 +187,120 @@ def prepare_tracks(
         :class:`Tracks`.
     """
     cfg = config or TracksConfig()
-    n = len(t)
-    mmsi = np.asarray(mmsi, dtype=np.int64)
-    t = np.asarray(t, dtype=np.float64)
-    lat = np.asarray(lat, dtype=np.float64)
-    lon = np.asarray(lon, dtype=np.float64)
-    sog = np.full(n, np.nan, dtype=np.float32) if sog is None else np.asarray(sog, dtype=np.float32)
-    cog = np.full(n, np.nan, dtype=np.float32) if cog is None else np.asarray(cog, dtype=np.float32)
-    cls_b = np.zeros(n, dtype=bool) if msg_type is None else np.isin(np.asarray(msg_type), CLASS_B_TYPES)
-    station = np.full(n, -1, dtype=np.int32) if station is None else np.asarray(station, dtype=np.int32)
+    t_ = np.asarray(t, dtype=np.float64)
+    n = len(t_)
+    cols: Columns = {
+        "mmsi": np.asarray(mmsi, dtype=np.int64),
+        "t": t_,
+        "lat": np.asarray(lat, dtype=np.float64),
+        "lon": np.asarray(lon, dtype=np.float64),
+        "sog": np.full(n, np.nan, dtype=np.float32) if sog is None else np.asarray(sog, dtype=np.float32),
+        "cog": np.full(n, np.nan, dtype=np.float32) if cog is None else np.asarray(cog, dtype=np.float32),
+        "cls_b": np.zeros(n, dtype=bool) if msg_type is None else np.isin(np.asarray(msg_type), CLASS_B_TYPES),
+        "station": np.full(n, -1, dtype=np.int32) if station is None else np.asarray(station, dtype=np.int32),
+    }
+    del mmsi, t, t_, lat, lon, sog, cog, msg_type, station
     if now is None:
-        now = float(t.max()) if n else 0.0
+        now = float(cols["t"].max()) if n else 0.0
     if n == 0:
         return empty_tracks(now)
     names = list(station_names or [])
 
+    dropped = _drop_invalid(cols)
+    if len(cols["t"]) == 0:
+        return empty_tracks(now)
+    # order by (mmsi, t) unless already so (the runner's SQL sorts)
+    if not _is_sorted(cols["mmsi"], cols["t"]):
+        order = np.lexsort((cols["t"], cols["mmsi"]))
+        _filter(cols, order)
+    # --- 1. consecutive implied speeds; isolated impossible reports are dropped
+    dropped += _drop_glitches(cols, cfg)
+    # --- 2. simple MMSIs: one segment, split only at gaps longer than max_gap
+    mm, tt = cols["mmsi"], cols["t"]
+    n = len(tt)
+    grp_first = np.ones(n, dtype=bool)
+    grp_first[1:] = mm[1:] != mm[:-1]
+    dt = np.zeros(n)
+    dt[1:] = tt[1:] - tt[:-1]
+    v = np.zeros(n)
+    v[1:] = _pair_speed_kn(
+        cols["lat"][:-1],
+        cols["lon"][:-1],
+        tt[:-1],
+        cols["lat"][1:],
+        cols["lon"][1:],
+        tt[1:],
+        cfg.noise_km,
+        cfg.time_buffer_minutes * 60.0,
+    )
+    bad = (v > _vmax(dt, cfg)) & ~grp_first
+    del v, mm, tt
+    label: Ints = np.cumsum(grp_first | (dt > cfg.max_gap_hours * 3600.0)) - 1  # provisional, in report order
+    del dt
+    # --- 3. complex MMSIs: the per-report segmenter
+    conflicts: list[Event] = []
+    shared: list[int] = []
+    grp_id = np.cumsum(grp_first) - 1
+    complex_grps = np.unique(grp_id[bad])
+    del bad, grp_id
+    if len(complex_grps):
+        label, more = _segment_complex(cols, label, grp_first, complex_grps, cfg, conflicts, shared)
+        dropped += more
+        if len(cols["t"]) == 0:
+            return empty_tracks(now)
+    del grp_first
+    seg, more = _drop_small_segments(cols, label.astype(np.int64), cfg)
+    dropped += more
+    if len(cols["t"]) == 0:
+        return empty_tracks(now)
+    n = len(seg)
+    starts = np.nonzero(np.r_[True, seg[1:] != seg[:-1]])[0]
+    ends = np.append(starts[1:], n)
+    tr = Tracks(
+        mmsi=cols["mmsi"],
+        t=cols["t"],
+        lat=cols["lat"],
+        lon=cols["lon"],
+        sog=cols["sog"],
+        cog=cols["cog"],
+        cls_b=cols["cls_b"],
+        station=cols["station"],
+        station_names=names,
+        seg=seg,
+        seg_start=starts.astype(np.int64),
+        seg_end=ends.astype(np.int64),
+        seg_mmsi=cols["mmsi"][starts],
+        speed=np.zeros(0),
+        speed_dt=np.zeros(0),
+        now=float(now),
+        conflicts=conflicts,
+        dropped=dropped,
+        shared_mmsis=shared,
+    )
+    tr.speed, tr.speed_dt = window_speed(tr, cfg.speed_window_minutes * 60.0, cfg.max_speed_window_hours * 3600.0)
+    return tr
+
+
+def _drop_invalid(cols: Columns) -> int:
+    """Drop reports without a valid time and position; returns how many."""
+    t, lat, lon = cols["t"], cols["lat"], cols["lon"]
     valid = np.isfinite(t) & np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
     # (0, 0) is the classic "no fix" value of broken transponders
     valid &= ~((lat == 0) & (lon == 0))
-    dropped = int(n - valid.sum())
+    del t, lat, lon
+    dropped = int(len(valid) - valid.sum())
     if dropped:
-        mmsi, t, lat, lon, sog, cog, cls_b, station = (a[valid] for a in (mmsi, t, lat, lon, sog, cog, cls_b, station))
-        n = len(t)
-        if n == 0:
-            return empty_tracks(now)
+        _filter(cols, valid)
+    return dropped
 
-    # order by (mmsi, t) unless already so (the runner's SQL sorts)
-    if not _is_sorted(mmsi, t):
-        order = np.lexsort((t, mmsi))
-        mmsi, t, lat, lon, sog, cog, cls_b, station = (a[order] for a in (mmsi, t, lat, lon, sog, cog, cls_b, station))
 
-    max_gap_s = cfg.max_gap_hours * 3600.0
+def _drop_glitches(cols: Columns, cfg: TracksConfig) -> int:
+    """Drop isolated impossible reports: a report whose in and out transitions are both
+    impossible while skipping it is plausible, in MMSIs with at most ``_MAX_GLITCHES``
+    impossible jumps (two passes); returns how many."""
     buf = cfg.time_buffer_minutes * 60.0
-    grp_first = np.ones(n, dtype=bool)
-    grp_first[1:] = mmsi[1:] != mmsi[:-1]
-
-    # --- 1. consecutive implied speeds; isolated impossible reports are dropped
-    keep = np.ones(n, dtype=bool)
-    v_all = None
+    mmsi, t, lat, lon = cols["mmsi"], cols["t"], cols["lat"], cols["lon"]
+    keep = np.ones(len(t), dtype=bool)
     for it in range(2):
         if it == 0:
             idx = None
@@ -223,8 +312,6 @@ def prepare_tracks(
         first[1:] = m[1:] != m[:-1]
         v = np.zeros(len(tt))
         v[1:] = _pair_speed_kn(la[:-1], lo[:-1], tt[:-1], la[1:], lo[1:], tt[1:], cfg.noise_km, buf)
-        if it == 0:
-            v_all = v
         dtt = np.zeros(len(tt))
         dtt[1:] = tt[1:] - tt[:-1]
         bad = (v > _vmax(dtt, cfg)) & ~first  # transition (i-1 -> i) impossible
@@ -248,134 +335,86 @@ def prepare_tracks(
         if len(glitch) == 0:
             break
         keep[glitch if idx is None else idx[glitch]] = False
-    del m, tt, la, lo, first
-    if not keep.all():
-        dropped += int((~keep).sum())
-        cols = dict(mmsi=mmsi, t=t, lat=lat, lon=lon, sog=sog, cog=cog, cls_b=cls_b, station=station)
-        del mmsi, t, lat, lon, sog, cog, cls_b, station
-        cols = _filter(cols, keep)
-        mmsi, t, lat, lon, sog, cog, cls_b, station = (
-            cols.pop(k) for k in ("mmsi", "t", "lat", "lon", "sog", "cog", "cls_b", "station")
-        )
-        n = len(t)
-        grp_first = np.ones(n, dtype=bool)
-        grp_first[1:] = mmsi[1:] != mmsi[:-1]
-        v = np.zeros(n)
-        v[1:] = _pair_speed_kn(lat[:-1], lon[:-1], t[:-1], lat[1:], lon[1:], t[1:], cfg.noise_km, buf)
-    else:
-        v = v_all
-    del v_all
-    dt = np.zeros(n)
-    dt[1:] = t[1:] - t[:-1]
-    bad = (v > _vmax(dt, cfg)) & ~grp_first
+    del mmsi, t, lat, lon, m, tt, la, lo
+    if keep.all():
+        return 0
+    _filter(cols, keep)
+    return int((~keep).sum())
 
-    # --- 2. simple MMSIs: one segment, split only at gaps longer than max_gap
-    new_seg = grp_first | (dt > max_gap_s)
-    label = np.cumsum(new_seg) - 1  # provisional segment labels in report order
 
-    # --- 3. complex MMSIs: the per-report segmenter
-    grp_id = np.cumsum(grp_first) - 1
-    complex_grps = np.unique(grp_id[bad])
-    conflicts: list[Event] = []
-    shared: list[int] = []
+def _segment_complex(
+    cols: Columns,
+    label: Ints,
+    grp_first: npt.NDArray[np.bool_],
+    complex_grps: Ints,
+    cfg: TracksConfig,
+    conflicts: list[Event],
+    shared: list[int],
+) -> tuple[Ints, int]:
+    """Run the per-report segmenter on the MMSIs with impossible jumps; reorders ``cols``
+    by segment then time and drops noise segments. Returns the new labels (consecutive) and
+    the number of reports dropped; appends identity conflicts and shared MMSIs."""
+    mmsi, t, lat, lon = cols["mmsi"], cols["t"], cols["lat"], cols["lon"]
+    n = len(t)
     order = np.arange(n)
     noise_mask = np.zeros(n, dtype=bool)
-    if len(complex_grps):
-        grp_starts = np.nonzero(grp_first)[0]
-        grp_ends = np.append(grp_starts[1:], n)
-        next_label = int(label.max()) + 1 if n else 0
-        for g in complex_grps.tolist():
-            a, b = int(grp_starts[g]), int(grp_ends[g])
-            local = _segment_loop(t[a:b], lat[a:b], lon[a:b], cfg)
-            counts = np.bincount(local)
-            is_noise = counts[local] < cfg.min_segment_points
-            real = np.unique(local[~is_noise])
-            if len(real) > 1:
-                shared.append(int(mmsi[a]))
-                conflicts += _conflicts(int(mmsi[a]), t[a:b], lat[a:b], lon[a:b], local, counts, cfg)
-            # labels are numbered in order of each segment's first report: reports by
-            # segment, then time
-            sub = np.argsort(local, kind="stable")
-            order[a:b] = a + sub
-            label[a:b] = next_label + local[sub]
-            noise_mask[a:b] = is_noise[sub]
-            next_label += int(local.max()) + 1
-        # reports by segment then time, noise segments dropped (one column at a time)
-        dropped += int(noise_mask.sum())
-        sel = order[~noise_mask]  # original index of each kept report, in the new order
-        cols = dict(mmsi=mmsi, t=t, lat=lat, lon=lon, sog=sog, cog=cog, cls_b=cls_b, station=station)
-        del mmsi, t, lat, lon, sog, cog, cls_b, station
-        cols = _filter(cols, sel)
-        mmsi, t, lat, lon, sog, cog, cls_b, station = (
-            cols.pop(k) for k in ("mmsi", "t", "lat", "lon", "sog", "cog", "cls_b", "station")
-        )
-        label = label[~noise_mask]
-        n = len(t)
-        if n == 0:
-            return empty_tracks(now)
-        change = np.ones(n, dtype=bool)
-        change[1:] = label[1:] != label[:-1]
-        label = np.cumsum(change) - 1
-    else:
-        label = label.astype(np.int64)
+    grp_starts = np.nonzero(grp_first)[0]
+    grp_ends = np.append(grp_starts[1:], n)
+    next_label = int(label.max()) + 1 if n else 0
+    for g in complex_grps.tolist():
+        a, b = int(grp_starts[g]), int(grp_ends[g])
+        local = segment_loop(t[a:b], lat[a:b], lon[a:b], cfg)
+        counts = np.bincount(local)
+        is_noise = counts[local] < cfg.min_segment_points
+        real = np.unique(local[~is_noise])
+        if len(real) > 1:
+            shared.append(int(mmsi[a]))
+            conflicts += identity_conflicts(int(mmsi[a]), t[a:b], lat[a:b], lon[a:b], local, counts, cfg)
+        # labels are numbered in order of each segment's first report: reports by
+        # segment, then time
+        sub = np.argsort(local, kind="stable")
+        order[a:b] = a + sub
+        label[a:b] = next_label + local[sub]
+        noise_mask[a:b] = is_noise[sub]
+        next_label += int(local.max()) + 1
+    del mmsi, t, lat, lon
+    # reports by segment then time, noise segments dropped (one column at a time)
+    _filter(cols, order[~noise_mask])
+    label = label[~noise_mask]
+    if len(label) == 0:
+        return label, int(noise_mask.sum())
+    change = np.ones(len(label), dtype=bool)
+    change[1:] = label[1:] != label[:-1]
+    return np.cumsum(change) - 1, int(noise_mask.sum())
 
-    seg = label.astype(np.int64)
+
+def _drop_small_segments(cols: Columns, seg: Ints, cfg: TracksConfig) -> tuple[Ints, int]:
+    """Drop segments of fewer than ``min_segment_points`` reports (tiny segments from gap
+    splits are noise too); returns the renumbered segment labels and how many reports went."""
+    n = len(seg)
     starts = np.nonzero(np.r_[True, seg[1:] != seg[:-1]])[0]
     ends = np.append(starts[1:], n)
-    # tiny segments from gap splits are noise too
     small = (ends - starts) < cfg.min_segment_points
-    if small.any():
-        keep = ~np.repeat(small, ends - starts)
-        dropped += int((~keep).sum())
-        cols = dict(mmsi=mmsi, t=t, lat=lat, lon=lon, sog=sog, cog=cog, cls_b=cls_b, station=station, seg=seg)
-        del mmsi, t, lat, lon, sog, cog, cls_b, station, seg
-        cols = _filter(cols, keep)
-        mmsi, t, lat, lon, sog, cog, cls_b, station, seg = (
-            cols.pop(k) for k in ("mmsi", "t", "lat", "lon", "sog", "cog", "cls_b", "station", "seg")
-        )
-        n = len(t)
-        if n == 0:
-            return empty_tracks(now)
-        change = np.ones(n, dtype=bool)
-        change[1:] = seg[1:] != seg[:-1]
-        seg = np.cumsum(change) - 1
-        starts = np.nonzero(change)[0]
-        ends = np.append(starts[1:], n)
-
-    tr = Tracks(
-        mmsi=mmsi,
-        t=t,
-        lat=lat,
-        lon=lon,
-        sog=sog,
-        cog=cog,
-        cls_b=cls_b,
-        station=station,
-        station_names=names,
-        seg=seg,
-        seg_start=starts.astype(np.int64),
-        seg_end=ends.astype(np.int64),
-        seg_mmsi=mmsi[starts],
-        speed=np.zeros(0),
-        speed_dt=np.zeros(0),
-        now=float(now),
-        conflicts=conflicts,
-        dropped=dropped,
-        shared_mmsis=shared,
-    )
-    tr.speed, tr.speed_dt = window_speed(tr, cfg.speed_window_minutes * 60.0, cfg.max_speed_window_hours * 3600.0)
-    return tr
+    if not small.any():
+        return seg, 0
+    keep = ~np.repeat(small, ends - starts)
+    cols["seg"] = seg
+    del seg
+    _filter(cols, keep)
+    seg = cols.pop("seg")
+    change = np.ones(len(seg), dtype=bool)
+    change[1:] = seg[1:] != seg[:-1]
+    return np.cumsum(change) - 1, int((~keep).sum())
 
 
-def _filter(cols: dict[str, np.ndarray], keep: np.ndarray) -> dict[str, np.ndarray]:
-    """Each array filtered by ``keep``, one at a time (the old array is released before the
-    next copy is made: peak memory one column, not all of them)."""
+def _filter(cols: Columns, keep: npt.NDArray[Any]) -> None:
+    """Each array filtered (or reordered) by ``keep``, in place, one at a time (the old array
+    is released before the next copy is made: peak memory one column, not all of them)."""
     for k in list(cols):
         cols[k] = cols[k][keep]
-    return cols
 
 
-def _is_sorted(mmsi: np.ndarray, t: np.ndarray) -> bool:
+def _is_sorted(mmsi: Ints, t: Floats) -> bool:
     if len(t) < 2:
         return True
     dm = np.diff(mmsi)
@@ -385,7 +424,7 @@ def _is_sorted(mmsi: np.ndarray, t: np.ndarray) -> bool:
     return bool((np.diff(t)[same] >= 0).all())
 
 
-def window_speed(tr: Tracks, window_s: float, max_window_s: float) -> tuple[np.ndarray, np.ndarray]:
+def window_speed(tr: Tracks, window_s: float, max_window_s: float) -> tuple[Floats, Floats]:
     """Implied speed (kn) of each report over a window of at least ``window_s`` seconds.
 
     Two windows are measured: forward, to the first later report of the segment at least
@@ -420,166 +459,3 @@ def window_speed(tr: Tracks, window_s: float, max_window_s: float) -> tuple[np.n
         np.copyto(out_dt, dt, where=ok)
         del dt, v, ok
     return out_v, out_dt
-
-
-def _segment_loop(t: np.ndarray, lat: np.ndarray, lon: np.ndarray, cfg: TracksConfig) -> np.ndarray:
-    """Segment labels (0..) of one MMSI's time-sorted reports (the gpsdio-segment idea).
-
-    Each open segment remembers its last few reports. A report joins the segment it can
-    follow at the lowest cost (implied speed, penalised for short segments); when it cannot
-    follow a segment's last report but can follow an earlier one (``lookback``), the
-    reports in between were outliers (a time-stamp glitch, a bad fix): they are dropped
-    (given labels of their own, which are noise) and the report joins, at a slightly higher
-    cost, as gpsdio-segment does.
-    """
-    n = len(t)
-    labels = np.empty(n, dtype=np.int64)
-    max_gap = cfg.max_gap_hours * 3600.0
-    vmax = cfg.max_speed_kn
-    vsus = cfg.max_sustained_speed_kn
-    sus_s = cfg.sustained_after_hours * 3600.0
-    noise = cfg.noise_km
-    buf = cfg.time_buffer_minutes * 60.0
-    lookback = 5
-    # open segments: [label, history [(index, t, lat, lon), ...] (oldest first), n_reports]
-    open_: list[list] = []
-    n_labels = 0
-    r = 6371.0088
-    rad = math.pi / 180.0
-    tl, la, lo = t.tolist(), lat.tolist(), lon.tolist()
-
-    def speed(pt, ti: float, ai: float, oi: float) -> float:
-        p1, p2 = pt[2] * rad, ai * rad
-        h = math.sin((p2 - p1) * 0.5) ** 2 + math.cos(p1) * math.cos(p2) * math.sin((oi - pt[3]) * rad * 0.5) ** 2
-        d = max(2.0 * r * math.asin(min(1.0, math.sqrt(h))) - noise, 0.0)
-        return d / NM_KM / (max(abs(ti - pt[1]) + buf, 1.0) / 3600.0)
-
-    for i in range(n):
-        ti, ai, oi = tl[i], la[i], lo[i]
-        best = None
-        best_cost = math.inf
-        best_back = 0
-        alive = []
-        for s in open_:
-            hist = s[1]
-            if ti - hist[-1][1] > max_gap:
-                continue  # closed for good
-            alive.append(s)
-            # a short segment (a glitch, a few reports of another transmitter) is a worse match
-            # than an established one at the same speed (gpsdio-segment's short-segment weight)
-            weight = 1.0 + 9.0 * max(0.0, 1.0 - s[2] / 10.0)
-            for back in range(min(lookback, len(hist))):
-                pt = hist[-1 - back]
-                if ti - pt[1] > max_gap:
-                    break
-                v = speed(pt, ti, ai, oi)
-                if v <= (vsus if ti - pt[1] > sus_s else vmax):
-                    cost = (v + 0.1) * weight * (1.1**back)
-                    if cost < best_cost or (cost == best_cost and best is not None and pt[1] > best[1][-1][1]):
-                        best_cost, best, best_back = cost, s, back
-                    break
-        open_ = alive
-        if best is None:
-            if len(open_) >= 20:  # at most 20 open segments (gpsdio-segment's MAX_OPEN_SEGMENTS)
-                open_.remove(min(open_, key=lambda q: q[1][-1][1]))
-            open_.append([n_labels, [(i, ti, ai, oi)], 1])
-            labels[i] = n_labels
-            n_labels += 1
-        else:
-            hist = best[1]
-            for _ in range(best_back):  # outliers skipped by the lookback
-                j = hist.pop()[0]
-                labels[j] = n_labels
-                n_labels += 1
-                best[2] -= 1
-            hist.append((i, ti, ai, oi))
-            if len(hist) > lookback:
-                del hist[0]
-            best[2] += 1
-            labels[i] = best[0]
-    return labels
-
-
-def _conflicts(
-    mmsi: int,
-    t: np.ndarray,
-    lat: np.ndarray,
-    lon: np.ndarray,
-    labels: np.ndarray,
-    counts: np.ndarray,
-    cfg: TracksConfig,
-) -> list[Event]:
-    """identity_conflict events: two real segments of one MMSI reporting at once far apart."""
-    real = [s for s in range(len(counts)) if counts[s] >= max(cfg.conflict_min_points, cfg.min_segment_points)]
-    if len(real) < 2:
-        return []
-    win = cfg.conflict_window_minutes * 60.0
-    samples = []  # (time, lat_a, lon_a, lat_b, lon_b, dist, seg_a, seg_b)
-    for ia, sa in enumerate(real):
-        ma = labels == sa
-        ta, la_, oa = t[ma], lat[ma], lon[ma]
-        for sb in real[ia + 1 :]:
-            mb = labels == sb
-            tb, lb, ob = t[mb], lat[mb], lon[mb]
-            j = np.clip(np.searchsorted(tb, ta), 1, len(tb)) - 1
-            j2 = np.clip(j + 1, 0, len(tb) - 1)
-            near = np.where(np.abs(tb[j2] - ta) < np.abs(tb[j] - ta), j2, j)
-            close = np.abs(tb[near] - ta) <= win
-            if not close.any():
-                continue
-            d = haversine_km(la_[close], oa[close], lb[near[close]], ob[near[close]])
-            far = d >= cfg.conflict_min_km
-            for k in np.nonzero(far)[0]:
-                i_a = np.nonzero(close)[0][k]
-                samples.append(
-                    (
-                        float(ta[i_a]),
-                        float(la_[i_a]),
-                        float(oa[i_a]),
-                        float(lb[near[i_a]]),
-                        float(ob[near[i_a]]),
-                        float(d[k]),
-                        int(counts[sa]),
-                        int(counts[sb]),
-                    )
-                )
-    if not samples:
-        return []
-    samples.sort()
-    events = []
-    merge = cfg.conflict_merge_hours * 3600.0
-    group = [samples[0]]
-    for s in samples[1:] + [None]:
-        if s is not None and s[0] - group[-1][0] <= merge:
-            group.append(s)
-            continue
-        first = group[0]
-        dists = [g[5] for g in group]
-        # the first sample's position of the segment with more reports is the event's place
-        a_major = first[6] >= first[7]
-        lat0, lon0 = (first[1], first[2]) if a_major else (first[3], first[4])
-        conf = min(0.99, 0.5 + 0.1 * len(group))
-        events.append(
-            Event(
-                kind=IDENTITY_CONFLICT,
-                mmsi=mmsi,
-                other_mmsi=None,
-                start=first[0],
-                end=group[-1][0],
-                lat=lat0,
-                lon=lon0,
-                confidence=conf,
-                details={
-                    "reason": "simultaneous_positions_far_apart",
-                    "position_a": [round(first[1], 5), round(first[2], 5)],
-                    "position_b": [round(first[3], 5), round(first[4], 5)],
-                    "distance_km": round(float(np.median(dists)), 2),
-                    "max_distance_km": round(float(max(dists)), 2),
-                    "samples": len(group),
-                    "segments": len([c for c in counts if c >= cfg.min_segment_points]),
-                },
-            )
-        )
-        if s is not None:
-            group = [s]
-    return events

@@ -1,17 +1,11 @@
 """Helpers shared by the detection tests: positions tables, scenarios, scoring.
 
-``ensure_coast()`` installs a stand-in for :mod:`maritime.reference.coast` only when that
-module does not exist (it is written concurrently by another engineer); the stand-in uses
-the ``global-land-mask`` 1 km land mask and the bundled ports table, with the same API.
-The detectors themselves always import the real module.
+The detectors and these tests use the real :mod:`maritime.reference.coast`.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
-import types
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,80 +14,6 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "ais-corpus"
-
-
-# ---------------------------------------------------------------------------------------------
-# coast stand-in (tests only)
-
-
-def _fallback_coast() -> types.ModuleType:
-    from maritime.geodesy import destination, haversine_km
-    from maritime.reference.ports import load_ports
-
-    mod = types.ModuleType("maritime.reference.coast")
-    ports = load_ports()
-    plat = ports["lat"].to_numpy()
-    plon = ports["lon"].to_numpy()
-    try:
-        from global_land_mask import globe
-
-        def is_land(lat, lon):
-            return np.asarray(globe.is_land(np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)), dtype=bool)
-    except ImportError:  # no land at all: every point is at sea
-
-        def is_land(lat, lon):
-            return np.zeros(np.shape(lat), dtype=bool)
-
-    radii = np.array([1.0, 2.0, 3.0, 5.0, 7.5, 10.0, 15.0, 20.0, 30.0, 40.0, 60.0, 80.0, 120.0])
-    bearings = np.arange(0.0, 360.0, 22.5)
-
-    def distance_to_shore_km(lat, lon):
-        lat = np.atleast_1d(np.asarray(lat, dtype=float))
-        lon = np.atleast_1d(np.asarray(lon, dtype=float))
-        out = np.full(lat.shape, 200.0)
-        todo = ~is_land(lat, lon)
-        out[~todo] = 0.0
-        for r in radii:
-            if not todo.any():
-                break
-            idx = np.nonzero(todo)[0]
-            la, lo = destination(lat[idx, None], lon[idx, None], bearings[None, :], r)
-            hit = is_land(la.ravel(), lo.ravel()).reshape(la.shape).any(axis=1)
-            out[idx[hit]] = r
-            todo[idx[hit]] = False
-        return out
-
-    def distance_to_port_km(lat, lon):
-        lat = np.atleast_1d(np.asarray(lat, dtype=float))
-        lon = np.atleast_1d(np.asarray(lon, dtype=float))
-        best = np.full(lat.shape, np.inf)
-        idx = np.zeros(lat.shape, dtype=np.int64)
-        for k in range(len(plat)):
-            d = haversine_km(lat, lon, plat[k], plon[k])
-            better = d < best
-            best[better] = d[better]
-            idx[better] = k
-        return best, idx
-
-    mod.is_land = is_land
-    mod.distance_to_shore_km = distance_to_shore_km
-    mod.distance_to_port_km = distance_to_port_km
-    mod.STAND_IN = True
-    return mod
-
-
-def ensure_coast() -> bool:
-    """Make ``maritime.reference.coast`` importable; True when the real module is used."""
-    try:
-        importlib.import_module("maritime.reference.coast")
-        return not getattr(sys.modules["maritime.reference.coast"], "STAND_IN", False)
-    except ImportError:
-        mod = _fallback_coast()
-        sys.modules["maritime.reference.coast"] = mod
-        import maritime.reference as ref
-
-        ref.coast = mod
-        return False
 
 
 # ---------------------------------------------------------------------------------------------

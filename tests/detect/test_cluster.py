@@ -23,7 +23,8 @@ from maritime.archive.export import mirror_database
 from maritime.archive.layout import open_archive
 from maritime.detect.cluster import detect_on_cluster
 from maritime.detect.events import RENDEZVOUS
-from maritime.detect.runner import _norm_row, run_detection
+from maritime.detect.planning import norm_row
+from maritime.detect.runner import run_detection
 from maritime.scenario import ScenarioConfig, build_scenario
 from maritime.scenario.positions import insert_positions, position_tables
 from maritime.store.database import Store
@@ -86,7 +87,7 @@ def both_engines(tmp_path_factory, client):
 
 
 def norm(rows) -> list[tuple]:
-    return sorted(_norm_row(r) for r in rows)
+    return sorted(norm_row(r) for r in rows)
 
 
 def test_cluster_events_identical_to_single_machine(both_engines):

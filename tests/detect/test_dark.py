@@ -7,9 +7,8 @@ import pytest
 
 from maritime.detect.dark import detect_dark
 from maritime.detect.events import DARK
-from tests.detect import T0, ensure_coast, straight, tracks_of
+from tests.detect import T0, straight, tracks_of
 
-ensure_coast()
 SEA = (-1.5, -85.2)
 V = 735000777
 
@@ -131,3 +130,110 @@ def test_shared_mmsi_never_produces_a_dark_period():
 def test_short_silence_is_not_flagged():
     rows = _vessel(silence=(6.0, 7.5)) + _neighbours()
     assert detect_dark(tracks_of(rows)) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# receiver trouble (issue 10): reception evidence comes only from vessels heard near the silent one
+
+FAR = 1.35  # degrees of latitude: ~150 km, far outside any neighbourhood
+SILENT = (12.0, 22.0)  # hours after T0
+
+
+def _with_stations(rows: list[tuple], station: int) -> list[tuple]:
+    return [(*r, station) for r in rows]
+
+
+def _tracks(rows: list[tuple], names: list[str]):
+    from maritime.detect.tracks import prepare_tracks
+
+    rows = sorted(rows, key=lambda r: (r[0], r[1]))
+    a = np.array([r[:4] for r in rows], dtype=float)
+    return prepare_tracks(
+        a[:, 0].astype(np.int64),
+        a[:, 1],
+        a[:, 2],
+        a[:, 3],
+        np.array([r[4] for r in rows]),
+        np.array([r[5] for r in rows]),
+        np.array([r[6] for r in rows]),
+        station=np.array([r[7] for r in rows]),
+        station_names=names,
+    )
+
+
+def _far_ships(station: int, hours: float = 24.0) -> list[tuple]:
+    """Three ships ~150 km away, heard by ``station`` all day: the receiver is alive."""
+    rows: list[tuple] = []
+    for k in range(3):
+        rows += straight(770000000 + k, SEA[0] + FAR + 0.05 * k, SEA[1], T0, hours, 60.0, speed_kn=8, seed=k)
+    return _with_stations(rows, station)
+
+
+def _fleet_silenced_together(n: int = 5) -> list[tuple]:
+    """``n`` vessels fishing within 30 km of each other, ~400 km offshore, silent in the same
+    minute for 10 hours, then heard again together."""
+    rows: list[tuple] = []
+    a, b = T0 + SILENT[0] * 3600, T0 + SILENT[1] * 3600
+    for k in range(n):
+        lat, lon = SEA[0] + 0.09 * (k % 3 - 1), SEA[1] + 0.12 * (k // 3)
+        part = straight(735100000 + k, lat, lon, T0 + 11 * k, 24.0, 60.0, speed_kn=0.4, course=50 * k, seed=k)
+        rows += [r for r in part if not a + 20 * k <= r[1] < b + 30 * k]
+    return _with_stations(rows, 0)
+
+
+def test_vessels_silenced_together_are_a_coverage_gap_not_dark_periods():
+    """The issue's case: five vessels go quiet in the same minute and come back together; the
+    station that heard them keeps hearing ships 150 km away; nobody else is heard nearby."""
+    tr = _tracks(_fleet_silenced_together() + _far_ships(0), ["rEC-Shore"])
+    diag: list = []
+    ev = detect_dark(tr, diagnostics=diag)
+    assert _high(ev) == []
+    gaps = [e for e in ev if e.details["reason"] == "coverage_gap"]
+    assert len(gaps) + len([d for d in diag if d[2] == "coverage_gap"]) == 5
+    for e in gaps:
+        assert e.confidence < 0.5
+        assert e.details["reception"]["others_silenced_together"] >= 2
+        assert e.details["reception"]["area_coverage_during"] < 0.1  # the others fell silent within minutes
+
+
+def test_two_vessels_silent_together_are_still_examined_one_by_one():
+    """Two is not 'several': a pair switching off together is judged on its evidence (here,
+    neighbours heard throughout make it a dark period)."""
+    rows = _fleet_silenced_together(2) + _with_stations(_neighbours(hours=24.0), 0) + _far_ships(0)
+    ev = _high(detect_dark(_tracks(rows, ["rEC-Shore"])))
+    assert sorted(e.mmsi for e in ev) == [735100000, 735100001]
+    assert all(e.details["reception"]["others_silenced_together"] == 1 for e in ev)
+
+
+def test_silence_with_no_neighbours_at_all_stays_low_however_clean_the_history():
+    """A vessel heard every minute for 12 h by a live station, alone in its area, falls silent
+    (one reappears after 10 h, one never does): no neighbour was heard, so no confident dark
+    period, whatever the station hears elsewhere."""
+    a, b = T0 + SILENT[0] * 3600, T0 + SILENT[1] * 3600
+    back = [r for r in straight(V, *SEA, T0, 24.0, 60.0, speed_kn=0.5) if not a <= r[1] < b]
+    gone = [r for r in straight(V + 1, SEA[0] - 0.6, SEA[1], T0, 24.0, 60.0, speed_kn=0.5) if r[1] < a]
+    rows = _with_stations(back + gone, 0) + _far_ships(0)
+    diag: list = []
+    ev = detect_dark(_tracks(rows, ["rEC-Shore"]), diagnostics=diag)
+    assert _high(ev) == []
+    examined = {d[0]: d for d in diag}
+    assert examined[V][2] == "explained_by_reception"
+    assert examined[V][3]["reception"]["covered_bins"] == 0
+    assert examined[V][3]["reception"]["receiver_neighbour_bins"] == 0
+
+
+def test_satellite_hearing_ships_elsewhere_is_no_evidence():
+    """A satellite receiver that heard the vessel and keeps hearing ships 150 km away is not a
+    serving receiver: its footprint is continental."""
+    a, b = T0 + 6 * 3600, T0 + 10 * 3600
+    rows = [r for r in straight(V, *SEA, T0, 14.0, 60.0, speed_kn=0.5) if not a <= r[1] < b]
+    far = [r for r in _far_ships(0, 14.0) if abs(r[2] - SEA[0]) < 2]
+    # and one ship ~24 km away (no near neighbour within ~15 km)
+    near_ish = straight(771000000, SEA[0] + 0.22, SEA[1], T0, 14.0, 60.0, speed_kn=0.3)
+    rows = _with_stations(rows, 0) + far + _with_stations(near_ish, 0)
+    assert _high(detect_dark(_tracks(rows, ["rSAT-1"]))) == []
+    # the same receptions by a shore station: the neighbour ~24 km away is evidence
+    ev = _high(detect_dark(_tracks(rows, ["rEC-Shore"])))
+    assert [e.mmsi for e in ev] == [V]
+    assert ev[0].details["reception"]["receiver_neighbour_bins"] >= 20
+    assert ev[0].details["reception"]["receivers"] == ["rEC-Shore"]

@@ -18,14 +18,13 @@ import duckdb
 import pytest
 
 from maritime.detect.runner import run_detection
-from tests.detect import TRUTH_KIND, ensure_coast, events_of, scenario_db, score
+from tests.detect import TRUTH_KIND, events_of, scenario_db, score
 
 SEEDS = (1, 2, 3, 4, 5, 6, 7)
 
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
-    ensure_coast()
     tmp = tmp_path_factory.mktemp("scenarios")
     events, truths = [], []
     for seed in SEEDS:

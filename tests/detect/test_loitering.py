@@ -8,9 +8,8 @@ from maritime.detect.config import LoiteringConfig
 from maritime.detect.events import LOITERING
 from maritime.detect.loitering import detect_loitering, suppress_explained
 from maritime.detect.rendezvous import detect_rendezvous
-from tests.detect import T0, ensure_coast, straight, tracks_of
+from tests.detect import T0, straight, tracks_of
 
-ensure_coast()
 SEA = (-1.5, -85.2)  # high-seas corridor between the Galápagos and the mainland: far from everything
 
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from maritime.detect.config import DarkConfig, RendezvousConfig
-from maritime.detect.dark import bin_range, merge_receptions, reception_model, segment_class_b
+from maritime.detect.config import RendezvousConfig
 from maritime.detect.partition import grid_groups, pairs_by_group, vessel_partitions
 from maritime.detect.rendezvous import GRID_FIELDS, grid_pairs
-from maritime.detect.tracks import prepare_tracks
 
 KM_LAT = 111.19  # km per degree of latitude on the 6371 km sphere
 
@@ -79,36 +77,3 @@ def test_pairs_by_group_finds_every_pair_once():
         assert len(want) > 100
         assert got == want
         assert (~pt["core_b"]).sum() > 0
-
-
-def test_reception_models_of_vessel_groups_add_up():
-    rng = np.random.default_rng(8)
-    n = 20_000
-    mmsi = rng.integers(100, 160, n)
-    t = np.sort(rng.uniform(0, 6 * 3600, n)) + 1.7e9
-    lat = rng.uniform(-6, -4, n)
-    lon = rng.uniform(-86, -84, n)
-    station = rng.integers(-1, 4, n)
-    msg = rng.choice([1, 18], n)
-    cfg = DarkConfig()
-    bin_s = cfg.bin_minutes * 60.0
-    whole = prepare_tracks(mmsi, t, lat, lon, msg_type=msg, station=station, station_names=list("abcd"))
-    ref = reception_model(whole, segment_class_b(whole), cfg.cell_deg, bin_s)
-    bins = bin_range(float(t.min()), float(t.max()), bin_s)
-    parts = []
-    for grp in (mmsi % 3 == 0, mmsi % 3 == 1, mmsi % 3 == 2):
-        tr = prepare_tracks(
-            mmsi[grp],
-            t[grp],
-            lat[grp],
-            lon[grp],
-            msg_type=msg[grp],
-            station=station[grp],
-            station_names=list("abcd"),
-            now=whole.now,
-        )
-        parts.append(reception_model(tr, segment_class_b(tr), cfg.cell_deg, bin_s, bins))
-    merged = merge_receptions(parts)
-    assert (merged.b0, merged.nb) == (ref.b0, ref.nb)
-    for k in ("keys", "n_all", "n_b", "st_keys", "st_n"):
-        assert np.array_equal(getattr(merged, k), getattr(ref, k)), k

@@ -18,9 +18,7 @@ import pytest
 
 from maritime.detect.runner import run_detection
 from maritime.detect.tracks import prepare_tracks
-from tests.detect import CORPUS, ensure_coast, events_of, utc_s, write_positions
-
-ensure_coast()
+from tests.detect import CORPUS, events_of, utc_s, write_positions
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,8 @@ from maritime.detect.config import RendezvousConfig
 from maritime.detect.events import RENDEZVOUS
 from maritime.detect.rendezvous import close_pairs, detect_rendezvous
 from maritime.geodesy import haversine_km
-from tests.detect import T0, ensure_coast, straight, tracks_of
+from tests.detect import T0, straight, tracks_of
 
-ensure_coast()
 SEA = (-1.5, -85.2)
 
 

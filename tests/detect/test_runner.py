@@ -16,9 +16,8 @@ from maritime.detect.runner import run_detection
 from maritime.errors import UsageError
 from maritime.ingest import IngestOptions, ingest_paths
 from maritime.store.database import SCHEMA_FILES, Store, StoreError, sql
-from tests.detect import REPO, T0, ensure_coast, straight, write_positions
+from tests.detect import REPO, T0, straight, write_positions
 
-ensure_coast()
 SAMPLE = REPO / "fixtures" / "ais" / "eastern_pacific_sample.nmea.gz"
 ROWS = (
     "SELECT event_id, kind, mmsi, other_mmsi, start_time, end_time, lat, lon, zone, confidence, "

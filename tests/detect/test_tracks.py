@@ -11,9 +11,8 @@ import pytest
 from maritime.detect.config import TracksConfig
 from maritime.detect.events import IDENTITY_CONFLICT
 from maritime.detect.tracks import prepare_tracks
-from tests.detect import CORPUS, T0, ensure_coast, straight, tracks_of
+from tests.detect import CORPUS, T0, straight, tracks_of
 
-ensure_coast()
 SEG = CORPUS / "gfw-gpsdio-segment" / "tests" / "data"
 
 
