@@ -16,7 +16,8 @@ second             60 (n/a), 61, 62, 63 (system modes)    table 46
 rot                -128 (n/a); +-127 (no turn indicator)  table 46
 =================  ====================================  =======================
 
-Message sizes are checked as gpsd checks them; a payload of the wrong size is rejected.
+Message sizes are checked as gpsd checks them: a payload too short for its type is rejected,
+a longer one is decoded from its first bits.
 
 Position and identity reports are decoded by compiled (numba) passes over the six-bit
 values: a payload is packed into 60-bit words exactly as :class:`~maritime.decode.sixbit.Bits`
@@ -39,17 +40,16 @@ POSITION_TYPES = (1, 2, 3, 18, 19, 27)
 IDENTITY_TYPES = (5, 19, 24)
 
 #: Standard payload sizes in bits (ITU-R M.1371-5 annex 8). A payload may be up to five
-#: bits shorter (the fill bits of its last character) and up to 36 bits (six characters)
-#: longer, the extra bits ignored: gpsd accepts type 1 reports of 163 to 204 bits, GFW's
-#: ais-tools decodes over-long type 1 payloads from their first 28 characters, and pyais
-#: ignores extra bits. Anything shorter or longer is rejected (``bad_length``). Type 27
-#: also comes padded to a full slot (168 bits), which gpsd accepts.
+#: bits shorter (the fill bits of its last character), which still holds every stored
+#: field, and any number of bits longer, the extra bits ignored: gpsd decodes over-long
+#: reports of every type from their first bits (it only warns), GFW's ais-tools decodes
+#: over-long type 1 payloads from their first 28 characters, and pyais ignores extra bits.
+#: Real feeds carry them (AISHub: type 1 of 186 bits, type 5 of 462 bits). Anything
+#: shorter is rejected (``bad_length``).
 STANDARD_BITS: dict[int, int] = {1: 168, 2: 168, 3: 168, 18: 168, 19: 312, 27: 96, 5: 424}
 #: Type 24 part A is 160 bits, part B 168.
 TYPE24_BITS = (160, 168)
 FILL_SLACK = 5
-EXTRA_BITS = 36
-TYPE27_MAX_BITS = 168
 
 _LAT_NA_RAW, _LON_NA_RAW = 91 * 600_000, 181 * 600_000
 _LAT27_NA_RAW, _LON27_NA_RAW = 91 * 600, 181 * 600
@@ -524,12 +524,10 @@ def _header_mmsi(values, starts, nchars, mmsi):
         mmsi[r] = (acc >> 4) & ((1 << 30) - 1)
 
 
-#: Size limits in bits by message type (types without a standard size accept any size).
+#: Least size in bits by message type (types without a standard size accept any size).
 _MIN_BITS = np.full(64, np.iinfo(np.int64).min, dtype=np.int64)
-_MAX_BITS = np.full(64, np.iinfo(np.int64).max, dtype=np.int64)
 for _t, _standard in STANDARD_BITS.items():
     _MIN_BITS[_t] = _standard - FILL_SLACK
-    _MAX_BITS[_t] = TYPE27_MAX_BITS if _t == 27 else _standard + EXTRA_BITS
 _IS_POSITION = np.zeros(64, dtype=bool)
 _IS_POSITION[list(POSITION_TYPES)] = True
 _IS_IDENTITY = np.zeros(64, dtype=bool)
@@ -555,11 +553,11 @@ def decode_payloads(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, fi
     rejects: list[tuple[np.ndarray, str]] = []
     bad_type = (msg_type < 1) | (msg_type > 27)
     rejects.append((np.flatnonzero(bad_type), "invalid_message_type"))
-    size_ok = (bits >= _MIN_BITS[msg_type]) & (bits <= _MAX_BITS[msg_type])
+    size_ok = bits >= _MIN_BITS[msg_type]
     is_24 = np.flatnonzero(msg_type == 24)
     part_b = (values[np.minimum(starts[is_24] + 6, max(len(values) - 1, 0))] >> 2) & 3 == 1  # bits 38-39
     standard_24 = np.where(part_b, TYPE24_BITS[1], TYPE24_BITS[0])
-    size_ok[is_24] = (bits[is_24] >= standard_24 - FILL_SLACK) & (bits[is_24] <= standard_24 + EXTRA_BITS)
+    size_ok[is_24] = bits[is_24] >= standard_24 - FILL_SLACK
     rejects.append((np.flatnonzero(~size_ok & ~bad_type), "bad_length"))
 
     msg_hash = np.zeros(n, dtype=np.uint64)
