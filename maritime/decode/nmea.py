@@ -59,6 +59,7 @@ class LineResult:
     skip: str | None = None  # why the line holds nothing to decode but is not bad
     reject: str | None = None  # why the line is bad
     dummy_checksums: int = 0  # tag blocks accepted with the placeholder checksum *00
+    odd_talkers: int = 0  # sentences accepted with a talker that is not two letters
 
 
 def nmea_checksum(body: bytes) -> int:
@@ -66,13 +67,16 @@ def nmea_checksum(body: bytes) -> int:
     return reduce(xor, body, 0)
 
 
+#: A talker is two characters: letters by the standard, but real feeds also carry others
+#: (AMSA writes ``!=IVDM``), accepted when the sentence's checksum is valid and counted.
+_TALKER = rb"[^\x00-\x20,*!$\\\x7f-\xff]{2}"
 _SENTENCE = re.compile(
-    rb"[!$](?P<talker>[A-Z]{2})VD[MO],(?P<nfrag>[^,]*),(?P<frag>[^,]*),(?P<seq>[^,]*),"
+    rb"[!$](?P<talker>" + _TALKER + rb")VD[MO],(?P<nfrag>[^,]*),(?P<frag>[^,]*),(?P<seq>[^,]*),"
     rb"(?P<chan>[^,]*),(?P<payload>[^,]*),(?P<fill>[^,*]*)\*(?P<cs>[0-9A-Fa-f]{2})"
 )
 _PAYLOAD_OK = re.compile(rb"[0-W`-w]*")
 _SIXBIT_TEXT = re.compile(rb"\A[0-W`-w]+\Z")
-_UNIT = re.compile(rb"(\\[^\\]*\\)?([!$][A-Z]{2}VD[MO],[^\\]*)")
+_UNIT = re.compile(rb"(\\[^\\]*\\)?([!$]" + _TALKER + rb"VD[MO],[^\\]*)")
 
 
 def group_id(text: str) -> int:
@@ -301,5 +305,6 @@ def parse_line(line: bytes, *, accept_dummy_tag_checksum: bool = False) -> LineR
         if group is not None and (group[0] != sentence.frag or group[1] != sentence.nfrag):
             return LineResult(reject="bad_group")
         sentence.time_us, sentence.station, sentence.group = time_us, station, group
+        result.odd_talkers += not sentence.talker.isalpha()
         result.sentences.append(sentence)
     return result

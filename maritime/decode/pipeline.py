@@ -200,12 +200,14 @@ class ChunkDecoder:
             if res.skip:
                 counts[f"skipped_{res.skip}"] += 1
             counts["dummy_tag_checksums_accepted"] += res.dummy_checksums
+            counts["nonalphabetic_talkers_accepted"] += res.odd_talkers
             if res.time_mark_us is not None:
                 mark_line.append(i)
                 mark_time.append(res.time_mark_us)
             slow.extend((i, s) for s in res.sentences)
-        if not counts["dummy_tag_checksums_accepted"]:
-            del counts["dummy_tag_checksums_accepted"]
+        for key in ("dummy_tag_checksums_accepted", "nonalphabetic_talkers_accepted"):
+            if not counts[key]:
+                del counts[key]
 
         # Fast and slow sentences in stream order; payloads as six-bit values in one buffer.
         line = np.concatenate((fast.line, np.array([i for i, _ in slow], dtype=np.int64)))
