@@ -8,9 +8,10 @@ Steps for one chunk:
 
 1. split lines, frame the canonical ones vectorised (:mod:`.framing`) and the rest one by
    one (:mod:`.nmea`);
-2. give every sentence its receive time: its own tag-block or trailer time, else the
-   latest earlier time mark in the stream (wrappers, tag blocks), else the arrival time
-   of a live line, else the ``start`` time of the recording;
+2. give every sentence its receive time: its own tag-block or trailer time (or that of a
+   tag block alone on the line before it), else the latest earlier time mark in the stream
+   (wrappers, tag blocks), else the arrival time of a live line, else the ``start`` time
+   of the recording;
 3. assemble multi-sentence messages (:mod:`.assembly`);
 4. decode payloads (:mod:`.messages`);
 5. merge duplicate receptions: the same MMSI and payload within ``dedup_window_us``
@@ -29,7 +30,7 @@ import pyarrow as pa
 from maritime.decode import assembly
 from maritime.decode.framing import Lines, frame_fast, split_lines
 from maritime.decode.messages import decode_payloads
-from maritime.decode.nmea import Sentence, parse_line
+from maritime.decode.nmea import Sentence, TagLine, parse_line
 from maritime.decode.sixbit import unarmour
 from maritime.errors import MaritimeError
 from maritime.records import IDENTITY_SCHEMA, POSITION_SCHEMA, REJECT_SCHEMA
@@ -58,13 +59,41 @@ class DecodeOptions:
 
 
 @dataclass
+class TagCarry:
+    """A standalone tag-block line still to be applied: to the next sentence, and when that
+    sentence is part 1 of ``nfrag``, to the parts 2..``nfrag`` that directly follow it
+    (``next_frag`` is the part expected next; 0 while the first sentence is awaited)."""
+
+    station: str | None
+    time_us: int  # -1: no c:
+    nfrag: int = 0
+    next_frag: int = 0
+
+    def to_json(self) -> list[object]:
+        return [self.station, self.time_us, self.nfrag, self.next_frag]
+
+    @classmethod
+    def from_json(cls, data: list[object] | None) -> TagCarry | None:
+        if data is None:
+            return None
+        station, time_us, nfrag, next_frag = data
+        return cls(None if station is None else str(station), int(str(time_us)), int(str(nfrag)), int(str(next_frag)))
+
+
+@dataclass
 class DecoderState:
     assembler: assembly.AssemblerState = field(default_factory=assembly.AssemblerState)
     stations: list[str] = field(default_factory=list)
     last_time_us: int = -1
+    tag: TagCarry | None = None  # a standalone tag block waiting for its sentence
 
     def to_json(self) -> dict:
-        return {"pending": self.assembler.to_json(), "stations": self.stations, "last_time_us": self.last_time_us}
+        return {
+            "pending": self.assembler.to_json(),
+            "stations": self.stations,
+            "last_time_us": self.last_time_us,
+            "tag": None if self.tag is None else self.tag.to_json(),
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> DecoderState:
@@ -72,6 +101,7 @@ class DecoderState:
             assembler=assembly.AssemblerState.from_json(data["pending"]),
             stations=list(data["stations"]),
             last_time_us=int(data["last_time_us"]),
+            tag=TagCarry.from_json(data.get("tag")),
         )
 
 
@@ -177,10 +207,6 @@ class ChunkDecoder:
         counts["positions"] = positions.num_rows
         counts["identities"] = identities.num_rows
         counts.update(rejects.counts())
-        if len(sentences.time_us):
-            # the time a next chunk's unstamped lines inherit: the last one in stream order
-            # (as within a chunk), not the latest, or a chunk boundary would change them
-            self.state.last_time_us = int(sentences.time_us[-1])
         return ChunkResult(positions, identities, rejects.table(), counts)
 
     # -- stage 1: lines → sentences ------------------------------------------------------
@@ -192,6 +218,7 @@ class ChunkDecoder:
         mark_line: list[int] = []
         mark_time: list[int] = []
         slow: list[tuple[int, Sentence]] = []
+        tag_lines: list[tuple[int, TagLine]] = []
         for i in np.flatnonzero(slow_mask).tolist():
             res = parse_line(lines.raw(i), accept_dummy_tag_checksum=opt.accept_dummy_tag_checksum)
             if res.reject:
@@ -204,6 +231,8 @@ class ChunkDecoder:
             if res.time_mark_us is not None:
                 mark_line.append(i)
                 mark_time.append(res.time_mark_us)
+            if res.tag_line is not None:
+                tag_lines.append((i, res.tag_line))
             slow.extend((i, s) for s in res.sentences)
         for key in ("dummy_tag_checksums_accepted", "nonalphabetic_talkers_accepted"):
             if not counts[key]:
@@ -242,7 +271,17 @@ class ChunkDecoder:
             else fast.values,
         )
         own_time = col(fast.time_us, [s.time_us if s.time_us is not None else -1 for _, s in slow], np.int64)
+        if tag_lines or self.state.tag is not None:
+            own_station = col(fast.station_hash != 0, [bool(s.station) for _, s in slow], np.bool_)
+            self._apply_tag_lines(out, own_time, own_station, tag_lines)
         out.time_us = self._resolve_times(out.line, own_time, mark_line, mark_time, arrival_us, out.group_id)
+        # the time a next chunk's unstamped lines inherit: the last one in stream order (as
+        # within a chunk), not the latest, or a chunk boundary would change them; a time
+        # mark after the last sentence counts too
+        if mark_line and (not len(out.line) or mark_line[-1] > out.line[-1]):
+            self.state.last_time_us = mark_time[-1]
+        elif len(out.line):
+            self.state.last_time_us = int(out.time_us[-1])
         return out
 
     # -- stage 2: sentences → messages ---------------------------------------------------
@@ -333,6 +372,44 @@ class ChunkDecoder:
         return result
 
     # -- helpers ----------------------------------------------------------------------------
+    def _apply_tag_lines(
+        self, s: _Sentences, own_time: np.ndarray, own_station: np.ndarray, tag_lines: list[tuple[int, TagLine]]
+    ) -> None:
+        """Give the sentences after each standalone tag-block line its station and time
+        where they have none of their own (see :class:`TagCarry` for which sentences).
+
+        The tag waiting at the end of the chunk is kept in the state, so the result is the
+        same wherever the chunks are cut.
+        """
+        n = len(s.line)
+        starts = np.searchsorted(s.line, np.array([i for i, _ in tag_lines], dtype=np.int64), side="right").tolist()
+        # (first sentence it may apply to, carry) for the carried tag, then each tag line
+        todo: list[tuple[int, TagCarry]] = []
+        if self.state.tag is not None:
+            todo.append((0, self.state.tag))
+        for k, (_, t) in zip(starts, tag_lines, strict=True):
+            todo.append((k, TagCarry(t.station, -1 if t.time_us is None else t.time_us)))
+        self.state.tag = None
+        for j, (k, carry) in enumerate(todo):
+            limit = todo[j + 1][0] if j + 1 < len(todo) else n
+            code = self._code(carry.station) if carry.station else -1
+            while k < limit:
+                if carry.next_frag and (s.nfrag[k] != carry.nfrag or s.frag[k] != carry.next_frag):
+                    break  # not the next part of the tag's message: the tag is spent
+                if code >= 0 and not own_station[k]:
+                    s.station[k] = code
+                if carry.time_us >= 0 and own_time[k] < 0:
+                    own_time[k] = carry.time_us
+                if not carry.next_frag and (s.nfrag[k] == 1 or s.frag[k] != 1):
+                    break  # a single sentence (or a stray later part): done
+                carry.nfrag, carry.next_frag = int(s.nfrag[k]), int(s.frag[k]) + 1
+                k += 1
+                if carry.next_frag > carry.nfrag:
+                    break
+            else:
+                if j + 1 == len(todo):
+                    self.state.tag = carry  # the chunk ended first: the next chunk goes on
+
     def _resolve_times(
         self,
         s_line: np.ndarray,
