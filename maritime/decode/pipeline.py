@@ -10,8 +10,8 @@ Steps for one chunk:
    one (:mod:`.nmea`);
 2. give every sentence its receive time: its own tag-block or trailer time (or that of a
    tag block alone on the line before it), else the latest earlier time mark in the stream
-   (wrappers, tag blocks), else the arrival time of a live line, else the ``start`` time
-   of the recording;
+   (wrappers, tag blocks; :mod:`.timemarks` says which wrapper marks apply), else the
+   arrival time of a live line, else the ``start`` time of the recording;
 3. assemble multi-sentence messages (:mod:`.assembly`);
 4. decode payloads (:mod:`.messages`);
 5. merge duplicate receptions: the same MMSI and payload within ``dedup_window_us``
@@ -32,6 +32,7 @@ from maritime.decode.framing import Lines, frame_fast, split_lines
 from maritime.decode.messages import decode_payloads
 from maritime.decode.nmea import Sentence, TagLine, parse_line
 from maritime.decode.sixbit import unarmour
+from maritime.decode.timemarks import ClockState, base_station_clock, check_marks
 from maritime.errors import MaritimeError
 from maritime.records import IDENTITY_SCHEMA, POSITION_SCHEMA, REJECT_SCHEMA
 
@@ -86,6 +87,7 @@ class DecoderState:
     stations: list[str] = field(default_factory=list)
     last_time_us: int = -1
     tag: TagCarry | None = None  # a standalone tag block waiting for its sentence
+    clock: ClockState = field(default_factory=ClockState)  # time marks against the base-station clock
 
     def to_json(self) -> dict:
         return {
@@ -93,6 +95,7 @@ class DecoderState:
             "stations": self.stations,
             "last_time_us": self.last_time_us,
             "tag": None if self.tag is None else self.tag.to_json(),
+            "clock": self.clock.to_json(),
         }
 
     @classmethod
@@ -102,6 +105,7 @@ class DecoderState:
             stations=list(data["stations"]),
             last_time_us=int(data["last_time_us"]),
             tag=TagCarry.from_json(data.get("tag")),
+            clock=ClockState.from_json(data.get("clock")),
         )
 
 
@@ -274,6 +278,13 @@ class ChunkDecoder:
         if tag_lines or self.state.tag is not None:
             own_station = col(fast.station_hash != 0, [bool(s.station) for _, s in slow], np.bool_)
             self._apply_tag_lines(out, own_time, own_station, tag_lines)
+        # time marks that the base-station clock contradicts stamp nothing
+        readings, reading_us = base_station_clock(out.sixbit, out.start, out.end, out.nfrag)
+        applied = check_marks(self.state.clock, mark_line, mark_time, out.line[readings], reading_us)
+        if not all(applied):
+            counts["time_marks_ignored"] += applied.count(False)
+            mark_line = [line for line, ok in zip(mark_line, applied, strict=True) if ok]
+            mark_time = [t for t, ok in zip(mark_time, applied, strict=True) if ok]
         out.time_us = self._resolve_times(out.line, own_time, mark_line, mark_time, arrival_us, out.group_id)
         # the time a next chunk's unstamped lines inherit: the last one in stream order (as
         # within a chunk), not the latest, or a chunk boundary would change them; a time
