@@ -270,10 +270,15 @@ def _frame_kernel(
                     elif width > 0:
                         v = _digits(buf, f, fe)
                         if v >= 0:
-                            us = v * 1000 if width >= 12 else v * 1_000_000
-                            if us < min_us or us > max_us:
+                            # compare in the value's own unit: v * 1000 can overflow int64
+                            scale = 1000 if width >= 12 else 1_000_000
+                            if v < min_us // scale or v > max_us // scale:
                                 good = False  # bad_time
-                            t_time = us
+                            else:
+                                us = v * scale
+                                if us < min_us or us > max_us:
+                                    good = False  # bad_time
+                                t_time = us
                     break
                 if buf[f] == 114 and fe - f > 1:  # r: receiver id
                     t_st_start = f

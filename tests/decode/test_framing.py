@@ -384,6 +384,8 @@ def test_trailers_are_framed_fast_and_override_the_tag_block(trailer: bytes, tim
         b",r1,12415440354",
         b",r1,0000000000",
         b",r1,1234567890123456789",
+        b",18448480972916552",  # 17 digits: milliseconds beyond int64 microseconds (#14)
+        b",r1,999999999999999999",
         b" ,r1,1242958962",
         b",r1 x,1242958962",
         b",r1,!AIVDM,1242958962",
@@ -394,6 +396,18 @@ def test_unusual_trailers_are_left_to_the_reference_parser(trailer: bytes) -> No
     fast, left, res = _one(line)
     assert left and len(fast.line) == 0
     assert_paths_agree(line + b"\n")
+
+
+@pytest.mark.parametrize("digits", range(1, 21))
+def test_trailer_times_of_every_width_frame_alike(digits: int) -> None:
+    """Seconds up to 11 digits, milliseconds from 12: implausible or overflowing values are
+    ``bad_time`` on both paths (a 17-digit time once wrapped around to 2025 on the fast one)."""
+    for value in (b"9" * digits, b"1" + b"8" * (digits - 1), b"0" * digits, b"18448480972916552"[:digits]):
+        line = aivdm() + b"," + value
+        assert_paths_agree(line + b"\n")
+        fast, _, res = _one(line)
+        if res.reject:
+            assert len(fast.line) == 0
 
 
 def test_one_digit_tag_checksum_is_rejected() -> None:

@@ -41,7 +41,8 @@ FRAGMENT_REASONS = {"orphan_fragment", "stale_fragment"}
 MESSAGE_REASONS = {"invalid_message_type", "bad_length", "position_out_of_range", "bad_part_number"}
 STORED_TYPES = (1, 2, 3, 5, 18, 19, 24, 27)
 
-_UNIT = re.compile(rb"(?:\\[^\\]*\\)?[!$][A-Z]{2}VD[MO],([^,\\]*),([^,\\]*),")
+# a talker is any two printable characters but the delimiters (AMSA's "!=IVDM")
+_UNIT = re.compile(rb"(?:\\[^\\]*\\)?[!$][^\x00-\x20,*!$\\\x7f-\xff]{2}VD[MO],([^,\\]*),([^,\\]*),")
 
 
 def file_lines(data: bytes) -> list[bytes]:
