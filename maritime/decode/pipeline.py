@@ -287,12 +287,13 @@ class ChunkDecoder:
             mark_time = [t for t, ok in zip(mark_time, applied, strict=True) if ok]
         out.time_us = self._resolve_times(out.line, own_time, mark_line, mark_time, arrival_us, out.group_id)
         # the time a next chunk's unstamped lines inherit: the last one in stream order (as
-        # within a chunk), not the latest, or a chunk boundary would change them; a time
-        # mark after the last sentence counts too
-        if mark_line and (not len(out.line) or mark_line[-1] > out.line[-1]):
+        # within a chunk), not the latest, or a chunk boundary would change them: a
+        # sentence's own time or a time mark, whichever comes last
+        stamped = np.flatnonzero(own_time >= 0)
+        if mark_line and (not len(stamped) or mark_line[-1] > out.line[stamped[-1]]):
             self.state.last_time_us = mark_time[-1]
-        elif len(out.line):
-            self.state.last_time_us = int(out.time_us[-1])
+        elif len(stamped):
+            self.state.last_time_us = int(own_time[stamped[-1]])
         return out
 
     # -- stage 2: sentences → messages ---------------------------------------------------
@@ -444,13 +445,17 @@ class ChunkDecoder:
             if not missing.any():
                 return time_us
         # Time marks: sentences' own times and wrapper lines, in line order.
-        ev_line = np.concatenate((s_line[~missing], np.array(mark_line, dtype=np.int64)))
-        ev_time = np.concatenate((own[~missing], np.array(mark_time, dtype=np.int64)))
+        has_own = own >= 0
+        ev_line = np.concatenate((s_line[has_own], np.array(mark_line, dtype=np.int64)))
+        ev_time = np.concatenate((own[has_own], np.array(mark_time, dtype=np.int64)))
         order = np.argsort(ev_line, kind="stable")
         ev_line, ev_time = ev_line[order], ev_time[order]
         pos = np.searchsorted(ev_line, s_line[missing], side="left") - 1
         if arrival_us is not None:
-            prior = arrival_us[s_line[missing]]
+            # a group's later part with no stamp before it in this flush: the last data
+            # time of the stream before it (its first part's), else its arrival time
+            last = self.state.last_time_us
+            prior = np.full(int(missing.sum()), last) if last >= 0 else arrival_us[s_line[missing]]
         else:
             prior = self.state.last_time_us
             if prior < 0 and self.options.start_time_us is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from itertools import pairwise
 
+import numpy as np
 import pytest
 
 from maritime.decode.assembly import flush
@@ -134,3 +135,21 @@ def test_standalone_tag_blocks_name_the_station_of_the_next_message() -> None:
     assert sorted(positions, key=str) == [("AISD", 3), (None, 1)]
     # both parts of each type 5 take the tag before part 1: AISSAT's and AISD's copies
     assert [(r["station"], r["n_stations"]) for r in got["identities"]] == [("AISSAT", 2)]
+
+
+def test_live_group_part_takes_its_groups_data_time_across_flushes() -> None:
+    """#10: the feed's c: times lag the wall clock by more than the fragment TTL; part 2
+    (no c:) arrives in the next 0.5 s flush. It must take its group's data time."""
+    lag_s = 60
+    part1, part2 = type5_parts(T0, 11)
+    for flushes in ([[part1, part2]], [[part1], [part2]]):
+        decoder = ChunkDecoder(DecodeOptions(dedup_window_us=-1))
+        identities, rejects = [], []
+        for k, chunk in enumerate(flushes):
+            arrival = np.full(len(chunk), (T0 + lag_s) * 1_000_000 + k * 500_000, dtype=np.int64)
+            result = decoder.decode(b"".join(x + b"\n" for x in chunk), arrival_us=arrival)
+            identities += result.identities.select(["mmsi", "ts"]).to_pylist()
+            rejects += result.rejects.to_pylist()
+        rejects += [{"reason": r} for _, r in flush(decoder.state.assembler)]
+        assert rejects == [], flushes
+        assert [(r["mmsi"], r["ts"].timestamp()) for r in identities] == [(566206000, T0)]
