@@ -64,20 +64,22 @@ class FastSentences:
 
 
 def split_lines(data: bytes) -> Lines:
-    """Bounds of every line in ``data`` (LF or CRLF endings; a last line may lack one)."""
+    """Bounds of every line in ``data``: LF, CRLF and a lone CR each end a line (as on live
+    feeds); a last line may lack an ending."""
     raw = np.frombuffer(data, dtype=np.uint8)
     buf = np.zeros(len(raw) + _PAD, dtype=np.uint8)
     buf[: len(raw)] = raw
-    newlines = np.flatnonzero(raw == 10)
-    ends = newlines
-    if len(raw) and raw[-1] != 10:
-        ends = np.append(newlines, len(raw))
+    # a line ends at each LF and at each CR not followed by an LF (buf's padding is zeros)
+    ends = np.flatnonzero((raw == 10) | ((raw == 13) & (buf[1 : len(raw) + 1] != 10)))
+    terminators = ends
+    if len(raw) and raw[-1] != 10 and raw[-1] != 13:
+        ends = np.append(ends, len(raw))
     starts = np.empty(len(ends), dtype=np.int64)
     if len(ends):
         starts[0] = 0
-        starts[1:] = newlines[: len(ends) - 1] + 1
+        starts[1:] = terminators[: len(ends) - 1] + 1
     ends = ends.astype(np.int64)
-    has_cr = (ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13)
+    has_cr = (ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13) & (buf[ends] == 10)
     ends = ends - has_cr
     return Lines(buf=buf, start=starts, end=ends)
 

@@ -176,10 +176,9 @@ def assert_paths_agree(data: bytes, accept_dummy: bool = False) -> tuple[int, in
 def test_split_lines_matches_the_file(nmea_file: Path) -> None:
     data = nmea_file.read_bytes()
     lines = split_lines(data)
-    expected = data.split(b"\n")
-    if data.endswith(b"\n"):
+    expected = re.split(rb"\r\n|\r|\n", data)
+    if data.endswith((b"\n", b"\r")):
         expected.pop()
-    expected = [x[:-1] if x.endswith(b"\r") else x for x in expected]
     assert [line_bytes(lines, i) for i in range(len(lines.start))] == expected
 
 
@@ -281,6 +280,30 @@ def test_crlf_line_endings() -> None:
     b = ChunkDecoder(DecodeOptions(start_time_us=START_US)).decode(crlf)
     assert a.positions.equals(b.positions) and len(a.positions) == 2
     assert b.rejects.num_rows == 0
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"a\rb\n", [b"a", b"b"]),  # a lone CR ends a line (#15)
+        (b"a\r\rb", [b"a", b"", b"b"]),
+        (b"a\r\nb\r", [b"a", b"b"]),
+        (b"\r\n\r", [b"", b""]),
+        (b"a\n\r\n", [b"a", b""]),
+        (b"\r", [b""]),
+    ],
+)
+def test_line_endings(data: bytes, expected: list[bytes]) -> None:
+    lines = split_lines(data)
+    assert [line_bytes(lines, i) for i in range(len(lines.start))] == expected
+
+
+def test_lone_cr_lines_decode_like_lf_lines() -> None:
+    lf = b"\n".join([aivdm(), tag(b"s:x,c:1334337317") + aivdm(channel="B"), aivdm(channel="1")]) + b"\n"
+    a = ChunkDecoder(DecodeOptions(start_time_us=START_US, dedup_window_us=-1)).decode(lf)
+    b = ChunkDecoder(DecodeOptions(start_time_us=START_US, dedup_window_us=-1)).decode(lf.replace(b"\n", b"\r"))
+    assert b.counts["lines_read"] == 3 and b.rejects.num_rows == 0
+    assert a.positions.equals(b.positions) and len(a.positions) == 3
 
 
 def test_last_line_without_newline() -> None:

@@ -46,11 +46,12 @@ _UNIT = re.compile(rb"(?:\\[^\\]*\\)?[!$][^\x00-\x20,*!$\\\x7f-\xff]{2}VD[MO],([
 
 
 def file_lines(data: bytes) -> list[bytes]:
-    """The file's lines as the decoder numbers them (LF or CRLF, last line may lack LF)."""
-    lines = data.split(b"\n")
-    if data.endswith(b"\n"):
+    """The file's lines as the decoder numbers them (LF, CRLF or a lone CR; the last line
+    may lack one)."""
+    lines = re.split(rb"\r\n|\r|\n", data)
+    if data.endswith((b"\n", b"\r")):
         lines.pop()
-    return [x[:-1] if x.endswith(b"\r") else x for x in lines]
+    return lines
 
 
 def assert_accounted(data: bytes, got) -> dict:
