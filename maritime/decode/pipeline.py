@@ -28,10 +28,13 @@ import numpy as np
 import pyarrow as pa
 
 from maritime.decode import assembly
+from maritime.decode.duplicates import merge_duplicates
 from maritime.decode.framing import Lines, frame_fast, split_lines
 from maritime.decode.messages import decode_payloads
 from maritime.decode.nmea import Sentence, TagLine, parse_line
+from maritime.decode.receive_time import TagCarry, apply_tag_lines, last_time, resolve_times
 from maritime.decode.sixbit import unarmour
+from maritime.decode.tables import Rejects, record_table, reject_table
 from maritime.decode.timemarks import ClockState, base_station_clock, check_marks
 from maritime.errors import MaritimeError
 from maritime.records import IDENTITY_SCHEMA, POSITION_SCHEMA, REJECT_SCHEMA
@@ -57,28 +60,6 @@ class DecodeOptions:
     dedup_window_us: int = DEFAULT_DEDUP_WINDOW_US
     default_station: str | None = None
     start_time_us: int | None = None  # receive time of a recording without time stamps
-
-
-@dataclass
-class TagCarry:
-    """A standalone tag-block line still to be applied: to the next sentence, and when that
-    sentence is part 1 of ``nfrag``, to the parts 2..``nfrag`` that directly follow it
-    (``next_frag`` is the part expected next; 0 while the first sentence is awaited)."""
-
-    station: str | None
-    time_us: int  # -1: no c:
-    nfrag: int = 0
-    next_frag: int = 0
-
-    def to_json(self) -> list[object]:
-        return [self.station, self.time_us, self.nfrag, self.next_frag]
-
-    @classmethod
-    def from_json(cls, data: list[object] | None) -> TagCarry | None:
-        if data is None:
-            return None
-        station, time_us, nfrag, next_frag = data
-        return cls(None if station is None else str(station), int(str(time_us)), int(str(nfrag)), int(str(next_frag)))
 
 
 @dataclass
@@ -172,7 +153,7 @@ class ChunkDecoder:
         """
         lines = split_lines(data)
         counts: Counter = Counter(lines_read=len(lines.start))
-        rejects = _Rejects(lines, first_line_no)
+        rejects = Rejects(lines, first_line_no)
         sentences = self._frame(lines, counts, rejects, arrival_us)
         messages = self._assemble(sentences, lines, first_line_no, rejects)
         counts["sentences"] = len(sentences.line)
@@ -206,15 +187,26 @@ class ChunkDecoder:
                 counts[f"other_type_{t}"] += int(np.count_nonzero(kept_types == t))
         counts["no_position"] = int(np.count_nonzero(is_kept[decoded.no_position]))
 
-        positions = self._records(decoded.positions, POSITION_SCHEMA, kept, stations_of, messages, decoded.msg_hash)
-        identities = self._records(decoded.identities, IDENTITY_SCHEMA, kept, stations_of, messages, decoded.msg_hash)
+        positions, identities = (
+            record_table(
+                cols,
+                schema,
+                kept,
+                stations_of,
+                messages.time_us,
+                messages.station,
+                self.state.stations,
+                decoded.msg_hash,
+            )
+            for cols, schema in ((decoded.positions, POSITION_SCHEMA), (decoded.identities, IDENTITY_SCHEMA))
+        )
         counts["positions"] = positions.num_rows
         counts["identities"] = identities.num_rows
         counts.update(rejects.counts())
         return ChunkResult(positions, identities, rejects.table(), counts)
 
     # -- stage 1: lines → sentences ------------------------------------------------------
-    def _frame(self, lines: Lines, counts: Counter, rejects: _Rejects, arrival_us: np.ndarray | None) -> _Sentences:
+    def _frame(self, lines: Lines, counts: Counter, rejects: Rejects, arrival_us: np.ndarray | None) -> _Sentences:
         """Frame every line (vectorised, then the reference parser for the rest)."""
         opt = self.options
         fast, slow_mask = frame_fast(lines, accept_dummy_tag_checksum=opt.accept_dummy_tag_checksum)
@@ -277,7 +269,9 @@ class ChunkDecoder:
         own_time = col(fast.time_us, [s.time_us if s.time_us is not None else -1 for _, s in slow], np.int64)
         if tag_lines or self.state.tag is not None:
             own_station = col(fast.station_hash != 0, [bool(s.station) for _, s in slow], np.bool_)
-            self._apply_tag_lines(out, own_time, own_station, tag_lines)
+            self.state.tag = apply_tag_lines(
+                out.line, out.nfrag, out.frag, out.station, own_time, own_station, tag_lines, self.state.tag, self._code
+            )
         # time marks that the base-station clock contradicts stamp nothing
         readings, reading_us = base_station_clock(out.sixbit, out.start, out.end, out.nfrag)
         applied = check_marks(self.state.clock, mark_line, mark_time, out.line[readings], reading_us)
@@ -285,19 +279,26 @@ class ChunkDecoder:
             counts["time_marks_ignored"] += applied.count(False)
             mark_line = [line for line, ok in zip(mark_line, applied, strict=True) if ok]
             mark_time = [t for t, ok in zip(mark_time, applied, strict=True) if ok]
-        out.time_us = self._resolve_times(out.line, own_time, mark_line, mark_time, arrival_us, out.group_id)
-        # the time a next chunk's unstamped lines inherit: the last one in stream order (as
-        # within a chunk), not the latest, or a chunk boundary would change them: a
-        # sentence's own time or a time mark, whichever comes last
-        stamped = np.flatnonzero(own_time >= 0)
-        if mark_line and (not len(stamped) or mark_line[-1] > out.line[stamped[-1]]):
-            self.state.last_time_us = mark_time[-1]
-        elif len(stamped):
-            self.state.last_time_us = int(own_time[stamped[-1]])
+        times = resolve_times(
+            out.line,
+            own_time,
+            out.group_id,
+            mark_line,
+            mark_time,
+            arrival_us,
+            self.state.last_time_us,
+            self.options.start_time_us,
+        )
+        if times is None:
+            raise NoTimeError("no receive time in the data")
+        out.time_us = times
+        last = last_time(out.line, own_time, mark_line, mark_time)
+        if last is not None:
+            self.state.last_time_us = last
         return out
 
     # -- stage 2: sentences → messages ---------------------------------------------------
-    def _assemble(self, s: _Sentences, lines: Lines, first_line_no: int, rejects: _Rejects) -> _Messages:
+    def _assemble(self, s: _Sentences, lines: Lines, first_line_no: int, rejects: Rejects) -> _Messages:
         """Single-sentence messages as they are; multi-sentence ones assembled."""
         ttl = self.options.fragment_ttl_us
         keys = assembly.fragment_keys(s.station, s.channel, s.seq, s.nfrag, s.group_id)
@@ -383,134 +384,6 @@ class ChunkDecoder:
             result.counts.update(f"rejected_{r}" for _, r in parts)
         return result
 
-    # -- helpers ----------------------------------------------------------------------------
-    def _apply_tag_lines(
-        self, s: _Sentences, own_time: np.ndarray, own_station: np.ndarray, tag_lines: list[tuple[int, TagLine]]
-    ) -> None:
-        """Give the sentences after each standalone tag-block line its station and time
-        where they have none of their own (see :class:`TagCarry` for which sentences).
-
-        The tag waiting at the end of the chunk is kept in the state, so the result is the
-        same wherever the chunks are cut.
-        """
-        n = len(s.line)
-        starts = np.searchsorted(s.line, np.array([i for i, _ in tag_lines], dtype=np.int64), side="right").tolist()
-        # (first sentence it may apply to, carry) for the carried tag, then each tag line
-        todo: list[tuple[int, TagCarry]] = []
-        if self.state.tag is not None:
-            todo.append((0, self.state.tag))
-        for k, (_, t) in zip(starts, tag_lines, strict=True):
-            todo.append((k, TagCarry(t.station, -1 if t.time_us is None else t.time_us)))
-        self.state.tag = None
-        for j, (k, carry) in enumerate(todo):
-            limit = todo[j + 1][0] if j + 1 < len(todo) else n
-            code = self._code(carry.station) if carry.station else -1
-            while k < limit:
-                if carry.next_frag and (s.nfrag[k] != carry.nfrag or s.frag[k] != carry.next_frag):
-                    break  # not the next part of the tag's message: the tag is spent
-                if code >= 0 and not own_station[k]:
-                    s.station[k] = code
-                if carry.time_us >= 0 and own_time[k] < 0:
-                    own_time[k] = carry.time_us
-                if not carry.next_frag and (s.nfrag[k] == 1 or s.frag[k] != 1):
-                    break  # a single sentence (or a stray later part): done
-                carry.nfrag, carry.next_frag = int(s.nfrag[k]), int(s.frag[k]) + 1
-                k += 1
-                if carry.next_frag > carry.nfrag:
-                    break
-            else:
-                if j + 1 == len(todo):
-                    self.state.tag = carry  # the chunk ended first: the next chunk goes on
-
-    def _resolve_times(
-        self,
-        s_line: np.ndarray,
-        own: np.ndarray,
-        mark_line: list[int],
-        mark_time: list[int],
-        arrival_us: np.ndarray | None,
-        group_id: np.ndarray,
-    ) -> np.ndarray:
-        """Receive time of every sentence (see the module docstring for the order)."""
-        time_us = own.copy()
-        missing = time_us < 0
-        if not missing.any():
-            return time_us
-        if arrival_us is not None:
-            # Live: the arrival time, except for a tag-block group's later parts, which
-            # carry no c: of their own and belong with the stamped first part.
-            by_arrival = missing & (group_id < 0)
-            time_us[by_arrival] = arrival_us[s_line[by_arrival]]
-            missing &= group_id >= 0
-            if not missing.any():
-                return time_us
-        # Time marks: sentences' own times and wrapper lines, in line order.
-        has_own = own >= 0
-        ev_line = np.concatenate((s_line[has_own], np.array(mark_line, dtype=np.int64)))
-        ev_time = np.concatenate((own[has_own], np.array(mark_time, dtype=np.int64)))
-        order = np.argsort(ev_line, kind="stable")
-        ev_line, ev_time = ev_line[order], ev_time[order]
-        pos = np.searchsorted(ev_line, s_line[missing], side="left") - 1
-        if arrival_us is not None:
-            # a group's later part with no stamp before it in this flush: the last data
-            # time of the stream before it (its first part's), else its arrival time
-            last = self.state.last_time_us
-            prior = np.full(int(missing.sum()), last) if last >= 0 else arrival_us[s_line[missing]]
-        else:
-            prior = self.state.last_time_us
-            if prior < 0 and self.options.start_time_us is not None:
-                prior = self.options.start_time_us
-            if prior < 0:
-                if not len(ev_time):
-                    raise NoTimeError("no receive time in the data")
-                prior = int(ev_time[0])  # lines before the first stamp take the first stamp
-        earlier = ev_time[np.maximum(pos, 0)] if len(ev_time) else np.zeros(len(pos), dtype=np.int64)
-        time_us[missing] = np.where(pos >= 0, earlier, prior)
-        return time_us
-
-    def _records(
-        self,
-        cols,
-        schema: pa.Schema,
-        kept: np.ndarray,
-        stations_of: np.ndarray,
-        messages: _Messages,
-        m_hash: np.ndarray,
-    ) -> pa.Table:
-        """A record table of the decoded rows whose message survived duplicate merging.
-
-        ``kept`` lists the surviving messages in time order (then stream order), so the
-        rows come out in that order too.
-        """
-        if not len(cols.msg):
-            return schema.empty_table()
-        position_of = np.full(len(messages.time_us), -1, dtype=np.int64)
-        position_of[cols.msg] = np.arange(len(cols.msg))
-        keep = position_of[kept]
-        keep = keep[keep >= 0]
-        msg = cols.msg[keep]
-        rows = cols.value_rows(keep)
-        m_time, m_station = messages.time_us, messages.station
-        station_names = pa.array([None] + self.state.stations, pa.string()).take(pa.array(m_station[msg] + 1))
-        data = {}
-        for f in schema:
-            if f.name == "ts":
-                data["ts"] = pa.array(m_time[msg], pa.timestamp("us", tz="UTC"))
-            elif f.name == "station":
-                data["station"] = station_names
-            elif f.name == "n_stations":
-                data["n_stations"] = pa.array(stations_of[msg], pa.int16())
-            elif f.name == "payload_hash":
-                data["payload_hash"] = pa.array(m_hash[msg], pa.uint64())
-            else:
-                v = cols.values[f.name]
-                if isinstance(v, pa.Array):  # text, with its own NULLs
-                    data[f.name] = v.take(pa.array(rows)).cast(f.type)
-                else:
-                    null = cols.nulls.get(f.name)
-                    data[f.name] = _arrow(v[rows], f.type, None if null is None else null[rows])
-        return pa.table(data, schema=schema)
-
 
 @numba.njit(cache=True)
 def _copy_pairs(values, a_start, a_end, b_start, b_end, out, pos: int) -> int:
@@ -566,17 +439,6 @@ def _dense_codes(keys, first, inverse) -> int:
         inverse[i] = c
         previous = c
     return count
-
-
-def _arrow(values: np.ndarray, type_: pa.DataType, null: np.ndarray | None) -> pa.Array:
-    """An Arrow array of ``values`` (NULL where ``null``), without a copy when the numpy
-    type is already the Arrow one."""
-    if null is None or not null.any():
-        return pa.array(values, type_)
-    if values.dtype != type_.to_pandas_dtype() or values.dtype == np.bool_:  # (Arrow packs booleans)
-        return pa.array(values, type_, mask=null)
-    validity = pa.py_buffer(np.packbits(~null, bitorder="little"))
-    return pa.Array.from_buffers(type_, len(values), [validity, pa.py_buffer(values)], int(np.count_nonzero(null)))
 
 
 def _gap_max(time_us: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -642,138 +504,3 @@ class _Messages:
             else:
                 out.extend((p.line_no, p.raw) for p in self.assembled[k - n_simple].parts)
         return out
-
-
-class _Rejects:
-    """Rejected lines of a chunk, with their reasons."""
-
-    def __init__(self, lines: Lines, first_line_no: int) -> None:
-        self.lines, self.first_line_no = lines, first_line_no
-        self.no: list[int] = []
-        self.raw: list[bytes] = []
-        self.reason: list[str] = []
-
-    def add_line(self, i: int, reason: str) -> None:
-        self.add(self.first_line_no + i, self.lines.raw(i), reason)
-
-    def add(self, line_no: int, raw: bytes, reason: str) -> None:
-        self.no.append(line_no)
-        self.raw.append(raw)
-        self.reason.append(reason)
-
-    def counts(self) -> Counter:
-        return Counter(f"rejected_{r}" for r in self.reason)
-
-    def table(self) -> pa.Table:
-        return reject_table(self.no, self.raw, self.reason)
-
-
-def reject_table(line_no: list[int], raw: list[bytes], reason: list[str]) -> pa.Table:
-    return pa.table(
-        {
-            "line_no": pa.array(line_no, pa.int64()),
-            "raw": pa.array([r.decode("utf-8", "replace") for r in raw], pa.string()),
-            "reason": pa.array(reason, pa.string()),
-        },
-        schema=REJECT_SCHEMA,
-    )
-
-
-def merge_duplicates(
-    mmsi: np.ndarray, payload_hash: np.ndarray, ts: np.ndarray, station: np.ndarray, window_us: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Receptions of one transmission: the same MMSI and payload within ``window_us``.
-
-    Receptions are chained in time: each copy within the window (microseconds) of the
-    previous copy belongs to the same transmission. Returns the indices of the first
-    reception of each transmission, in time order (ties in stream order), and the number
-    of distinct stations that heard it.
-    """
-    n = len(ts)
-    ts = ts.astype(np.int64, copy=False)
-    order = np.arange(n) if n < 2 or bool(np.all(ts[1:] >= ts[:-1])) else np.argsort(ts, kind="stable")
-    first = np.empty(n, dtype=np.int64)
-    n_stations = np.empty(n, dtype=np.int16)
-    groups = _merge_kernel(
-        order,
-        mmsi.astype(np.int64, copy=False),
-        payload_hash.astype(np.uint64, copy=False),
-        ts,
-        station.astype(np.int64, copy=False),
-        window_us,
-        first,
-        n_stations,
-    )
-    return first[:groups], n_stations[:groups]
-
-
-@numba.njit(cache=True)
-def _merge_kernel(order, mmsi, payload_hash, ts, station, window_us, first, n_stations) -> int:
-    """Group receptions visited in ``order`` (time order) by (MMSI, payload) chains.
-
-    Open addressing on the (MMSI, payload hash) key gives each key its current group; a
-    reception more than ``window_us`` after the key's previous one starts a new group.
-    Distinct stations per group are counted in a bit set per group for station codes below
-    63 (the usual case), else in a table of (group, station) pairs. Writes each group's
-    first reception and station count; returns the number of groups.
-    """
-    n = len(order)
-    bits = 4
-    while (1 << bits) < (3 * n) // 2 + 2:  # at most two thirds full
-        bits += 1
-    size = 1 << bits
-    shift = np.uint64(64 - bits)
-    mask = size - 1
-    mult = np.uint64(0x9E3779B97F4A7C15)
-    slot_group = np.full(size, -1, dtype=np.int32)  # key table: the key's current group
-    last_ts = np.empty(n, dtype=np.int64)  # per group: time of its latest reception
-    station_bits = np.empty(n, dtype=np.uint64)  # per group: stations -1..62 heard, as bits
-    pair_group = np.empty(0, dtype=np.int64)  # (group, station) pairs for codes of 63 and up
-    pair_station = np.empty(0, dtype=np.int64)
-    groups = 0
-    for i in range(n):
-        r = order[i]
-        m = mmsi[r]
-        h = payload_hash[r]
-        t = ts[r]
-        st = station[r]
-        slot = np.int64(((h ^ (np.uint64(m) * mult)) * mult) >> shift)
-        while True:
-            g = slot_group[slot]
-            if g < 0 or (payload_hash[first[g]] == h and mmsi[first[g]] == m):
-                break
-            slot = (slot + 1) & mask
-        if g < 0 or t - last_ts[g] > window_us:
-            g = groups
-            groups += 1
-            slot_group[slot] = g
-            first[g] = r
-            station_bits[g] = 0
-            n_stations[g] = 0
-        last_ts[g] = t
-        if st < 63:
-            bit = np.uint64(1) << np.uint64(st + 1)
-            if not station_bits[g] & bit:
-                station_bits[g] |= bit
-                n_stations[g] += 1
-        else:
-            if len(pair_group) == 0:
-                pair_group = np.full(2 * size, -1, dtype=np.int64)
-                pair_station = np.empty(2 * size, dtype=np.int64)
-            if _add_pair(pair_group, pair_station, g, st, shift - np.uint64(1), 2 * size - 1):
-                n_stations[g] += 1
-    return groups
-
-
-@numba.njit(cache=True, inline="always")
-def _add_pair(pair_group, pair_station, g: int, st: int, shift, mask: int) -> bool:
-    """Insert (group, station) in the pair set; True when it was not there yet."""
-    key = (np.uint64(g) << np.uint64(32)) | np.uint64(st + 1)
-    slot = np.int64((key * np.uint64(0x9E3779B97F4A7C15)) >> shift)
-    while pair_group[slot] >= 0:
-        if pair_group[slot] == g and pair_station[slot] == st:
-            return False
-        slot = (slot + 1) & mask
-    pair_group[slot] = g
-    pair_station[slot] = st
-    return True

@@ -1,6 +1,10 @@
 """Payload decoding (:mod:`maritime.decode.messages`): sizes accepted and rejected.
 
-Follows gpsd: a payload longer than its type's standard size is decoded from its first
+Payload hashes and MMSIs from the compiled kernels equal those of :class:`Bits` over a
+payload matrix of the layout's width, so a transmission stored by an earlier version is
+still recognised as a duplicate.
+
+Sizes follow gpsd: a payload longer than its type's standard size is decoded from its first
 bits, the rest ignored, whatever the type; only a payload too short to hold the stored
 fields (more than the five fill bits short of the standard size) is ``bad_length``.
 """
@@ -10,8 +14,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from maritime.decode.messages import STANDARD_BITS, decode_payloads
-from maritime.decode.sixbit import unarmour
+from maritime.decode.messages import (
+    POSITION_WIDTH,
+    STANDARD_BITS,
+    TYPE5_WIDTH,
+    TYPE19_WIDTH,
+    TYPE24_WIDTH,
+    decode_payloads,
+)
+from maritime.decode.sixbit import Bits, payload_matrix, unarmour, words_hash
 
 from .conftest import decode_all
 
@@ -65,3 +76,64 @@ def test_too_short_is_bad_length(msg_type: int) -> None:
     bits += 1  # five bits short: the fill bits of the last character
     nchars = -(-bits // 6)
     assert _decode(body[:nchars] + b"0" * (nchars - len(body)), nchars * 6 - bits).rejects == []
+
+
+# -- the compiled kernels against Bits --------------------------------------------------------
+
+WIDTH = {
+    1: POSITION_WIDTH,
+    2: POSITION_WIDTH,
+    3: POSITION_WIDTH,
+    18: POSITION_WIDTH,
+    27: POSITION_WIDTH,
+    19: TYPE19_WIDTH,
+    5: TYPE5_WIDTH,
+    24: TYPE24_WIDTH,
+}
+#: Payload sizes in characters that pass the size check, by type.
+SIZES = {1: (28, 34), 2: (28, 33), 3: (28, 29), 18: (28, 30), 27: (16, 28), 19: (52, 58), 5: (71, 77), 24: (27, 34)}
+
+
+def _payloads(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Random six-bit payloads of the stored types, with valid sizes (fill 0)."""
+    types = rng.choice(list(SIZES), size=n)
+    parts, starts, ends = [], [], []
+    pos = 0
+    for t in types.tolist():
+        lo, hi = SIZES[t]
+        length = int(rng.integers(lo, hi + 1))
+        if t == 24:
+            length = 27 if length < 28 else 28  # part A: 160 bits, part B: 168 bits
+        body = rng.integers(0, 64, size=length).astype(np.uint8)
+        body[0] = t
+        if t == 24:  # part number (bits 38-39) consistent with the size: A 27 chars, B 28
+            body[6] = (body[6] & 0b110011) | ((0 if length == 27 else 1) << 2)
+        parts.append(body)
+        starts.append(pos)
+        pos += length
+        ends.append(pos)
+    return np.concatenate(parts), np.array(starts), np.array(ends), types
+
+
+def test_payload_hashes_match_words_hash() -> None:
+    rng = np.random.default_rng(7)
+    values, starts, ends, types = _payloads(rng, 3000)
+    decoded = decode_payloads(values, starts, ends, np.zeros(len(starts), np.int16))
+    rejected = set()
+    for idx, _ in decoded.rejects:
+        rejected.update(idx.tolist())
+    for t, width in WIDTH.items():
+        idx = np.array([i for i in np.flatnonzero(types == t) if i not in rejected])
+        assert len(idx), t
+        expected = words_hash(Bits(payload_matrix(values, starts[idx], ends[idx], width)), (ends - starts)[idx])
+        assert np.array_equal(decoded.msg_hash[idx], expected), f"type {t}"
+
+
+def test_header_mmsi_matches_bits() -> None:
+    rng = np.random.default_rng(8)
+    values, starts, ends, _ = _payloads(rng, 500)
+    ends = ends.copy()
+    ends[::7] = starts[::7] + 5  # too short to hold an MMSI
+    decoded = decode_payloads(values, starts, ends, np.zeros(len(starts), np.int16))
+    head = Bits(payload_matrix(values, starts, np.minimum(ends, starts + 7), 7)).uint(8, 30)
+    assert np.array_equal(decoded.mmsi, np.where(ends - starts >= 7, head, -1))
