@@ -66,7 +66,6 @@ class LineResult:
 
     sentences: list[Sentence] = field(default_factory=list)
     time_mark_us: int | None = None  # a wrapper time for the lines that follow
-    station_mark: str | None = None
     tag_line: TagLine | None = None  # a standalone tag block, for the next sentence
     skip: str | None = None  # why the line holds nothing to decode but is not bad
     reject: str | None = None  # why the line is bad
@@ -87,7 +86,6 @@ _SENTENCE = re.compile(
     rb"(?P<chan>[^,]*),(?P<payload>[^,]*),(?P<fill>[^,*]*)\*(?P<cs>[0-9A-Fa-f]{2})"
 )
 _PAYLOAD_OK = re.compile(rb"[0-W`-w]*")
-_SIXBIT_TEXT = re.compile(rb"\A[0-W`-w]+\Z")
 _UNIT = re.compile(rb"(\\[^\\]*\\)?([!$]" + _TALKER + rb"VD[MO],[^\\]*)")
 
 
@@ -251,28 +249,27 @@ def _parse_sentence(unit: bytes) -> tuple[Sentence | None, bytes, str | None]:
     return sentence, unit[m.end() :], None
 
 
-def _pghp_time(line: bytes) -> tuple[int | None, str | None, str | None]:
-    """Gatehouse ``$PGHP,1,...`` → (time_us, station, reject_reason)."""
+def _pghp_time(line: bytes) -> tuple[int | None, str | None]:
+    """Gatehouse ``$PGHP,1,...`` → (time_us, reject_reason)."""
     body_end = line.rfind(b"*")
     if body_end < 0:
-        return None, None, "no_checksum"
+        return None, "no_checksum"
     cs = line[body_end + 1 : body_end + 3]
     if not re.fullmatch(rb"[0-9A-Fa-f]{2}", cs) or int(cs, 16) != nmea_checksum(line[1:body_end]):
-        return None, None, "checksum"
+        return None, "checksum"
     fields = line[1:body_end].split(b",")
     if len(fields) < 9 or fields[1] != b"1":
-        return None, None, None  # another PGHP message: nothing to take
+        return None, None  # another PGHP message: nothing to take
     try:
         y, mo, d, h, mi, s, ms = (int(f) for f in fields[2:9])
         seconds = calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0))
     except (ValueError, OverflowError):
-        return None, None, "bad_time"
+        return None, "bad_time"
     if not (1 <= mo <= 12 and 1 <= d <= 31 and h < 24 and mi < 60 and s < 61 and 0 <= ms < 1000):
-        return None, None, "bad_time"
+        return None, "bad_time"
     if not MIN_PLAUSIBLE_S <= seconds <= MAX_PLAUSIBLE_S:
-        return None, None, "bad_time"
-    station = fields[11].decode("ascii", "replace") if len(fields) > 11 and fields[11] else None
-    return seconds * 1_000_000 + ms * 1000, station, None
+        return None, "bad_time"
+    return seconds * 1_000_000 + ms * 1000, None
 
 
 def _gps_time(line: bytes) -> int | None:
@@ -316,10 +313,10 @@ def parse_line(line: bytes, *, accept_dummy_tag_checksum: bool = False) -> LineR
     if text.startswith(b"#"):
         return LineResult(skip="comment")
     if text.startswith(b"$PGHP"):
-        time_us, station, reason = _pghp_time(text)
+        time_us, reason = _pghp_time(text)
         if reason:
             return LineResult(reject=reason)
-        return LineResult(time_mark_us=time_us, station_mark=station, skip="wrapper")
+        return LineResult(time_mark_us=time_us, skip="wrapper")
     units = list(_UNIT.finditer(text))
     if not units and (standalone := _STANDALONE_TAG.fullmatch(text)):
         return _standalone_tag(standalone[1], accept_dummy_tag_checksum)

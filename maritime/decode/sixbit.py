@@ -88,26 +88,6 @@ class Bits:
             value = (self.words[:, w0] << np.uint64(end - 60)) | (self.words[:, w0 + 1] >> np.uint64(120 - end))
         return (value & np.uint64((1 << width) - 1)).astype(np.int64)
 
-    def int(self, start: int, width: int) -> np.ndarray:
-        """Two's-complement signed integer field of ``width`` bits starting at bit ``start``."""
-        raw = self.uint(start, width)
-        sign = np.int64(1 << (width - 1))
-        return (raw ^ sign) - sign
-
-    def text(self, start: int, nchars: int) -> np.ndarray:
-        """Six-bit text of ``nchars`` characters as Python strings (object array).
-
-        Trailing ``@`` padding and surrounding spaces are removed, as pyais and gpsd do; an
-        empty result is ``None``.
-        """
-        codes = np.empty((self.n, nchars), dtype=np.uint8)
-        for j in range(nchars):
-            codes[:, j] = _TEXT[self.uint(start + 6 * j, 6)]
-        raw = codes.view(f"S{nchars}").ravel()
-        uniq, inverse = np.unique(raw, return_inverse=True)
-        texts = np.array([b.decode("ascii").rstrip("@").strip() or None for b in uniq.tolist()], dtype=object)
-        return texts[inverse] if len(raw) else np.empty(0, dtype=object)
-
 
 def words_hash(bits: Bits, lengths: np.ndarray) -> np.ndarray:
     """A 64-bit hash of each payload from its packed words and its length in characters.
@@ -124,25 +104,4 @@ def words_hash(bits: Bits, lengths: np.ndarray) -> np.ndarray:
         h ^= h >> np.uint64(33)
         h *= np.uint64(0xC4CEB9FE1A85EC53)
         h ^= h >> np.uint64(29)
-    return h
-
-
-def row_hash(matrix: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """A 64-bit hash of each row's first ``lengths[i]`` bytes (the rest must be zero).
-
-    The result does not depend on the matrix width. Used to tell strings such as station
-    names apart quickly, never for security.
-    """
-    mult = np.uint64(0x9E3779B97F4A7C15)
-    h = np.zeros(matrix.shape[0], dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for col in range(matrix.shape[1]):
-            h = h * mult + matrix[:, col].astype(np.uint64)
-        # Padding zeros multiplied h by mult once per padded column: undo with the inverse.
-        width = matrix.shape[1]
-        inverse = pow(int(mult), -1, 1 << 64)
-        undo = np.array([pow(inverse, k, 1 << 64) for k in range(width + 1)], dtype=np.uint64)
-        h *= undo[width - np.minimum(lengths, width)]
-        h ^= lengths.astype(np.uint64) * np.uint64(0xFF51AFD7ED558CCD)
-        h ^= h >> np.uint64(33)
     return h
