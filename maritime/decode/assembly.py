@@ -17,6 +17,7 @@ pyais's own fragment buffer has no such expiry, which is why assembly is done he
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -59,7 +60,7 @@ class AssemblerState:
 
     pending: dict[int, list[Part]] = field(default_factory=dict)
 
-    def to_json(self) -> list:
+    def to_json(self) -> list[list[object]]:
         return [
             [
                 key,
@@ -82,7 +83,7 @@ class AssemblerState:
         ]
 
     @classmethod
-    def from_json(cls, data: list) -> AssemblerState:
+    def from_json(cls, data: list[list[Any]]) -> AssemblerState:
         state = cls()
         for key, parts in data:
             state.pending[int(key)] = [

@@ -44,7 +44,7 @@ def merge_duplicates(
     return first[:groups], n_stations[:groups]
 
 
-@numba.njit(cache=True)  # type: ignore[misc]  # numba has no type stubs
+@numba.njit(cache=True)
 def _merge_kernel(
     order: npt.NDArray[np.int64],
     mmsi: npt.NDArray[np.int64],
@@ -111,7 +111,7 @@ def _merge_kernel(
     return groups
 
 
-@numba.njit(cache=True, inline="always")  # type: ignore[misc]  # numba has no type stubs
+@numba.njit(cache=True, inline="always")
 def _add_pair(
     pair_group: npt.NDArray[np.int64],
     pair_station: npt.NDArray[np.int64],

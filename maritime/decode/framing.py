@@ -20,20 +20,26 @@ from dataclasses import dataclass
 
 import numba
 import numpy as np
+import numpy.typing as npt
 
 from maritime.decode.nmea import MAX_PLAUSIBLE_S, MIN_PLAUSIBLE_S
 from maritime.decode.sixbit import _ARMOUR
 
 _PAD = 64
 
+_U8 = npt.NDArray[np.uint8]
+_I16 = npt.NDArray[np.int16]
+_I64 = npt.NDArray[np.int64]
+_Bool = npt.NDArray[np.bool_]
+
 
 @dataclass(slots=True)
 class Lines:
     """Line bounds of a chunk: ``buf[start[i]:end[i]]`` is line ``i`` without CR/LF."""
 
-    buf: np.ndarray  # the chunk's bytes followed by _PAD zero bytes
-    start: np.ndarray
-    end: np.ndarray
+    buf: _U8  # the chunk's bytes followed by _PAD zero bytes
+    start: _I64
+    end: _I64
 
     def raw(self, i: int) -> bytes:
         """Line ``i`` as bytes."""
@@ -44,22 +50,22 @@ class Lines:
 class FastSentences:
     """Columns of the sentences framed by the vectorised path (one per accepted line)."""
 
-    line: np.ndarray  # line index in the chunk
-    nfrag: np.ndarray
-    frag: np.ndarray
-    seq: np.ndarray  # -1 when empty
-    channel: np.ndarray  # byte value, 0 when empty
-    values: np.ndarray  # six-bit values of the payloads of all candidate lines
-    val_start: np.ndarray  # this sentence's payload is values[val_start:val_end]
-    val_end: np.ndarray
-    fill: np.ndarray
-    time_us: np.ndarray  # int64, -1 when the line carries no time
-    station_start: np.ndarray  # -1 when no s: field
-    station_end: np.ndarray
-    station_hash: np.ndarray  # 64-bit FNV-1a of the station name, 0 when none
-    group_part: np.ndarray  # -1 when no g: field
-    group_total: np.ndarray
-    group_id: np.ndarray
+    line: _I64  # line index in the chunk
+    nfrag: _I16
+    frag: _I16
+    seq: _I16  # -1 when empty
+    channel: _U8  # byte value, 0 when empty
+    values: _U8  # six-bit values of the payloads of all candidate lines
+    val_start: _I64  # this sentence's payload is values[val_start:val_end]
+    val_end: _I64
+    fill: _I16
+    time_us: _I64  # -1 when the line carries no time
+    station_start: _I64  # -1 when no s: field
+    station_end: _I64
+    station_hash: npt.NDArray[np.uint64]  # 64-bit FNV-1a of the station name, 0 when none
+    group_part: _I16  # -1 when no g: field
+    group_total: _I16
+    group_id: _I64
     dummy_checksums: int  # tag blocks accepted with the placeholder checksum *00
 
 
@@ -100,7 +106,7 @@ def _hex(c: int) -> int:
 
 
 @numba.njit(cache=True, inline="always")
-def _digits(buf, a: int, b: int) -> int:
+def _digits(buf: _U8, a: int, b: int) -> int:
     """The decimal number in ``buf[a:b]`` (non-empty), or -1 if a byte is not a digit."""
     v = 0
     for q in range(a, b):
@@ -112,7 +118,7 @@ def _digits(buf, a: int, b: int) -> int:
 
 
 @numba.njit(cache=True, inline="always")
-def _fnv1a(buf, a: int, b: int):
+def _fnv1a(buf: _U8, a: int, b: int) -> np.uint64:
     """64-bit FNV-1a hash of ``buf[a:b]`` (a station name)."""
     hsh = np.uint64(14695981039346656037)
     for q in range(a, b):
@@ -122,32 +128,32 @@ def _fnv1a(buf, a: int, b: int):
 
 @numba.njit(cache=True)
 def _frame_kernel(
-    buf,
-    ls,
-    le,
-    armour,
-    accept_dummy,
-    min_us,
-    max_us,
-    ok,
-    line,
-    nfrag,
-    frag,
-    seq,
-    chan,
-    fill,
-    time_us,
-    st_start,
-    st_end,
-    st_hash,
-    g_part,
-    g_total,
-    g_id,
-    dummy,
-    val_start,
-    val_end,
-    values,
-):
+    buf: _U8,
+    ls: _I64,
+    le: _I64,
+    armour: _U8,
+    accept_dummy: bool,
+    min_us: int,
+    max_us: int,
+    ok: _Bool,
+    line: _I64,
+    nfrag: _I16,
+    frag: _I16,
+    seq: _I16,
+    chan: _U8,
+    fill: _I16,
+    time_us: _I64,
+    st_start: _I64,
+    st_end: _I64,
+    st_hash: npt.NDArray[np.uint64],
+    g_part: _I16,
+    g_total: _I16,
+    g_id: _I64,
+    dummy: _Bool,
+    val_start: _I64,
+    val_end: _I64,
+    values: _U8,
+) -> int:
     """One pass over the lines; marks the accepted lines in ``ok`` and writes their columns
     one after the other (row ``k`` is the ``k``-th accepted line, ``line[k]`` its index).
     Returns the number of lines accepted; the payloads' six-bit values fill ``values``."""
@@ -393,7 +399,7 @@ def _frame_kernel(
     return k
 
 
-def frame_fast(lines: Lines, *, accept_dummy_tag_checksum: bool = False) -> tuple[FastSentences, np.ndarray]:
+def frame_fast(lines: Lines, *, accept_dummy_tag_checksum: bool = False) -> tuple[FastSentences, _Bool]:
     """Frame the canonical lines of a chunk.
 
     Returns the framed sentences and a boolean mask of the lines left for the reference

@@ -28,13 +28,21 @@ read by bit offset and width as the standard's tables give them, and the payload
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numba
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from maritime.decode.sixbit import _TEXT, Bits, payload_matrix, words_hash
+
+_U8 = npt.NDArray[np.uint8]
+_U64 = npt.NDArray[np.uint64]
+_I64 = npt.NDArray[np.int64]
+_Bool = npt.NDArray[np.bool_]
 
 POSITION_TYPES = (1, 2, 3, 18, 19, 27)
 IDENTITY_TYPES = (5, 19, 24)
@@ -66,17 +74,17 @@ class Columns:
     of decoded rows is selected without copying the columns.
     """
 
-    msg: np.ndarray
-    values: dict[str, np.ndarray | pa.Array]
-    nulls: dict[str, np.ndarray] = field(default_factory=dict)
-    rows: np.ndarray | None = None
+    msg: npt.NDArray[np.int64]
+    values: Mapping[str, npt.NDArray[Any] | pa.Array]
+    nulls: Mapping[str, npt.NDArray[np.bool_]] = field(default_factory=dict)
+    rows: npt.NDArray[np.int64] | None = None
 
-    def select(self, rows: np.ndarray) -> Columns:
+    def select(self, rows: npt.NDArray[np.int64]) -> Columns:
         """The messages at the given positions of ``msg``, in that order."""
         base = rows if self.rows is None else self.rows[rows]
         return Columns(self.msg[rows], self.values, self.nulls, base)
 
-    def value_rows(self, positions: np.ndarray) -> np.ndarray:
+    def value_rows(self, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Rows of the value arrays of the messages at ``positions`` of ``msg``."""
         return positions if self.rows is None else self.rows[positions]
 
@@ -85,11 +93,11 @@ class Columns:
 class Decoded:
     positions: Columns
     identities: Columns
-    no_position: np.ndarray  # indices of position reports without a valid position
-    rejects: list[tuple[np.ndarray, str]]  # (message indices, reason)
-    msg_type: np.ndarray  # per input message (0 for an empty payload)
-    msg_hash: np.ndarray  # per input message: hash of the payload
-    mmsi: np.ndarray  # per input message (-1 when the payload is too short to hold one)
+    no_position: npt.NDArray[np.int64]  # indices of position reports without a valid position
+    rejects: list[tuple[npt.NDArray[np.int64], str]]  # (message indices, reason)
+    msg_type: npt.NDArray[np.int16]  # per input message (0 for an empty payload)
+    msg_hash: npt.NDArray[np.uint64]  # per input message: hash of the payload
+    mmsi: npt.NDArray[np.int64]  # per input message (-1 when the payload is too short to hold one)
 
 
 # -- compiled helpers: packing, fields, hash --------------------------------------------------
@@ -103,7 +111,7 @@ _MAX_WORDS = (TYPE5_WIDTH + 9) // 10 + 1
 
 
 @numba.njit(cache=True, inline="always")
-def _pack(values, start: int, nchars: int, width: int, words) -> int:
+def _pack(values: _U8, start: int, nchars: int, width: int, words: _U64) -> int:
     """Pack payload ``values[start:start + nchars]``, cut or zero-padded to ``width``
     characters, into 60-bit words (ten characters each) followed by one zero word, as
     :class:`~maritime.decode.sixbit.Bits` does. Returns the number of words used."""
@@ -122,7 +130,7 @@ def _pack(values, start: int, nchars: int, width: int, words) -> int:
 
 
 @numba.njit(cache=True, inline="always")
-def _hash(words, nused: int, nchars: int) -> np.uint64:
+def _hash(words: _U64, nused: int, nchars: int) -> np.uint64:
     """:func:`~maritime.decode.sixbit.words_hash` of one packed payload."""
     mult = np.uint64(0x9E3779B97F4A7C15)
     h = np.uint64(nchars) * np.uint64(0xFF51AFD7ED558CCD)
@@ -136,7 +144,7 @@ def _hash(words, nused: int, nchars: int) -> np.uint64:
 
 
 @numba.njit(cache=True, inline="always")
-def _field(words, start: int, width: int) -> int:
+def _field(words: _U64, start: int, width: int) -> np.int64:
     """Unsigned field of ``width`` bits (<= 57) at bit ``start`` of a packed payload."""
     w0 = start // 60
     end = start % 60 + width
@@ -148,7 +156,7 @@ def _field(words, start: int, width: int) -> int:
 
 
 @numba.njit(cache=True, inline="always")
-def _signed(raw: int, width: int) -> int:
+def _signed(raw: np.int64, width: int) -> np.int64:
     """Two's-complement value of a ``width``-bit field."""
     sign = np.int64(1) << np.int64(width - 1)
     return (raw ^ sign) - sign
@@ -162,25 +170,25 @@ _POSITION_NULLABLE = ("sog", "cog", "heading", "nav_status", "rot", "second")
 
 @numba.njit(cache=True)
 def _position_kernel(
-    values,
-    starts,
-    nchars,
-    msg_type,
-    mmsi,
-    lat,
-    lon,
-    sog,
-    cog,
-    heading,
-    nav_status,
-    rot,
-    accuracy,
-    second,
-    nulls,
-    msg_hash,
-    no_position,
-    out_of_range,
-):
+    values: _U8,
+    starts: _I64,
+    nchars: _I64,
+    msg_type: _I64,
+    mmsi: _I64,
+    lat: npt.NDArray[np.float64],
+    lon: npt.NDArray[np.float64],
+    sog: npt.NDArray[np.float32],
+    cog: npt.NDArray[np.float32],
+    heading: npt.NDArray[np.int16],
+    nav_status: npt.NDArray[np.int8],
+    rot: npt.NDArray[np.float32],
+    accuracy: _Bool,
+    second: npt.NDArray[np.int8],
+    nulls: _Bool,
+    msg_hash: _U64,
+    no_position: _Bool,
+    out_of_range: _Bool,
+) -> None:
     """Decode position reports of types 1, 2, 3, 18, 19 and 27 (ITU-R M.1371-5 annex 8).
 
     Inputs per row: the payload ``values[starts[r]:starts[r] + nchars[r]]`` (six-bit values)
@@ -273,7 +281,7 @@ def decode_positions(
     ``msg`` its message index. Units: degrees, knots, degrees/minute.
     """
     n = len(starts)
-    out = {
+    out: dict[str, npt.NDArray[Any]] = {
         "mmsi": np.empty(n, np.int64),
         "lat": np.empty(n, np.float64),
         "lon": np.empty(n, np.float64),
@@ -326,7 +334,7 @@ _TEXT_BYTES = 20
 
 
 @numba.njit(cache=True, inline="always")
-def _text(words, start: int, nchars: int, alphabet, out, pos: int) -> int:
+def _text(words: _U64, start: int, nchars: int, alphabet: _U8, out: _U8, pos: int) -> int:
     """Six-bit text of ``nchars`` characters at bit ``start``, written at ``out[pos:]``
     without trailing ``@`` padding and surrounding spaces (as pyais and gpsd do). Returns
     the number of bytes written (0: NULL)."""
@@ -344,13 +352,13 @@ def _text(words, start: int, nchars: int, alphabet, out, pos: int) -> int:
 
 
 @numba.njit(cache=True, inline="always")
-def _two_digits(value: int, out, pos: int) -> None:
+def _two_digits(value: np.int64, out: _U8, pos: int) -> None:
     out[pos] = 48 + value // 10
     out[pos + 1] = 48 + value % 10
 
 
 @numba.njit(cache=True, inline="always")
-def _eta(words, start: int, out, pos: int) -> int:
+def _eta(words: _U64, start: int, out: _U8, pos: int) -> int:
     """ETA at bit ``start`` as broadcast, "MM-DDTHH:MM" (no year is sent), written at
     ``out[pos:]``; returns 11, or 0 (NULL) when any part is not available."""
     month = _field(words, start, 4)
@@ -371,7 +379,18 @@ def _eta(words, start: int, out, pos: int) -> int:
 
 @numba.njit(cache=True)
 def _identity_kernel(
-    values, starts, nchars, msg_type, alphabet, mmsi, numbers, nulls, text, text_offsets, msg_hash, bad_part
+    values: _U8,
+    starts: _I64,
+    nchars: _I64,
+    msg_type: _I64,
+    alphabet: _U8,
+    mmsi: _I64,
+    numbers: _I64,
+    nulls: _Bool,
+    text: _U8,
+    text_offsets: _I64,
+    msg_hash: _U64,
+    bad_part: _Bool,
 ) -> None:
     """Decode identity and voyage reports: types 5, 19 (its static part) and 24 A/B.
 
@@ -511,7 +530,7 @@ def decode_identities(
 
 
 @numba.njit(cache=True)
-def _header_mmsi(values, starts, nchars, mmsi):
+def _header_mmsi(values: _U8, starts: _I64, nchars: _I64, mmsi: _I64) -> None:
     """Source MMSI (bits 8-37) of every payload of at least 7 characters, else -1."""
     for r in range(len(starts)):
         if nchars[r] < 7:

@@ -21,15 +21,18 @@ Steps for one chunk:
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numba
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from maritime.decode import assembly
 from maritime.decode.duplicates import merge_duplicates
-from maritime.decode.framing import Lines, frame_fast, split_lines
+from maritime.decode.framing import FastSentences, Lines, frame_fast, split_lines
 from maritime.decode.messages import decode_payloads
 from maritime.decode.nmea import Sentence, TagLine, parse_line
 from maritime.decode.receive_time import TagCarry, apply_tag_lines, last_time, resolve_times
@@ -70,7 +73,7 @@ class DecoderState:
     tag: TagCarry | None = None  # a standalone tag block waiting for its sentence
     clock: ClockState = field(default_factory=ClockState)  # time marks against the base-station clock
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {
             "pending": self.assembler.to_json(),
             "stations": self.stations,
@@ -80,7 +83,7 @@ class DecoderState:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> DecoderState:
+    def from_json(cls, data: dict[str, Any]) -> DecoderState:
         return cls(
             assembler=assembly.AssemblerState.from_json(data["pending"]),
             stations=list(data["stations"]),
@@ -95,7 +98,7 @@ class ChunkResult:
     positions: pa.Table
     identities: pa.Table
     rejects: pa.Table
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
 
 
 def empty_result() -> ChunkResult:
@@ -123,7 +126,7 @@ class ChunkDecoder:
             self._station_code[name] = code
         return code
 
-    def _fast_station_codes(self, buf: np.ndarray, fast) -> np.ndarray:
+    def _fast_station_codes(self, buf: npt.NDArray[np.uint8], fast: FastSentences) -> npt.NDArray[np.int32]:
         """Station codes of the framed sentences, from their name hashes."""
         codes = np.full(len(fast.line), self._code(None), dtype=np.int32)
         has = np.flatnonzero(fast.station_hash != 0)
@@ -145,14 +148,16 @@ class ChunkDecoder:
         return codes
 
     # -- main entry ---------------------------------------------------------------------
-    def decode(self, data: bytes, first_line_no: int = 1, arrival_us: np.ndarray | None = None) -> ChunkResult:
+    def decode(
+        self, data: bytes, first_line_no: int = 1, arrival_us: npt.NDArray[np.int64] | None = None
+    ) -> ChunkResult:
         """Decode ``data`` (whole lines; line ``i`` is number ``first_line_no + i``).
 
         ``arrival_us`` gives each line's arrival time (live feeds), used for sentences
         that carry no time of their own.
         """
         lines = split_lines(data)
-        counts: Counter = Counter(lines_read=len(lines.start))
+        counts: Counter[str] = Counter(lines_read=len(lines.start))
         rejects = Rejects(lines, first_line_no)
         sentences = self._frame(lines, counts, rejects, arrival_us)
         messages = self._assemble(sentences, lines, first_line_no, rejects)
@@ -206,7 +211,9 @@ class ChunkDecoder:
         return ChunkResult(positions, identities, rejects.table(), counts)
 
     # -- stage 1: lines → sentences ------------------------------------------------------
-    def _frame(self, lines: Lines, counts: Counter, rejects: Rejects, arrival_us: np.ndarray | None) -> _Sentences:
+    def _frame(
+        self, lines: Lines, counts: Counter[str], rejects: Rejects, arrival_us: npt.NDArray[np.int64] | None
+    ) -> _Sentences:
         """Frame every line (vectorised, then the reference parser for the rest)."""
         opt = self.options
         fast, slow_mask = frame_fast(lines, accept_dummy_tag_checksum=opt.accept_dummy_tag_checksum)
@@ -238,7 +245,9 @@ class ChunkDecoder:
         line = np.concatenate((fast.line, np.array([i for i, _ in slow], dtype=np.int64)))
         order = np.argsort(line, kind="stable") if slow else None
 
-        def col(fast_values: np.ndarray, slow_values, dtype) -> np.ndarray:
+        def col(
+            fast_values: npt.NDArray[Any], slow_values: Sequence[int] | npt.NDArray[Any], dtype: type
+        ) -> npt.NDArray[Any]:
             if order is None:  # every sentence was framed fast: already in stream order
                 return fast_values.astype(dtype, copy=False)
             return np.concatenate((fast_values.astype(dtype), np.asarray(slow_values, dtype=dtype)))[order]
@@ -386,7 +395,15 @@ class ChunkDecoder:
 
 
 @numba.njit(cache=True)
-def _copy_pairs(values, a_start, a_end, b_start, b_end, out, pos: int) -> int:
+def _copy_pairs(
+    values: npt.NDArray[np.uint8],
+    a_start: npt.NDArray[np.int64],
+    a_end: npt.NDArray[np.int64],
+    b_start: npt.NDArray[np.int64],
+    b_end: npt.NDArray[np.int64],
+    out: npt.NDArray[np.uint8],
+    pos: int,
+) -> int:
     """Append ``values[a_start[i]:a_end[i]] + values[b_start[i]:b_end[i]]`` for every pair
     ``i`` to ``out`` from ``pos`` on; returns the position after the last one."""
     for i in range(len(a_start)):
@@ -400,7 +417,7 @@ def _copy_pairs(values, a_start, a_end, b_start, b_end, out, pos: int) -> int:
 
 
 @numba.njit(cache=True)
-def _dense_codes(keys, first, inverse) -> int:
+def _dense_codes(keys: npt.NDArray[np.uint64], first: npt.NDArray[np.int64], inverse: npt.NDArray[np.int64]) -> int:
     """Number the distinct ``keys`` in order of first appearance: ``inverse[i]`` is key
     ``i``'s number and ``first[k]`` the first row of number ``k``. Returns how many.
 
@@ -462,37 +479,37 @@ def _gap_max(time_us: np.ndarray, at: np.ndarray) -> np.ndarray:
 class _Sentences:
     """Every framed sentence of a chunk, in stream order (stage 1 output)."""
 
-    line: np.ndarray  # line index in the chunk
-    nfrag: np.ndarray
-    frag: np.ndarray
-    seq: np.ndarray
-    channel: np.ndarray
-    start: np.ndarray  # payload: sixbit[start:end]
-    end: np.ndarray
-    fill: np.ndarray
-    group_id: np.ndarray
-    station: np.ndarray  # station code, -1 = none
-    time_us: np.ndarray  # receive time
-    sixbit: np.ndarray
+    line: npt.NDArray[np.int64]  # line index in the chunk
+    nfrag: npt.NDArray[np.int16]
+    frag: npt.NDArray[np.int16]
+    seq: npt.NDArray[np.int16]
+    channel: npt.NDArray[np.uint8]
+    start: npt.NDArray[np.int64]  # payload: sixbit[start:end]
+    end: npt.NDArray[np.int64]
+    fill: npt.NDArray[np.int16]
+    group_id: npt.NDArray[np.int64]
+    station: npt.NDArray[np.int32]  # station code, -1 = none
+    time_us: npt.NDArray[np.int64]  # receive time
+    sixbit: npt.NDArray[np.uint8]
 
 
 @dataclass
 class _Messages:
     """Every complete message of a chunk (stage 2 output): singles, pairs, then assembled."""
 
-    sixbit: np.ndarray
-    start: np.ndarray  # payload: sixbit[start:end]
-    end: np.ndarray
-    fill: np.ndarray
-    time_us: np.ndarray
-    station: np.ndarray
-    line_a: np.ndarray  # lines of singles and pairs (line_b = -1 for singles)
-    line_b: np.ndarray
-    assembled: list
+    sixbit: npt.NDArray[np.uint8]
+    start: npt.NDArray[np.int64]  # payload: sixbit[start:end]
+    end: npt.NDArray[np.int64]
+    fill: npt.NDArray[np.int16]
+    time_us: npt.NDArray[np.int64]
+    station: npt.NDArray[np.int32]
+    line_a: npt.NDArray[np.int64]  # lines of singles and pairs (line_b = -1 for singles)
+    line_b: npt.NDArray[np.int64]
+    assembled: list[assembly.Assembled]
     lines: Lines
     first_line_no: int
 
-    def lines_of(self, msg_idx: np.ndarray) -> list[tuple[int, bytes]]:
+    def lines_of(self, msg_idx: npt.NDArray[np.int64]) -> list[tuple[int, bytes]]:
         """(line number, raw line) of every line behind the given messages."""
         out = []
         n_simple = len(self.line_a)

@@ -9,6 +9,7 @@ way the standard's tables give them.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 #: Six-bit value of every byte; 255 marks a byte outside the payload alphabet.
 _ARMOUR = np.full(256, 255, dtype=np.uint8)
@@ -19,12 +20,13 @@ _ARMOUR[96:120] = np.arange(40, 64, dtype=np.uint8)  # '`'..'w'
 _TEXT = np.frombuffer(b"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?", dtype=np.uint8)
 
 
-def unarmour(chars: np.ndarray) -> np.ndarray:
+def unarmour(chars: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     """Six-bit values of payload bytes; bytes outside the alphabet give 255."""
-    return _ARMOUR[chars]
+    values: npt.NDArray[np.uint8] = _ARMOUR[chars]
+    return values
 
 
-def take_rows(data: np.ndarray, starts: np.ndarray, width: int) -> np.ndarray:
+def take_rows(data: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64], width: int) -> npt.NDArray[np.uint8]:
     """Rows ``data[starts[i]:starts[i] + width]`` as a matrix, copied row by row.
 
     Uses a sliding-window view, so no index matrix is built; ``data`` is padded with
@@ -34,10 +36,13 @@ def take_rows(data: np.ndarray, starts: np.ndarray, width: int) -> np.ndarray:
         return np.zeros((0, width), dtype=data.dtype)
     if int(starts.max()) + width > len(data):
         data = np.concatenate((data, np.zeros(width, dtype=data.dtype)))
-    return np.lib.stride_tricks.sliding_window_view(data, width)[starts]
+    rows: npt.NDArray[np.uint8] = np.lib.stride_tricks.sliding_window_view(data, width)[starts]
+    return rows
 
 
-def payload_matrix(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, width: int) -> np.ndarray:
+def payload_matrix(
+    values: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64], width: int
+) -> npt.NDArray[np.uint8]:
     """Rows of six-bit values for payloads ``values[starts[i]:ends[i]]``.
 
     Rows shorter than ``width`` characters are padded with zeros; longer rows are cut.
