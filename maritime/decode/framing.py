@@ -76,7 +76,11 @@ def split_lines(data: bytes) -> Lines:
     buf = np.zeros(len(raw) + _PAD, dtype=np.uint8)
     buf[: len(raw)] = raw
     # a line ends at each LF and at each CR not followed by an LF (buf's padding is zeros)
-    ends = np.flatnonzero((raw == 10) | ((raw == 13) & (buf[1 : len(raw) + 1] != 10)))
+    ends = np.flatnonzero(raw == 10)
+    cr = np.flatnonzero(raw == 13)
+    lone_cr = cr[buf[cr + 1] != 10]
+    if len(lone_cr):
+        ends = np.sort(np.concatenate((ends, lone_cr)))
     terminators = ends
     if len(raw) and raw[-1] != 10 and raw[-1] != 13:
         ends = np.append(ends, len(raw))
