@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 #: Default fragment time-to-live: 10 s of data time. The parts of one message are sent
 #: in consecutive slots (ITU-R M.1371-5 §3.3.7: a message occupies up to 5 consecutive
@@ -107,8 +108,12 @@ _BASE_SPAN = 1 << 16
 
 
 def fragment_keys(
-    station: np.ndarray, channel: np.ndarray, seq: np.ndarray, nfrag: np.ndarray, group_id: np.ndarray
-) -> np.ndarray:
+    station: npt.NDArray[np.int32],
+    channel: npt.NDArray[np.uint8],
+    seq: npt.NDArray[np.int16],
+    nfrag: npt.NDArray[np.int16],
+    group_id: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
     """One int64 key per sentence: negative for tag-block groups, else by station.
 
     ``base`` packs the sequence id (-1..9), channel byte and fragment count into 16 bits
@@ -121,14 +126,14 @@ def fragment_keys(
 
 
 def find_adjacent_pairs(
-    keys: np.ndarray,
-    nfrag: np.ndarray,
-    frag: np.ndarray,
-    time_us: np.ndarray,
+    keys: npt.NDArray[np.int64],
+    nfrag: npt.NDArray[np.int16],
+    frag: npt.NDArray[np.int16],
+    time_us: npt.NDArray[np.int64],
     ttl_us: int,
     pending_keys: set[int],
-    between_us: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    between_us: npt.NDArray[np.int64] | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
     """Two-part messages whose parts are consecutive among the multi-part sentences.
 
     All arrays describe the multi-part sentences of a chunk in stream order. Such a pair

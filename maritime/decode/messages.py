@@ -267,13 +267,13 @@ def _position_kernel(
 @dataclass(slots=True)
 class _PositionReports:
     columns: Columns  # every report given, its position valid or not
-    msg_hash: np.ndarray
-    no_position: np.ndarray  # bool: lat 91 or lon 181
-    out_of_range: np.ndarray  # bool: |lat| > 90 or |lon| > 180 otherwise
+    msg_hash: npt.NDArray[np.uint64]
+    no_position: npt.NDArray[np.bool_]  # lat 91 or lon 181
+    out_of_range: npt.NDArray[np.bool_]  # |lat| > 90 or |lon| > 180 otherwise
 
 
 def decode_positions(
-    values: np.ndarray, starts: np.ndarray, nchars: np.ndarray, msg_type: np.ndarray, msg: np.ndarray
+    values: _U8, starts: _I64, nchars: _I64, msg_type: npt.NDArray[np.int16], msg: _I64
 ) -> _PositionReports:
     """Decode position reports (types 1, 2, 3, 18, 19, 27) of valid sizes.
 
@@ -464,7 +464,7 @@ def _identity_kernel(
             text_offsets[c, r + 1] = text_offsets[c, r] + lengths[c]
 
 
-def _string_array(data: np.ndarray, offsets: np.ndarray) -> pa.Array:
+def _string_array(data: _U8, offsets: _I64) -> pa.Array:
     """An Arrow string array from UTF-8 bytes and offsets; an empty string is NULL."""
     n = len(offsets) - 1
     valid = offsets[1:] > offsets[:-1]
@@ -480,12 +480,12 @@ def _string_array(data: np.ndarray, offsets: np.ndarray) -> pa.Array:
 @dataclass(slots=True)
 class _IdentityReports:
     columns: Columns
-    msg_hash: np.ndarray  # types 5 and 24 only
-    bad_part: np.ndarray  # bool: type 24 with a part number other than A or B
+    msg_hash: npt.NDArray[np.uint64]  # types 5 and 24 only
+    bad_part: _Bool  # type 24 with a part number other than A or B
 
 
 def decode_identities(
-    values: np.ndarray, starts: np.ndarray, nchars: np.ndarray, msg_type: np.ndarray, msg: np.ndarray
+    values: _U8, starts: _I64, nchars: _I64, msg_type: npt.NDArray[np.int16], msg: _I64
 ) -> _IdentityReports:
     """Decode identity and voyage reports (types 5, 19 and 24) of valid sizes.
 
@@ -515,8 +515,8 @@ def decode_identities(
             msg_hash,
             bad_part,
         )
-    out: dict[str, np.ndarray | pa.Array] = {"mmsi": mmsi}
-    null_of: dict[str, np.ndarray] = {}
+    out: dict[str, npt.NDArray[Any] | pa.Array] = {"mmsi": mmsi}
+    null_of: dict[str, _Bool] = {}
     for k, name in enumerate(_IDENTITY_NUMBERS):
         out[name] = numbers[:, k] / 10.0 if name == "draught" else numbers[:, k]
         null_of[name] = nulls[:, k]
@@ -557,7 +557,7 @@ _LAYOUT_RANK = np.zeros(64, dtype=np.int8)
 _LAYOUT_RANK[[18, 19, 27]] = (1, 2, 3)
 
 
-def decode_payloads(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, fill: np.ndarray) -> Decoded:
+def decode_payloads(values: _U8, starts: _I64, ends: _I64, fill: npt.NDArray[np.int16]) -> Decoded:
     """Decode many payloads given as six-bit ``values[starts[i]:ends[i]]``.
 
     ``fill`` is the fill-bit count of each payload's last sentence. Returns position and
@@ -569,7 +569,7 @@ def decode_payloads(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, fi
     bits = nchars * 6 - fill
     msg_type = np.where(nchars > 0, values[np.minimum(starts, max(len(values) - 1, 0))], 0)
     msg_type = msg_type.astype(np.int16)
-    rejects: list[tuple[np.ndarray, str]] = []
+    rejects: list[tuple[_I64, str]] = []
     bad_type = (msg_type < 1) | (msg_type > 27)
     rejects.append((np.flatnonzero(bad_type), "invalid_message_type"))
     size_ok = bits >= _MIN_BITS[msg_type]

@@ -458,7 +458,7 @@ def _dense_codes(keys: npt.NDArray[np.uint64], first: npt.NDArray[np.int64], inv
     return count
 
 
-def _gap_max(time_us: np.ndarray, at: np.ndarray) -> np.ndarray:
+def _gap_max(time_us: npt.NDArray[np.int64], at: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """For each position ``at[i]`` (increasing) among the sentences, the latest ``time_us``
     from position ``at[i - 1]`` (from the start for ``i = 0``) up to, not including,
     ``at[i]``: what followed whatever was pending before ``at[i]``; -1 where nothing did."""

@@ -68,7 +68,7 @@ class Bits:
     bit offset and width.
     """
 
-    def __init__(self, matrix: np.ndarray) -> None:
+    def __init__(self, matrix: npt.NDArray[np.uint8]) -> None:
         n, width = matrix.shape
         nwords = (width + 9) // 10
         words = np.zeros((n, nwords + 1), dtype=np.uint64)
@@ -83,7 +83,7 @@ class Bits:
         self.words = words
         self.n = n
 
-    def uint(self, start: int, width: int) -> np.ndarray:
+    def uint(self, start: int, width: int) -> npt.NDArray[np.int64]:
         """Unsigned integer field of ``width`` bits (≤ 57) starting at bit ``start``."""
         w0, off = divmod(start, 60)
         end = off + width
@@ -94,7 +94,7 @@ class Bits:
         return (value & np.uint64((1 << width) - 1)).astype(np.int64)
 
 
-def words_hash(bits: Bits, lengths: np.ndarray) -> np.ndarray:
+def words_hash(bits: Bits, lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
     """A 64-bit hash of each payload from its packed words and its length in characters.
 
     Equal payloads of one message type (decoded at one matrix width) hash alike in every
