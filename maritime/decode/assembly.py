@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
@@ -257,3 +258,42 @@ def flush(state: AssemblerState) -> list[tuple[Part, str]]:
     rejected = [(p, "orphan_fragment") for held in state.pending.values() for p in held]
     state.pending.clear()
     return rejected
+
+
+def gap_max(time_us: npt.NDArray[np.int64], at: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """For each position ``at[i]`` (increasing) among the sentences, the latest ``time_us``
+    from position ``at[i - 1]`` (from the start for ``i = 0``) up to, not including,
+    ``at[i]``: what followed whatever was pending before ``at[i]``; -1 where nothing did."""
+    out = np.full(len(at), -1, dtype=np.int64)
+    if len(at) == 0 or len(time_us) == 0:
+        return out
+    start = np.r_[0, at[:-1]]
+    nonempty = at > start
+    if nonempty.any():
+        idx = np.empty(2 * int(nonempty.sum()), dtype=np.int64)
+        idx[0::2] = start[nonempty]
+        idx[1::2] = at[nonempty]
+        out[nonempty] = np.maximum.reduceat(np.r_[time_us, -1], idx)[0::2]
+    return out
+
+
+@numba.njit(cache=True)
+def copy_pairs(
+    values: npt.NDArray[np.uint8],
+    a_start: npt.NDArray[np.int64],
+    a_end: npt.NDArray[np.int64],
+    b_start: npt.NDArray[np.int64],
+    b_end: npt.NDArray[np.int64],
+    out: npt.NDArray[np.uint8],
+    pos: int,
+) -> int:
+    """Append ``values[a_start[i]:a_end[i]] + values[b_start[i]:b_end[i]]`` for every pair
+    ``i`` to ``out`` from ``pos`` on; returns the position after the last one."""
+    for i in range(len(a_start)):
+        for q in range(a_start[i], a_end[i]):
+            out[pos] = values[q]
+            pos += 1
+        for q in range(b_start[i], b_end[i]):
+            out[pos] = values[q]
+            pos += 1
+    return pos

@@ -24,6 +24,10 @@ values: a payload is packed into 60-bit words exactly as :class:`~maritime.decod
 packs a row of a payload matrix (zero-padded or cut to a fixed width per layout), fields are
 read by bit offset and width as the standard's tables give them, and the payload hash is
 :func:`~maritime.decode.sixbit.words_hash` of those words, so it is the same in every batch.
+
+(Over 500 lines on purpose: the message tables of the standard, field by field, and the two
+compiled kernels that read them belong together; split, each half would be read with the
+other open.)
 """
 
 from __future__ import annotations

@@ -314,7 +314,7 @@ class ChunkDecoder:
         single = np.flatnonzero(s.nfrag == 1)
         multi = np.flatnonzero(s.nfrag > 1)
         # latest time of the sentences strictly between consecutive multi-part sentences
-        between = _gap_max(s.time_us, multi)
+        between = assembly.gap_max(s.time_us, multi)
         firsts, rest, markers = assembly.find_adjacent_pairs(
             keys[multi],
             s.nfrag[multi],
@@ -343,7 +343,7 @@ class ChunkDecoder:
             items.append((int(j), part, int(keys[j])))
         items.sort(key=lambda item: item[0])
         at = np.array([j for j, _, _ in items], dtype=np.int64)
-        before = _gap_max(s.time_us, at)
+        before = assembly.gap_max(s.time_us, at)
         tail = s.time_us[at[-1] :] if len(at) else s.time_us
         after = int(tail.max()) if len(tail) else -1
         done, frag_rejects = assembly.assemble_sequential(
@@ -360,7 +360,7 @@ class ChunkDecoder:
         start = np.concatenate((s.start[single], len(s.sixbit) + np.cumsum(appended) - appended))
         sixbit = np.empty(len(s.sixbit) + int(appended.sum()), dtype=np.uint8)
         sixbit[: len(s.sixbit)] = s.sixbit
-        end_pairs = _copy_pairs(
+        end_pairs = assembly.copy_pairs(
             s.sixbit, s.start[pair_a], s.end[pair_a], s.start[pair_b], s.end[pair_b], sixbit, len(s.sixbit)
         )
         sixbit[end_pairs:] = np.frombuffer(b"".join(d.payload for d in done), np.uint8)
@@ -392,28 +392,6 @@ class ChunkDecoder:
             )
             result.counts.update(f"rejected_{r}" for _, r in parts)
         return result
-
-
-@numba.njit(cache=True)
-def _copy_pairs(
-    values: npt.NDArray[np.uint8],
-    a_start: npt.NDArray[np.int64],
-    a_end: npt.NDArray[np.int64],
-    b_start: npt.NDArray[np.int64],
-    b_end: npt.NDArray[np.int64],
-    out: npt.NDArray[np.uint8],
-    pos: int,
-) -> int:
-    """Append ``values[a_start[i]:a_end[i]] + values[b_start[i]:b_end[i]]`` for every pair
-    ``i`` to ``out`` from ``pos`` on; returns the position after the last one."""
-    for i in range(len(a_start)):
-        for q in range(a_start[i], a_end[i]):
-            out[pos] = values[q]
-            pos += 1
-        for q in range(b_start[i], b_end[i]):
-            out[pos] = values[q]
-            pos += 1
-    return pos
 
 
 @numba.njit(cache=True)
@@ -456,23 +434,6 @@ def _dense_codes(keys: npt.NDArray[np.uint64], first: npt.NDArray[np.int64], inv
         inverse[i] = c
         previous = c
     return count
-
-
-def _gap_max(time_us: npt.NDArray[np.int64], at: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """For each position ``at[i]`` (increasing) among the sentences, the latest ``time_us``
-    from position ``at[i - 1]`` (from the start for ``i = 0``) up to, not including,
-    ``at[i]``: what followed whatever was pending before ``at[i]``; -1 where nothing did."""
-    out = np.full(len(at), -1, dtype=np.int64)
-    if len(at) == 0 or len(time_us) == 0:
-        return out
-    start = np.r_[0, at[:-1]]
-    nonempty = at > start
-    if nonempty.any():
-        idx = np.empty(2 * int(nonempty.sum()), dtype=np.int64)
-        idx[0::2] = start[nonempty]
-        idx[1::2] = at[nonempty]
-        out[nonempty] = np.maximum.reduceat(np.r_[time_us, -1], idx)[0::2]
-    return out
 
 
 @dataclass
