@@ -1,21 +1,22 @@
 """Lines in, typed records out: the whole decode stage for a chunk of NMEA text.
 
 :class:`ChunkDecoder` is pure apart from the state it carries from one chunk to the next
-(fragments waiting for their other parts, the station table, the last receive time). That
-state serialises to JSON, so an interrupted ingest resumes exactly where it committed.
+(fragments waiting for their other parts, the station table, the last receive time, a
+standalone tag block waiting for its sentence, the time-mark check). That state serialises
+to JSON, so an interrupted ingest resumes exactly where it committed, and gives the result
+of one clean run wherever the chunks are cut.
 
 Steps for one chunk:
 
-1. split lines, frame the canonical ones vectorised (:mod:`.framing`) and the rest one by
-   one (:mod:`.nmea`);
-2. give every sentence its receive time: its own tag-block or trailer time (or that of a
-   tag block alone on the line before it), else the latest earlier time mark in the stream
-   (wrappers, tag blocks; :mod:`.timemarks` says which wrapper marks apply), else the
-   arrival time of a live line, else the ``start`` time of the recording;
+1. split lines (LF, CRLF or a lone CR), frame the canonical ones vectorised
+   (:mod:`.framing`) and the rest one by one (:mod:`.nmea`);
+2. give every sentence its receive time and station (:mod:`.receive_time`; which time
+   marks apply: :mod:`.timemarks`);
 3. assemble multi-sentence messages (:mod:`.assembly`);
 4. decode payloads (:mod:`.messages`);
-5. merge duplicate receptions: the same MMSI and payload within ``dedup_window_us``
-   counts once, with the number of stations that heard it.
+5. merge duplicate receptions (:mod:`.duplicates`): the same MMSI and payload within
+   ``dedup_window_us`` counts once, with the number of stations that heard it;
+6. build the record and reject tables (:mod:`.tables`).
 """
 
 from __future__ import annotations
