@@ -17,8 +17,11 @@ pyais's own fragment buffer has no such expiry, which is why assembly is done he
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+import numba
 import numpy as np
+import numpy.typing as npt
 
 #: Default fragment time-to-live: 10 s of data time. The parts of one message are sent
 #: in consecutive slots (ITU-R M.1371-5 §3.3.7: a message occupies up to 5 consecutive
@@ -59,7 +62,7 @@ class AssemblerState:
 
     pending: dict[int, list[Part]] = field(default_factory=dict)
 
-    def to_json(self) -> list:
+    def to_json(self) -> list[list[object]]:
         return [
             [
                 key,
@@ -82,7 +85,7 @@ class AssemblerState:
         ]
 
     @classmethod
-    def from_json(cls, data: list) -> AssemblerState:
+    def from_json(cls, data: list[list[Any]]) -> AssemblerState:
         state = cls()
         for key, parts in data:
             state.pending[int(key)] = [
@@ -106,8 +109,12 @@ _BASE_SPAN = 1 << 16
 
 
 def fragment_keys(
-    station: np.ndarray, channel: np.ndarray, seq: np.ndarray, nfrag: np.ndarray, group_id: np.ndarray
-) -> np.ndarray:
+    station: npt.NDArray[np.int32],
+    channel: npt.NDArray[np.uint8],
+    seq: npt.NDArray[np.int16],
+    nfrag: npt.NDArray[np.int16],
+    group_id: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
     """One int64 key per sentence: negative for tag-block groups, else by station.
 
     ``base`` packs the sequence id (-1..9), channel byte and fragment count into 16 bits
@@ -120,14 +127,14 @@ def fragment_keys(
 
 
 def find_adjacent_pairs(
-    keys: np.ndarray,
-    nfrag: np.ndarray,
-    frag: np.ndarray,
-    time_us: np.ndarray,
+    keys: npt.NDArray[np.int64],
+    nfrag: npt.NDArray[np.int16],
+    frag: npt.NDArray[np.int16],
+    time_us: npt.NDArray[np.int64],
     ttl_us: int,
     pending_keys: set[int],
-    between_us: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    between_us: npt.NDArray[np.int64] | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
     """Two-part messages whose parts are consecutive among the multi-part sentences.
 
     All arrays describe the multi-part sentences of a chunk in stream order. Such a pair
@@ -251,3 +258,42 @@ def flush(state: AssemblerState) -> list[tuple[Part, str]]:
     rejected = [(p, "orphan_fragment") for held in state.pending.values() for p in held]
     state.pending.clear()
     return rejected
+
+
+def gap_max(time_us: npt.NDArray[np.int64], at: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """For each position ``at[i]`` (increasing) among the sentences, the latest ``time_us``
+    from position ``at[i - 1]`` (from the start for ``i = 0``) up to, not including,
+    ``at[i]``: what followed whatever was pending before ``at[i]``; -1 where nothing did."""
+    out = np.full(len(at), -1, dtype=np.int64)
+    if len(at) == 0 or len(time_us) == 0:
+        return out
+    start = np.r_[0, at[:-1]]
+    nonempty = at > start
+    if nonempty.any():
+        idx = np.empty(2 * int(nonempty.sum()), dtype=np.int64)
+        idx[0::2] = start[nonempty]
+        idx[1::2] = at[nonempty]
+        out[nonempty] = np.maximum.reduceat(np.r_[time_us, -1], idx)[0::2]
+    return out
+
+
+@numba.njit(cache=True)
+def copy_pairs(
+    values: npt.NDArray[np.uint8],
+    a_start: npt.NDArray[np.int64],
+    a_end: npt.NDArray[np.int64],
+    b_start: npt.NDArray[np.int64],
+    b_end: npt.NDArray[np.int64],
+    out: npt.NDArray[np.uint8],
+    pos: int,
+) -> int:
+    """Append ``values[a_start[i]:a_end[i]] + values[b_start[i]:b_end[i]]`` for every pair
+    ``i`` to ``out`` from ``pos`` on; returns the position after the last one."""
+    for i in range(len(a_start)):
+        for q in range(a_start[i], a_end[i]):
+            out[pos] = values[q]
+            pos += 1
+        for q in range(b_start[i], b_end[i]):
+            out[pos] = values[q]
+            pos += 1
+    return pos

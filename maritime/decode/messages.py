@@ -16,40 +16,52 @@ second             60 (n/a), 61, 62, 63 (system modes)    table 46
 rot                -128 (n/a); +-127 (no turn indicator)  table 46
 =================  ====================================  =======================
 
-Message sizes are checked as gpsd checks them; a payload of the wrong size is rejected.
+Message sizes are checked as gpsd checks them: a payload too short for its type is rejected,
+a longer one is decoded from its first bits.
 
 Position and identity reports are decoded by compiled (numba) passes over the six-bit
 values: a payload is packed into 60-bit words exactly as :class:`~maritime.decode.sixbit.Bits`
 packs a row of a payload matrix (zero-padded or cut to a fixed width per layout), fields are
 read by bit offset and width as the standard's tables give them, and the payload hash is
 :func:`~maritime.decode.sixbit.words_hash` of those words, so it is the same in every batch.
+
+(Over 500 lines on purpose: the message tables of the standard, field by field, and the two
+compiled kernels that read them belong together; split, each half would be read with the
+other open.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numba
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from maritime.decode.sixbit import _TEXT, Bits, payload_matrix, words_hash
+
+_U8 = npt.NDArray[np.uint8]
+_U64 = npt.NDArray[np.uint64]
+_I64 = npt.NDArray[np.int64]
+_Bool = npt.NDArray[np.bool_]
 
 POSITION_TYPES = (1, 2, 3, 18, 19, 27)
 IDENTITY_TYPES = (5, 19, 24)
 
 #: Standard payload sizes in bits (ITU-R M.1371-5 annex 8). A payload may be up to five
-#: bits shorter (the fill bits of its last character) and up to 36 bits (six characters)
-#: longer, the extra bits ignored: gpsd accepts type 1 reports of 163 to 204 bits, GFW's
-#: ais-tools decodes over-long type 1 payloads from their first 28 characters, and pyais
-#: ignores extra bits. Anything shorter or longer is rejected (``bad_length``). Type 27
-#: also comes padded to a full slot (168 bits), which gpsd accepts.
+#: bits shorter (the fill bits of its last character), which still holds every stored
+#: field, and any number of bits longer, the extra bits ignored: gpsd decodes over-long
+#: reports of every type from their first bits (it only warns), GFW's ais-tools decodes
+#: over-long type 1 payloads from their first 28 characters, and pyais ignores extra bits.
+#: Real feeds carry them (AISHub: type 1 of 186 bits, type 5 of 462 bits). Anything
+#: shorter is rejected (``bad_length``).
 STANDARD_BITS: dict[int, int] = {1: 168, 2: 168, 3: 168, 18: 168, 19: 312, 27: 96, 5: 424}
 #: Type 24 part A is 160 bits, part B 168.
 TYPE24_BITS = (160, 168)
 FILL_SLACK = 5
-EXTRA_BITS = 36
-TYPE27_MAX_BITS = 168
 
 _LAT_NA_RAW, _LON_NA_RAW = 91 * 600_000, 181 * 600_000
 _LAT27_NA_RAW, _LON27_NA_RAW = 91 * 600, 181 * 600
@@ -66,17 +78,17 @@ class Columns:
     of decoded rows is selected without copying the columns.
     """
 
-    msg: np.ndarray
-    values: dict[str, np.ndarray | pa.Array]
-    nulls: dict[str, np.ndarray] = field(default_factory=dict)
-    rows: np.ndarray | None = None
+    msg: npt.NDArray[np.int64]
+    values: Mapping[str, npt.NDArray[Any] | pa.Array]
+    nulls: Mapping[str, npt.NDArray[np.bool_]] = field(default_factory=dict)
+    rows: npt.NDArray[np.int64] | None = None
 
-    def select(self, rows: np.ndarray) -> Columns:
+    def select(self, rows: npt.NDArray[np.int64]) -> Columns:
         """The messages at the given positions of ``msg``, in that order."""
         base = rows if self.rows is None else self.rows[rows]
         return Columns(self.msg[rows], self.values, self.nulls, base)
 
-    def value_rows(self, positions: np.ndarray) -> np.ndarray:
+    def value_rows(self, positions: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
         """Rows of the value arrays of the messages at ``positions`` of ``msg``."""
         return positions if self.rows is None else self.rows[positions]
 
@@ -85,11 +97,11 @@ class Columns:
 class Decoded:
     positions: Columns
     identities: Columns
-    no_position: np.ndarray  # indices of position reports without a valid position
-    rejects: list[tuple[np.ndarray, str]]  # (message indices, reason)
-    msg_type: np.ndarray  # per input message (0 for an empty payload)
-    msg_hash: np.ndarray  # per input message: hash of the payload
-    mmsi: np.ndarray  # per input message (-1 when the payload is too short to hold one)
+    no_position: npt.NDArray[np.int64]  # indices of position reports without a valid position
+    rejects: list[tuple[npt.NDArray[np.int64], str]]  # (message indices, reason)
+    msg_type: npt.NDArray[np.int16]  # per input message (0 for an empty payload)
+    msg_hash: npt.NDArray[np.uint64]  # per input message: hash of the payload
+    mmsi: npt.NDArray[np.int64]  # per input message (-1 when the payload is too short to hold one)
 
 
 # -- compiled helpers: packing, fields, hash --------------------------------------------------
@@ -103,7 +115,7 @@ _MAX_WORDS = (TYPE5_WIDTH + 9) // 10 + 1
 
 
 @numba.njit(cache=True, inline="always")
-def _pack(values, start: int, nchars: int, width: int, words) -> int:
+def _pack(values: _U8, start: int, nchars: int, width: int, words: _U64) -> int:
     """Pack payload ``values[start:start + nchars]``, cut or zero-padded to ``width``
     characters, into 60-bit words (ten characters each) followed by one zero word, as
     :class:`~maritime.decode.sixbit.Bits` does. Returns the number of words used."""
@@ -122,7 +134,7 @@ def _pack(values, start: int, nchars: int, width: int, words) -> int:
 
 
 @numba.njit(cache=True, inline="always")
-def _hash(words, nused: int, nchars: int) -> np.uint64:
+def _hash(words: _U64, nused: int, nchars: int) -> np.uint64:
     """:func:`~maritime.decode.sixbit.words_hash` of one packed payload."""
     mult = np.uint64(0x9E3779B97F4A7C15)
     h = np.uint64(nchars) * np.uint64(0xFF51AFD7ED558CCD)
@@ -136,7 +148,7 @@ def _hash(words, nused: int, nchars: int) -> np.uint64:
 
 
 @numba.njit(cache=True, inline="always")
-def _field(words, start: int, width: int) -> int:
+def _field(words: _U64, start: int, width: int) -> np.int64:
     """Unsigned field of ``width`` bits (<= 57) at bit ``start`` of a packed payload."""
     w0 = start // 60
     end = start % 60 + width
@@ -148,7 +160,7 @@ def _field(words, start: int, width: int) -> int:
 
 
 @numba.njit(cache=True, inline="always")
-def _signed(raw: int, width: int) -> int:
+def _signed(raw: np.int64, width: int) -> np.int64:
     """Two's-complement value of a ``width``-bit field."""
     sign = np.int64(1) << np.int64(width - 1)
     return (raw ^ sign) - sign
@@ -162,25 +174,25 @@ _POSITION_NULLABLE = ("sog", "cog", "heading", "nav_status", "rot", "second")
 
 @numba.njit(cache=True)
 def _position_kernel(
-    values,
-    starts,
-    nchars,
-    msg_type,
-    mmsi,
-    lat,
-    lon,
-    sog,
-    cog,
-    heading,
-    nav_status,
-    rot,
-    accuracy,
-    second,
-    nulls,
-    msg_hash,
-    no_position,
-    out_of_range,
-):
+    values: _U8,
+    starts: _I64,
+    nchars: _I64,
+    msg_type: _I64,
+    mmsi: _I64,
+    lat: npt.NDArray[np.float64],
+    lon: npt.NDArray[np.float64],
+    sog: npt.NDArray[np.float32],
+    cog: npt.NDArray[np.float32],
+    heading: npt.NDArray[np.int16],
+    nav_status: npt.NDArray[np.int8],
+    rot: npt.NDArray[np.float32],
+    accuracy: _Bool,
+    second: npt.NDArray[np.int8],
+    nulls: _Bool,
+    msg_hash: _U64,
+    no_position: _Bool,
+    out_of_range: _Bool,
+) -> None:
     """Decode position reports of types 1, 2, 3, 18, 19 and 27 (ITU-R M.1371-5 annex 8).
 
     Inputs per row: the payload ``values[starts[r]:starts[r] + nchars[r]]`` (six-bit values)
@@ -259,13 +271,13 @@ def _position_kernel(
 @dataclass(slots=True)
 class _PositionReports:
     columns: Columns  # every report given, its position valid or not
-    msg_hash: np.ndarray
-    no_position: np.ndarray  # bool: lat 91 or lon 181
-    out_of_range: np.ndarray  # bool: |lat| > 90 or |lon| > 180 otherwise
+    msg_hash: npt.NDArray[np.uint64]
+    no_position: npt.NDArray[np.bool_]  # lat 91 or lon 181
+    out_of_range: npt.NDArray[np.bool_]  # |lat| > 90 or |lon| > 180 otherwise
 
 
 def decode_positions(
-    values: np.ndarray, starts: np.ndarray, nchars: np.ndarray, msg_type: np.ndarray, msg: np.ndarray
+    values: _U8, starts: _I64, nchars: _I64, msg_type: npt.NDArray[np.int16], msg: _I64
 ) -> _PositionReports:
     """Decode position reports (types 1, 2, 3, 18, 19, 27) of valid sizes.
 
@@ -273,7 +285,7 @@ def decode_positions(
     ``msg`` its message index. Units: degrees, knots, degrees/minute.
     """
     n = len(starts)
-    out = {
+    out: dict[str, npt.NDArray[Any]] = {
         "mmsi": np.empty(n, np.int64),
         "lat": np.empty(n, np.float64),
         "lon": np.empty(n, np.float64),
@@ -326,7 +338,7 @@ _TEXT_BYTES = 20
 
 
 @numba.njit(cache=True, inline="always")
-def _text(words, start: int, nchars: int, alphabet, out, pos: int) -> int:
+def _text(words: _U64, start: int, nchars: int, alphabet: _U8, out: _U8, pos: int) -> int:
     """Six-bit text of ``nchars`` characters at bit ``start``, written at ``out[pos:]``
     without trailing ``@`` padding and surrounding spaces (as pyais and gpsd do). Returns
     the number of bytes written (0: NULL)."""
@@ -344,13 +356,13 @@ def _text(words, start: int, nchars: int, alphabet, out, pos: int) -> int:
 
 
 @numba.njit(cache=True, inline="always")
-def _two_digits(value: int, out, pos: int) -> None:
+def _two_digits(value: np.int64, out: _U8, pos: int) -> None:
     out[pos] = 48 + value // 10
     out[pos + 1] = 48 + value % 10
 
 
 @numba.njit(cache=True, inline="always")
-def _eta(words, start: int, out, pos: int) -> int:
+def _eta(words: _U64, start: int, out: _U8, pos: int) -> int:
     """ETA at bit ``start`` as broadcast, "MM-DDTHH:MM" (no year is sent), written at
     ``out[pos:]``; returns 11, or 0 (NULL) when any part is not available."""
     month = _field(words, start, 4)
@@ -371,7 +383,18 @@ def _eta(words, start: int, out, pos: int) -> int:
 
 @numba.njit(cache=True)
 def _identity_kernel(
-    values, starts, nchars, msg_type, alphabet, mmsi, numbers, nulls, text, text_offsets, msg_hash, bad_part
+    values: _U8,
+    starts: _I64,
+    nchars: _I64,
+    msg_type: _I64,
+    alphabet: _U8,
+    mmsi: _I64,
+    numbers: _I64,
+    nulls: _Bool,
+    text: _U8,
+    text_offsets: _I64,
+    msg_hash: _U64,
+    bad_part: _Bool,
 ) -> None:
     """Decode identity and voyage reports: types 5, 19 (its static part) and 24 A/B.
 
@@ -445,7 +468,7 @@ def _identity_kernel(
             text_offsets[c, r + 1] = text_offsets[c, r] + lengths[c]
 
 
-def _string_array(data: np.ndarray, offsets: np.ndarray) -> pa.Array:
+def _string_array(data: _U8, offsets: _I64) -> pa.Array:
     """An Arrow string array from UTF-8 bytes and offsets; an empty string is NULL."""
     n = len(offsets) - 1
     valid = offsets[1:] > offsets[:-1]
@@ -461,12 +484,12 @@ def _string_array(data: np.ndarray, offsets: np.ndarray) -> pa.Array:
 @dataclass(slots=True)
 class _IdentityReports:
     columns: Columns
-    msg_hash: np.ndarray  # types 5 and 24 only
-    bad_part: np.ndarray  # bool: type 24 with a part number other than A or B
+    msg_hash: npt.NDArray[np.uint64]  # types 5 and 24 only
+    bad_part: _Bool  # type 24 with a part number other than A or B
 
 
 def decode_identities(
-    values: np.ndarray, starts: np.ndarray, nchars: np.ndarray, msg_type: np.ndarray, msg: np.ndarray
+    values: _U8, starts: _I64, nchars: _I64, msg_type: npt.NDArray[np.int16], msg: _I64
 ) -> _IdentityReports:
     """Decode identity and voyage reports (types 5, 19 and 24) of valid sizes.
 
@@ -496,8 +519,8 @@ def decode_identities(
             msg_hash,
             bad_part,
         )
-    out: dict[str, np.ndarray | pa.Array] = {"mmsi": mmsi}
-    null_of: dict[str, np.ndarray] = {}
+    out: dict[str, npt.NDArray[Any] | pa.Array] = {"mmsi": mmsi}
+    null_of: dict[str, _Bool] = {}
     for k, name in enumerate(_IDENTITY_NUMBERS):
         out[name] = numbers[:, k] / 10.0 if name == "draught" else numbers[:, k]
         null_of[name] = nulls[:, k]
@@ -511,7 +534,7 @@ def decode_identities(
 
 
 @numba.njit(cache=True)
-def _header_mmsi(values, starts, nchars, mmsi):
+def _header_mmsi(values: _U8, starts: _I64, nchars: _I64, mmsi: _I64) -> None:
     """Source MMSI (bits 8-37) of every payload of at least 7 characters, else -1."""
     for r in range(len(starts)):
         if nchars[r] < 7:
@@ -524,12 +547,10 @@ def _header_mmsi(values, starts, nchars, mmsi):
         mmsi[r] = (acc >> 4) & ((1 << 30) - 1)
 
 
-#: Size limits in bits by message type (types without a standard size accept any size).
+#: Least size in bits by message type (types without a standard size accept any size).
 _MIN_BITS = np.full(64, np.iinfo(np.int64).min, dtype=np.int64)
-_MAX_BITS = np.full(64, np.iinfo(np.int64).max, dtype=np.int64)
 for _t, _standard in STANDARD_BITS.items():
     _MIN_BITS[_t] = _standard - FILL_SLACK
-    _MAX_BITS[_t] = TYPE27_MAX_BITS if _t == 27 else _standard + EXTRA_BITS
 _IS_POSITION = np.zeros(64, dtype=bool)
 _IS_POSITION[list(POSITION_TYPES)] = True
 _IS_IDENTITY = np.zeros(64, dtype=bool)
@@ -540,7 +561,7 @@ _LAYOUT_RANK = np.zeros(64, dtype=np.int8)
 _LAYOUT_RANK[[18, 19, 27]] = (1, 2, 3)
 
 
-def decode_payloads(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, fill: np.ndarray) -> Decoded:
+def decode_payloads(values: _U8, starts: _I64, ends: _I64, fill: npt.NDArray[np.int16]) -> Decoded:
     """Decode many payloads given as six-bit ``values[starts[i]:ends[i]]``.
 
     ``fill`` is the fill-bit count of each payload's last sentence. Returns position and
@@ -552,14 +573,14 @@ def decode_payloads(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, fi
     bits = nchars * 6 - fill
     msg_type = np.where(nchars > 0, values[np.minimum(starts, max(len(values) - 1, 0))], 0)
     msg_type = msg_type.astype(np.int16)
-    rejects: list[tuple[np.ndarray, str]] = []
+    rejects: list[tuple[_I64, str]] = []
     bad_type = (msg_type < 1) | (msg_type > 27)
     rejects.append((np.flatnonzero(bad_type), "invalid_message_type"))
-    size_ok = (bits >= _MIN_BITS[msg_type]) & (bits <= _MAX_BITS[msg_type])
+    size_ok = bits >= _MIN_BITS[msg_type]
     is_24 = np.flatnonzero(msg_type == 24)
     part_b = (values[np.minimum(starts[is_24] + 6, max(len(values) - 1, 0))] >> 2) & 3 == 1  # bits 38-39
     standard_24 = np.where(part_b, TYPE24_BITS[1], TYPE24_BITS[0])
-    size_ok[is_24] = (bits[is_24] >= standard_24 - FILL_SLACK) & (bits[is_24] <= standard_24 + EXTRA_BITS)
+    size_ok[is_24] = bits[is_24] >= standard_24 - FILL_SLACK
     rejects.append((np.flatnonzero(~size_ok & ~bad_type), "bad_length"))
 
     msg_hash = np.zeros(n, dtype=np.uint64)

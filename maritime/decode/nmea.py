@@ -6,6 +6,9 @@ A line of a recording is one of:
   NMEA 4.0 tag block ``\\s:station,c:unix_time,g:part-total-id*hh\\`` and optionally followed
   by US Coast Guard NAIS trailing fields (``,d-109,S2105,...,r003669946,1325394001``) or an
   exactEarth trailing unix time in milliseconds;
+* a tag block on a line of its own, ``\\s:station,c:unix_time*hh\\`` or the source tags of
+  the Danish Maritime Authority's AisLib (``\\si:AISD*3F\\``: ``si`` source id, ``sb`` base
+  station, ``sc`` country, ``st`` type), which applies to the sentence after it;
 * a Gatehouse ``$PGHP,1,yyyy,m,d,h,m,s,ms,...*hh`` line, which stamps the lines after it;
 * a GPS ``$--RMC``/``$--ZDA`` sentence, whose UTC date and time also stamp the lines after it
   (a receiver's own clock, as in gpsd's recordings);
@@ -50,15 +53,24 @@ class Sentence:
 
 
 @dataclass(slots=True)
+class TagLine:
+    """A tag block alone on its line: fields for the sentence that follows it."""
+
+    station: str | None  # s:, else the source id si: (DMA) or the text i:
+    time_us: int | None  # c:
+
+
+@dataclass(slots=True)
 class LineResult:
     """What one line holds: sentences, a time mark, a skip, or a rejection."""
 
     sentences: list[Sentence] = field(default_factory=list)
     time_mark_us: int | None = None  # a wrapper time for the lines that follow
-    station_mark: str | None = None
+    tag_line: TagLine | None = None  # a standalone tag block, for the next sentence
     skip: str | None = None  # why the line holds nothing to decode but is not bad
     reject: str | None = None  # why the line is bad
     dummy_checksums: int = 0  # tag blocks accepted with the placeholder checksum *00
+    odd_talkers: int = 0  # sentences accepted with a talker that is not two letters
 
 
 def nmea_checksum(body: bytes) -> int:
@@ -66,13 +78,15 @@ def nmea_checksum(body: bytes) -> int:
     return reduce(xor, body, 0)
 
 
+#: A talker is two characters: letters by the standard, but real feeds also carry others
+#: (AMSA writes ``!=IVDM``), accepted when the sentence's checksum is valid and counted.
+_TALKER = rb"[^\x00-\x20,*!$\\\x7f-\xff]{2}"
 _SENTENCE = re.compile(
-    rb"[!$](?P<talker>[A-Z]{2})VD[MO],(?P<nfrag>[^,]*),(?P<frag>[^,]*),(?P<seq>[^,]*),"
+    rb"[!$](?P<talker>" + _TALKER + rb")VD[MO],(?P<nfrag>[^,]*),(?P<frag>[^,]*),(?P<seq>[^,]*),"
     rb"(?P<chan>[^,]*),(?P<payload>[^,]*),(?P<fill>[^,*]*)\*(?P<cs>[0-9A-Fa-f]{2})"
 )
 _PAYLOAD_OK = re.compile(rb"[0-W`-w]*")
-_SIXBIT_TEXT = re.compile(rb"\A[0-W`-w]+\Z")
-_UNIT = re.compile(rb"(\\[^\\]*\\)?([!$][A-Z]{2}VD[MO],[^\\]*)")
+_UNIT = re.compile(rb"(\\[^\\]*\\)?([!$]" + _TALKER + rb"VD[MO],[^\\]*)")
 
 
 def group_id(text: str) -> int:
@@ -140,6 +154,42 @@ def _parse_tag_block(
     return time_us, station, group, None, dummy
 
 
+_STANDALONE_TAG = re.compile(rb"\\([^\\]*)\\")
+
+
+def _standalone_tag(tag: bytes, accept_dummy_checksum: bool) -> LineResult:
+    """A tag block alone on its line (the text between the backslashes).
+
+    Keys are one letter (NMEA 4.0) or two (the source tags of DMA's AisLib: ``si``, ``sb``,
+    ``sc``, ``st``). ``s:`` names the station; without it, ``si:`` (DMA's source id) or
+    ``i:`` (NMEA 4.0 text) does. ``c:`` is the receive time. Other keys are ignored.
+    """
+    star = tag.rfind(b"*")
+    if star < 0:
+        return LineResult(reject="malformed_tagblock")
+    body, cs_text = tag[:star], tag[star + 1 :]
+    if not re.fullmatch(rb"[0-9A-Fa-f]{2}", cs_text):
+        return LineResult(reject="tagblock_checksum")
+    dummy = 0
+    if int(cs_text, 16) != nmea_checksum(body):
+        if not (accept_dummy_checksum and cs_text == b"00"):
+            return LineResult(reject="tagblock_checksum")
+        dummy = 1
+    fields: dict[bytes, str] = {}
+    for item in body.split(b","):
+        key, sep, value = item.partition(b":")
+        if not sep or not re.fullmatch(rb"[A-Za-z]{1,2}", key) or key in fields:
+            return LineResult(reject="malformed_tagblock")
+        fields[key] = value.decode("ascii", "replace")
+    time_us = None
+    if b"c" in fields:
+        time_us = parse_time_value(fields[b"c"])
+        if time_us is None:
+            return LineResult(reject="bad_time")
+    station = fields.get(b"s") or fields.get(b"si") or fields.get(b"i") or None
+    return LineResult(skip="tagblock_line", tag_line=TagLine(station, time_us), dummy_checksums=dummy)
+
+
 def _parse_trailer(trailer: bytes) -> tuple[int | None, str | None, str | None]:
     """Fields after a sentence's checksum: USCG NAIS or exactEarth style.
 
@@ -199,28 +249,27 @@ def _parse_sentence(unit: bytes) -> tuple[Sentence | None, bytes, str | None]:
     return sentence, unit[m.end() :], None
 
 
-def _pghp_time(line: bytes) -> tuple[int | None, str | None, str | None]:
-    """Gatehouse ``$PGHP,1,...`` → (time_us, station, reject_reason)."""
+def _pghp_time(line: bytes) -> tuple[int | None, str | None]:
+    """Gatehouse ``$PGHP,1,...`` → (time_us, reject_reason)."""
     body_end = line.rfind(b"*")
     if body_end < 0:
-        return None, None, "no_checksum"
+        return None, "no_checksum"
     cs = line[body_end + 1 : body_end + 3]
     if not re.fullmatch(rb"[0-9A-Fa-f]{2}", cs) or int(cs, 16) != nmea_checksum(line[1:body_end]):
-        return None, None, "checksum"
+        return None, "checksum"
     fields = line[1:body_end].split(b",")
     if len(fields) < 9 or fields[1] != b"1":
-        return None, None, None  # another PGHP message: nothing to take
+        return None, None  # another PGHP message: nothing to take
     try:
         y, mo, d, h, mi, s, ms = (int(f) for f in fields[2:9])
         seconds = calendar.timegm((y, mo, d, h, mi, s, 0, 0, 0))
     except (ValueError, OverflowError):
-        return None, None, "bad_time"
+        return None, "bad_time"
     if not (1 <= mo <= 12 and 1 <= d <= 31 and h < 24 and mi < 60 and s < 61 and 0 <= ms < 1000):
-        return None, None, "bad_time"
+        return None, "bad_time"
     if not MIN_PLAUSIBLE_S <= seconds <= MAX_PLAUSIBLE_S:
-        return None, None, "bad_time"
-    station = fields[11].decode("ascii", "replace") if len(fields) > 11 and fields[11] else None
-    return seconds * 1_000_000 + ms * 1000, station, None
+        return None, "bad_time"
+    return seconds * 1_000_000 + ms * 1000, None
 
 
 def _gps_time(line: bytes) -> int | None:
@@ -264,11 +313,13 @@ def parse_line(line: bytes, *, accept_dummy_tag_checksum: bool = False) -> LineR
     if text.startswith(b"#"):
         return LineResult(skip="comment")
     if text.startswith(b"$PGHP"):
-        time_us, station, reason = _pghp_time(text)
+        time_us, reason = _pghp_time(text)
         if reason:
             return LineResult(reject=reason)
-        return LineResult(time_mark_us=time_us, station_mark=station, skip="wrapper")
+        return LineResult(time_mark_us=time_us, skip="wrapper")
     units = list(_UNIT.finditer(text))
+    if not units and (standalone := _STANDALONE_TAG.fullmatch(text)):
+        return _standalone_tag(standalone[1], accept_dummy_tag_checksum)
     if not units:
         if text[:1] in (b"$", b"!") and re.match(rb"[$!][A-Z0-9]{3,6},", text):
             gps = _gps_time(text)
@@ -301,5 +352,6 @@ def parse_line(line: bytes, *, accept_dummy_tag_checksum: bool = False) -> LineR
         if group is not None and (group[0] != sentence.frag or group[1] != sentence.nfrag):
             return LineResult(reject="bad_group")
         sentence.time_us, sentence.station, sentence.group = time_us, station, group
+        result.odd_talkers += not sentence.talker.isalpha()
         result.sentences.append(sentence)
     return result

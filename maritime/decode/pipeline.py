@@ -1,36 +1,45 @@
 """Lines in, typed records out: the whole decode stage for a chunk of NMEA text.
 
 :class:`ChunkDecoder` is pure apart from the state it carries from one chunk to the next
-(fragments waiting for their other parts, the station table, the last receive time). That
-state serialises to JSON, so an interrupted ingest resumes exactly where it committed.
+(fragments waiting for their other parts, the station table, the last receive time, a
+standalone tag block waiting for its sentence, the time-mark check). That state serialises
+to JSON, so an interrupted ingest resumes exactly where it committed, and gives the result
+of one clean run wherever the chunks are cut.
 
 Steps for one chunk:
 
-1. split lines, frame the canonical ones vectorised (:mod:`.framing`) and the rest one by
-   one (:mod:`.nmea`);
-2. give every sentence its receive time: its own tag-block or trailer time, else the
-   latest earlier time mark in the stream (wrappers, tag blocks), else the arrival time
-   of a live line, else the ``start`` time of the recording;
+1. split lines (LF, CRLF or a lone CR), frame the canonical ones vectorised
+   (:mod:`.framing`) and the rest one by one (:mod:`.nmea`);
+2. give every sentence its receive time and station (:mod:`.receive_time`; which time
+   marks apply: :mod:`.timemarks`);
 3. assemble multi-sentence messages (:mod:`.assembly`);
 4. decode payloads (:mod:`.messages`);
-5. merge duplicate receptions: the same MMSI and payload within ``dedup_window_us``
-   counts once, with the number of stations that heard it.
+5. merge duplicate receptions (:mod:`.duplicates`): the same MMSI and payload within
+   ``dedup_window_us`` counts once, with the number of stations that heard it;
+6. build the record and reject tables (:mod:`.tables`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numba
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from maritime.decode import assembly
-from maritime.decode.framing import Lines, frame_fast, split_lines
+from maritime.decode.duplicates import merge_duplicates
+from maritime.decode.framing import FastSentences, Lines, frame_fast, split_lines
 from maritime.decode.messages import decode_payloads
-from maritime.decode.nmea import Sentence, parse_line
+from maritime.decode.nmea import Sentence, TagLine, parse_line
+from maritime.decode.receive_time import TagCarry, apply_tag_lines, last_time, resolve_times
 from maritime.decode.sixbit import unarmour
+from maritime.decode.tables import Rejects, record_table, reject_table
+from maritime.decode.timemarks import ClockState, base_station_clock, check_marks
 from maritime.errors import MaritimeError
 from maritime.records import IDENTITY_SCHEMA, POSITION_SCHEMA, REJECT_SCHEMA
 
@@ -62,16 +71,26 @@ class DecoderState:
     assembler: assembly.AssemblerState = field(default_factory=assembly.AssemblerState)
     stations: list[str] = field(default_factory=list)
     last_time_us: int = -1
+    tag: TagCarry | None = None  # a standalone tag block waiting for its sentence
+    clock: ClockState = field(default_factory=ClockState)  # time marks against the base-station clock
 
-    def to_json(self) -> dict:
-        return {"pending": self.assembler.to_json(), "stations": self.stations, "last_time_us": self.last_time_us}
+    def to_json(self) -> dict[str, object]:
+        return {
+            "pending": self.assembler.to_json(),
+            "stations": self.stations,
+            "last_time_us": self.last_time_us,
+            "tag": None if self.tag is None else self.tag.to_json(),
+            "clock": self.clock.to_json(),
+        }
 
     @classmethod
-    def from_json(cls, data: dict) -> DecoderState:
+    def from_json(cls, data: dict[str, Any]) -> DecoderState:
         return cls(
             assembler=assembly.AssemblerState.from_json(data["pending"]),
             stations=list(data["stations"]),
             last_time_us=int(data["last_time_us"]),
+            tag=TagCarry.from_json(data.get("tag")),
+            clock=ClockState.from_json(data.get("clock")),
         )
 
 
@@ -80,7 +99,7 @@ class ChunkResult:
     positions: pa.Table
     identities: pa.Table
     rejects: pa.Table
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
 
 
 def empty_result() -> ChunkResult:
@@ -108,7 +127,7 @@ class ChunkDecoder:
             self._station_code[name] = code
         return code
 
-    def _fast_station_codes(self, buf: np.ndarray, fast) -> np.ndarray:
+    def _fast_station_codes(self, buf: npt.NDArray[np.uint8], fast: FastSentences) -> npt.NDArray[np.int32]:
         """Station codes of the framed sentences, from their name hashes."""
         codes = np.full(len(fast.line), self._code(None), dtype=np.int32)
         has = np.flatnonzero(fast.station_hash != 0)
@@ -130,15 +149,17 @@ class ChunkDecoder:
         return codes
 
     # -- main entry ---------------------------------------------------------------------
-    def decode(self, data: bytes, first_line_no: int = 1, arrival_us: np.ndarray | None = None) -> ChunkResult:
+    def decode(
+        self, data: bytes, first_line_no: int = 1, arrival_us: npt.NDArray[np.int64] | None = None
+    ) -> ChunkResult:
         """Decode ``data`` (whole lines; line ``i`` is number ``first_line_no + i``).
 
         ``arrival_us`` gives each line's arrival time (live feeds), used for sentences
         that carry no time of their own.
         """
         lines = split_lines(data)
-        counts: Counter = Counter(lines_read=len(lines.start))
-        rejects = _Rejects(lines, first_line_no)
+        counts: Counter[str] = Counter(lines_read=len(lines.start))
+        rejects = Rejects(lines, first_line_no)
         sentences = self._frame(lines, counts, rejects, arrival_us)
         messages = self._assemble(sentences, lines, first_line_no, rejects)
         counts["sentences"] = len(sentences.line)
@@ -172,19 +193,28 @@ class ChunkDecoder:
                 counts[f"other_type_{t}"] += int(np.count_nonzero(kept_types == t))
         counts["no_position"] = int(np.count_nonzero(is_kept[decoded.no_position]))
 
-        positions = self._records(decoded.positions, POSITION_SCHEMA, kept, stations_of, messages, decoded.msg_hash)
-        identities = self._records(decoded.identities, IDENTITY_SCHEMA, kept, stations_of, messages, decoded.msg_hash)
+        positions, identities = (
+            record_table(
+                cols,
+                schema,
+                kept,
+                stations_of,
+                messages.time_us,
+                messages.station,
+                self.state.stations,
+                decoded.msg_hash,
+            )
+            for cols, schema in ((decoded.positions, POSITION_SCHEMA), (decoded.identities, IDENTITY_SCHEMA))
+        )
         counts["positions"] = positions.num_rows
         counts["identities"] = identities.num_rows
         counts.update(rejects.counts())
-        if len(sentences.time_us):
-            # the time a next chunk's unstamped lines inherit: the last one in stream order
-            # (as within a chunk), not the latest, or a chunk boundary would change them
-            self.state.last_time_us = int(sentences.time_us[-1])
         return ChunkResult(positions, identities, rejects.table(), counts)
 
     # -- stage 1: lines → sentences ------------------------------------------------------
-    def _frame(self, lines: Lines, counts: Counter, rejects: _Rejects, arrival_us: np.ndarray | None) -> _Sentences:
+    def _frame(
+        self, lines: Lines, counts: Counter[str], rejects: Rejects, arrival_us: npt.NDArray[np.int64] | None
+    ) -> _Sentences:
         """Frame every line (vectorised, then the reference parser for the rest)."""
         opt = self.options
         fast, slow_mask = frame_fast(lines, accept_dummy_tag_checksum=opt.accept_dummy_tag_checksum)
@@ -192,6 +222,7 @@ class ChunkDecoder:
         mark_line: list[int] = []
         mark_time: list[int] = []
         slow: list[tuple[int, Sentence]] = []
+        tag_lines: list[tuple[int, TagLine]] = []
         for i in np.flatnonzero(slow_mask).tolist():
             res = parse_line(lines.raw(i), accept_dummy_tag_checksum=opt.accept_dummy_tag_checksum)
             if res.reject:
@@ -200,18 +231,24 @@ class ChunkDecoder:
             if res.skip:
                 counts[f"skipped_{res.skip}"] += 1
             counts["dummy_tag_checksums_accepted"] += res.dummy_checksums
+            counts["nonalphabetic_talkers_accepted"] += res.odd_talkers
             if res.time_mark_us is not None:
                 mark_line.append(i)
                 mark_time.append(res.time_mark_us)
+            if res.tag_line is not None:
+                tag_lines.append((i, res.tag_line))
             slow.extend((i, s) for s in res.sentences)
-        if not counts["dummy_tag_checksums_accepted"]:
-            del counts["dummy_tag_checksums_accepted"]
+        for key in ("dummy_tag_checksums_accepted", "nonalphabetic_talkers_accepted"):
+            if not counts[key]:
+                del counts[key]
 
         # Fast and slow sentences in stream order; payloads as six-bit values in one buffer.
         line = np.concatenate((fast.line, np.array([i for i, _ in slow], dtype=np.int64)))
         order = np.argsort(line, kind="stable") if slow else None
 
-        def col(fast_values: np.ndarray, slow_values, dtype) -> np.ndarray:
+        def col(
+            fast_values: npt.NDArray[Any], slow_values: Sequence[int] | npt.NDArray[Any], dtype: type
+        ) -> npt.NDArray[Any]:
             if order is None:  # every sentence was framed fast: already in stream order
                 return fast_values.astype(dtype, copy=False)
             return np.concatenate((fast_values.astype(dtype), np.asarray(slow_values, dtype=dtype)))[order]
@@ -240,18 +277,45 @@ class ChunkDecoder:
             else fast.values,
         )
         own_time = col(fast.time_us, [s.time_us if s.time_us is not None else -1 for _, s in slow], np.int64)
-        out.time_us = self._resolve_times(out.line, own_time, mark_line, mark_time, arrival_us, out.group_id)
+        if tag_lines or self.state.tag is not None:
+            own_station = col(fast.station_hash != 0, [bool(s.station) for _, s in slow], np.bool_)
+            self.state.tag = apply_tag_lines(
+                out.line, out.nfrag, out.frag, out.station, own_time, own_station, tag_lines, self.state.tag, self._code
+            )
+        # time marks that the base-station clock contradicts stamp nothing
+        readings, reading_us = base_station_clock(out.sixbit, out.start, out.end, out.nfrag)
+        applied = check_marks(self.state.clock, mark_line, mark_time, out.line[readings], reading_us)
+        if not all(applied):
+            counts["time_marks_ignored"] += applied.count(False)
+            mark_line = [line for line, ok in zip(mark_line, applied, strict=True) if ok]
+            mark_time = [t for t, ok in zip(mark_time, applied, strict=True) if ok]
+        times = resolve_times(
+            out.line,
+            own_time,
+            out.group_id,
+            mark_line,
+            mark_time,
+            arrival_us,
+            self.state.last_time_us,
+            self.options.start_time_us,
+        )
+        if times is None:
+            raise NoTimeError("no receive time in the data")
+        out.time_us = times
+        last = last_time(out.line, own_time, mark_line, mark_time)
+        if last is not None:
+            self.state.last_time_us = last
         return out
 
     # -- stage 2: sentences → messages ---------------------------------------------------
-    def _assemble(self, s: _Sentences, lines: Lines, first_line_no: int, rejects: _Rejects) -> _Messages:
+    def _assemble(self, s: _Sentences, lines: Lines, first_line_no: int, rejects: Rejects) -> _Messages:
         """Single-sentence messages as they are; multi-sentence ones assembled."""
         ttl = self.options.fragment_ttl_us
         keys = assembly.fragment_keys(s.station, s.channel, s.seq, s.nfrag, s.group_id)
         single = np.flatnonzero(s.nfrag == 1)
         multi = np.flatnonzero(s.nfrag > 1)
         # latest time of the sentences strictly between consecutive multi-part sentences
-        between = _gap_max(s.time_us, multi)
+        between = assembly.gap_max(s.time_us, multi)
         firsts, rest, markers = assembly.find_adjacent_pairs(
             keys[multi],
             s.nfrag[multi],
@@ -280,7 +344,7 @@ class ChunkDecoder:
             items.append((int(j), part, int(keys[j])))
         items.sort(key=lambda item: item[0])
         at = np.array([j for j, _, _ in items], dtype=np.int64)
-        before = _gap_max(s.time_us, at)
+        before = assembly.gap_max(s.time_us, at)
         tail = s.time_us[at[-1] :] if len(at) else s.time_us
         after = int(tail.max()) if len(tail) else -1
         done, frag_rejects = assembly.assemble_sequential(
@@ -297,7 +361,7 @@ class ChunkDecoder:
         start = np.concatenate((s.start[single], len(s.sixbit) + np.cumsum(appended) - appended))
         sixbit = np.empty(len(s.sixbit) + int(appended.sum()), dtype=np.uint8)
         sixbit[: len(s.sixbit)] = s.sixbit
-        end_pairs = _copy_pairs(
+        end_pairs = assembly.copy_pairs(
             s.sixbit, s.start[pair_a], s.end[pair_a], s.start[pair_b], s.end[pair_b], sixbit, len(s.sixbit)
         )
         sixbit[end_pairs:] = np.frombuffer(b"".join(d.payload for d in done), np.uint8)
@@ -330,109 +394,9 @@ class ChunkDecoder:
             result.counts.update(f"rejected_{r}" for _, r in parts)
         return result
 
-    # -- helpers ----------------------------------------------------------------------------
-    def _resolve_times(
-        self,
-        s_line: np.ndarray,
-        own: np.ndarray,
-        mark_line: list[int],
-        mark_time: list[int],
-        arrival_us: np.ndarray | None,
-        group_id: np.ndarray,
-    ) -> np.ndarray:
-        """Receive time of every sentence (see the module docstring for the order)."""
-        time_us = own.copy()
-        missing = time_us < 0
-        if not missing.any():
-            return time_us
-        if arrival_us is not None:
-            # Live: the arrival time, except for a tag-block group's later parts, which
-            # carry no c: of their own and belong with the stamped first part.
-            by_arrival = missing & (group_id < 0)
-            time_us[by_arrival] = arrival_us[s_line[by_arrival]]
-            missing &= group_id >= 0
-            if not missing.any():
-                return time_us
-        # Time marks: sentences' own times and wrapper lines, in line order.
-        ev_line = np.concatenate((s_line[~missing], np.array(mark_line, dtype=np.int64)))
-        ev_time = np.concatenate((own[~missing], np.array(mark_time, dtype=np.int64)))
-        order = np.argsort(ev_line, kind="stable")
-        ev_line, ev_time = ev_line[order], ev_time[order]
-        pos = np.searchsorted(ev_line, s_line[missing], side="left") - 1
-        if arrival_us is not None:
-            prior = arrival_us[s_line[missing]]
-        else:
-            prior = self.state.last_time_us
-            if prior < 0 and self.options.start_time_us is not None:
-                prior = self.options.start_time_us
-            if prior < 0:
-                if not len(ev_time):
-                    raise NoTimeError("no receive time in the data")
-                prior = int(ev_time[0])  # lines before the first stamp take the first stamp
-        earlier = ev_time[np.maximum(pos, 0)] if len(ev_time) else np.zeros(len(pos), dtype=np.int64)
-        time_us[missing] = np.where(pos >= 0, earlier, prior)
-        return time_us
-
-    def _records(
-        self,
-        cols,
-        schema: pa.Schema,
-        kept: np.ndarray,
-        stations_of: np.ndarray,
-        messages: _Messages,
-        m_hash: np.ndarray,
-    ) -> pa.Table:
-        """A record table of the decoded rows whose message survived duplicate merging.
-
-        ``kept`` lists the surviving messages in time order (then stream order), so the
-        rows come out in that order too.
-        """
-        if not len(cols.msg):
-            return schema.empty_table()
-        position_of = np.full(len(messages.time_us), -1, dtype=np.int64)
-        position_of[cols.msg] = np.arange(len(cols.msg))
-        keep = position_of[kept]
-        keep = keep[keep >= 0]
-        msg = cols.msg[keep]
-        rows = cols.value_rows(keep)
-        m_time, m_station = messages.time_us, messages.station
-        station_names = pa.array([None] + self.state.stations, pa.string()).take(pa.array(m_station[msg] + 1))
-        data = {}
-        for f in schema:
-            if f.name == "ts":
-                data["ts"] = pa.array(m_time[msg], pa.timestamp("us", tz="UTC"))
-            elif f.name == "station":
-                data["station"] = station_names
-            elif f.name == "n_stations":
-                data["n_stations"] = pa.array(stations_of[msg], pa.int16())
-            elif f.name == "payload_hash":
-                data["payload_hash"] = pa.array(m_hash[msg], pa.uint64())
-            else:
-                v = cols.values[f.name]
-                if isinstance(v, pa.Array):  # text, with its own NULLs
-                    data[f.name] = v.take(pa.array(rows)).cast(f.type)
-                else:
-                    null = cols.nulls.get(f.name)
-                    data[f.name] = _arrow(v[rows], f.type, None if null is None else null[rows])
-        return pa.table(data, schema=schema)
-
 
 @numba.njit(cache=True)
-def _copy_pairs(values, a_start, a_end, b_start, b_end, out, pos: int) -> int:
-    """Append ``values[a_start[i]:a_end[i]] + values[b_start[i]:b_end[i]]`` for every pair
-    ``i`` to ``out`` from ``pos`` on; returns the position after the last one."""
-    for i in range(len(a_start)):
-        for q in range(a_start[i], a_end[i]):
-            out[pos] = values[q]
-            pos += 1
-        for q in range(b_start[i], b_end[i]):
-            out[pos] = values[q]
-            pos += 1
-    return pos
-
-
-@numba.njit(cache=True)
-def _dense_codes(keys, first, inverse) -> int:
+def _dense_codes(keys: npt.NDArray[np.uint64], first: npt.NDArray[np.int64], inverse: npt.NDArray[np.int64]) -> int:
     """Number the distinct ``keys`` in order of first appearance: ``inverse[i]`` is key
     ``i``'s number and ``first[k]`` the first row of number ``k``. Returns how many.
 
@@ -473,69 +437,41 @@ def _dense_codes(keys, first, inverse) -> int:
     return count
 
 
-def _arrow(values: np.ndarray, type_: pa.DataType, null: np.ndarray | None) -> pa.Array:
-    """An Arrow array of ``values`` (NULL where ``null``), without a copy when the numpy
-    type is already the Arrow one."""
-    if null is None or not null.any():
-        return pa.array(values, type_)
-    if values.dtype != type_.to_pandas_dtype() or values.dtype == np.bool_:  # (Arrow packs booleans)
-        return pa.array(values, type_, mask=null)
-    validity = pa.py_buffer(np.packbits(~null, bitorder="little"))
-    return pa.Array.from_buffers(type_, len(values), [validity, pa.py_buffer(values)], int(np.count_nonzero(null)))
-
-
-def _gap_max(time_us: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """For each position ``at[i]`` (increasing) among the sentences, the latest ``time_us``
-    from position ``at[i - 1]`` (from the start for ``i = 0``) up to, not including,
-    ``at[i]``: what followed whatever was pending before ``at[i]``; -1 where nothing did."""
-    out = np.full(len(at), -1, dtype=np.int64)
-    if len(at) == 0 or len(time_us) == 0:
-        return out
-    start = np.r_[0, at[:-1]]
-    nonempty = at > start
-    if nonempty.any():
-        idx = np.empty(2 * int(nonempty.sum()), dtype=np.int64)
-        idx[0::2] = start[nonempty]
-        idx[1::2] = at[nonempty]
-        out[nonempty] = np.maximum.reduceat(np.r_[time_us, -1], idx)[0::2]
-    return out
-
-
 @dataclass
 class _Sentences:
     """Every framed sentence of a chunk, in stream order (stage 1 output)."""
 
-    line: np.ndarray  # line index in the chunk
-    nfrag: np.ndarray
-    frag: np.ndarray
-    seq: np.ndarray
-    channel: np.ndarray
-    start: np.ndarray  # payload: sixbit[start:end]
-    end: np.ndarray
-    fill: np.ndarray
-    group_id: np.ndarray
-    station: np.ndarray  # station code, -1 = none
-    time_us: np.ndarray  # receive time
-    sixbit: np.ndarray
+    line: npt.NDArray[np.int64]  # line index in the chunk
+    nfrag: npt.NDArray[np.int16]
+    frag: npt.NDArray[np.int16]
+    seq: npt.NDArray[np.int16]
+    channel: npt.NDArray[np.uint8]
+    start: npt.NDArray[np.int64]  # payload: sixbit[start:end]
+    end: npt.NDArray[np.int64]
+    fill: npt.NDArray[np.int16]
+    group_id: npt.NDArray[np.int64]
+    station: npt.NDArray[np.int32]  # station code, -1 = none
+    time_us: npt.NDArray[np.int64]  # receive time
+    sixbit: npt.NDArray[np.uint8]
 
 
 @dataclass
 class _Messages:
     """Every complete message of a chunk (stage 2 output): singles, pairs, then assembled."""
 
-    sixbit: np.ndarray
-    start: np.ndarray  # payload: sixbit[start:end]
-    end: np.ndarray
-    fill: np.ndarray
-    time_us: np.ndarray
-    station: np.ndarray
-    line_a: np.ndarray  # lines of singles and pairs (line_b = -1 for singles)
-    line_b: np.ndarray
-    assembled: list
+    sixbit: npt.NDArray[np.uint8]
+    start: npt.NDArray[np.int64]  # payload: sixbit[start:end]
+    end: npt.NDArray[np.int64]
+    fill: npt.NDArray[np.int16]
+    time_us: npt.NDArray[np.int64]
+    station: npt.NDArray[np.int32]
+    line_a: npt.NDArray[np.int64]  # lines of singles and pairs (line_b = -1 for singles)
+    line_b: npt.NDArray[np.int64]
+    assembled: list[assembly.Assembled]
     lines: Lines
     first_line_no: int
 
-    def lines_of(self, msg_idx: np.ndarray) -> list[tuple[int, bytes]]:
+    def lines_of(self, msg_idx: npt.NDArray[np.int64]) -> list[tuple[int, bytes]]:
         """(line number, raw line) of every line behind the given messages."""
         out = []
         n_simple = len(self.line_a)
@@ -547,138 +483,3 @@ class _Messages:
             else:
                 out.extend((p.line_no, p.raw) for p in self.assembled[k - n_simple].parts)
         return out
-
-
-class _Rejects:
-    """Rejected lines of a chunk, with their reasons."""
-
-    def __init__(self, lines: Lines, first_line_no: int) -> None:
-        self.lines, self.first_line_no = lines, first_line_no
-        self.no: list[int] = []
-        self.raw: list[bytes] = []
-        self.reason: list[str] = []
-
-    def add_line(self, i: int, reason: str) -> None:
-        self.add(self.first_line_no + i, self.lines.raw(i), reason)
-
-    def add(self, line_no: int, raw: bytes, reason: str) -> None:
-        self.no.append(line_no)
-        self.raw.append(raw)
-        self.reason.append(reason)
-
-    def counts(self) -> Counter:
-        return Counter(f"rejected_{r}" for r in self.reason)
-
-    def table(self) -> pa.Table:
-        return reject_table(self.no, self.raw, self.reason)
-
-
-def reject_table(line_no: list[int], raw: list[bytes], reason: list[str]) -> pa.Table:
-    return pa.table(
-        {
-            "line_no": pa.array(line_no, pa.int64()),
-            "raw": pa.array([r.decode("utf-8", "replace") for r in raw], pa.string()),
-            "reason": pa.array(reason, pa.string()),
-        },
-        schema=REJECT_SCHEMA,
-    )
-
-
-def merge_duplicates(
-    mmsi: np.ndarray, payload_hash: np.ndarray, ts: np.ndarray, station: np.ndarray, window_us: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Receptions of one transmission: the same MMSI and payload within ``window_us``.
-
-    Receptions are chained in time: each copy within the window (microseconds) of the
-    previous copy belongs to the same transmission. Returns the indices of the first
-    reception of each transmission, in time order (ties in stream order), and the number
-    of distinct stations that heard it.
-    """
-    n = len(ts)
-    ts = ts.astype(np.int64, copy=False)
-    order = np.arange(n) if n < 2 or bool(np.all(ts[1:] >= ts[:-1])) else np.argsort(ts, kind="stable")
-    first = np.empty(n, dtype=np.int64)
-    n_stations = np.empty(n, dtype=np.int16)
-    groups = _merge_kernel(
-        order,
-        mmsi.astype(np.int64, copy=False),
-        payload_hash.astype(np.uint64, copy=False),
-        ts,
-        station.astype(np.int64, copy=False),
-        window_us,
-        first,
-        n_stations,
-    )
-    return first[:groups], n_stations[:groups]
-
-
-@numba.njit(cache=True)
-def _merge_kernel(order, mmsi, payload_hash, ts, station, window_us, first, n_stations) -> int:
-    """Group receptions visited in ``order`` (time order) by (MMSI, payload) chains.
-
-    Open addressing on the (MMSI, payload hash) key gives each key its current group; a
-    reception more than ``window_us`` after the key's previous one starts a new group.
-    Distinct stations per group are counted in a bit set per group for station codes below
-    63 (the usual case), else in a table of (group, station) pairs. Writes each group's
-    first reception and station count; returns the number of groups.
-    """
-    n = len(order)
-    bits = 4
-    while (1 << bits) < (3 * n) // 2 + 2:  # at most two thirds full
-        bits += 1
-    size = 1 << bits
-    shift = np.uint64(64 - bits)
-    mask = size - 1
-    mult = np.uint64(0x9E3779B97F4A7C15)
-    slot_group = np.full(size, -1, dtype=np.int32)  # key table: the key's current group
-    last_ts = np.empty(n, dtype=np.int64)  # per group: time of its latest reception
-    station_bits = np.empty(n, dtype=np.uint64)  # per group: stations -1..62 heard, as bits
-    pair_group = np.empty(0, dtype=np.int64)  # (group, station) pairs for codes of 63 and up
-    pair_station = np.empty(0, dtype=np.int64)
-    groups = 0
-    for i in range(n):
-        r = order[i]
-        m = mmsi[r]
-        h = payload_hash[r]
-        t = ts[r]
-        st = station[r]
-        slot = np.int64(((h ^ (np.uint64(m) * mult)) * mult) >> shift)
-        while True:
-            g = slot_group[slot]
-            if g < 0 or (payload_hash[first[g]] == h and mmsi[first[g]] == m):
-                break
-            slot = (slot + 1) & mask
-        if g < 0 or t - last_ts[g] > window_us:
-            g = groups
-            groups += 1
-            slot_group[slot] = g
-            first[g] = r
-            station_bits[g] = 0
-            n_stations[g] = 0
-        last_ts[g] = t
-        if st < 63:
-            bit = np.uint64(1) << np.uint64(st + 1)
-            if not station_bits[g] & bit:
-                station_bits[g] |= bit
-                n_stations[g] += 1
-        else:
-            if len(pair_group) == 0:
-                pair_group = np.full(2 * size, -1, dtype=np.int64)
-                pair_station = np.empty(2 * size, dtype=np.int64)
-            if _add_pair(pair_group, pair_station, g, st, shift - np.uint64(1), 2 * size - 1):
-                n_stations[g] += 1
-    return groups
-
-
-@numba.njit(cache=True, inline="always")
-def _add_pair(pair_group, pair_station, g: int, st: int, shift, mask: int) -> bool:
-    """Insert (group, station) in the pair set; True when it was not there yet."""
-    key = (np.uint64(g) << np.uint64(32)) | np.uint64(st + 1)
-    slot = np.int64((key * np.uint64(0x9E3779B97F4A7C15)) >> shift)
-    while pair_group[slot] >= 0:
-        if pair_group[slot] == g and pair_station[slot] == st:
-            return False
-        slot = (slot + 1) & mask
-    pair_group[slot] = g
-    pair_station[slot] = st
-    return True

@@ -9,6 +9,7 @@ way the standard's tables give them.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 #: Six-bit value of every byte; 255 marks a byte outside the payload alphabet.
 _ARMOUR = np.full(256, 255, dtype=np.uint8)
@@ -19,12 +20,13 @@ _ARMOUR[96:120] = np.arange(40, 64, dtype=np.uint8)  # '`'..'w'
 _TEXT = np.frombuffer(b"@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_ !\"#$%&'()*+,-./0123456789:;<=>?", dtype=np.uint8)
 
 
-def unarmour(chars: np.ndarray) -> np.ndarray:
+def unarmour(chars: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     """Six-bit values of payload bytes; bytes outside the alphabet give 255."""
-    return _ARMOUR[chars]
+    values: npt.NDArray[np.uint8] = _ARMOUR[chars]
+    return values
 
 
-def take_rows(data: np.ndarray, starts: np.ndarray, width: int) -> np.ndarray:
+def take_rows(data: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64], width: int) -> npt.NDArray[np.uint8]:
     """Rows ``data[starts[i]:starts[i] + width]`` as a matrix, copied row by row.
 
     Uses a sliding-window view, so no index matrix is built; ``data`` is padded with
@@ -34,10 +36,13 @@ def take_rows(data: np.ndarray, starts: np.ndarray, width: int) -> np.ndarray:
         return np.zeros((0, width), dtype=data.dtype)
     if int(starts.max()) + width > len(data):
         data = np.concatenate((data, np.zeros(width, dtype=data.dtype)))
-    return np.lib.stride_tricks.sliding_window_view(data, width)[starts]
+    rows: npt.NDArray[np.uint8] = np.lib.stride_tricks.sliding_window_view(data, width)[starts]
+    return rows
 
 
-def payload_matrix(values: np.ndarray, starts: np.ndarray, ends: np.ndarray, width: int) -> np.ndarray:
+def payload_matrix(
+    values: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64], width: int
+) -> npt.NDArray[np.uint8]:
     """Rows of six-bit values for payloads ``values[starts[i]:ends[i]]``.
 
     Rows shorter than ``width`` characters are padded with zeros; longer rows are cut.
@@ -63,7 +68,7 @@ class Bits:
     bit offset and width.
     """
 
-    def __init__(self, matrix: np.ndarray) -> None:
+    def __init__(self, matrix: npt.NDArray[np.uint8]) -> None:
         n, width = matrix.shape
         nwords = (width + 9) // 10
         words = np.zeros((n, nwords + 1), dtype=np.uint64)
@@ -78,7 +83,7 @@ class Bits:
         self.words = words
         self.n = n
 
-    def uint(self, start: int, width: int) -> np.ndarray:
+    def uint(self, start: int, width: int) -> npt.NDArray[np.int64]:
         """Unsigned integer field of ``width`` bits (≤ 57) starting at bit ``start``."""
         w0, off = divmod(start, 60)
         end = off + width
@@ -88,28 +93,8 @@ class Bits:
             value = (self.words[:, w0] << np.uint64(end - 60)) | (self.words[:, w0 + 1] >> np.uint64(120 - end))
         return (value & np.uint64((1 << width) - 1)).astype(np.int64)
 
-    def int(self, start: int, width: int) -> np.ndarray:
-        """Two's-complement signed integer field of ``width`` bits starting at bit ``start``."""
-        raw = self.uint(start, width)
-        sign = np.int64(1 << (width - 1))
-        return (raw ^ sign) - sign
 
-    def text(self, start: int, nchars: int) -> np.ndarray:
-        """Six-bit text of ``nchars`` characters as Python strings (object array).
-
-        Trailing ``@`` padding and surrounding spaces are removed, as pyais and gpsd do; an
-        empty result is ``None``.
-        """
-        codes = np.empty((self.n, nchars), dtype=np.uint8)
-        for j in range(nchars):
-            codes[:, j] = _TEXT[self.uint(start + 6 * j, 6)]
-        raw = codes.view(f"S{nchars}").ravel()
-        uniq, inverse = np.unique(raw, return_inverse=True)
-        texts = np.array([b.decode("ascii").rstrip("@").strip() or None for b in uniq.tolist()], dtype=object)
-        return texts[inverse] if len(raw) else np.empty(0, dtype=object)
-
-
-def words_hash(bits: Bits, lengths: np.ndarray) -> np.ndarray:
+def words_hash(bits: Bits, lengths: npt.NDArray[np.int64]) -> npt.NDArray[np.uint64]:
     """A 64-bit hash of each payload from its packed words and its length in characters.
 
     Equal payloads of one message type (decoded at one matrix width) hash alike in every
@@ -124,25 +109,4 @@ def words_hash(bits: Bits, lengths: np.ndarray) -> np.ndarray:
         h ^= h >> np.uint64(33)
         h *= np.uint64(0xC4CEB9FE1A85EC53)
         h ^= h >> np.uint64(29)
-    return h
-
-
-def row_hash(matrix: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """A 64-bit hash of each row's first ``lengths[i]`` bytes (the rest must be zero).
-
-    The result does not depend on the matrix width. Used to tell strings such as station
-    names apart quickly, never for security.
-    """
-    mult = np.uint64(0x9E3779B97F4A7C15)
-    h = np.zeros(matrix.shape[0], dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for col in range(matrix.shape[1]):
-            h = h * mult + matrix[:, col].astype(np.uint64)
-        # Padding zeros multiplied h by mult once per padded column: undo with the inverse.
-        width = matrix.shape[1]
-        inverse = pow(int(mult), -1, 1 << 64)
-        undo = np.array([pow(inverse, k, 1 << 64) for k in range(width + 1)], dtype=np.uint64)
-        h *= undo[width - np.minimum(lengths, width)]
-        h ^= lengths.astype(np.uint64) * np.uint64(0xFF51AFD7ED558CCD)
-        h ^= h >> np.uint64(33)
     return h

@@ -18,6 +18,7 @@ import numpy as np
 import pyais
 import pytest
 
+from maritime.decode import assembly
 from maritime.decode.assembly import DEFAULT_TTL_US, fragment_keys
 from maritime.decode.pipeline import ChunkDecoder, DecodeOptions, DecoderState
 
@@ -430,3 +431,39 @@ def test_state_json_round_trip_keeps_orphan_details() -> None:
     state = DecoderState.from_json(json.loads(json.dumps(first.state.to_json())))
     second = ChunkDecoder(DecodeOptions(start_time_us=START_US, dedup_window_us=-1), state=state)
     assert second.finish().rejects.to_pylist() == [{"line_no": 43, "raw": x[0].decode(), "reason": "orphan_fragment"}]
+
+
+# -- find_adjacent_pairs markers: pruning those that can find nothing pending changes nothing --
+
+
+def _assemble(keys, nfrag, frag, time_us, pending_keys, prune: bool):
+    """Assembly of a stream of fragments through find_adjacent_pairs (markers pruned or all)."""
+    firsts, rest, markers = assembly.find_adjacent_pairs(keys, nfrag, frag, time_us, 10, set(pending_keys))
+    if not prune:
+        markers = np.arange(len(firsts))
+    state = assembly.AssemblerState({k: [assembly.Part(-1, b"", 1, 2, 0, 0, b"p", 0)] for k in pending_keys})
+    items = [(int(j), None, int(keys[j])) for j in firsts[markers].tolist()]
+    items += [
+        (int(j), assembly.Part(int(j), b"", int(frag[j]), int(nfrag[j]), int(time_us[j]), 0, b"x", 0), int(keys[j]))
+        for j in np.flatnonzero(rest).tolist()
+    ]
+    items.sort(key=lambda item: item[0])
+    done, rejected = assembly.assemble_sequential([(p, k) for _, p, k in items], state, 10)
+    return (
+        [[p.line_no for p in d.parts] for d in done],
+        [(p.line_no, r) for p, r in rejected],
+        {k: [p.line_no for p in v] for k, v in state.pending.items()},
+        firsts.tolist(),
+    )
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_pruned_markers_assemble_alike(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = 300
+    keys = rng.integers(0, 5, n)
+    nfrag = rng.choice([2, 2, 2, 3], n)
+    frag = np.minimum(rng.integers(1, 4, n), nfrag)
+    time_us = np.sort(rng.integers(0, 200, n))
+    pending = rng.choice(5, size=int(rng.integers(0, 3)), replace=False).tolist()
+    assert _assemble(keys, nfrag, frag, time_us, pending, True) == _assemble(keys, nfrag, frag, time_us, pending, False)

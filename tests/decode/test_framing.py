@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from maritime.decode.framing import Lines, frame_fast, split_lines
+from maritime.decode.framing import FastSentences, Lines, frame_fast, split_lines
 from maritime.decode.nmea import parse_line
 from maritime.decode.pipeline import ChunkDecoder, DecodeOptions
 from maritime.decode.sixbit import unarmour
@@ -98,11 +98,9 @@ def is_canonical(line: bytes) -> bool:
     return bool(_CANONICAL_SENTENCE.fullmatch(line))
 
 
-def _fast_payload(fast, lines: Lines, k: int) -> bytes:
+def _fast_payload(fast: FastSentences, k: int) -> bytes:
     """Six-bit values of the k-th fast sentence's payload (as bytes, for comparison)."""
-    if hasattr(fast, "values"):  # six-bit values gathered by frame_fast
-        return fast.values[fast.val_start[k] : fast.val_end[k]].tobytes()
-    return unarmour(lines.buf[fast.pay_start[k] : fast.pay_end[k]]).tobytes()
+    return fast.values[fast.val_start[k] : fast.val_end[k]].tobytes()
 
 
 def assert_paths_agree(data: bytes, accept_dummy: bool = False) -> tuple[int, int]:
@@ -128,7 +126,7 @@ def assert_paths_agree(data: bytes, accept_dummy: bool = False) -> tuple[int, in
             "frag": int(fast.frag[k]),
             "seq": int(fast.seq[k]),
             "channel": chr(fast.channel[k]) if fast.channel[k] else "",
-            "payload": _fast_payload(fast, lines, k),
+            "payload": _fast_payload(fast, k),
             "fill": int(fast.fill[k]),
             "time_us": int(fast.time_us[k]) if fast.time_us[k] >= 0 else None,
             "station": (
@@ -176,10 +174,9 @@ def assert_paths_agree(data: bytes, accept_dummy: bool = False) -> tuple[int, in
 def test_split_lines_matches_the_file(nmea_file: Path) -> None:
     data = nmea_file.read_bytes()
     lines = split_lines(data)
-    expected = data.split(b"\n")
-    if data.endswith(b"\n"):
+    expected = re.split(rb"\r\n|\r|\n", data)
+    if data.endswith((b"\n", b"\r")):
         expected.pop()
-    expected = [x[:-1] if x.endswith(b"\r") else x for x in expected]
     assert [line_bytes(lines, i) for i in range(len(lines.start))] == expected
 
 
@@ -283,6 +280,30 @@ def test_crlf_line_endings() -> None:
     assert b.rejects.num_rows == 0
 
 
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"a\rb\n", [b"a", b"b"]),  # a lone CR ends a line (#15)
+        (b"a\r\rb", [b"a", b"", b"b"]),
+        (b"a\r\nb\r", [b"a", b"b"]),
+        (b"\r\n\r", [b"", b""]),
+        (b"a\n\r\n", [b"a", b""]),
+        (b"\r", [b""]),
+    ],
+)
+def test_line_endings(data: bytes, expected: list[bytes]) -> None:
+    lines = split_lines(data)
+    assert [line_bytes(lines, i) for i in range(len(lines.start))] == expected
+
+
+def test_lone_cr_lines_decode_like_lf_lines() -> None:
+    lf = b"\n".join([aivdm(), tag(b"s:x,c:1334337317") + aivdm(channel="B"), aivdm(channel="1")]) + b"\n"
+    a = ChunkDecoder(DecodeOptions(start_time_us=START_US, dedup_window_us=-1)).decode(lf)
+    b = ChunkDecoder(DecodeOptions(start_time_us=START_US, dedup_window_us=-1)).decode(lf.replace(b"\n", b"\r"))
+    assert b.counts["lines_read"] == 3 and b.rejects.num_rows == 0
+    assert a.positions.equals(b.positions) and len(a.positions) == 3
+
+
 def test_last_line_without_newline() -> None:
     data = aivdm() + b"\n" + aivdm(channel="B")
     lines = split_lines(data)
@@ -384,6 +405,8 @@ def test_trailers_are_framed_fast_and_override_the_tag_block(trailer: bytes, tim
         b",r1,12415440354",
         b",r1,0000000000",
         b",r1,1234567890123456789",
+        b",18448480972916552",  # 17 digits: milliseconds beyond int64 microseconds (#14)
+        b",r1,999999999999999999",
         b" ,r1,1242958962",
         b",r1 x,1242958962",
         b",r1,!AIVDM,1242958962",
@@ -394,6 +417,18 @@ def test_unusual_trailers_are_left_to_the_reference_parser(trailer: bytes) -> No
     fast, left, res = _one(line)
     assert left and len(fast.line) == 0
     assert_paths_agree(line + b"\n")
+
+
+@pytest.mark.parametrize("digits", range(1, 21))
+def test_trailer_times_of_every_width_frame_alike(digits: int) -> None:
+    """Seconds up to 11 digits, milliseconds from 12: implausible or overflowing values are
+    ``bad_time`` on both paths (a 17-digit time once wrapped around to 2025 on the fast one)."""
+    for value in (b"9" * digits, b"1" + b"8" * (digits - 1), b"0" * digits, b"18448480972916552"[:digits]):
+        line = aivdm() + b"," + value
+        assert_paths_agree(line + b"\n")
+        fast, _, res = _one(line)
+        if res.reject:
+            assert len(fast.line) == 0
 
 
 def test_one_digit_tag_checksum_is_rejected() -> None:

@@ -41,15 +41,17 @@ FRAGMENT_REASONS = {"orphan_fragment", "stale_fragment"}
 MESSAGE_REASONS = {"invalid_message_type", "bad_length", "position_out_of_range", "bad_part_number"}
 STORED_TYPES = (1, 2, 3, 5, 18, 19, 24, 27)
 
-_UNIT = re.compile(rb"(?:\\[^\\]*\\)?[!$][A-Z]{2}VD[MO],([^,\\]*),([^,\\]*),")
+# a talker is any two printable characters but the delimiters (AMSA's "!=IVDM")
+_UNIT = re.compile(rb"(?:\\[^\\]*\\)?[!$][^\x00-\x20,*!$\\\x7f-\xff]{2}VD[MO],([^,\\]*),([^,\\]*),")
 
 
 def file_lines(data: bytes) -> list[bytes]:
-    """The file's lines as the decoder numbers them (LF or CRLF, last line may lack LF)."""
-    lines = data.split(b"\n")
-    if data.endswith(b"\n"):
+    """The file's lines as the decoder numbers them (LF, CRLF or a lone CR; the last line
+    may lack one)."""
+    lines = re.split(rb"\r\n|\r|\n", data)
+    if data.endswith((b"\n", b"\r")):
         lines.pop()
-    return [x[:-1] if x.endswith(b"\r") else x for x in lines]
+    return lines
 
 
 def assert_accounted(data: bytes, got) -> dict:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 from itertools import pairwise
 
+import numpy as np
 import pytest
 
 from maritime.decode.assembly import flush
-from maritime.decode.pipeline import ChunkDecoder, DecoderState
+from maritime.decode.pipeline import ChunkDecoder, DecodeOptions, DecoderState
 
-from .test_framing import aivdm, tag
+from .test_framing import aivdm, checksum, tag
+from .test_nmea import DMA_TAG
 
 T0 = 1_700_000_000  # unix seconds
 # Real two-part type 5 reports (fixtures/ais/amsa_exact_earth_tagblock_excerpt.nmea) and a
@@ -23,6 +25,8 @@ T0 = 1_700_000_000  # unix seconds
 TYPE5 = (b"58KvN<42ACikUKW77F1H4hF0<PTp622222222216`0`cF5BF0RT13H0T", b"PFRC88888888880")
 OTHER_TYPE5 = (b"54`98002>?A1`<AGD00lEBr0PD5@PE:1<4hiT01CKh`IC4w8NKjCPj1Ck`2k", b"lQ@@0000002")
 TYPE1 = b"15RTgt0PAso;90TKcjM8h6g208CQ"
+PGHP_T0 = b"PGHP,1,2023,11,14,22,13,20,0,219,,2190047,1,00"  # a Gatehouse time mark at T0
+OTHER_TYPE1 = b"15RThh0PAso;90TKcjM8h6g208CQ"  # another MMSI
 
 
 def stamped(seconds: int, body: bytes, group: bytes = b"") -> bytes:
@@ -37,21 +41,24 @@ def type5_parts(seconds: int, group_id: int, seq: str = "3", parts: tuple[bytes,
     ]
 
 
-def decode(lines: list[bytes], cuts: list[int]) -> dict:
+def decode(lines: list[bytes], cuts: list[int], dedup_window_us: int = -1) -> dict:
     """Decode ``lines`` in chunks ending before each index in ``cuts``, the decoder state
-    saved to JSON and restored between chunks as a resumed ingest does."""
+    saved to JSON and restored between chunks as a resumed ingest does.
+
+    Duplicate receptions are merged within a chunk only (the store merges them across
+    batches), so they are left unmerged unless ``dedup_window_us`` is given."""
     state = None
     out = {"positions": [], "identities": [], "rejects": []}
     bounds = [0, *cuts, len(lines)]
     for a, b in pairwise(bounds):
-        decoder = ChunkDecoder(state=state)
+        decoder = ChunkDecoder(DecodeOptions(dedup_window_us=dedup_window_us), state=state)
         result = decoder.decode(b"".join(line + b"\n" for line in lines[a:b]), first_line_no=a + 1)
         state = DecoderState.from_json(json.loads(json.dumps(decoder.state.to_json())))
-        out["positions"] += result.positions.select(["mmsi", "ts"]).to_pylist()
-        out["identities"] += result.identities.select(["mmsi", "ts", "name"]).to_pylist()
+        out["positions"] += result.positions.select(["mmsi", "ts", "station", "n_stations"]).to_pylist()
+        out["identities"] += result.identities.select(["mmsi", "ts", "name", "station", "n_stations"]).to_pylist()
         out["rejects"] += result.rejects.select(["line_no", "reason"]).to_pylist()
     out["rejects"] += [{"line_no": p.line_no, "reason": r} for p, r in flush(state.assembler)]
-    return {k: sorted(rows, key=lambda row: tuple(row.values())) for k, rows in out.items()}
+    return {k: sorted(rows, key=lambda row: tuple(map(str, row.values()))) for k, rows in out.items()}
 
 
 STREAMS = {
@@ -74,6 +81,25 @@ STREAMS = {
         type5_parts(T0 + 5, 9, seq="1")[1],
         type5_parts(T0, 10, seq="2", parts=OTHER_TYPE5)[1],
         stamped(T0 + 60, aivdm(TYPE1)),
+    ],
+    # DMA: a source tag alone before each sentence; one transmission heard by three sources,
+    # a two-part message whose parts carry no station of their own
+    "standalone tag blocks": [
+        b"$PGHP,1,2023,11,14,22,13,20,0,219,,2190047,1,00*"
+        + checksum(b"PGHP,1,2023,11,14,22,13,20,0,219,,2190047,1,00"),
+        DMA_TAG,
+        aivdm(TYPE1),
+        tag(b"si:IALA"),
+        aivdm(TYPE1, channel="B"),
+        tag(b"si:MSSIS,c:%d" % (T0 + 2)),
+        aivdm(TYPE1),
+        tag(b"si:AISSAT"),
+        aivdm(TYPE5[0], nfrag=2, frag=1, seq="4"),
+        aivdm(TYPE5[1], fill=2, nfrag=2, frag=2, seq="4"),
+        DMA_TAG,
+        aivdm(TYPE5[0], nfrag=2, frag=1, seq="4"),
+        aivdm(TYPE5[1], fill=2, nfrag=2, frag=2, seq="4"),
+        aivdm(OTHER_TYPE1, channel="B"),
     ],
 }
 
@@ -99,3 +125,31 @@ def test_expected_outcomes() -> None:
 
     both = decode(STREAMS["interleaved groups"], [])
     assert both["rejects"] == [] and len(both["identities"]) == 2
+
+
+def test_standalone_tag_blocks_name_the_station_of_the_next_message() -> None:
+    got = decode(STREAMS["standalone tag blocks"], [], dedup_window_us=60_000_000)
+    assert got["rejects"] == []
+    # the type 1 heard by AISD, IALA and MSSIS is one transmission; the last line has no tag
+    positions = [(r["station"], r["n_stations"]) for r in got["positions"]]
+    assert sorted(positions, key=str) == [("AISD", 3), (None, 1)]
+    # both parts of each type 5 take the tag before part 1: AISSAT's and AISD's copies
+    assert [(r["station"], r["n_stations"]) for r in got["identities"]] == [("AISSAT", 2)]
+
+
+def test_live_group_part_takes_its_groups_data_time_across_flushes() -> None:
+    """#10: the feed's c: times lag the wall clock by more than the fragment TTL; part 2
+    (no c:) arrives in the next 0.5 s flush. It must take its group's data time."""
+    lag_s = 60
+    part1, part2 = type5_parts(T0, 11)
+    for flushes in ([[part1, part2]], [[part1], [part2]]):
+        decoder = ChunkDecoder(DecodeOptions(dedup_window_us=-1))
+        identities, rejects = [], []
+        for k, chunk in enumerate(flushes):
+            arrival = np.full(len(chunk), (T0 + lag_s) * 1_000_000 + k * 500_000, dtype=np.int64)
+            result = decoder.decode(b"".join(x + b"\n" for x in chunk), arrival_us=arrival)
+            identities += result.identities.select(["mmsi", "ts"]).to_pylist()
+            rejects += result.rejects.to_pylist()
+        rejects += [{"reason": r} for _, r in flush(decoder.state.assembler)]
+        assert rejects == [], flushes
+        assert [(r["mmsi"], r["ts"].timestamp()) for r in identities] == [(566206000, T0)]
