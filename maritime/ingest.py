@@ -13,27 +13,27 @@ run.
 
 from __future__ import annotations
 
-import bz2
 import dataclasses
 import gzip
-import hashlib
 import io
 import os
 import queue
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 
 from maritime.decode.csv_reader import ColumnMapping, read_csv_batches, sniff_csv_format
 from maritime.decode.pipeline import ChunkDecoder, ChunkResult, DecodeOptions, DecoderState, NoTimeError, empty_result
 from maritime.errors import MaritimeError
-from maritime.store.database import FileProgress, Store, Stored
+from maritime.sources.files import expand_paths, fingerprint, iter_chunks, open_decompressed
+from maritime.sources.live import LineFeed, LiveLine
+from maritime.store.database import FileProgress, JsonDict, Store, Stored
 
 #: Bytes of text decoded and committed per batch. 24 MiB is ~300k AIS lines: enough rows
 #: for DuckDB to write whole row groups straight to the file instead of the WAL, few
@@ -41,8 +41,6 @@ from maritime.store.database import FileProgress, Store, Stored
 CHUNK_BYTES = 24 * 1024 * 1024
 #: CSV rows per batch: about 250 MB of peak memory with pandas parsing.
 CSV_BATCH_ROWS = 200_000
-_FINGERPRINT_SPAN = 1024 * 1024
-_SUFFIXES = (".nmea", ".ais", ".aivdm", ".txt", ".log", ".csv", ".gz", ".bz2")
 
 
 class IngestError(MaritimeError):
@@ -60,10 +58,10 @@ def _no_time(source: str) -> IngestError:
 class Summary:
     """Counters of one ingest call, over all its sources."""
 
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
     sources: list[tuple[str, str]] = field(default_factory=list)  # (source, outcome)
 
-    def add(self, counts: Counter) -> None:
+    def add(self, counts: Counter[str]) -> None:
         self.counts.update(counts)
 
     def lines(self) -> list[str]:
@@ -97,64 +95,13 @@ class Summary:
 
 @dataclass(slots=True)
 class IngestOptions:
+    """How to read and decode the inputs of one ingest call."""
+
     decode: DecodeOptions = field(default_factory=DecodeOptions)
     fmt: str | None = None  # "nmea" | "csv"; None = detect
     mapping: ColumnMapping | None = None  # for CSV with explicit columns
     progress: bool = False
     chunk_bytes: int = field(default_factory=lambda: int(os.environ.get("MARITIME_CHUNK_BYTES", CHUNK_BYTES)))
-
-
-# -- opening files -----------------------------------------------------------------------
-
-
-def fingerprint(path: Path) -> str:
-    """sha256 of the size and the first and last MiB: cheap, and stable under renames."""
-    size = path.stat().st_size
-    h = hashlib.sha256(str(size).encode())
-    with open(path, "rb") as f:
-        h.update(f.read(_FINGERPRINT_SPAN))
-        if size > 2 * _FINGERPRINT_SPAN:
-            f.seek(size - _FINGERPRINT_SPAN)
-            h.update(f.read(_FINGERPRINT_SPAN))
-        else:
-            h.update(f.read())
-    return h.hexdigest()
-
-
-def open_decompressed(raw: BinaryIO) -> BinaryIO:
-    """Wrap ``raw`` in a gzip or bz2 reader when its first bytes say it is compressed."""
-    head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
-    if head[:2] == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
-    if head[:3] == b"BZh":
-        return bz2.BZ2File(raw)  # type: ignore[return-value]
-    return raw
-
-
-def expand_paths(paths: Iterable[str]) -> list[str]:
-    """Files named, files inside folders named (sorted, recursively), and ``-``."""
-    out: list[str] = []
-    for p in paths:
-        if p == "-":
-            out.append(p)
-            continue
-        path = Path(p)
-        if path.is_dir():
-            found = sorted(
-                str(f)
-                for f in path.rglob("*")
-                if f.is_file() and not f.name.startswith(".") and f.name.lower().endswith(_SUFFIXES)
-            )
-            if not found:
-                raise IngestError(f"{p}: folder holds no AIS files ({', '.join(_SUFFIXES)})")
-            out.extend(found)
-        elif path.is_file():
-            out.append(str(path))
-        elif path.exists():
-            raise IngestError(f"{p}: not a regular file or folder")
-        else:
-            raise IngestError(f"{p}: no such file or folder; check the path")
-    return out
 
 
 def detect_format(head: bytes) -> str:
@@ -163,28 +110,7 @@ def detect_format(head: bytes) -> str:
     return "csv" if sniff_csv_format(first) else "nmea"
 
 
-# -- chunked reading ---------------------------------------------------------------------
-
-
-def iter_chunks(stream: BinaryIO, chunk_bytes: int) -> Iterator[tuple[bytes, int]]:
-    """Whole-line chunks of ``stream`` with the number of bytes each consumed."""
-    rest = b""
-    while True:
-        block = stream.read(chunk_bytes)
-        if not block:
-            if rest:
-                yield rest, len(rest)
-            return
-        data = rest + block
-        cut = data.rfind(b"\n")
-        if cut < 0:
-            rest = data
-            continue
-        rest = data[cut + 1 :]
-        yield data[: cut + 1], cut + 1
-
-
-def _count_result(counts: Counter, result: ChunkResult, stored) -> None:
+def _count_result(counts: Counter[str], result: ChunkResult, stored: Stored) -> None:
     counts.update(result.counts)
     counts["positions_stored"] += stored.positions
     counts["identities_stored"] += stored.identities
@@ -196,7 +122,7 @@ class _Progress:
     """A progress bar on a terminal (tqdm), nothing elsewhere."""
 
     def __init__(self, enabled: bool, total: int | None, label: str) -> None:
-        self.bar = None
+        self.bar: Any = None
         if enabled and sys.stderr.isatty():
             from tqdm import tqdm
 
@@ -214,7 +140,42 @@ class _Progress:
 # -- files ---------------------------------------------------------------------------------
 
 
-def ingest_file(store: Store, path: str, options: IngestOptions) -> tuple[Counter, str]:
+@dataclass(slots=True)
+class _FileRun:
+    """One file being ingested: where it is stored, how far it was read, its counters."""
+
+    store: Store
+    run_id: int
+    path: str
+    size: int
+    fingerprint: str
+    stream: BinaryIO  # decompressed
+    raw_file: BinaryIO  # the file itself, for the progress bar
+    progress: FileProgress | None  # the checkpoint of an earlier, interrupted run
+    counts: Counter[str]
+    options: IngestOptions
+    bar: _Progress
+
+    def commit(self, result: ChunkResult, status: str, offset: int, line_no: int, state: JsonDict | None) -> None:
+        """Store one decoded chunk with the checkpoint that follows it, in one transaction."""
+
+        def checkpoint(stored: Stored) -> FileProgress:
+            _count_result(self.counts, result, stored)
+            return FileProgress(self.fingerprint, status, offset, line_no, state, self.counts)
+
+        self.store.append(
+            self.run_id,
+            self.path,
+            result.positions,
+            result.identities,
+            result.rejects,
+            checkpoint,
+            self.path,
+            self.size,
+        )
+
+
+def ingest_file(store: Store, path: str, options: IngestOptions) -> tuple[Counter[str], str]:
     """Ingest one file (resuming it if a previous run was cut short)."""
     p = Path(path)
     try:
@@ -225,30 +186,34 @@ def ingest_file(store: Store, path: str, options: IngestOptions) -> tuple[Counte
     progress = store.file_progress(fp)
     if progress is not None and progress.status == "complete":
         run_id = store.begin_run(path, "file", fp)
-        counts = Counter(already_ingested=1)
-        store.finish_run(run_id, "already_ingested", counts)
-        return counts, "already ingested, nothing new stored"
+        seen: Counter[str] = Counter(already_ingested=1)
+        store.finish_run(run_id, "already_ingested", seen)
+        return seen, "already ingested, nothing new stored"
     resumed = progress is not None
     run_id = store.begin_run(path, "file", fp)
-    counts = Counter(progress.counts) if progress else Counter()
+    counts: Counter[str] = Counter(progress.counts) if progress else Counter()
     try:
         with open(p, "rb") as raw_file:
-            raw = io.BufferedReader(raw_file)  # type: ignore[arg-type]
-            stream = open_decompressed(raw)
+            stream = open_decompressed(io.BufferedReader(raw_file))
             head = stream.peek(4096) if hasattr(stream, "peek") else b""
             fmt = options.fmt or ("csv" if options.mapping else detect_format(head))
-            bar = _Progress(options.progress, size, p.name)
+            run = _FileRun(
+                store,
+                run_id,
+                path,
+                size,
+                fp,
+                stream,
+                raw_file,
+                progress,
+                counts,
+                options,
+                _Progress(options.progress, size, p.name),
+            )
             try:
-                if fmt == "csv":
-                    counts = _ingest_csv(
-                        store, run_id, path, size, fp, stream, raw_file, progress, counts, options, bar
-                    )
-                else:
-                    counts = _ingest_nmea(
-                        store, run_id, path, size, fp, stream, raw_file, progress, counts, options, bar
-                    )
+                _ingest_csv(run) if fmt == "csv" else _ingest_nmea(run)
             finally:
-                bar.close()
+                run.bar.close()
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         store.finish_run(run_id, "failed", counts)
         raise IngestError(f"{path}: cannot read ({exc}); the file may be truncated or not what its name says") from None
@@ -262,30 +227,22 @@ def ingest_file(store: Store, path: str, options: IngestOptions) -> tuple[Counte
     return counts, "resumed and completed" if resumed else "ingested"
 
 
-def _ingest_nmea(store, run_id, path, size, fp, stream, raw_file, progress, counts, options, bar) -> Counter:
+def _ingest_nmea(run: _FileRun) -> None:
+    """Decode and store an NMEA file chunk by chunk, from its last checkpoint."""
+    progress = run.progress
     state = DecoderState.from_json(progress.decoder_state) if progress and progress.decoder_state else None
-    decoder = ChunkDecoder(options.decode, state)
+    decoder = ChunkDecoder(run.options.decode, state)
     offset = progress.next_offset if progress else 0
     line_no = progress.next_line if progress else 1
     if offset:
-        _skip(stream, offset)
-
-    def commit(result: ChunkResult, status: str) -> None:
-        def checkpoint(stored: Stored) -> FileProgress:
-            _count_result(counts, result, stored)
-            pending = decoder.state.to_json() if status == "in_progress" else None
-            return FileProgress(fp, status, offset, line_no, pending, counts)
-
-        store.append(run_id, path, result.positions, result.identities, result.rejects, checkpoint, path, size)
-
-    for data, consumed in iter_chunks(stream, options.chunk_bytes):
+        _skip(run.stream, offset)
+    for data, consumed in iter_chunks(run.stream, run.options.chunk_bytes):
         result = decoder.decode(data, first_line_no=line_no)
         offset += consumed
         line_no += result.counts["lines_read"]
-        commit(result, "in_progress")
-        bar.update(raw_file.tell())
-    commit(decoder.finish(), "complete")
-    return counts
+        run.commit(result, "in_progress", offset, line_no, decoder.state.to_json())
+        run.bar.update(run.raw_file.tell())
+    run.commit(decoder.finish(), "complete", offset, line_no, None)
 
 
 def _skip(stream: BinaryIO, offset: int) -> None:
@@ -298,50 +255,39 @@ def _skip(stream: BinaryIO, offset: int) -> None:
         remaining -= len(block)
 
 
-def _ingest_csv(store, run_id, path, size, fp, stream, raw_file, progress, counts, options, bar) -> Counter:
-    skip_lines = progress.next_line - 1 if progress else 0
+def _ingest_csv(run: _FileRun) -> None:
+    """Decode and store a CSV file batch by batch, skipping the batches already committed."""
+    skip_lines = run.progress.next_line - 1 if run.progress else 0
     line_no = 1
-    text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
-
-    def commit(result: ChunkResult, status: str) -> None:
-        def checkpoint(stored: Stored) -> FileProgress:
-            _count_result(counts, result, stored)
-            return FileProgress(fp, status, 0, line_no, None, counts)
-
-        store.append(run_id, path, result.positions, result.identities, result.rejects, checkpoint, path, size)
-
+    text = io.TextIOWrapper(run.stream, encoding="utf-8", errors="replace", newline="")
     for batch in read_csv_batches(
-        text, mapping=options.mapping, station=options.decode.default_station, batch_rows=CSV_BATCH_ROWS
+        text, mapping=run.options.mapping, station=run.options.decode.default_station, batch_rows=CSV_BATCH_ROWS
     ):
         line_no += batch.lines
         if line_no - 1 <= skip_lines:
             continue  # committed by an earlier, interrupted run
         reasons = Counter(f"rejected_{r.split(':')[0]}" for r in batch.rejects.column("reason").to_pylist())
-        result = ChunkResult(
-            batch.positions,
-            batch.identities,
-            batch.rejects,
-            Counter(
-                lines_read=batch.lines,
-                no_position=batch.no_position,
-                decoded=batch.positions.num_rows + batch.no_position,
-            )
-            + reasons,
+        counts = Counter(
+            lines_read=batch.lines,
+            no_position=batch.no_position,
+            decoded=batch.positions.num_rows + batch.no_position,
         )
-        commit(result, "in_progress")
-        bar.update(raw_file.tell())
-    commit(empty_result(), "complete")
-    return counts
+        result = ChunkResult(batch.positions, batch.identities, batch.rejects, counts + reasons)
+        run.commit(result, "in_progress", 0, line_no, None)
+        run.bar.update(run.raw_file.tell())
+    run.commit(empty_result(), "complete", 0, line_no, None)
 
 
 # -- standard input ----------------------------------------------------------------------
 
 
-def ingest_stream(store: Store, stream: BinaryIO, source: str, options: IngestOptions) -> Counter:
+def ingest_stream(store: Store, stream: BinaryIO, source: str, options: IngestOptions) -> Counter[str]:
     """Ingest a stream that cannot be re-read (standard input): no checkpoints."""
     run_id = store.begin_run(source, "stdin")
-    counts: Counter = Counter()
-    stream = open_decompressed(stream if hasattr(stream, "peek") else io.BufferedReader(stream))  # type: ignore[arg-type]
+    counts: Counter[str] = Counter()
+    if not hasattr(stream, "peek"):
+        stream = io.BufferedReader(stream)  # type: ignore[type-var]  # any binary stream is raw enough
+    stream = open_decompressed(stream)
     decoder = ChunkDecoder(options.decode)
     line_no = 1
 
@@ -398,28 +344,28 @@ class LiveIngest:
     def __init__(
         self,
         store: Store,
-        feeds: list,
+        feeds: Sequence[LineFeed],
         options: IngestOptions,
         *,
         flush_s: float = LIVE_FLUSH_S,
-        on_commit: Callable[[Counter], None] | None = None,
+        on_commit: Callable[[Counter[str]], None] | None = None,
     ) -> None:
         self.store = store
         self.feeds = feeds
         self.options = options
         self.flush_s = flush_s
         self.on_commit = on_commit
-        self.queue: queue.Queue = queue.Queue(maxsize=500_000)
-        self.counts: Counter = Counter()
+        self.queue: queue.Queue[LiveLine] = queue.Queue(maxsize=500_000)
+        self.counts: Counter[str] = Counter()
         self.decoders: dict[str, ChunkDecoder] = {}
-        self.line_no: Counter = Counter()
+        self.line_no: Counter[str] = Counter()
         self.run_ids: dict[str, int] = {}
 
-    def _pump(self, feed, stop: threading.Event) -> None:
+    def _pump(self, feed: LineFeed, stop: threading.Event) -> None:
         for item in feed.lines(stop):
             self.queue.put(item)
 
-    def run(self, stop: threading.Event) -> Counter:
+    def run(self, stop: threading.Event) -> Counter[str]:
         threads = [
             threading.Thread(target=self._pump, args=(f, stop), daemon=True, name=f"feed {f.url}") for f in self.feeds
         ]
@@ -447,7 +393,7 @@ class LiveIngest:
 
     def flush(self, final: bool = False) -> None:
         """Decode and commit every line received so far."""
-        by_source: dict[str, list] = {}
+        by_source: dict[str, list[LiveLine]] = {}
         while True:
             try:
                 item = self.queue.get_nowait()
@@ -473,7 +419,7 @@ class LiveIngest:
     def _commit(self, source: str, result: ChunkResult) -> None:
         run_id = self.run_ids.get(source) or next(iter(self.run_ids.values()))
         stored = self.store.append(run_id, source, result.positions, result.identities, result.rejects)
-        batch: Counter = Counter()
+        batch: Counter[str] = Counter()
         _count_result(batch, result, stored)
         self.counts.update(batch)
         if self.on_commit is not None:

@@ -70,7 +70,3 @@ REJECT_SCHEMA = pa.schema(
     ]
 )
 
-
-def empty(schema: pa.Schema) -> pa.Table:
-    """An empty table of ``schema``."""
-    return schema.empty_table()

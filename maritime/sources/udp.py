@@ -51,7 +51,7 @@ class UdpFeed:
         self.host = host
         self.max_datagram = max_datagram
         self.clock = clock
-        self._sock = _bind(host, port)
+        self._sock: socket.socket | None = _bind(host, port)
         self.port: int = self._sock.getsockname()[1]
         self.url = format_feed_url("udp", host, self.port)
         self.status = FeedStatus(url=self.url, connected=True)

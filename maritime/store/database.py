@@ -19,19 +19,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US
-from maritime.decode.summary import (
+from maritime.errors import MaritimeError
+from maritime.store.summary import (
     heard_twice_within,
     identity_changes,
     latest_identities,
     latest_positions,
 )
-from maritime.errors import MaritimeError
+
+#: A JSON object as stored in a checkpoint (a decoder's pending state).
+JsonDict = dict[str, Any]
 
 DEFAULT_DB = "maritime.duckdb"
 #: Schema files run on every open, in order (all statements are idempotent).
@@ -60,8 +64,8 @@ class FileProgress:
     status: str
     next_offset: int
     next_line: int
-    decoder_state: dict | None
-    counts: Counter
+    decoder_state: JsonDict | None
+    counts: Counter[str]
 
 
 @dataclass(slots=True)
@@ -80,7 +84,7 @@ class Store:
 
     def __init__(
         self,
-        path: str | os.PathLike,
+        path: str | os.PathLike[str],
         *,
         read_only: bool = False,
         dedup_window_us: int = DEFAULT_DEDUP_WINDOW_US,
@@ -120,7 +124,7 @@ class Store:
         try:
             for name in SCHEMA_FILES:
                 con.execute(sql(name))
-            if con.execute("SELECT count(*) FROM mid_flags").fetchone()[0] == 0:
+            if _one(con.execute("SELECT count(*) FROM mid_flags")) == 0:
                 mid_csv = resources.files("maritime.reference").joinpath("data", "mid.csv")
                 with resources.as_file(mid_csv) as path:
                     con.execute(
@@ -142,13 +146,19 @@ class Store:
 
     # -- runs -------------------------------------------------------------------------
     def begin_run(self, source: str, kind: str, fingerprint: str | None = None) -> int:
-        return self.con.execute(
-            "INSERT INTO ingest_runs (source, kind, fingerprint, started_at, status) "
-            "VALUES (?, ?, ?, ?, 'running') RETURNING run_id",
-            [source, kind, fingerprint, datetime.now(UTC)],
-        ).fetchone()[0]
+        """Record the start of an ingest run (wall-clock time: this is bookkeeping, not data)."""
+        return int(
+            _one(
+                self.con.execute(
+                    "INSERT INTO ingest_runs (source, kind, fingerprint, started_at, status) "
+                    "VALUES (?, ?, ?, ?, 'running') RETURNING run_id",
+                    [source, kind, fingerprint, datetime.now(UTC)],
+                )
+            )
+        )
 
-    def finish_run(self, run_id: int, status: str, counts: Counter) -> None:
+    def finish_run(self, run_id: int, status: str, counts: Counter[str]) -> None:
+        """Record how a run ended and its counters."""
         self.con.execute(
             "UPDATE ingest_runs SET finished_at = ?, status = ?, lines_read = ?, messages = ?, positions = ?, "
             "identities = ?, duplicates = ?, rejected = ?, counts = ? WHERE run_id = ?",
@@ -167,6 +177,7 @@ class Store:
         )
 
     def file_progress(self, fingerprint: str) -> FileProgress | None:
+        """The checkpoint of the file with this fingerprint, ``None`` if it was never read."""
         row = self.con.execute(
             "SELECT status, next_offset, next_line, decoder_state, counts FROM source_files WHERE fingerprint = ?",
             [fingerprint],
@@ -279,7 +290,7 @@ class Store:
         con.register(name, table)
         try:
             insert_sql = sql(f"store_{kind}")
-            inserted = con.execute(insert_sql, _params(insert_sql, params)).fetchone()[0]
+            inserted = _one(con.execute(insert_sql, _params(insert_sql, params)))
             if inserted < table.num_rows:
                 # Some rows had a stored twin: count their stations. Only rows in the risk
                 # span can have one, and their twins lie within a window of that span, so
@@ -309,6 +320,14 @@ class Store:
         return int(inserted), int(table.num_rows - inserted)
 
 
-def _params(text: str, params: dict) -> dict:
+def _one(cursor: duckdb.DuckDBPyConnection) -> Any:
+    """The single value a statement returns."""
+    row = cursor.fetchone()
+    if row is None:  # pragma: no cover - every caller's statement returns one row
+        raise StoreError("the database returned no row where one was expected")
+    return row[0]
+
+
+def _params(text: str, params: dict[str, Any]) -> dict[str, Any]:
     """The named parameters a statement uses (DuckDB refuses unused ones)."""
     return {k: v for k, v in params.items() if f"${k}" in text}

@@ -1,0 +1,54 @@
+"""Reading recorded files: :mod:`maritime.sources.files`."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+from pathlib import Path
+
+import pytest
+
+from maritime.errors import MaritimeError
+from maritime.sources.files import expand_paths, fingerprint, iter_chunks, open_decompressed
+
+TEXT = b"".join(b"!AIVDM,1,1,,A,line%d,0*00\r\n" % i for i in range(1000))
+
+
+def test_fingerprint_is_stable_under_renames_and_changes_with_content(tmp_path: Path) -> None:
+    a = tmp_path / "a.nmea"
+    a.write_bytes(TEXT)
+    before = fingerprint(a)
+    b = a.rename(tmp_path / "b.txt")
+    assert fingerprint(b) == before
+    b.write_bytes(TEXT[:-3] + b"1\r\n")
+    assert fingerprint(b) != before
+    assert fingerprint(b, "columns=x") != fingerprint(b)
+
+
+@pytest.mark.parametrize("compress", [gzip.compress, bz2.compress, lambda data: data])
+def test_open_decompressed_by_magic_bytes(compress: object) -> None:
+    raw = io.BufferedReader(io.BytesIO(compress(TEXT)))  # type: ignore[operator]
+    assert open_decompressed(raw).read() == TEXT
+
+
+def test_expand_paths(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    for name in ("sub/b.nmea.gz", "a.csv", ".hidden.nmea", "notes.md"):
+        (tmp_path / name).write_bytes(b"x")
+    assert expand_paths([str(tmp_path), "-"]) == [str(tmp_path / "a.csv"), str(tmp_path / "sub/b.nmea.gz"), "-"]
+    with pytest.raises(MaritimeError, match="no such file"):
+        expand_paths([str(tmp_path / "missing")])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(MaritimeError, match="holds no AIS files"):
+        expand_paths([str(tmp_path / "empty")])
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 7, 100, 1 << 20])
+def test_iter_chunks_gives_whole_lines_and_the_bytes_consumed(chunk_bytes: int) -> None:
+    data = TEXT + b"!AIVDM,unterminated"
+    chunks = list(iter_chunks(io.BytesIO(data), chunk_bytes))
+    assert b"".join(c for c, _ in chunks) == data
+    assert sum(n for _, n in chunks) == len(data)
+    assert all(c.endswith(b"\n") for c, _ in chunks[:-1])
+    assert all(len(c) == n for c, n in chunks)
