@@ -144,7 +144,7 @@ def _open_store(db: str | None, dedup_window_us: int = DEFAULT_DEDUP_WINDOW_US):
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from maritime.decode.csv_reader import parse_mapping
+    from maritime.decode.csv.mapping import parse_mapping
     from maritime.ingest import IngestOptions, ingest_paths
 
     start = parse_time(args.start) if args.start else None

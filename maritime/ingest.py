@@ -28,7 +28,8 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from maritime.decode.csv_reader import ColumnMapping, read_csv_batches, sniff_csv_format
+from maritime.decode.csv.mapping import ColumnMapping, sniff_csv_format
+from maritime.decode.csv.reader import read_csv_batches
 from maritime.decode.pipeline import ChunkDecoder, ChunkResult, DecodeOptions, DecoderState, NoTimeError, empty_result
 from maritime.errors import MaritimeError
 from maritime.sources.files import expand_paths, fingerprint, iter_chunks, open_decompressed

@@ -20,6 +20,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
+import numpy as np
+
 from maritime.errors import MaritimeError
 
 __all__ = [
@@ -35,6 +37,8 @@ __all__ = [
 #: Names of the files a folder is searched for (compressed files by their last suffix).
 FILE_SUFFIXES = (".nmea", ".ais", ".aivdm", ".txt", ".log", ".csv", ".gz", ".bz2")
 _FINGERPRINT_SPAN = 1024 * 1024
+#: Largest read (bytes) of :func:`iter_chunks`.
+READ_BYTES = 8 * 1024 * 1024
 
 
 class FileError(MaritimeError):
@@ -127,23 +131,37 @@ def sniff_format(head: bytes) -> str:
     return "csv" if len(fields) >= 3 and all(_HEADER_FIELD.match(f) for f in fields) else "nmea"
 
 
-def iter_chunks(stream: _Readable, chunk_bytes: int) -> Iterator[tuple[bytes, int]]:
+def iter_chunks(stream: _Readable, chunk_bytes: int, max_lines: int | None = None) -> Iterator[tuple[bytes, int]]:
     """Whole-line chunks of ``stream`` with the number of bytes each consumed.
 
-    Each chunk ends with ``\\n`` except possibly the last one of the stream. Only ``\\n`` ends a
-    line here; a chunk holds at least one whole line however long it is.
+    A chunk is about ``chunk_bytes`` long and holds at most ``max_lines`` lines (when given),
+    but at least one whole line however long. Every chunk ends with ``\\n`` except possibly
+    the last one of the stream. Only ``\\n`` ends a line here.
     """
-    rest = b""
+    pieces: list[bytes] = []
+    size = 0  # bytes in pieces
+    lines = 0  # newlines in pieces
+    eof = False
     while True:
-        block = stream.read(chunk_bytes)
-        if not block:
-            if rest:
-                yield rest, len(rest)
+        while not eof and (lines == 0 or (size < chunk_bytes and (max_lines is None or lines < max_lines))):
+            block = stream.read(min(chunk_bytes - size if size < chunk_bytes else chunk_bytes, READ_BYTES))
+            if not block:
+                eof = True
+                break
+            pieces.append(block)
+            size += len(block)
+            lines += block.count(b"\n")
+        if not pieces:
             return
-        data = rest + block
-        cut = data.rfind(b"\n")
-        if cut < 0:
-            rest = data
-            continue
-        rest = data[cut + 1 :]
-        yield data[: cut + 1], cut + 1
+        data = b"".join(pieces)
+        if max_lines is not None and lines > max_lines:
+            cut = int(np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)[max_lines - 1]) + 1
+        elif eof:
+            cut = len(data)
+        else:
+            cut = data.rfind(b"\n") + 1
+        yield data[:cut], cut
+        rest = data[cut:]
+        pieces = [rest] if rest else []
+        size = len(rest)
+        lines = rest.count(b"\n")

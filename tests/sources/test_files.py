@@ -52,3 +52,11 @@ def test_iter_chunks_gives_whole_lines_and_the_bytes_consumed(chunk_bytes: int) 
     assert sum(n for _, n in chunks) == len(data)
     assert all(c.endswith(b"\n") for c, _ in chunks[:-1])
     assert all(len(c) == n for c, n in chunks)
+
+
+@pytest.mark.parametrize("max_lines", [1, 3, 999, 1000, 5000])
+def test_iter_chunks_caps_the_lines_of_a_chunk(max_lines: int) -> None:
+    chunks = list(iter_chunks(io.BytesIO(TEXT), 1 << 30, max_lines=max_lines))
+    assert b"".join(c for c, _ in chunks) == TEXT
+    assert [c.count(b"\n") for c, _ in chunks[:-1]] == [max_lines] * (len(chunks) - 1)
+    assert 0 < chunks[-1][0].count(b"\n") <= max_lines
