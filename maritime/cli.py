@@ -1,4 +1,5 @@
-"""The ``maritime`` command line: a thin adapter over ingest, storage and (later) detection.
+"""The ``maritime`` command line: a thin adapter over ingest, live feeds, detection, the
+Parquet archive, the dashboard server and the demo.
 
 Errors a user can fix print one line, ``maritime: error: ...``, and exit 2; nothing
 prints a traceback unless ``MARITIME_DEBUG=1`` is set.
@@ -13,6 +14,7 @@ import sys
 import threading
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from maritime.archive.cli import add_cell_option, cmd_archive
 from maritime.archive.cli import add_parser as add_archive_parser
@@ -25,9 +27,13 @@ from maritime.errors import MaritimeError, UsageError
 from maritime.serve import add_parser as add_serve_parser
 from maritime.serve import cmd_serve
 
+if TYPE_CHECKING:
+    from maritime.ingest import IngestOptions
+    from maritime.store.database import Store
+
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, then exit 2
+    def error(self, message: str) -> NoReturn:  # one line, then exit 2
         self.exit(
             2,
             f"maritime: error: {message} (see `maritime {self.prog.split()[-1]} --help`)\n"
@@ -137,7 +143,7 @@ def _make_decode_options(args: argparse.Namespace, start: datetime | None = None
 INGEST_DUCKDB_MEMORY = "256MB"
 
 
-def _open_store(db: str | None, dedup_window_us: int = DEFAULT_DEDUP_WINDOW_US):
+def _open_store(db: str | None, dedup_window_us: int = DEFAULT_DEDUP_WINDOW_US) -> Store:
     from maritime.store.database import Store, resolve_db_path
 
     return Store(resolve_db_path(db), dedup_window_us=dedup_window_us, memory_limit=INGEST_DUCKDB_MEMORY)
@@ -171,7 +177,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
-def _ingest_to_archive(args: argparse.Namespace, options) -> int:
+def _ingest_to_archive(args: argparse.Namespace, options: IngestOptions) -> int:
     from maritime.archive.bulk import ingest_to_archive, staging_path
     from maritime.archive.layout import open_archive
 
@@ -191,11 +197,12 @@ def _ingest_to_archive(args: argparse.Namespace, options) -> int:
 
 def cmd_listen(args: argparse.Namespace) -> int:
     from maritime.ingest import IngestOptions, LiveIngest
+    from maritime.sources.live import LineFeed
     from maritime.sources.tcp import TcpFeed
     from maritime.sources.udp import UdpFeed
     from maritime.sources.url import parse_feed_url
 
-    feeds = []
+    feeds: list[LineFeed] = []
     for url in args.urls:
         try:
             scheme, host, port = parse_feed_url(url)
@@ -270,8 +277,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # `python -m maritime.cli`: run the imported module's main, so that the error classes
-    # the sub-commands raise are the ones it catches
-    from maritime.cli import main as _main
-
-    sys.exit(_main())
+    sys.exit(main())

@@ -260,9 +260,8 @@ def _ingest_csv(run: _FileRun) -> None:
     """Decode and store a CSV file batch by batch, skipping the batches already committed."""
     skip_lines = run.progress.next_line - 1 if run.progress else 0
     line_no = 1
-    text = io.TextIOWrapper(run.stream, encoding="utf-8", errors="replace", newline="")
     for batch in read_csv_batches(
-        text, mapping=run.options.mapping, station=run.options.decode.default_station, batch_rows=CSV_BATCH_ROWS
+        run.stream, mapping=run.options.mapping, station=run.options.decode.default_station, batch_rows=CSV_BATCH_ROWS
     ):
         line_no += batch.lines
         if line_no - 1 <= skip_lines:

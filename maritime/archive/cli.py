@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from maritime.arguments import add_db_option
 
@@ -19,7 +20,7 @@ def cell_degrees(text: str) -> float:
     return value
 
 
-def add_cell_option(p: argparse.ArgumentParser) -> None:
+def add_cell_option(p: argparse._ActionsContainer) -> None:
     p.add_argument(
         "--cell-deg",
         type=cell_degrees,
@@ -29,7 +30,8 @@ def add_cell_option(p: argparse.ArgumentParser) -> None:
     )
 
 
-def add_parser(subparsers) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
+    """The ``maritime archive`` sub-command."""
     p = subparsers.add_parser(
         "archive",
         help="copy positions, identity reports, vessels and events to Hive-partitioned Parquet",

@@ -172,7 +172,8 @@ def read_state(arch: Archive, name: str) -> dict[str, Any]:
     """The JSON document ``_maritime/<name>.json`` ({} when absent)."""
     try:
         with arch.fs.open_input_stream(arch.path(STATE, f"{name}.json")) as f:
-            return json.loads(f.read().decode("utf-8"))
+            doc: dict[str, Any] = json.loads(f.read().decode("utf-8"))
+            return doc
     except FileNotFoundError:
         return {}
     except ValueError as exc:

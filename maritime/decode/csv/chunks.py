@@ -10,7 +10,7 @@ ending with ``\\n``. A text stream or an iterable of lines is read as UTF-8 byte
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -18,15 +18,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from maritime.sources.files import iter_chunks
-
-#: Bytes per read of a CSV stream.
-_BLOCK = 1 << 23
-
-
-class _LineReader(Protocol):
-    def readline(self) -> str | bytes: ...
-
-    def read(self, size: int = ..., /) -> str | bytes: ...
 
 
 class _EncodedReader:
