@@ -146,23 +146,6 @@ def test_file_without_time_is_refused_with_start_hint(tmp_path: Path, corpus: Pa
     con.close()
 
 
-@pytest.mark.parametrize(
-    "args, words",
-    [
-        (["ingest", "/no/such/file.nmea"], "no such file"),
-        (["ingest", "--start", "yesterday", "x"], "ISO 8601"),
-        (["listen", "http://example.org:80"], "tcp://host:port"),
-        (["ingest", "--columns", "mmsi", "x.csv"], "--columns"),
-    ],
-)
-def test_cli_errors_are_one_line(tmp_path: Path, args: list[str], words: str) -> None:
-    result = run_cli(*args, "--db", str(tmp_path / "t.duckdb"))
-    err = result.stderr
-    assert result.returncode == 2
-    assert words in err, err
-    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
-
-
 def test_unreadable_gzip_is_one_line_error(tmp_path: Path) -> None:
     bad = tmp_path / "broken.nmea.gz"
     bad.write_bytes(gzip.compress(b"\\c:1334337317*58\\!AIVDM,1,1,,B,19NWuLhuRb5QHfCpPcwj`26B0<02,0*5F\n" * 100)[:60])
