@@ -32,7 +32,7 @@ from maritime.decode.csv.mapping import ColumnMapping, sniff_csv_format
 from maritime.decode.csv.reader import read_csv_batches
 from maritime.decode.pipeline import ChunkDecoder, ChunkResult, DecodeOptions, DecoderState, NoTimeError, empty_result
 from maritime.errors import MaritimeError
-from maritime.sources.files import expand_paths, fingerprint, iter_chunks, open_decompressed
+from maritime.sources.files import MAX_LINE_BYTES, ChunkStats, expand_paths, fingerprint, iter_chunks, open_decompressed
 from maritime.sources.live import LineFeed, LiveLine
 from maritime.store.database import FileProgress, JsonDict, Store, Stored
 
@@ -83,6 +83,10 @@ class Summary:
         skipped = sorted((k[8:], v) for k, v in c.items() if k.startswith("skipped_") and v)
         if skipped:
             out.append("lines skipped         " + ", ".join(f"{k}: {v:,}" for k, v in skipped))
+        if c["lines_cut"]:
+            out.append(f"lines cut at {MAX_LINE_BYTES // 1024} KiB (no line end; the rest skipped): {c['lines_cut']:,}")
+        if c["lone_cr_line_ends"]:
+            out.append(f"lone carriage returns read as line ends: {c['lone_cr_line_ends']:,}")
         if c["dummy_tag_checksums_accepted"]:
             out.append(
                 f"tag blocks accepted with placeholder checksum *00 (--accept-dummy-tag-checksum): "
@@ -237,13 +241,22 @@ def _ingest_nmea(run: _FileRun) -> None:
     line_no = progress.next_line if progress else 1
     if offset:
         _skip(run.stream, offset)
-    for data, consumed in iter_chunks(run.stream, run.options.chunk_bytes):
+    stats = ChunkStats()
+    for data, consumed in iter_chunks(run.stream, run.options.chunk_bytes, lone_cr_ends_line=True, stats=stats):
         result = decoder.decode(data, first_line_no=line_no)
+        _take_stats(result, stats)
         offset += consumed
         line_no += result.counts["lines_read"]
         run.commit(result, "in_progress", offset, line_no, decoder.state.to_json())
         run.bar.update(run.raw_file.tell())
     run.commit(decoder.finish(), "complete", offset, line_no, None)
+
+
+def _take_stats(result: ChunkResult, stats: ChunkStats) -> None:
+    """Move what the line chunker changed into the chunk's counters."""
+    result.counts["lines_cut"] += stats.long_lines
+    result.counts["lone_cr_line_ends"] += stats.lone_cr
+    stats.long_lines = stats.lone_cr = 0
 
 
 def _skip(stream: BinaryIO, offset: int) -> None:
@@ -296,8 +309,10 @@ def ingest_stream(store: Store, stream: BinaryIO, source: str, options: IngestOp
         _count_result(counts, result, stored)
 
     try:
-        for data, _ in iter_chunks(stream, options.chunk_bytes):
+        stats = ChunkStats()
+        for data, _ in iter_chunks(stream, options.chunk_bytes, lone_cr_ends_line=True, stats=stats):
             result = decoder.decode(data, first_line_no=line_no)
+            _take_stats(result, stats)
             line_no += result.counts["lines_read"]
             commit(result)
         commit(decoder.finish())

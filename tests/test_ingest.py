@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from functools import reduce
 from pathlib import Path
 
@@ -327,3 +328,48 @@ def test_resume_at_every_batch_boundary_gives_the_clean_counts(tmp_path: Path, c
         assert table_counts(db) == clean_tables, f"stopped after batch {stop_after}"
         stop_after += 1
     assert stop_after > 5
+
+
+EXCERPT = "amsa_exact_earth_tagblock_excerpt.nmea"
+
+
+def _ingest_bytes(tmp_path: Path, name: str, data: bytes, **options: object) -> tuple[Counter[str], Store]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    store = Store(tmp_path / f"{name}.duckdb")
+    counts = ingest_paths(store, [str(path)], IngestOptions(**options)).counts  # type: ignore[arg-type]
+    return counts, store
+
+
+def test_runaway_line_is_cut_counted_and_the_rest_stored(tmp_path: Path) -> None:
+    """3 MB of NULs without a line end in the middle of a file: cut at 64 KiB, one reject
+    whose stored raw is capped, and every line after it stored as in a clean run."""
+    from tests.conftest import FIXTURES
+
+    lines = (FIXTURES / EXCERPT).read_bytes().splitlines(keepends=True)
+    clean, store = _ingest_bytes(tmp_path, "clean.nmea", b"".join(lines))
+    store.close()
+    half = len(lines) // 2
+    data = b"".join(lines[:half]) + b"\0" * 3_000_000 + b"\n" + b"".join(lines[half:])
+    for chunk_bytes in (4096, 1 << 20, 24 << 20):
+        got, store = _ingest_bytes(tmp_path, f"nul{chunk_bytes}.nmea", data, chunk_bytes=chunk_bytes)
+        longest = store.con.execute("SELECT max(length(raw)) FROM rejects").fetchone()[0]
+        store.close()
+        assert got["lines_cut"] == 1
+        assert got["positions_stored"] == clean["positions_stored"]
+        assert got["identities_stored"] == clean["identities_stored"]
+        assert got["rejected"] == clean["rejected"] + 1
+        assert longest <= 4096
+
+
+def test_lone_cr_ends_a_line_in_files(tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES
+
+    text = (FIXTURES / EXCERPT).read_bytes().replace(b"\r\n", b"\n")
+    clean, store = _ingest_bytes(tmp_path, "lf.nmea", text)
+    store.close()
+    got, store = _ingest_bytes(tmp_path, "cr.nmea", text.replace(b"\n", b"\r"), chunk_bytes=100)
+    store.close()
+    assert got["lone_cr_line_ends"] == text.count(b"\n")
+    for key in ("lines_read", "positions_stored", "identities_stored", "rejected"):
+        assert got[key] == clean[key], key

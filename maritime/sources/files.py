@@ -17,6 +17,7 @@ import gzip
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -26,6 +27,8 @@ from maritime.errors import MaritimeError
 
 __all__ = [
     "FILE_SUFFIXES",
+    "MAX_LINE_BYTES",
+    "ChunkStats",
     "FileError",
     "expand_paths",
     "fingerprint",
@@ -39,6 +42,9 @@ FILE_SUFFIXES = (".nmea", ".ais", ".aivdm", ".txt", ".log", ".csv", ".gz", ".bz2
 _FINGERPRINT_SPAN = 1024 * 1024
 #: Largest read (bytes) of :func:`iter_chunks`.
 READ_BYTES = 8 * 1024 * 1024
+#: Longest line (bytes) a file reader passes on; the rest of a longer line is skipped. AIS
+#: lines are under 100 bytes and a CSV row under 1 KiB, so 64 KiB only ever cuts garbage.
+MAX_LINE_BYTES = 64 * 1024
 
 
 class FileError(MaritimeError):
@@ -131,37 +137,128 @@ def sniff_format(head: bytes) -> str:
     return "csv" if len(fields) >= 3 and all(_HEADER_FIELD.match(f) for f in fields) else "nmea"
 
 
-def iter_chunks(stream: _Readable, chunk_bytes: int, max_lines: int | None = None) -> Iterator[tuple[bytes, int]]:
-    """Whole-line chunks of ``stream`` with the number of bytes each consumed.
+@dataclass(slots=True)
+class ChunkStats:
+    """What :func:`iter_chunks` changed in the bytes it read."""
+
+    #: Lines longer than the cap, cut to it (the rest of each was skipped).
+    long_lines: int = 0
+    #: Lone carriage returns read as line ends.
+    lone_cr: int = 0
+
+
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def iter_chunks(
+    stream: _Readable,
+    chunk_bytes: int,
+    max_lines: int | None = None,
+    *,
+    max_line_bytes: int = MAX_LINE_BYTES,
+    lone_cr_ends_line: bool = False,
+    stats: ChunkStats | None = None,
+) -> Iterator[tuple[bytes, int]]:
+    """Whole-line chunks of ``stream`` with the number of bytes of the stream each consumed.
 
     A chunk is about ``chunk_bytes`` long and holds at most ``max_lines`` lines (when given),
-    but at least one whole line however long. Every chunk ends with ``\\n`` except possibly
-    the last one of the stream. Only ``\\n`` ends a line here.
+    but at least one whole line. Every chunk ends with ``\\n`` except possibly the last one of
+    the stream. A line that runs past ``max_line_bytes`` without a line end is cut there and the
+    rest of it skipped (so a runaway line cannot exhaust memory): the chunk is then shorter
+    than the bytes it consumed. With ``lone_cr_ends_line`` a ``\\r`` not followed by ``\\n`` is
+    a line end (it becomes ``\\n``, as on live feeds); otherwise only ``\\n`` ends a line.
+    ``stats``, when given, counts what was cut or changed.
     """
-    pieces: list[bytes] = []
-    size = 0  # bytes in pieces
-    lines = 0  # newlines in pieces
+    stats = stats if stats is not None else ChunkStats()
+    buf = bytearray()
+    lines = 0  # line ends in buf
+    skips: list[tuple[int, int]] = []  # (position in buf, bytes skipped there)
+    skipping = False  # inside an over-long line: drop bytes up to its end
+    held = b""  # a trailing \r whose meaning depends on the next byte
     eof = False
     while True:
-        while not eof and (lines == 0 or (size < chunk_bytes and (max_lines is None or lines < max_lines))):
+        while not eof and (lines == 0 or (len(buf) < chunk_bytes and (max_lines is None or lines < max_lines))):
+            size = len(buf)
             block = stream.read(min(chunk_bytes - size if size < chunk_bytes else chunk_bytes, READ_BYTES))
             if not block:
                 eof = True
-                break
-            pieces.append(block)
-            size += len(block)
-            lines += block.count(b"\n")
-        if not pieces:
+                block, held = held, b""
+                if not block:
+                    break
+            elif held:
+                block, held = held + block, b""
+            if lone_cr_ends_line:
+                block, held = _lone_cr_to_lf(block, eof, stats)
+            if skipping:
+                end = block.find(b"\n")
+                if end < 0:
+                    skips.append((len(buf), len(block)))
+                    continue
+                skips.append((len(buf), end))
+                block = block[end:]
+                skipping = False
+            start = buf.rfind(b"\n") + 1  # of the line the block continues
+            buf += block
+            new_lines = block.count(b"\n")
+            lines += new_lines
+            if new_lines and len(buf) - start > max_line_bytes:
+                _cap_lines(buf, start, max_line_bytes, skips, stats)
+            tail = buf.rfind(b"\n") + 1
+            if len(buf) - tail > max_line_bytes:
+                cut_at = tail + max_line_bytes
+                skips.append((cut_at, len(buf) - cut_at))
+                del buf[cut_at:]
+                skipping = True
+                stats.long_lines += 1
+        if not buf:
             return
-        data = b"".join(pieces)
         if max_lines is not None and lines > max_lines:
-            cut = int(np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)[max_lines - 1]) + 1
+            cut = _after_nth_newline(buf, max_lines)
         elif eof:
-            cut = len(data)
+            cut = len(buf)
         else:
-            cut = data.rfind(b"\n") + 1
-        yield data[:cut], cut
-        rest = data[cut:]
-        pieces = [rest] if rest else []
-        size = len(rest)
-        lines = rest.count(b"\n")
+            cut = buf.rfind(b"\n") + 1
+        whole = eof and cut == len(buf)
+        skipped = sum(n for pos, n in skips if pos < cut or whole)
+        skips = [] if whole else [(pos - cut, n) for pos, n in skips if pos >= cut]
+        yield bytes(memoryview(buf)[:cut]), cut + skipped
+        del buf[:cut]
+        lines = buf.count(b"\n")
+
+
+def _cap_lines(
+    buf: bytearray, start: int, max_line_bytes: int, skips: list[tuple[int, int]], stats: ChunkStats
+) -> None:
+    """Cut the complete lines of ``buf[start:]`` longer than ``max_line_bytes`` to that length,
+    recording the bytes removed in ``skips``."""
+    region = np.frombuffer(bytes(memoryview(buf)[start:]), dtype=np.uint8)
+    ends = np.flatnonzero(region == 10) + start
+    starts = np.concatenate([[start], ends[:-1] + 1])
+    long = np.flatnonzero(ends - starts > max_line_bytes)
+    removed: list[tuple[int, int]] = []
+    for i in long[::-1].tolist():  # from the end, so that earlier positions stay valid
+        at, end = int(starts[i]) + max_line_bytes, int(ends[i])
+        del buf[at:end]
+        removed = [(pos - (end - at), n) for pos, n in removed]
+        removed.append((at, end - at))
+        stats.long_lines += 1
+    skips.extend(removed)
+
+
+def _after_nth_newline(buf: bytearray, n: int) -> int:
+    """The position just after the ``n``-th ``\\n`` of ``buf`` (which has more than ``n``)."""
+    ends = np.flatnonzero(np.frombuffer(bytes(buf), dtype=np.uint8) == 10)
+    return int(ends[n - 1]) + 1
+
+
+def _lone_cr_to_lf(block: bytes, final: bool, stats: ChunkStats) -> tuple[bytes, bytes]:
+    """``block`` with lone ``\\r`` as ``\\n`` (same length), and a trailing ``\\r`` held back
+    unless ``final`` (the next block says whether a ``\\n`` follows it)."""
+    held = b""
+    if block.endswith(b"\r") and not final:
+        block, held = block[:-1], b"\r"
+    n_cr = block.count(b"\r")
+    if n_cr and n_cr != block.count(b"\r\n"):
+        block, n = _LONE_CR.subn(b"\n", block)
+        stats.lone_cr += n
+    return block, held

@@ -38,6 +38,9 @@ from maritime.store.summary import (
 JsonDict = dict[str, Any]
 
 DEFAULT_DB = "maritime.duckdb"
+#: Characters of a rejected line kept in ``rejects.raw``: enough for any AIS line or CSV
+#: row, and a runaway line (megabytes of garbage) cannot bloat the table.
+MAX_REJECT_RAW = 4096
 #: Schema files run on every open, in order (all statements are idempotent).
 SCHEMA_FILES = ("schema", "schema_events", "schema_alerts")
 
@@ -233,7 +236,7 @@ class Store:
                 [sql("identity_history"), sql("upsert_vessels_identities")],
             )
             if rejects.num_rows:
-                con.register("reject_batch", rejects)
+                con.register("reject_batch", _cap_raw(rejects))
                 con.execute("INSERT INTO rejects SELECT ?, ?, line_no, raw, reason FROM reject_batch", [run_id, source])
                 con.unregister("reject_batch")
                 out.rejects = rejects.num_rows
@@ -318,6 +321,15 @@ class Store:
             for view in registered:
                 con.unregister(view)
         return int(inserted), int(table.num_rows - inserted)
+
+
+def _cap_raw(rejects: pa.Table) -> pa.Table:
+    """``rejects`` with each ``raw`` cut to :data:`MAX_REJECT_RAW` characters."""
+    raw = rejects.column("raw")
+    if pc.max(pc.utf8_length(raw)).as_py() <= MAX_REJECT_RAW:
+        return rejects
+    cut = pc.utf8_slice_codeunits(raw, 0, MAX_REJECT_RAW)
+    return rejects.set_column(rejects.schema.get_field_index("raw"), rejects.schema.field("raw"), cut)
 
 
 def _one(cursor: duckdb.DuckDBPyConnection) -> Any:

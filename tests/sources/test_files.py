@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from maritime.errors import MaritimeError
-from maritime.sources.files import expand_paths, fingerprint, iter_chunks, open_decompressed
+from maritime.sources.files import ChunkStats, expand_paths, fingerprint, iter_chunks, open_decompressed
 
 TEXT = b"".join(b"!AIVDM,1,1,,A,line%d,0*00\r\n" % i for i in range(1000))
 
@@ -60,3 +60,26 @@ def test_iter_chunks_caps_the_lines_of_a_chunk(max_lines: int) -> None:
     assert b"".join(c for c, _ in chunks) == TEXT
     assert [c.count(b"\n") for c, _ in chunks[:-1]] == [max_lines] * (len(chunks) - 1)
     assert 0 < chunks[-1][0].count(b"\n") <= max_lines
+
+
+@pytest.mark.parametrize("chunk_bytes", [10, 4096, 1 << 20])
+def test_iter_chunks_cuts_a_runaway_line_and_keeps_going(chunk_bytes: int) -> None:
+    data = b"first\n" + b"\0" * 300_000 + b"\nlast\n" + b"x" * 5000
+    stats = ChunkStats()
+    chunks = list(iter_chunks(io.BytesIO(data), chunk_bytes, max_line_bytes=1000, stats=stats))
+    text = b"".join(c for c, _ in chunks)
+    assert text == b"first\n" + b"\0" * 1000 + b"\nlast\n" + b"x" * 1000
+    assert sum(n for _, n in chunks) == len(data)  # offsets stay those of the file
+    assert stats.long_lines == 2
+    assert max(len(c) for c, _ in chunks) <= max(chunk_bytes, 1000) + 1000 + 12
+
+
+@pytest.mark.parametrize("chunk_bytes", [1, 2, 3, 64])
+def test_iter_chunks_lone_cr_ends_a_line_when_asked(chunk_bytes: int) -> None:
+    data = b"a\rb\r\nc\r\rd\ne\r"
+    stats = ChunkStats()
+    chunks = list(iter_chunks(io.BytesIO(data), chunk_bytes, lone_cr_ends_line=True, stats=stats))
+    assert b"".join(c for c, _ in chunks) == b"a\nb\r\nc\n\nd\ne\n"
+    assert sum(n for _, n in chunks) == len(data)
+    assert stats.lone_cr == 4
+    assert b"".join(c for c, _ in iter_chunks(io.BytesIO(data), chunk_bytes)) == data
