@@ -28,11 +28,19 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from maritime.decode.csv.mapping import ColumnMapping, sniff_csv_format
+from maritime.decode.csv.mapping import ColumnMapping, CsvLayoutError
 from maritime.decode.csv.reader import read_csv_batches
 from maritime.decode.pipeline import ChunkDecoder, ChunkResult, DecodeOptions, DecoderState, NoTimeError, empty_result
 from maritime.errors import MaritimeError
-from maritime.sources.files import MAX_LINE_BYTES, ChunkStats, expand_paths, fingerprint, iter_chunks, open_decompressed
+from maritime.sources.files import (
+    MAX_LINE_BYTES,
+    ChunkStats,
+    expand_paths,
+    fingerprint,
+    iter_chunks,
+    open_decompressed,
+    sniff_format,
+)
 from maritime.sources.live import LineFeed, LiveLine
 from maritime.store.database import FileProgress, JsonDict, Store, Stored
 
@@ -107,12 +115,6 @@ class IngestOptions:
     mapping: ColumnMapping | None = None  # for CSV with explicit columns
     progress: bool = False
     chunk_bytes: int = field(default_factory=lambda: int(os.environ.get("MARITIME_CHUNK_BYTES", CHUNK_BYTES)))
-
-
-def detect_format(head: bytes) -> str:
-    """ "csv" when the first line is a CSV header we know, else "nmea"."""
-    first = head.split(b"\n", 1)[0].decode("utf-8", "replace").strip().lstrip("\ufeff")
-    return "csv" if sniff_csv_format(first) else "nmea"
 
 
 def _count_result(counts: Counter[str], result: ChunkResult, stored: Stored) -> None:
@@ -200,8 +202,7 @@ def ingest_file(store: Store, path: str, options: IngestOptions) -> tuple[Counte
     try:
         with open(p, "rb") as raw_file:
             stream = open_decompressed(io.BufferedReader(raw_file))
-            head = stream.peek(4096) if hasattr(stream, "peek") else b""
-            fmt = options.fmt or ("csv" if options.mapping else detect_format(head))
+            fmt = _file_format(path, stream, options)
             run = _FileRun(
                 store,
                 run_id,
@@ -225,11 +226,26 @@ def ingest_file(store: Store, path: str, options: IngestOptions) -> tuple[Counte
     except NoTimeError:
         store.finish_run(run_id, "failed", counts)
         raise _no_time(path) from None
+    except CsvLayoutError as exc:
+        store.finish_run(run_id, "failed", counts)
+        raise IngestError(f"{path}: {exc}") from None
+    except IngestError:
+        store.finish_run(run_id, "failed", counts)
+        raise
     except BaseException:
         store.finish_run(run_id, "interrupted", counts)
         raise
     store.finish_run(run_id, "complete", counts)
     return counts, "resumed and completed" if resumed else "ingested"
+
+
+def _file_format(path: str, stream: BinaryIO, options: IngestOptions) -> str:
+    """``"csv"`` or ``"nmea"``: the option given, else what the file's first line says."""
+    head = stream.peek(4096) if hasattr(stream, "peek") else b""
+    sniffed = sniff_format(head)
+    if sniffed == "zip":
+        raise IngestError(f"{path}: a zip archive, which ingest does not open; unzip it and ingest the files inside")
+    return options.fmt or ("csv" if options.mapping else sniffed)
 
 
 def _ingest_nmea(run: _FileRun) -> None:

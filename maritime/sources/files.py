@@ -4,6 +4,7 @@
 * :func:`fingerprint` identifies a file by its content, so a renamed copy is known again;
 * :func:`open_decompressed` reads gzip and bz2 transparently, recognised by their magic bytes;
 * :func:`sniff_format` tells a CSV file from an NMEA one by its first line;
+* :func:`sniff_format` tells a CSV file from an NMEA one by its first line, and a zip;
 * :func:`iter_chunks` cuts a byte stream into chunks of whole lines, the one line chunker of
   the file readers (NMEA and CSV alike).
 
@@ -111,32 +112,6 @@ def expand_paths(paths: Iterable[str]) -> list[str]:
     return out
 
 
-# A header field: a name that starts with a letter or underscore (quotes and spaces allowed).
-_HEADER_FIELD = re.compile(rb'^\s*"?[A-Za-z_][A-Za-z0-9_ ./()#-]*"?\s*$')
-
-
-def first_line(head: bytes) -> bytes:
-    """The first non-blank line of ``head`` without its terminator or a UTF-8 byte-order mark."""
-    for line in re.split(rb"\r\n|\r|\n", head.removeprefix(b"\xef\xbb\xbf")):
-        if line.strip():
-            return line.strip()
-    return b""
-
-
-def sniff_format(head: bytes) -> str:
-    """``"csv"`` when the first line of ``head`` is a CSV header, else ``"nmea"``.
-
-    A CSV header is at least three comma-separated names, each starting with a letter (so an
-    NMEA sentence, which starts with ``!``, ``$`` or ``\\``, never is one). The columns are not
-    checked here: :mod:`maritime.decode.csv` says which are missing.
-    """
-    line = first_line(head)
-    if line[:1] in (b"!", b"$", b"\\"):
-        return "nmea"
-    fields = line.split(b",")
-    return "csv" if len(fields) >= 3 and all(_HEADER_FIELD.match(f) for f in fields) else "nmea"
-
-
 @dataclass(slots=True)
 class ChunkStats:
     """What :func:`iter_chunks` changed in the bytes it read."""
@@ -148,6 +123,35 @@ class ChunkStats:
 
 
 _LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+# A header field: a name that starts with a letter or underscore (quotes and spaces allowed).
+_HEADER_FIELD = re.compile(rb'^\s*"?[A-Za-z_][A-Za-z0-9_ ./()#%-]*"?\s*$')
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def first_line(head: bytes) -> bytes:
+    """The first non-blank line of ``head``, trimmed, without a UTF-8 byte-order mark."""
+    for line in re.split(rb"\r\n|\r|\n", head.removeprefix(b"\xef\xbb\xbf")):
+        if line.strip():
+            return line.strip()
+    return b""
+
+
+def sniff_format(head: bytes) -> str:
+    """``"zip"``, ``"csv"`` or ``"nmea"``: what the first bytes of a (decompressed) file are.
+
+    A CSV header is at least three comma-separated names, each starting with a letter or an
+    underscore, so an NMEA sentence (``!``, ``$`` or ``\\`` first) or a timestamped log line
+    never is one. The columns are not checked here: the CSV decoder says which are missing.
+    """
+    if head.startswith(_ZIP_MAGIC):
+        return "zip"
+    line = first_line(head)
+    if line[:1] in (b"!", b"$", b"\\"):
+        return "nmea"
+    fields = line.split(b",")
+    return "csv" if len(fields) >= 3 and all(_HEADER_FIELD.match(f) for f in fields) else "nmea"
 
 
 def iter_chunks(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from maritime.errors import MaritimeError
-from maritime.sources.files import ChunkStats, expand_paths, fingerprint, iter_chunks, open_decompressed
+from maritime.sources.files import ChunkStats, expand_paths, fingerprint, iter_chunks, open_decompressed, sniff_format
 
 TEXT = b"".join(b"!AIVDM,1,1,,A,line%d,0*00\r\n" % i for i in range(1000))
 
@@ -83,3 +83,20 @@ def test_iter_chunks_lone_cr_ends_a_line_when_asked(chunk_bytes: int) -> None:
     assert sum(n for _, n in chunks) == len(data)
     assert stats.lone_cr == 4
     assert b"".join(c for c, _ in iter_chunks(io.BytesIO(data), chunk_bytes)) == data
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        (b"MMSI,BaseDateTime,LAT,LON\n1,2", "csv"),
+        (b'\xef\xbb\xbf\r\n"mmsi","Time stamp",lat_deg\n', "csv"),
+        (b"!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*5C\n", "nmea"),
+        (b"\\s:rORBCOMM000,c:1706659200*4B\\!AIVDM,1,1,,A,x,0*00\n", "nmea"),
+        (b"2024-01-01 00:00:00,!AIVDM,1,1,,A,x,0*00\n", "nmea"),
+        (b"a,b\n", "nmea"),
+        (b"PK\x03\x04rest", "zip"),
+        (b"", "nmea"),
+    ],
+)
+def test_sniff_format(head: bytes, expected: str) -> None:
+    assert sniff_format(head) == expected

@@ -126,6 +126,8 @@ MARINECADASTRE_MAPPING = ColumnMapping(
     draught="Draft",
 )
 _MC_CLASS_COLUMN = "TransceiverClass"
+#: MarineCadastre's column names by their lower-case form.
+MC_COLUMNS = {c.lower(): c for c in (*MARINECADASTRE_MAPPING.columns().values(), _MC_CLASS_COLUMN)}
 # Columns whose presence makes a header MarineCadastre (lower-case).
 _MC_REQUIRED = ("mmsi", "basedatetime", "lat", "lon", "sog", "cog", "heading")
 
@@ -237,9 +239,11 @@ def plan_columns(header_raw: str, mapping: ColumnMapping | None) -> Plan:
     if mapping is not None:
         return resolve(header, mapping)
     if sniff_csv_format(header_raw) != "marinecadastre":
+        have = {h.lower() for h in header}
+        missing = [MC_COLUMNS[c] for c in _MC_REQUIRED if c not in have]
         raise CsvLayoutError(
-            "CSV header is not the MarineCadastre layout; give a column mapping "
-            f"(e.g. --columns 'mmsi=...,ts=...,lat=...,lon=...'); header columns: {', '.join(header)}"
+            f"CSV header is not the MarineCadastre layout (no {', '.join(missing)} column); give a column "
+            f"mapping with --columns 'mmsi=...,ts=...,lat=...,lon=...'; header columns: {', '.join(header)}"
         )
     plan = resolve(
         header,
