@@ -37,6 +37,7 @@ from maritime.sources.files import (
     ChunkStats,
     expand_paths,
     fingerprint,
+    first_line,
     iter_chunks,
     open_decompressed,
     sniff_format,
@@ -202,7 +203,8 @@ def ingest_file(store: Store, path: str, options: IngestOptions) -> tuple[Counte
     try:
         with open(p, "rb") as raw_file:
             stream = open_decompressed(io.BufferedReader(raw_file))
-            fmt = _file_format(path, stream, options)
+            head = stream.peek(4096) if hasattr(stream, "peek") else b""
+            fmt = _file_format(path, head, options)
             run = _FileRun(
                 store,
                 run_id,
@@ -236,12 +238,37 @@ def ingest_file(store: Store, path: str, options: IngestOptions) -> tuple[Counte
         store.finish_run(run_id, "interrupted", counts)
         raise
     store.finish_run(run_id, "complete", counts)
-    return counts, "resumed and completed" if resumed else "ingested"
+    outcome = "resumed and completed" if resumed else "ingested"
+    hint = option_hint(counts, fmt, first_line(head))
+    return counts, f"{outcome}; {hint}" if hint else outcome
 
 
-def _file_format(path: str, stream: BinaryIO, options: IngestOptions) -> str:
+def option_hint(counts: Counter[str], fmt: str, first: bytes) -> str | None:
+    """What to do when every line of a file was rejected for one reason an option fixes
+    (``first`` is the file's first line)."""
+    reasons = [k for k, v in counts.items() if k.startswith("rejected_") and v]
+    if len(reasons) != 1 or counts["decoded"] or counts["positions_stored"] or counts["identities_stored"]:
+        return None
+    if reasons[0] == "rejected_tagblock_checksum":
+        return (
+            "every line was rejected for its tag-block checksum: if the provider writes the placeholder *00, "
+            "ingest it again with --accept-dummy-tag-checksum"
+        )
+    if reasons[0] == "rejected_not_nmea" and fmt == "nmea" and _csv_like(first):
+        return (
+            "every line was rejected as not NMEA and the file looks like CSV: ingest it again with "
+            "--format csv --columns 'mmsi=...,ts=...,lat=...,lon=...'"
+        )
+    return None
+
+
+def _csv_like(line: bytes) -> bool:
+    """A line with commas that is not an NMEA sentence."""
+    return line.count(b",") >= 2 and line[:1] not in (b"!", b"$", b"\\")
+
+
+def _file_format(path: str, head: bytes, options: IngestOptions) -> str:
     """``"csv"`` or ``"nmea"``: the option given, else what the file's first line says."""
-    head = stream.peek(4096) if hasattr(stream, "peek") else b""
     sniffed = sniff_format(head)
     if sniffed == "zip":
         raise IngestError(f"{path}: a zip archive, which ingest does not open; unzip it and ingest the files inside")

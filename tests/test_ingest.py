@@ -373,3 +373,23 @@ def test_lone_cr_ends_a_line_in_files(tmp_path: Path) -> None:
     assert got["lone_cr_line_ends"] == text.count(b"\n")
     for key in ("lines_read", "positions_stored", "identities_stored", "rejected"):
         assert got[key] == clean[key], key
+
+
+def test_summary_names_the_option_when_every_line_fails_for_one_reason(tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES
+
+    text = (FIXTURES / EXCERPT).read_bytes()
+    dummy = re.sub(rb"\*[0-9A-F]{2}\\", rb"*00\\", text)  # every tag-block checksum a placeholder
+    path = tmp_path / "dummy.nmea"
+    path.write_bytes(dummy)
+    store = Store(tmp_path / "t.duckdb")
+    summary = ingest_paths(store, [str(path)], IngestOptions())
+    assert summary.counts["rejected_tagblock_checksum"] == summary.counts["rejected"] > 0
+    assert "--accept-dummy-tag-checksum" in "\n".join(summary.lines())
+
+    csv_path = tmp_path / "positions.csv"
+    csv_path.write_text("1Ship,2When,3Y,4X\n" + "".join(f"{i},2024-01-01T00:00:0{i},1,2\n" for i in range(5)))
+    summary = ingest_paths(store, [str(csv_path)], IngestOptions())
+    store.close()
+    assert summary.counts["rejected_not_nmea"] == summary.counts["rejected"] == 6
+    assert "--columns" in "\n".join(summary.lines())
