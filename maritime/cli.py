@@ -174,6 +174,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print("\n".join(summary.lines()))
+    summary.raise_failures()
     return 0
 
 
@@ -192,6 +193,7 @@ def _ingest_to_archive(args: argparse.Namespace, options: IngestOptions) -> int:
     finally:
         store.close()
     print("\n".join(summary.lines() + archived.lines(args.archive)))
+    summary.raise_failures()
     return 0
 
 

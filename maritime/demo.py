@@ -51,6 +51,7 @@ def run_demo(db: Path, serve: bool = True, port: int = 8050) -> int:
         summary = ingest_paths(store, [str(sample)], IngestOptions(progress=True))
         print(f"Ingested the bundled Eastern Pacific sample into {db}")
         print("\n".join(summary.lines()))
+        summary.raise_failures()
         for title, query in EXAMPLE_QUERIES.items():
             print(f"\n-- {title}")
             print(store.con.sql(query))

@@ -27,11 +27,13 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
+import pyarrow as pa
 
 from maritime.decode.csv.mapping import ColumnMapping, CsvLayoutError
 from maritime.decode.csv.reader import read_csv_batches
 from maritime.decode.pipeline import ChunkDecoder, ChunkResult, DecodeOptions, DecoderState, NoTimeError, empty_result
 from maritime.errors import MaritimeError
+from maritime.records import REJECT_SCHEMA
 from maritime.sources.files import (
     MAX_LINE_BYTES,
     ChunkStats,
@@ -41,6 +43,7 @@ from maritime.sources.files import (
     iter_chunks,
     open_decompressed,
     sniff_format,
+    truncated_at,
 )
 from maritime.sources.live import LineFeed, LiveLine
 from maritime.store.database import FileProgress, JsonDict, Store, Stored
@@ -57,6 +60,14 @@ class IngestError(MaritimeError):
     """A problem with an input the user can fix; the message says how, in one line."""
 
 
+class PartialIngest(IngestError):
+    """A file stored only in part (it is cut short); ``counts`` are what was stored."""
+
+    def __init__(self, message: str, counts: Counter[str]) -> None:
+        super().__init__(message)
+        self.counts = counts
+
+
 def _no_time(source: str) -> IngestError:
     return IngestError(
         f"{source}: no receive time in the input (no tag-block c:, $PGHP or trailing time); "
@@ -70,9 +81,18 @@ class Summary:
 
     counts: Counter[str] = field(default_factory=Counter)
     sources: list[tuple[str, str]] = field(default_factory=list)  # (source, outcome)
+    failures: list[str] = field(default_factory=list)  # one line each, for the sources that failed
 
     def add(self, counts: Counter[str]) -> None:
         self.counts.update(counts)
+
+    def raise_failures(self) -> None:
+        """Raise one :class:`IngestError` for the sources that failed, if any (after the
+        others were ingested and the summary printed)."""
+        if len(self.failures) == 1:
+            raise IngestError(self.failures[0])
+        if self.failures:
+            raise IngestError(f"{len(self.failures)} inputs failed; the first: {self.failures[0]}")
 
     def lines(self) -> list[str]:
         """The summary for people, one fact a line."""
@@ -237,6 +257,14 @@ def ingest_file(store: Store, path: str, options: IngestOptions) -> tuple[Counte
     except BaseException:
         store.finish_run(run_id, "interrupted", counts)
         raise
+    at = truncated_at(stream)
+    if at is not None:
+        store.finish_run(run_id, "truncated", counts)
+        raise PartialIngest(
+            f"{path}: truncated (the compressed data ends at byte {at:,}, inside its last block); every complete "
+            "line before the cut is stored; ingest the complete file when you have it",
+            counts,
+        )
     store.finish_run(run_id, "complete", counts)
     outcome = "resumed and completed" if resumed else "ingested"
     hint = option_hint(counts, fmt, first_line(head))
@@ -292,7 +320,21 @@ def _ingest_nmea(run: _FileRun) -> None:
         line_no += result.counts["lines_read"]
         run.commit(result, "in_progress", offset, line_no, decoder.state.to_json())
         run.bar.update(run.raw_file.tell())
-    run.commit(decoder.finish(), "complete", offset, line_no, None)
+    run.commit(_with_truncation(decoder.finish(), run.stream, line_no), "complete", offset, line_no, None)
+
+
+def _with_truncation(result: ChunkResult, stream: BinaryIO, line_no: int) -> ChunkResult:
+    """``result`` with one reject for a compressed stream cut short, numbered ``line_no``."""
+    at = truncated_at(stream)
+    if at is None:
+        return result
+    reject = pa.table(
+        {"line_no": [line_no], "raw": [""], "reason": [f"truncated: compressed input ends at byte {at:,}"]},
+        schema=REJECT_SCHEMA,
+    )
+    result.rejects = pa.concat_tables([result.rejects, reject])
+    result.counts["rejected_truncated"] += 1
+    return result
 
 
 def _take_stats(result: ChunkResult, stats: ChunkStats) -> None:
@@ -331,7 +373,7 @@ def _ingest_csv(run: _FileRun) -> None:
         result = ChunkResult(batch.positions, batch.identities, batch.rejects, counts + reasons)
         run.commit(result, "in_progress", 0, line_no, None)
         run.bar.update(run.raw_file.tell())
-    run.commit(empty_result(), "complete", 0, line_no, None)
+    run.commit(_with_truncation(empty_result(), run.stream, line_no), "complete", 0, line_no, None)
 
 
 # -- standard input ----------------------------------------------------------------------
@@ -373,11 +415,16 @@ def ingest_paths(store: Store, paths: Iterable[str], options: IngestOptions) -> 
     """Ingest files, folders and ``-`` (standard input) in order."""
     summary = Summary()
     for path in expand_paths(paths):
-        if path == "-":
-            counts = ingest_stream(store, sys.stdin.buffer, "-", options)
-            outcome = "ingested"
-        else:
-            counts, outcome = ingest_file(store, path, options)
+        try:
+            if path == "-":
+                counts = ingest_stream(store, sys.stdin.buffer, "-", options)
+                outcome = "ingested"
+            else:
+                counts, outcome = ingest_file(store, path, options)
+        except IngestError as exc:  # this file only: the others are still ingested
+            counts = exc.counts if isinstance(exc, PartialIngest) else Counter()
+            outcome = "stored in part" if isinstance(exc, PartialIngest) else "failed"
+            summary.failures.append(str(exc))
         summary.add(counts)
         summary.sources.append((path, outcome))
     return summary

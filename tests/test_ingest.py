@@ -393,3 +393,44 @@ def test_summary_names_the_option_when_every_line_fails_for_one_reason(tmp_path:
     store.close()
     assert summary.counts["rejected_not_nmea"] == summary.counts["rejected"] == 6
     assert "--columns" in "\n".join(summary.lines())
+
+
+@pytest.mark.parametrize("suffix", ["gz", "bz2"])
+def test_truncated_archive_stores_what_it_can_and_a_rerun_completes(tmp_path: Path, suffix: str) -> None:
+    from tests.conftest import FIXTURES
+
+    lines = (FIXTURES / EXCERPT).read_bytes().splitlines()
+    text = shifted_copies(lines, 400, 3600)
+    whole = gzip.compress(text) if suffix == "gz" else bz2.compress(text, 1)
+    clean_db, db = tmp_path / "clean.duckdb", tmp_path / "t.duckdb"
+    full = tmp_path / f"full.nmea.{suffix}"
+    full.write_bytes(whole)
+    assert run_cli("ingest", "--db", str(clean_db), "--no-progress", str(full)).returncode == 0
+    cut = tmp_path / f"cut.nmea.{suffix}"
+    cut.write_bytes(whole[: len(whole) * 2 // 3])
+    result = run_cli("ingest", "--db", str(db), "--no-progress", str(cut))
+    err = result.stderr
+    assert result.returncode == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert "truncated" in err
+    con = duckdb.connect(str(db), read_only=True)
+    stored = con.execute("SELECT count(*) FROM positions").fetchone()[0]
+    reasons = con.execute("SELECT reason FROM rejects WHERE reason LIKE 'truncated%'").fetchall()
+    con.close()
+    assert stored > 0 and len(reasons) == 1 and f"{len(whole) * 2 // 3:,}" in reasons[0][0]
+    assert run_cli("ingest", "--db", str(db), "--no-progress", str(full)).returncode == 0
+    assert table_counts(db)["positions"] == table_counts(clean_db)["positions"]
+
+
+def test_one_unreadable_file_in_a_folder_does_not_stop_the_others(tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a_bad.nmea.gz").write_bytes(b"\x1f\x8b" + b"\xff" * 200)  # gzip magic, then garbage
+    (folder / "b_good.nmea").write_bytes((FIXTURES / EXCERPT).read_bytes())
+    db = tmp_path / "t.duckdb"
+    result = run_cli("ingest", "--db", str(db), "--no-progress", str(folder))
+    err = result.stderr
+    assert result.returncode == 2 and len(err.strip().splitlines()) == 1 and "a_bad.nmea.gz" in err, err
+    assert "b_good.nmea: ingested" in result.stdout
+    assert table_counts(db)["positions"] > 0

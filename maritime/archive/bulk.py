@@ -58,6 +58,7 @@ def ingest_to_archive(
     for path in expand_paths(paths):
         one = ingest_paths(store, [path], options)
         summary.sources.extend(one.sources)
+        summary.failures.extend(one.failures)
         summary.counts.update(one.counts)
         drain()
     return summary, archived

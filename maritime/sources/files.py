@@ -14,13 +14,14 @@ No decoding happens here: these are byte-level adapters for :mod:`maritime.inges
 from __future__ import annotations
 
 import bz2
-import gzip
 import hashlib
+import io
 import re
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import numpy as np
 
@@ -36,6 +37,7 @@ __all__ = [
     "iter_chunks",
     "open_decompressed",
     "sniff_format",
+    "truncated_at",
 ]
 
 #: Names of the files a folder is searched for (compressed files by their last suffix).
@@ -77,13 +79,86 @@ def fingerprint(path: Path, salt: str = "") -> str:
 
 
 def open_decompressed(raw: BinaryIO) -> BinaryIO:
-    """Wrap ``raw`` in a gzip or bz2 reader when its first bytes say it is compressed."""
+    """``raw`` decompressed when its first bytes say gzip or bz2, else ``raw`` itself.
+
+    A compressed file cut short is read up to the last byte that can be decompressed and then
+    ends, without an error: :func:`truncated_at` says whether (and where) it was cut.
+    Concatenated gzip members and bz2 streams are read one after the other.
+    """
     head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
-    if head[:2] == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]  # GzipFile is a BinaryIO in all but name
-    if head[:3] == b"BZh":
-        return bz2.BZ2File(raw)  # type: ignore[return-value]  # as above
+    for kind, magic in _MAGIC.items():
+        if head.startswith(magic):
+            return io.BufferedReader(_Decompressed(raw, kind), buffer_size=1 << 20)
     return raw
+
+
+def truncated_at(stream: BinaryIO) -> int | None:
+    """The compressed byte offset where a stream from :func:`open_decompressed` was cut short,
+    ``None`` when it was not (or is not compressed)."""
+    inner = getattr(stream, "raw", None)
+    return inner.truncated_at if isinstance(inner, _Decompressed) else None
+
+
+_MAGIC = {"gzip": b"\x1f\x8b", "bz2": b"BZh"}
+
+
+class _Decompressed(io.RawIOBase):
+    """A gzip or bz2 stream, decompressed incrementally, tolerant of a missing end."""
+
+    def __init__(self, raw: BinaryIO, kind: str) -> None:
+        self._raw = raw
+        self._kind = kind
+        self._dec = self._decompressor()
+        self._in_member = False  # inside a gzip member / bz2 stream not finished yet
+        self._out = bytearray()
+        self._pos = 0
+        self._eof = False
+        self._offset = 0  # compressed bytes read
+        #: Compressed byte offset where the input ended inside a member, or ``None``.
+        self.truncated_at: int | None = None
+
+    def _decompressor(self) -> Any:
+        return zlib.decompressobj(wbits=31) if self._kind == "gzip" else bz2.BZ2Decompressor()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while self._pos == len(self._out) and not self._eof:
+            self._out.clear()
+            self._pos = 0
+            self._fill()
+        n = min(len(buffer), len(self._out) - self._pos)
+        buffer[:n] = self._out[self._pos : self._pos + n]
+        self._pos += n
+        return n
+
+    def _fill(self) -> None:
+        data = self._raw.read(1 << 16)
+        if not data:
+            self._eof = True
+            if self._in_member:
+                self.truncated_at = self._offset
+            return
+        start = self._offset
+        self._offset += len(data)
+        if start and not self._in_member and not data.startswith(_MAGIC[self._kind]):
+            self._eof = True  # padding or garbage after the last member: ignored, as gzip does
+            return
+        while data:
+            try:
+                self._out += self._dec.decompress(data)
+            except (zlib.error, OSError, EOFError) as exc:
+                raise OSError(f"corrupt {self._kind} data after compressed byte {start}: {exc}") from None
+            if not self._dec.eof:
+                self._in_member = True
+                return
+            self._in_member = False
+            data = self._dec.unused_data
+            self._dec = self._decompressor()
+            if data and not data.startswith(_MAGIC[self._kind]):
+                self._eof = True  # padding or garbage after the last member: ignored, as gzip does
+                return
 
 
 def expand_paths(paths: Iterable[str]) -> list[str]:

@@ -5,12 +5,21 @@ from __future__ import annotations
 import bz2
 import gzip
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from maritime.errors import MaritimeError
-from maritime.sources.files import ChunkStats, expand_paths, fingerprint, iter_chunks, open_decompressed, sniff_format
+from maritime.sources.files import (
+    ChunkStats,
+    expand_paths,
+    fingerprint,
+    iter_chunks,
+    open_decompressed,
+    sniff_format,
+    truncated_at,
+)
 
 TEXT = b"".join(b"!AIVDM,1,1,,A,line%d,0*00\r\n" % i for i in range(1000))
 
@@ -100,3 +109,22 @@ def test_iter_chunks_lone_cr_ends_a_line_when_asked(chunk_bytes: int) -> None:
 )
 def test_sniff_format(head: bytes, expected: str) -> None:
     assert sniff_format(head) == expected
+
+
+@pytest.mark.parametrize("compress", [gzip.compress, lambda data: bz2.compress(data, 1)])  # bz2: 100 kB blocks
+def test_a_truncated_compressed_file_reads_up_to_its_cut(compress: Callable[[bytes], bytes]) -> None:
+    text = TEXT * 20
+    whole = compress(text)
+    stream = open_decompressed(io.BufferedReader(io.BytesIO(whole)))
+    assert stream.read() == text and truncated_at(stream) is None
+    cut = whole[: len(whole) * 2 // 3]
+    stream = open_decompressed(io.BufferedReader(io.BytesIO(cut)))
+    got = stream.read()
+    assert 0 < len(got) < len(text) and text.startswith(got)
+    assert truncated_at(stream) == len(cut)
+
+
+def test_concatenated_gzip_members_and_zero_padding() -> None:
+    data = gzip.compress(TEXT[:500]) + gzip.compress(TEXT[500:]) + b"\0" * 100
+    stream = open_decompressed(io.BufferedReader(io.BytesIO(data)))
+    assert stream.read() == TEXT and truncated_at(stream) is None
