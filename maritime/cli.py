@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--start", metavar="TIME", help="UTC time the recording began, for files without time stamps (ISO 8601)"
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--reingest",
+        action="store_true",
+        help="replace what earlier ingests of the same files stored (a repaired file, corrected options)",
+    )
     g = p.add_argument_group("straight into a Parquet archive (bulk loads larger than one database)")
     g.add_argument(
         "--archive",
@@ -163,6 +168,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         fmt=args.format,
         mapping=mapping,
         progress=not args.no_progress,
+        reingest=args.reingest,
     )
     if args.archive:
         return _ingest_to_archive(args, options)

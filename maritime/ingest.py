@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import io
+import json
 import os
 import queue
 import sys
@@ -135,6 +136,7 @@ class IngestOptions:
     fmt: str | None = None  # "nmea" | "csv"; None = detect
     mapping: ColumnMapping | None = None  # for CSV with explicit columns
     progress: bool = False
+    reingest: bool = False  # replace what earlier ingests of the same file stored
     chunk_bytes: int = field(default_factory=lambda: int(os.environ.get("MARITIME_CHUNK_BYTES", CHUNK_BYTES)))
 
 
@@ -203,14 +205,43 @@ class _FileRun:
         )
 
 
+def options_salt(options: IngestOptions) -> str:
+    """The options that change what a file stores, where they differ from the defaults, as
+    text for its fingerprint: the same bytes read with other options are another input."""
+    changed: dict[str, object] = {
+        f.name: getattr(options.decode, f.name)
+        for f in dataclasses.fields(options.decode)
+        if getattr(options.decode, f.name) != f.default
+    }
+    if options.fmt:
+        changed["format"] = options.fmt
+    if options.mapping:
+        changed["columns"] = repr(options.mapping)
+    return json.dumps(changed, sort_keys=True) if changed else ""
+
+
 def ingest_file(store: Store, path: str, options: IngestOptions) -> tuple[Counter[str], str]:
-    """Ingest one file (resuming it if a previous run was cut short)."""
+    """Ingest one file (resuming it if a previous run was cut short).
+
+    With ``options.reingest`` what earlier ingests of the file stored is replaced by this one,
+    in one transaction: a failure leaves the earlier rows as they were.
+    """
     p = Path(path)
     try:
-        fp = fingerprint(p)
+        fp = fingerprint(p, options_salt(options))
         size = p.stat().st_size
     except OSError as exc:
         raise IngestError(f"{path}: cannot read ({exc.strerror or exc}); check the path and permissions") from None
+    if options.reingest:
+        with store.transaction():
+            store.forget_file(path, fp)
+            counts, outcome = _ingest_file(store, path, fp, size, options)
+        return counts, outcome.replace("ingested", "ingested again, earlier rows replaced", 1)
+    return _ingest_file(store, path, fp, size, options)
+
+
+def _ingest_file(store: Store, path: str, fp: str, size: int, options: IngestOptions) -> tuple[Counter[str], str]:
+    p = Path(path)
     progress = store.file_progress(fp)
     if progress is not None and progress.status == "complete":
         run_id = store.begin_run(path, "file", fp)

@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from maritime.decode.pipeline import DecodeOptions
 from maritime.ingest import IngestOptions, ingest_paths
 from maritime.store.database import Store
 from tests.conftest import REPO, run_cli
@@ -434,3 +435,38 @@ def test_one_unreadable_file_in_a_folder_does_not_stop_the_others(tmp_path: Path
     assert result.returncode == 2 and len(err.strip().splitlines()) == 1 and "a_bad.nmea.gz" in err, err
     assert "b_good.nmea: ingested" in result.stdout
     assert table_counts(db)["positions"] > 0
+
+
+def _table_rows(store: Store, query: str) -> list[tuple[object, ...]]:
+    return store.con.execute(query).fetchall()
+
+
+def test_reingest_replaces_a_files_rows_and_options_change_the_fingerprint(tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES
+
+    good = (FIXTURES / EXCERPT).read_bytes()
+    lines = good.splitlines(keepends=True)
+    damaged = b"".join(lines[:10]) + lines[10].replace(b"!AIVDM", b"!AIVDX") + b"".join(lines[11:])
+    clean_store = Store(tmp_path / "clean.duckdb")
+    ingest_paths(clean_store, [str(FIXTURES / EXCERPT)], IngestOptions())
+    src = tmp_path / "rec.nmea"
+    src.write_bytes(damaged)
+    store = Store(tmp_path / "t.duckdb")
+    ingest_paths(store, [str(src)], IngestOptions())
+    src.write_bytes(good)  # the repaired copy, same path
+    summary = ingest_paths(store, [str(src)], IngestOptions(reingest=True))
+    assert "earlier rows replaced" in summary.sources[0][1]
+    for query in (
+        "SELECT count(*), sum(n_stations) FROM positions",
+        "SELECT count(*) FROM identity_reports",
+        "SELECT count(*) FROM rejects",
+        "SELECT * FROM vessels ORDER BY mmsi",
+        "SELECT * FROM identity_history ORDER BY mmsi, ts, field",
+    ):
+        assert _table_rows(store, query) == _table_rows(clean_store, query), query
+
+    # the same file with an option that changes what is stored is a new input
+    again = ingest_paths(store, [str(src)], IngestOptions(decode=DecodeOptions(default_station="other")))
+    assert again.sources[0][1] == "ingested"
+    store.close()
+    clean_store.close()

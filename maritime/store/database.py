@@ -14,7 +14,8 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import resources
@@ -95,6 +96,7 @@ class Store:
     ) -> None:
         self.path = str(path)
         self.dedup_window_us = dedup_window_us
+        self._in_transaction = False
         try:
             if not read_only and self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -217,7 +219,9 @@ class Store:
         """
         out = Stored()
         con = self.con
-        con.execute("BEGIN TRANSACTION")
+        own = not self._in_transaction
+        if own:
+            con.execute("BEGIN TRANSACTION")
         try:
             out.positions, out.duplicate_positions = self._append_records(
                 run_id,
@@ -256,11 +260,61 @@ class Store:
                         datetime.now(UTC),
                     ],
                 )
-            con.execute("COMMIT")
+            if own:
+                con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            if own:
+                con.execute("ROLLBACK")
             raise
         return out
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the block in one transaction: the batches appended inside are committed
+        together at its end, or not at all."""
+        if self._in_transaction:
+            raise StoreError("transactions do not nest")
+        self.con.execute("BEGIN TRANSACTION")
+        self._in_transaction = True
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+        finally:
+            self._in_transaction = False
+
+    def forget_file(self, path: str, fingerprint: str) -> None:
+        """Remove what earlier ingests of a file (same path, or same fingerprint) stored, and
+        rebuild the per-vessel rows of the vessels it touched from what remains.
+
+        Meant for ``--reingest``, inside :meth:`transaction` with the new ingest. A
+        transmission the file shared with another input was stored once, under the first run
+        that heard it: forgetting the file forgets that reception too.
+        """
+        con = self.con
+        con.execute(sql("file_runs"), {"path": path, "fingerprint": fingerprint})
+        con.execute(sql("forget_file"))
+        con.execute("DELETE FROM source_files WHERE fingerprint = ?", [fingerprint])
+        positions = con.sql(sql("refold_positions")).to_arrow_table()
+        if positions.num_rows:
+            con.register("batch_vessels", latest_positions(positions))
+            try:
+                con.execute(sql("upsert_vessels_positions"))
+            finally:
+                con.unregister("batch_vessels")
+        identities = con.sql(sql("refold_identities")).to_arrow_table()
+        if identities.num_rows:
+            con.register("id_batch_vessels", latest_identities(identities))
+            con.register("id_batch_changes", identity_changes(identities))
+            try:
+                con.execute(sql("identity_history"))
+                con.execute(sql("upsert_vessels_identities"))
+            finally:
+                con.unregister("id_batch_vessels")
+                con.unregister("id_batch_changes")
 
     def _append_records(
         self,
