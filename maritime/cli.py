@@ -186,18 +186,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def _ingest_to_archive(args: argparse.Namespace, options: IngestOptions) -> int:
     from maritime.archive.bulk import ingest_to_archive, staging_path
-    from maritime.archive.layout import open_archive
+    from maritime.archive.layout import open_archive, removed_if_failed
 
     if args.db:
         raise UsageError("give either --db or --archive, not both (ingest --archive writes no database)")
     if "-" in args.paths:
         raise UsageError("--archive takes files and folders, not - (standard input): ingest stdin with --db")
-    arch = open_archive(args.archive)
-    store = _open_store(str(staging_path(arch, args.staging)), options.decode.dedup_window_us)
-    try:
-        summary, archived = ingest_to_archive(store, arch, args.paths, options, args.cell_deg)
-    finally:
-        store.close()
+    with removed_if_failed(args.archive):
+        arch = open_archive(args.archive)
+        store = _open_store(str(staging_path(arch, args.staging)), options.decode.dedup_window_us)
+        try:
+            summary, archived = ingest_to_archive(store, arch, args.paths, options, args.cell_deg)
+        finally:
+            store.close()
     print("\n".join(summary.lines() + archived.lines(args.archive)))
     summary.raise_failures()
     return 0

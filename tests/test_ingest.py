@@ -200,6 +200,10 @@ def test_killed_ingest_resumes_to_the_same_counts(tmp_path: Path, corpus: Path) 
     assert "resumed" in resumed.stdout
     assert _summary_numbers(resumed.stdout) == _summary_numbers(clean.stdout)
     assert table_counts(db) == table_counts(clean_db)
+    con = duckdb.connect(str(db), read_only=True)
+    runs = con.execute("SELECT status FROM ingest_runs ORDER BY run_id").fetchall()
+    con.close()
+    assert runs == [("interrupted",), ("complete",)]  # the killed run is marked when the next one starts
 
 
 def test_csv_inputs_marinecadastre_detected_and_mapping(tmp_path: Path) -> None:

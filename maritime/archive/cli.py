@@ -45,16 +45,16 @@ def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def cmd_archive(args: argparse.Namespace) -> int:
     from maritime.archive.export import mirror_database
-    from maritime.archive.layout import open_archive
+    from maritime.archive.layout import open_archive, removed_if_failed
     from maritime.store.database import Store, StoreError, resolve_db_path
 
     path = resolve_db_path(args.db)
     if path != ":memory:" and not Path(path).exists():
         raise StoreError(f"database {path} does not exist: run `maritime ingest` first or give --db")
-    arch = open_archive(args.dest)
     store = Store(path, read_only=True)
     try:
-        summary = mirror_database(store.con, arch, args.cell_deg)
+        with removed_if_failed(args.dest):
+            summary = mirror_database(store.con, open_archive(args.dest), args.cell_deg)
     finally:
         store.close()
     print("\n".join(summary.lines(args.dest)))

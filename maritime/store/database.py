@@ -35,6 +35,9 @@ from maritime.store.summary import (
     latest_positions,
 )
 
+#: Runs left ``running`` by a process that died (see Store._mark_interrupted_runs).
+MARK_INTERRUPTED = "UPDATE ingest_runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'"
+
 #: A JSON object as stored in a checkpoint (a decoder's pending state).
 JsonDict = dict[str, Any]
 
@@ -120,6 +123,7 @@ class Store:
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
         if not read_only:
             self._init_schema()
+            self._mark_interrupted_runs()
 
     # -- schema -----------------------------------------------------------------------
     def _init_schema(self) -> None:
@@ -141,6 +145,12 @@ class Store:
         except BaseException:
             con.execute("ROLLBACK")
             raise
+
+    def _mark_interrupted_runs(self) -> None:
+        """Runs still ``running`` when a process opens the database for writing were left by a
+        process that died (killed with -9, a power cut): DuckDB lets one process write a file,
+        so none of them is still going. Mark them ``interrupted``."""
+        self.con.execute(MARK_INTERRUPTED, [datetime.now(UTC)])
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for another thread of this process."""
