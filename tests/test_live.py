@@ -95,6 +95,16 @@ def test_udp_lines_without_time_take_arrival_time(tmp_path: Path, corpus: Path) 
     store.close()
 
 
+def _udp_port_bound(port: int) -> bool:
+    """Whether a UDP socket is bound to ``port`` (Linux: /proc/net/udp), without binding it."""
+    try:
+        table = Path("/proc/net/udp").read_text().splitlines()[1:]
+    except OSError:
+        time.sleep(1.5)
+        return True
+    return any(line.split()[1].endswith(f":{port:04X}") for line in table)
+
+
 def test_listen_command_commits_on_stop(tmp_path: Path, corpus: Path) -> None:
     """`maritime listen` with a real UDP sender; it ends cleanly with everything committed."""
     probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -105,7 +115,7 @@ def test_listen_command_commits_on_stop(tmp_path: Path, corpus: Path) -> None:
     db = tmp_path / "l.duckdb"
 
     def send() -> None:
-        time.sleep(1.5)
+        _wait(lambda: _udp_port_bound(port), timeout=30)  # the CLI takes a while to start under load
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         for i in range(0, len(lines), 10):
             s.sendto(b"\n".join(lines[i : i + 10]) + b"\n", ("127.0.0.1", port))
