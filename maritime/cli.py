@@ -42,9 +42,21 @@ class _Parser(argparse.ArgumentParser):
         )
 
 
+def _station_name(text: str) -> str:
+    """A ``--station`` value: printable, at most :data:`MAX_TEXT_CHARS` characters."""
+    from maritime.store.database import MAX_TEXT_CHARS
+
+    name = text.strip()
+    if not name or len(name) > MAX_TEXT_CHARS or not name.isprintable():
+        raise argparse.ArgumentTypeError(f"a station name is 1 to {MAX_TEXT_CHARS} printable characters")
+    return name
+
+
 def _decode_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("decoding")
-    g.add_argument("--station", metavar="NAME", help="station name for lines whose tag block names none")
+    g.add_argument(
+        "--station", metavar="NAME", type=_station_name, help="station name for lines whose tag block names none"
+    )
     g.add_argument(
         "--accept-dummy-tag-checksum",
         action="store_true",

@@ -474,3 +474,15 @@ def test_reingest_replaces_a_files_rows_and_options_change_the_fingerprint(tmp_p
     assert again.sources[0][1] == "ingested"
     store.close()
     clean_store.close()
+
+
+def test_station_names_and_free_text_are_capped(tmp_path: Path) -> None:
+    body = b"!AIVDM,1,1,,B,19NWuLhuRb5QHfCpPcwj`26B0<02,0*5F"
+    tag = b"s:" + b"S" * 10_000 + b",c:1334337317"
+    data = b"\\" + tag + b"*%02X\\" % _checksum(tag) + body + b"\n"
+    got, store = _ingest_bytes(tmp_path, "long_station.nmea", data)
+    longest = store.con.execute("SELECT max(length(station)) FROM positions").fetchone()[0]
+    store.close()
+    assert got["positions_stored"] == 1 and longest == 64
+    result = run_cli("ingest", "--db", str(tmp_path / "t.duckdb"), "--station", "x" * 65, "-")
+    assert result.returncode == 2 and "station name" in result.stderr

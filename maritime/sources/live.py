@@ -63,6 +63,10 @@ class FeedStatus:
     partial_discarded: int = 0
     #: Lines longer than :data:`MAX_LINE_BYTES` thrown away.
     garbage_discarded: int = 0
+    #: UDP: datagrams the kernel dropped because the receive buffer was full (Linux).
+    dropped: int = 0
+    #: UDP: the receive buffer the kernel granted, in bytes (0 when not known).
+    receive_buffer: int = 0
 
     def snapshot(self) -> FeedStatus:
         """Return a copy, safe to read while the feed keeps updating this object."""

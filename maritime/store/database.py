@@ -35,6 +35,12 @@ from maritime.store.summary import (
     latest_positions,
 )
 
+#: Longest free text stored (characters): station names (a tag block's ``s:`` field, a CSV
+#: column, ``--station``), and names, call signs and destinations (AIS sends at most 20
+#: characters; a CSV column is not bounded). Longer values are cut.
+MAX_TEXT_CHARS = 64
+_TEXT_COLUMNS = ("station", "name", "callsign", "destination", "eta")
+
 #: Runs left ``running`` by a process that died (see Store._mark_interrupted_runs).
 MARK_INTERRUPTED = "UPDATE ingest_runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'"
 
@@ -235,7 +241,7 @@ class Store:
         try:
             out.positions, out.duplicate_positions = self._append_records(
                 run_id,
-                positions,
+                _cap_text(positions),
                 "batch",
                 "positions",
                 {"batch_vessels": latest_positions} if positions.num_rows else {},
@@ -243,7 +249,7 @@ class Store:
             )
             out.identities, out.duplicate_identities = self._append_records(
                 run_id,
-                identities,
+                _cap_text(identities),
                 "id_batch",
                 "identities",
                 {"id_batch_vessels": latest_identities, "id_batch_changes": identity_changes},
@@ -385,6 +391,19 @@ class Store:
             for view in registered:
                 con.unregister(view)
         return int(inserted), int(table.num_rows - inserted)
+
+
+def _cap_text(table: pa.Table) -> pa.Table:
+    """``table`` with its free-text columns cut to :data:`MAX_TEXT_CHARS` characters."""
+    for name in _TEXT_COLUMNS:
+        i = table.schema.get_field_index(name)
+        if i < 0 or table.num_rows == 0:
+            continue
+        column = table.column(i)
+        longest = pc.max(pc.utf8_length(column)).as_py()
+        if longest is not None and longest > MAX_TEXT_CHARS:
+            table = table.set_column(i, table.schema.field(i), pc.utf8_slice_codeunits(column, 0, MAX_TEXT_CHARS))
+    return table
 
 
 def _cap_raw(rejects: pa.Table) -> pa.Table:
