@@ -492,7 +492,8 @@ class LiveIngest:
         self.flush_s = flush_s
         self.on_commit = on_commit
         self.queue: queue.Queue[LiveLine] = queue.Queue(maxsize=500_000)
-        self.counts: Counter[str] = Counter()
+        self.counts: Counter[str] = Counter()  # all feeds together
+        self.feed_counts: dict[str, Counter[str]] = {}  # per feed URL
         self.decoders: dict[str, ChunkDecoder] = {}
         self.line_no: Counter[str] = Counter()
         self.run_ids: dict[str, int] = {}
@@ -523,8 +524,8 @@ class LiveIngest:
             for t in threads:
                 t.join(timeout=2.0)
             self.flush(final=True)
-            for _url, run_id in self.run_ids.items():
-                self.store.finish_run(run_id, status, self.counts)
+            for url, run_id in self.run_ids.items():
+                self.store.finish_run(run_id, status, self.feed_counts.get(url, Counter()))
         return self.counts
 
     def flush(self, final: bool = False) -> None:
@@ -558,5 +559,6 @@ class LiveIngest:
         batch: Counter[str] = Counter()
         _count_result(batch, result, stored)
         self.counts.update(batch)
+        self.feed_counts.setdefault(source, Counter()).update(batch)
         if self.on_commit is not None:
             self.on_commit(batch)
