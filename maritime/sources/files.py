@@ -43,8 +43,8 @@ __all__ = [
 #: Names of the files a folder is searched for (compressed files by their last suffix).
 FILE_SUFFIXES = (".nmea", ".ais", ".aivdm", ".txt", ".log", ".csv", ".gz", ".bz2")
 _FINGERPRINT_SPAN = 1024 * 1024
-#: Largest read (bytes) of :func:`iter_chunks`.
-READ_BYTES = 8 * 1024 * 1024
+#: Largest read (bytes) of :func:`iter_chunks` (a chunk of the NMEA path is one read).
+READ_BYTES = 64 * 1024 * 1024
 #: Longest line (bytes) a file reader passes on; the rest of a longer line is skipped. AIS
 #: lines are under 100 bytes and a CSV row under 1 KiB, so 64 KiB only ever cuts garbage.
 MAX_LINE_BYTES = 64 * 1024
@@ -103,12 +103,17 @@ _MAGIC = {"gzip": b"\x1f\x8b", "bz2": b"BZh"}
 
 
 class _Decompressed(io.RawIOBase):
-    """A gzip or bz2 stream, decompressed incrementally, tolerant of a missing end."""
+    """A gzip or bz2 stream, decompressed incrementally, tolerant of a missing end.
+
+    At most :data:`_OUT_BYTES` are decompressed at a time, so a small compressed input that
+    expands enormously (a long run of one byte) cannot exhaust memory.
+    """
 
     def __init__(self, raw: BinaryIO, kind: str) -> None:
         self._raw = raw
         self._kind = kind
         self._dec = self._decompressor()
+        self._input = b""  # compressed bytes read but not fed yet
         self._in_member = False  # inside a gzip member / bz2 stream not finished yet
         self._out = bytearray()
         self._pos = 0
@@ -129,36 +134,55 @@ class _Decompressed(io.RawIOBase):
             self._pos = 0
             self._fill()
         n = min(len(buffer), len(self._out) - self._pos)
-        buffer[:n] = self._out[self._pos : self._pos + n]
+        buffer[:n] = memoryview(self._out)[self._pos : self._pos + n]
         self._pos += n
         return n
 
-    def _fill(self) -> None:
-        data = self._raw.read(1 << 16)
+    def _read_raw(self) -> bytes:
+        data = self._raw.read(_IN_BYTES)
         if not data:
             self._eof = True
             if self._in_member:
                 self.truncated_at = self._offset
-            return
-        start = self._offset
-        self._offset += len(data)
-        if start and not self._in_member and not data.startswith(_MAGIC[self._kind]):
+                if self._kind == "gzip":
+                    self._out += self._dec.flush()
+        elif self._offset and not self._in_member and not data.startswith(_MAGIC[self._kind]):
             self._eof = True  # padding or garbage after the last member: ignored, as gzip does
-            return
-        while data:
-            try:
-                self._out += self._dec.decompress(data)
-            except (zlib.error, OSError, EOFError) as exc:
-                raise OSError(f"corrupt {self._kind} data after compressed byte {start}: {exc}") from None
-            if not self._dec.eof:
-                self._in_member = True
+            data = b""
+        self._offset += len(data)
+        return data
+
+    def _fill(self) -> None:
+        """Decompress up to :data:`_OUT_BYTES` more, reading compressed input as needed."""
+        dec = self._dec
+        if self._input:
+            data, self._input = self._input, b""
+        elif self._kind == "gzip" or dec.needs_input:
+            data = self._read_raw()
+            if not data:
                 return
-            self._in_member = False
-            data = self._dec.unused_data
+        else:
+            data = b""  # bz2 holds input it has not decompressed yet
+        try:
+            self._out += dec.decompress(data, _OUT_BYTES)
+        except (zlib.error, OSError, EOFError) as exc:
+            raise OSError(f"corrupt {self._kind} data before compressed byte {self._offset:,}: {exc}") from None
+        if self._kind == "gzip" and not dec.eof:
+            self._input = dec.unconsumed_tail
+        if dec.eof:
+            self._input = dec.unused_data
             self._dec = self._decompressor()
-            if data and not data.startswith(_MAGIC[self._kind]):
-                self._eof = True  # padding or garbage after the last member: ignored, as gzip does
-                return
+            self._in_member = False
+            if self._input and not self._input.startswith(_MAGIC[self._kind]):
+                self._input = b""
+                self._eof = True  # padding or garbage after the last member: ignored
+        else:
+            self._in_member = True
+
+
+#: Compressed bytes read at a time, and most bytes decompressed at a time.
+_IN_BYTES = 1 << 20
+_OUT_BYTES = 16 << 20
 
 
 def expand_paths(paths: Iterable[str]) -> list[str]:
@@ -249,7 +273,7 @@ def iter_chunks(
     ``stats``, when given, counts what was cut or changed.
     """
     stats = stats if stats is not None else ChunkStats()
-    buf = bytearray()
+    buf = b""  # whole lines, then the start of an unfinished one
     lines = 0  # line ends in buf
     skips: list[tuple[int, int]] = []  # (position in buf, bytes skipped there)
     skipping = False  # inside an over-long line: drop bytes up to its end
@@ -277,16 +301,16 @@ def iter_chunks(
                 block = block[end:]
                 skipping = False
             start = buf.rfind(b"\n") + 1  # of the line the block continues
-            buf += block
+            buf = buf + block if buf else block
             new_lines = block.count(b"\n")
             lines += new_lines
-            if new_lines and len(buf) - start > max_line_bytes:
-                _cap_lines(buf, start, max_line_bytes, skips, stats)
+            if new_lines and len(buf) - start > max_line_bytes and _may_hold_long_line(buf, start, max_line_bytes):
+                buf = _cap_lines(buf, start, max_line_bytes, skips, stats)
             tail = buf.rfind(b"\n") + 1
             if len(buf) - tail > max_line_bytes:
                 cut_at = tail + max_line_bytes
                 skips.append((cut_at, len(buf) - cut_at))
-                del buf[cut_at:]
+                buf = buf[:cut_at]
                 skipping = True
                 stats.long_lines += 1
         if not buf:
@@ -300,33 +324,49 @@ def iter_chunks(
         whole = eof and cut == len(buf)
         skipped = sum(n for pos, n in skips if pos < cut or whole)
         skips = [] if whole else [(pos - cut, n) for pos, n in skips if pos >= cut]
-        yield bytes(memoryview(buf)[:cut]), cut + skipped
-        del buf[:cut]
+        if cut == len(buf):
+            yield buf, cut + skipped
+            buf = b""
+        else:
+            yield buf[:cut], cut + skipped
+            buf = buf[cut:]
         lines = buf.count(b"\n")
 
 
-def _cap_lines(
-    buf: bytearray, start: int, max_line_bytes: int, skips: list[tuple[int, int]], stats: ChunkStats
-) -> None:
-    """Cut the complete lines of ``buf[start:]`` longer than ``max_line_bytes`` to that length,
-    recording the bytes removed in ``skips``."""
-    region = np.frombuffer(bytes(memoryview(buf)[start:]), dtype=np.uint8)
+def _may_hold_long_line(buf: bytes, start: int, max_line_bytes: int) -> bool:
+    """Whether ``buf[start:]`` may hold a line longer than ``max_line_bytes``: only if some
+    aligned window of half that size holds no line end (a longer run of other bytes covers
+    one), which a few hundred ``find`` calls rule out."""
+    half = max(1, max_line_bytes // 2)
+    for at in range(start, len(buf) - half + 1, half):
+        if buf.find(b"\n", at, at + half) < 0:
+            return True
+    return False
+
+
+def _cap_lines(buf: bytes, start: int, max_line_bytes: int, skips: list[tuple[int, int]], stats: ChunkStats) -> bytes:
+    """``buf`` with the complete lines of ``buf[start:]`` longer than ``max_line_bytes`` cut to
+    that length, the bytes removed recorded in ``skips``."""
+    region = np.frombuffer(buf, dtype=np.uint8, offset=start)
     ends = np.flatnonzero(region == 10) + start
     starts = np.concatenate([[start], ends[:-1] + 1])
     long = np.flatnonzero(ends - starts > max_line_bytes)
-    removed: list[tuple[int, int]] = []
-    for i in long[::-1].tolist():  # from the end, so that earlier positions stay valid
+    pieces: list[bytes] = []
+    kept_to = removed = 0
+    for i in long.tolist():
         at, end = int(starts[i]) + max_line_bytes, int(ends[i])
-        del buf[at:end]
-        removed = [(pos - (end - at), n) for pos, n in removed]
-        removed.append((at, end - at))
+        pieces.append(buf[kept_to:at])
+        skips.append((at - removed, end - at))
+        removed += end - at
+        kept_to = end
         stats.long_lines += 1
-    skips.extend(removed)
+    pieces.append(buf[kept_to:])
+    return b"".join(pieces)
 
 
-def _after_nth_newline(buf: bytearray, n: int) -> int:
+def _after_nth_newline(buf: bytes, n: int) -> int:
     """The position just after the ``n``-th ``\\n`` of ``buf`` (which has more than ``n``)."""
-    ends = np.flatnonzero(np.frombuffer(bytes(buf), dtype=np.uint8) == 10)
+    ends = np.flatnonzero(np.frombuffer(buf, dtype=np.uint8) == 10)
     return int(ends[n - 1]) + 1
 
 
@@ -336,8 +376,7 @@ def _lone_cr_to_lf(block: bytes, final: bool, stats: ChunkStats) -> tuple[bytes,
     held = b""
     if block.endswith(b"\r") and not final:
         block, held = block[:-1], b"\r"
-    n_cr = block.count(b"\r")
-    if n_cr and n_cr != block.count(b"\r\n"):
+    if _LONE_CR.search(block):  # (a regex search runs at GB/s; counting \r\n does not)
         block, n = _LONE_CR.subn(b"\n", block)
         stats.lone_cr += n
     return block, held
