@@ -8,7 +8,12 @@ Files are read in chunks of whole lines and each chunk is committed with a check
 (byte offset, line number, decoder state, counters). A file is known by a fingerprint of
 its content, so a file ingested twice (under any name) is stored once, and a file whose
 ingest was killed resumes at its last checkpoint with the same final counts as one clean
-run.
+run. The options that change what a file stores are part of its fingerprint, and
+``reingest`` replaces what earlier ingests of a file stored, in one transaction.
+
+A file that cannot be ingested (unreadable, cut short, no time, a CSV header that cannot be
+mapped) does not stop the others: :class:`Summary` lists it, and
+:meth:`Summary.raise_failures` reports it in one line once the others are done.
 """
 
 from __future__ import annotations
