@@ -14,6 +14,10 @@ run. The options that change what a file stores are part of its fingerprint, and
 A file that cannot be ingested (unreadable, cut short, no time, a CSV header that cannot be
 mapped) does not stop the others: :class:`Summary` lists it, and
 :meth:`Summary.raise_failures` reports it in one line once the others are done.
+
+Length: about 570 lines, over the project's ~500, because files, standard input and live
+feeds share the summary, counters and commit path here; the natural split (a package
+``maritime.ingest`` with ``files``, ``stream`` and ``live`` modules) was left to the lead.
 """
 
 from __future__ import annotations
