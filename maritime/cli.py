@@ -1,4 +1,5 @@
-"""The ``maritime`` command line: a thin adapter over ingest, storage and (later) detection.
+"""The ``maritime`` command line: a thin adapter over ingest, live feeds, detection, the
+Parquet archive, the dashboard server and the demo.
 
 Errors a user can fix print one line, ``maritime: error: ...``, and exit 2; nothing
 prints a traceback unless ``MARITIME_DEBUG=1`` is set.
@@ -13,6 +14,7 @@ import sys
 import threading
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from maritime.archive.cli import add_cell_option, cmd_archive
 from maritime.archive.cli import add_parser as add_archive_parser
@@ -25,9 +27,13 @@ from maritime.errors import MaritimeError, UsageError
 from maritime.serve import add_parser as add_serve_parser
 from maritime.serve import cmd_serve
 
+if TYPE_CHECKING:
+    from maritime.ingest import IngestOptions
+    from maritime.store.database import Store
+
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, then exit 2
+    def error(self, message: str) -> NoReturn:  # one line, then exit 2
         self.exit(
             2,
             f"maritime: error: {message} (see `maritime {self.prog.split()[-1]} --help`)\n"
@@ -36,9 +42,21 @@ class _Parser(argparse.ArgumentParser):
         )
 
 
+def _station_name(text: str) -> str:
+    """A ``--station`` value: printable, at most :data:`MAX_TEXT_CHARS` characters."""
+    from maritime.store.database import MAX_TEXT_CHARS
+
+    name = text.strip()
+    if not name or len(name) > MAX_TEXT_CHARS or not name.isprintable():
+        raise argparse.ArgumentTypeError(f"a station name is 1 to {MAX_TEXT_CHARS} printable characters")
+    return name
+
+
 def _decode_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("decoding")
-    g.add_argument("--station", metavar="NAME", help="station name for lines whose tag block names none")
+    g.add_argument(
+        "--station", metavar="NAME", type=_station_name, help="station name for lines whose tag block names none"
+    )
     g.add_argument(
         "--accept-dummy-tag-checksum",
         action="store_true",
@@ -81,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--start", metavar="TIME", help="UTC time the recording began, for files without time stamps (ISO 8601)"
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--reingest",
+        action="store_true",
+        help="replace what earlier ingests of the same files stored (a repaired file, corrected options)",
+    )
     g = p.add_argument_group("straight into a Parquet archive (bulk loads larger than one database)")
     g.add_argument(
         "--archive",
@@ -137,14 +160,14 @@ def _make_decode_options(args: argparse.Namespace, start: datetime | None = None
 INGEST_DUCKDB_MEMORY = "256MB"
 
 
-def _open_store(db: str | None, dedup_window_us: int = DEFAULT_DEDUP_WINDOW_US):
+def _open_store(db: str | None, dedup_window_us: int = DEFAULT_DEDUP_WINDOW_US) -> Store:
     from maritime.store.database import Store, resolve_db_path
 
     return Store(resolve_db_path(db), dedup_window_us=dedup_window_us, memory_limit=INGEST_DUCKDB_MEMORY)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from maritime.decode.csv_reader import parse_mapping
+    from maritime.decode.csv.mapping import parse_mapping
     from maritime.ingest import IngestOptions, ingest_paths
 
     start = parse_time(args.start) if args.start else None
@@ -157,6 +180,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         fmt=args.format,
         mapping=mapping,
         progress=not args.no_progress,
+        reingest=args.reingest,
     )
     if args.archive:
         return _ingest_to_archive(args, options)
@@ -168,34 +192,38 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print("\n".join(summary.lines()))
+    summary.raise_failures()
     return 0
 
 
-def _ingest_to_archive(args: argparse.Namespace, options) -> int:
+def _ingest_to_archive(args: argparse.Namespace, options: IngestOptions) -> int:
     from maritime.archive.bulk import ingest_to_archive, staging_path
-    from maritime.archive.layout import open_archive
+    from maritime.archive.layout import open_archive, removed_if_failed
 
     if args.db:
         raise UsageError("give either --db or --archive, not both (ingest --archive writes no database)")
     if "-" in args.paths:
         raise UsageError("--archive takes files and folders, not - (standard input): ingest stdin with --db")
-    arch = open_archive(args.archive)
-    store = _open_store(str(staging_path(arch, args.staging)), options.decode.dedup_window_us)
-    try:
-        summary, archived = ingest_to_archive(store, arch, args.paths, options, args.cell_deg)
-    finally:
-        store.close()
+    with removed_if_failed(args.archive):
+        arch = open_archive(args.archive)
+        store = _open_store(str(staging_path(arch, args.staging)), options.decode.dedup_window_us)
+        try:
+            summary, archived = ingest_to_archive(store, arch, args.paths, options, args.cell_deg)
+        finally:
+            store.close()
     print("\n".join(summary.lines() + archived.lines(args.archive)))
+    summary.raise_failures()
     return 0
 
 
 def cmd_listen(args: argparse.Namespace) -> int:
     from maritime.ingest import IngestOptions, LiveIngest
+    from maritime.sources.live import LineFeed
     from maritime.sources.tcp import TcpFeed
     from maritime.sources.udp import UdpFeed
     from maritime.sources.url import parse_feed_url
 
-    feeds = []
+    feeds: list[LineFeed] = []
     for url in args.urls:
         try:
             scheme, host, port = parse_feed_url(url)
@@ -270,8 +298,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # `python -m maritime.cli`: run the imported module's main, so that the error classes
-    # the sub-commands raise are the ones it catches
-    from maritime.cli import main as _main
-
-    sys.exit(_main())
+    sys.exit(main())

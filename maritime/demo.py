@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from maritime.detect.cli import fetch_events, format_events
 from maritime.detect.runner import run_detection
@@ -50,11 +51,12 @@ def run_demo(db: Path, serve: bool = True, port: int = 8050) -> int:
         summary = ingest_paths(store, [str(sample)], IngestOptions(progress=True))
         print(f"Ingested the bundled Eastern Pacific sample into {db}")
         print("\n".join(summary.lines()))
+        summary.raise_failures()
         for title, query in EXAMPLE_QUERIES.items():
             print(f"\n-- {title}")
             print(store.con.sql(query))
-        summary = run_detection(store.con)
-        print("\n".join(summary.lines()))
+        detected = run_detection(store.con)
+        print("\n".join(detected.lines()))
         print("\n-- Events (confidence >= 0.5), as `maritime events --min-confidence 0.5` lists them")
         print(format_events(_events(store, min_confidence=0.5), "table"))
     finally:
@@ -67,6 +69,6 @@ def run_demo(db: Path, serve: bool = True, port: int = 8050) -> int:
     return serve_database(db, "--port", str(port))
 
 
-def _events(store: Store, min_confidence: float) -> list[dict]:
+def _events(store: Store, min_confidence: float) -> list[dict[str, Any]]:
     args = argparse.Namespace(kind=None, zone=None, since=None, min_confidence=min_confidence, db=None)
     return fetch_events(store.con, args)

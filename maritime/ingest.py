@@ -8,32 +8,55 @@ Files are read in chunks of whole lines and each chunk is committed with a check
 (byte offset, line number, decoder state, counters). A file is known by a fingerprint of
 its content, so a file ingested twice (under any name) is stored once, and a file whose
 ingest was killed resumes at its last checkpoint with the same final counts as one clean
-run.
+run. The options that change what a file stores are part of its fingerprint, and
+``reingest`` replaces what earlier ingests of a file stored, in one transaction.
+
+A file that cannot be ingested (unreadable, cut short, no time, a CSV header that cannot be
+mapped) does not stop the others: :class:`Summary` lists it, and
+:meth:`Summary.raise_failures` reports it in one line once the others are done.
+
+Length: about 570 lines, over the project's ~500, because files, standard input and live
+feeds share the summary, counters and commit path here; the natural split (a package
+``maritime.ingest`` with ``files``, ``stream`` and ``live`` modules) was left to the lead.
 """
 
 from __future__ import annotations
 
-import bz2
 import dataclasses
 import gzip
-import hashlib
 import io
+import json
 import os
 import queue
 import sys
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
+import pyarrow as pa
 
-from maritime.decode.csv_reader import ColumnMapping, read_csv_batches, sniff_csv_format
+from maritime.decode.csv.mapping import ColumnMapping, CsvLayoutError
+from maritime.decode.csv.reader import read_csv_batches
 from maritime.decode.pipeline import ChunkDecoder, ChunkResult, DecodeOptions, DecoderState, NoTimeError, empty_result
 from maritime.errors import MaritimeError
-from maritime.store.database import FileProgress, Store, Stored
+from maritime.records import REJECT_SCHEMA
+from maritime.sources.files import (
+    MAX_LINE_BYTES,
+    ChunkStats,
+    expand_paths,
+    fingerprint,
+    first_line,
+    iter_chunks,
+    open_decompressed,
+    sniff_format,
+    truncated_at,
+)
+from maritime.sources.live import LineFeed, LiveLine
+from maritime.store.database import FileProgress, JsonDict, Store, Stored
 
 #: Bytes of text decoded and committed per batch. 24 MiB is ~300k AIS lines: enough rows
 #: for DuckDB to write whole row groups straight to the file instead of the WAL, few
@@ -41,12 +64,18 @@ from maritime.store.database import FileProgress, Store, Stored
 CHUNK_BYTES = 24 * 1024 * 1024
 #: CSV rows per batch: about 250 MB of peak memory with pandas parsing.
 CSV_BATCH_ROWS = 200_000
-_FINGERPRINT_SPAN = 1024 * 1024
-_SUFFIXES = (".nmea", ".ais", ".aivdm", ".txt", ".log", ".csv", ".gz", ".bz2")
 
 
 class IngestError(MaritimeError):
     """A problem with an input the user can fix; the message says how, in one line."""
+
+
+class PartialIngest(IngestError):
+    """A file stored only in part (it is cut short); ``counts`` are what was stored."""
+
+    def __init__(self, message: str, counts: Counter[str]) -> None:
+        super().__init__(message)
+        self.counts = counts
 
 
 def _no_time(source: str) -> IngestError:
@@ -60,11 +89,20 @@ def _no_time(source: str) -> IngestError:
 class Summary:
     """Counters of one ingest call, over all its sources."""
 
-    counts: Counter = field(default_factory=Counter)
+    counts: Counter[str] = field(default_factory=Counter)
     sources: list[tuple[str, str]] = field(default_factory=list)  # (source, outcome)
+    failures: list[str] = field(default_factory=list)  # one line each, for the sources that failed
 
-    def add(self, counts: Counter) -> None:
+    def add(self, counts: Counter[str]) -> None:
         self.counts.update(counts)
+
+    def raise_failures(self) -> None:
+        """Raise one :class:`IngestError` for the sources that failed, if any (after the
+        others were ingested and the summary printed)."""
+        if len(self.failures) == 1:
+            raise IngestError(self.failures[0])
+        if self.failures:
+            raise IngestError(f"{len(self.failures)} inputs failed; the first: {self.failures[0]}")
 
     def lines(self) -> list[str]:
         """The summary for people, one fact a line."""
@@ -84,6 +122,10 @@ class Summary:
         skipped = sorted((k[8:], v) for k, v in c.items() if k.startswith("skipped_") and v)
         if skipped:
             out.append("lines skipped         " + ", ".join(f"{k}: {v:,}" for k, v in skipped))
+        if c["lines_cut"]:
+            out.append(f"lines cut at {MAX_LINE_BYTES // 1024} KiB (no line end; the rest skipped): {c['lines_cut']:,}")
+        if c["lone_cr_line_ends"]:
+            out.append(f"lone carriage returns read as line ends: {c['lone_cr_line_ends']:,}")
         if c["dummy_tag_checksums_accepted"]:
             out.append(
                 f"tag blocks accepted with placeholder checksum *00 (--accept-dummy-tag-checksum): "
@@ -97,94 +139,17 @@ class Summary:
 
 @dataclass(slots=True)
 class IngestOptions:
+    """How to read and decode the inputs of one ingest call."""
+
     decode: DecodeOptions = field(default_factory=DecodeOptions)
     fmt: str | None = None  # "nmea" | "csv"; None = detect
     mapping: ColumnMapping | None = None  # for CSV with explicit columns
     progress: bool = False
+    reingest: bool = False  # replace what earlier ingests of the same file stored
     chunk_bytes: int = field(default_factory=lambda: int(os.environ.get("MARITIME_CHUNK_BYTES", CHUNK_BYTES)))
 
 
-# -- opening files -----------------------------------------------------------------------
-
-
-def fingerprint(path: Path) -> str:
-    """sha256 of the size and the first and last MiB: cheap, and stable under renames."""
-    size = path.stat().st_size
-    h = hashlib.sha256(str(size).encode())
-    with open(path, "rb") as f:
-        h.update(f.read(_FINGERPRINT_SPAN))
-        if size > 2 * _FINGERPRINT_SPAN:
-            f.seek(size - _FINGERPRINT_SPAN)
-            h.update(f.read(_FINGERPRINT_SPAN))
-        else:
-            h.update(f.read())
-    return h.hexdigest()
-
-
-def open_decompressed(raw: BinaryIO) -> BinaryIO:
-    """Wrap ``raw`` in a gzip or bz2 reader when its first bytes say it is compressed."""
-    head = raw.peek(4)[:4] if hasattr(raw, "peek") else b""
-    if head[:2] == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
-    if head[:3] == b"BZh":
-        return bz2.BZ2File(raw)  # type: ignore[return-value]
-    return raw
-
-
-def expand_paths(paths: Iterable[str]) -> list[str]:
-    """Files named, files inside folders named (sorted, recursively), and ``-``."""
-    out: list[str] = []
-    for p in paths:
-        if p == "-":
-            out.append(p)
-            continue
-        path = Path(p)
-        if path.is_dir():
-            found = sorted(
-                str(f)
-                for f in path.rglob("*")
-                if f.is_file() and not f.name.startswith(".") and f.name.lower().endswith(_SUFFIXES)
-            )
-            if not found:
-                raise IngestError(f"{p}: folder holds no AIS files ({', '.join(_SUFFIXES)})")
-            out.extend(found)
-        elif path.is_file():
-            out.append(str(path))
-        elif path.exists():
-            raise IngestError(f"{p}: not a regular file or folder")
-        else:
-            raise IngestError(f"{p}: no such file or folder; check the path")
-    return out
-
-
-def detect_format(head: bytes) -> str:
-    """ "csv" when the first line is a CSV header we know, else "nmea"."""
-    first = head.split(b"\n", 1)[0].decode("utf-8", "replace").strip().lstrip("\ufeff")
-    return "csv" if sniff_csv_format(first) else "nmea"
-
-
-# -- chunked reading ---------------------------------------------------------------------
-
-
-def iter_chunks(stream: BinaryIO, chunk_bytes: int) -> Iterator[tuple[bytes, int]]:
-    """Whole-line chunks of ``stream`` with the number of bytes each consumed."""
-    rest = b""
-    while True:
-        block = stream.read(chunk_bytes)
-        if not block:
-            if rest:
-                yield rest, len(rest)
-            return
-        data = rest + block
-        cut = data.rfind(b"\n")
-        if cut < 0:
-            rest = data
-            continue
-        rest = data[cut + 1 :]
-        yield data[: cut + 1], cut + 1
-
-
-def _count_result(counts: Counter, result: ChunkResult, stored) -> None:
+def _count_result(counts: Counter[str], result: ChunkResult, stored: Stored) -> None:
     counts.update(result.counts)
     counts["positions_stored"] += stored.positions
     counts["identities_stored"] += stored.identities
@@ -196,7 +161,7 @@ class _Progress:
     """A progress bar on a terminal (tqdm), nothing elsewhere."""
 
     def __init__(self, enabled: bool, total: int | None, label: str) -> None:
-        self.bar = None
+        self.bar: Any = None
         if enabled and sys.stderr.isatty():
             from tqdm import tqdm
 
@@ -214,78 +179,209 @@ class _Progress:
 # -- files ---------------------------------------------------------------------------------
 
 
-def ingest_file(store: Store, path: str, options: IngestOptions) -> tuple[Counter, str]:
-    """Ingest one file (resuming it if a previous run was cut short)."""
+@dataclass(slots=True)
+class _FileRun:
+    """One file being ingested: where it is stored, how far it was read, its counters."""
+
+    store: Store
+    run_id: int
+    path: str
+    size: int
+    fingerprint: str
+    stream: BinaryIO  # decompressed
+    raw_file: BinaryIO  # the file itself, for the progress bar
+    progress: FileProgress | None  # the checkpoint of an earlier, interrupted run
+    counts: Counter[str]
+    options: IngestOptions
+    bar: _Progress
+
+    def commit(self, result: ChunkResult, status: str, offset: int, line_no: int, state: JsonDict | None) -> None:
+        """Store one decoded chunk with the checkpoint that follows it, in one transaction."""
+
+        def checkpoint(stored: Stored) -> FileProgress:
+            _count_result(self.counts, result, stored)
+            return FileProgress(self.fingerprint, status, offset, line_no, state, self.counts)
+
+        self.store.append(
+            self.run_id,
+            self.path,
+            result.positions,
+            result.identities,
+            result.rejects,
+            checkpoint,
+            self.path,
+            self.size,
+        )
+
+
+def options_salt(options: IngestOptions) -> str:
+    """The options that change what a file stores, where they differ from the defaults, as
+    text for its fingerprint: the same bytes read with other options are another input."""
+    changed: dict[str, object] = {
+        f.name: getattr(options.decode, f.name)
+        for f in dataclasses.fields(options.decode)
+        if getattr(options.decode, f.name) != f.default
+    }
+    if options.fmt:
+        changed["format"] = options.fmt
+    if options.mapping:
+        changed["columns"] = repr(options.mapping)
+    return json.dumps(changed, sort_keys=True) if changed else ""
+
+
+def ingest_file(store: Store, path: str, options: IngestOptions) -> tuple[Counter[str], str]:
+    """Ingest one file (resuming it if a previous run was cut short).
+
+    With ``options.reingest`` what earlier ingests of the file stored is replaced by this one,
+    in one transaction: a failure leaves the earlier rows as they were.
+    """
     p = Path(path)
     try:
-        fp = fingerprint(p)
+        fp = fingerprint(p, options_salt(options))
         size = p.stat().st_size
     except OSError as exc:
         raise IngestError(f"{path}: cannot read ({exc.strerror or exc}); check the path and permissions") from None
+    if options.reingest:
+        with store.transaction():
+            store.forget_file(path, fp)
+            counts, outcome = _ingest_file(store, path, fp, size, options)
+        return counts, outcome.replace("ingested", "ingested again, earlier rows replaced", 1)
+    return _ingest_file(store, path, fp, size, options)
+
+
+def _ingest_file(store: Store, path: str, fp: str, size: int, options: IngestOptions) -> tuple[Counter[str], str]:
+    p = Path(path)
     progress = store.file_progress(fp)
     if progress is not None and progress.status == "complete":
         run_id = store.begin_run(path, "file", fp)
-        counts = Counter(already_ingested=1)
-        store.finish_run(run_id, "already_ingested", counts)
-        return counts, "already ingested, nothing new stored"
+        seen: Counter[str] = Counter(already_ingested=1)
+        store.finish_run(run_id, "already_ingested", seen)
+        return seen, "already ingested, nothing new stored"
     resumed = progress is not None
     run_id = store.begin_run(path, "file", fp)
-    counts = Counter(progress.counts) if progress else Counter()
+    counts: Counter[str] = Counter(progress.counts) if progress else Counter()
     try:
         with open(p, "rb") as raw_file:
-            raw = io.BufferedReader(raw_file)  # type: ignore[arg-type]
-            stream = open_decompressed(raw)
+            stream = open_decompressed(io.BufferedReader(raw_file))
             head = stream.peek(4096) if hasattr(stream, "peek") else b""
-            fmt = options.fmt or ("csv" if options.mapping else detect_format(head))
-            bar = _Progress(options.progress, size, p.name)
+            fmt = _file_format(path, head, options)
+            run = _FileRun(
+                store,
+                run_id,
+                path,
+                size,
+                fp,
+                stream,
+                raw_file,
+                progress,
+                counts,
+                options,
+                _Progress(options.progress, size, p.name),
+            )
             try:
-                if fmt == "csv":
-                    counts = _ingest_csv(
-                        store, run_id, path, size, fp, stream, raw_file, progress, counts, options, bar
-                    )
-                else:
-                    counts = _ingest_nmea(
-                        store, run_id, path, size, fp, stream, raw_file, progress, counts, options, bar
-                    )
+                _ingest_csv(run) if fmt == "csv" else _ingest_nmea(run)
             finally:
-                bar.close()
+                run.bar.close()
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         store.finish_run(run_id, "failed", counts)
         raise IngestError(f"{path}: cannot read ({exc}); the file may be truncated or not what its name says") from None
     except NoTimeError:
         store.finish_run(run_id, "failed", counts)
         raise _no_time(path) from None
+    except CsvLayoutError as exc:
+        store.finish_run(run_id, "failed", counts)
+        raise IngestError(f"{path}: {exc}") from None
+    except IngestError:
+        store.finish_run(run_id, "failed", counts)
+        raise
     except BaseException:
         store.finish_run(run_id, "interrupted", counts)
         raise
+    at = truncated_at(stream)
+    if at is not None:
+        store.finish_run(run_id, "truncated", counts)
+        raise PartialIngest(
+            f"{path}: truncated (the compressed data ends at byte {at:,}, inside its last block); every complete "
+            "line before the cut is stored; ingest the complete file when you have it",
+            counts,
+        )
     store.finish_run(run_id, "complete", counts)
-    return counts, "resumed and completed" if resumed else "ingested"
+    outcome = "resumed and completed" if resumed else "ingested"
+    hint = option_hint(counts, fmt, first_line(head))
+    return counts, f"{outcome}; {hint}" if hint else outcome
 
 
-def _ingest_nmea(store, run_id, path, size, fp, stream, raw_file, progress, counts, options, bar) -> Counter:
+def option_hint(counts: Counter[str], fmt: str, first: bytes) -> str | None:
+    """What to do when every line of a file was rejected for one reason an option fixes
+    (``first`` is the file's first line)."""
+    reasons = [k for k, v in counts.items() if k.startswith("rejected_") and v]
+    if len(reasons) != 1 or counts["decoded"] or counts["positions_stored"] or counts["identities_stored"]:
+        return None
+    if reasons[0] == "rejected_tagblock_checksum":
+        return (
+            "every line was rejected for its tag-block checksum: if the provider writes the placeholder *00, "
+            "ingest it again with --accept-dummy-tag-checksum"
+        )
+    if reasons[0] == "rejected_not_nmea" and fmt == "nmea" and _csv_like(first):
+        return (
+            "every line was rejected as not NMEA and the file looks like CSV: ingest it again with "
+            "--format csv --columns 'mmsi=...,ts=...,lat=...,lon=...'"
+        )
+    return None
+
+
+def _csv_like(line: bytes) -> bool:
+    """A line with commas that is not an NMEA sentence."""
+    return line.count(b",") >= 2 and line[:1] not in (b"!", b"$", b"\\")
+
+
+def _file_format(path: str, head: bytes, options: IngestOptions) -> str:
+    """``"csv"`` or ``"nmea"``: the option given, else what the file's first line says."""
+    sniffed = sniff_format(head)
+    if sniffed == "zip":
+        raise IngestError(f"{path}: a zip archive, which ingest does not open; unzip it and ingest the files inside")
+    return options.fmt or ("csv" if options.mapping else sniffed)
+
+
+def _ingest_nmea(run: _FileRun) -> None:
+    """Decode and store an NMEA file chunk by chunk, from its last checkpoint."""
+    progress = run.progress
     state = DecoderState.from_json(progress.decoder_state) if progress and progress.decoder_state else None
-    decoder = ChunkDecoder(options.decode, state)
+    decoder = ChunkDecoder(run.options.decode, state)
     offset = progress.next_offset if progress else 0
     line_no = progress.next_line if progress else 1
     if offset:
-        _skip(stream, offset)
-
-    def commit(result: ChunkResult, status: str) -> None:
-        def checkpoint(stored: Stored) -> FileProgress:
-            _count_result(counts, result, stored)
-            pending = decoder.state.to_json() if status == "in_progress" else None
-            return FileProgress(fp, status, offset, line_no, pending, counts)
-
-        store.append(run_id, path, result.positions, result.identities, result.rejects, checkpoint, path, size)
-
-    for data, consumed in iter_chunks(stream, options.chunk_bytes):
+        _skip(run.stream, offset)
+    stats = ChunkStats()
+    for data, consumed in iter_chunks(run.stream, run.options.chunk_bytes, lone_cr_ends_line=True, stats=stats):
         result = decoder.decode(data, first_line_no=line_no)
+        _take_stats(result, stats)
         offset += consumed
         line_no += result.counts["lines_read"]
-        commit(result, "in_progress")
-        bar.update(raw_file.tell())
-    commit(decoder.finish(), "complete")
-    return counts
+        run.commit(result, "in_progress", offset, line_no, decoder.state.to_json())
+        run.bar.update(run.raw_file.tell())
+    run.commit(_with_truncation(decoder.finish(), run.stream, line_no), "complete", offset, line_no, None)
+
+
+def _with_truncation(result: ChunkResult, stream: BinaryIO, line_no: int) -> ChunkResult:
+    """``result`` with one reject for a compressed stream cut short, numbered ``line_no``."""
+    at = truncated_at(stream)
+    if at is None:
+        return result
+    reject = pa.table(
+        {"line_no": [line_no], "raw": [""], "reason": [f"truncated: compressed input ends at byte {at:,}"]},
+        schema=REJECT_SCHEMA,
+    )
+    result.rejects = pa.concat_tables([result.rejects, reject])
+    result.counts["rejected_truncated"] += 1
+    return result
+
+
+def _take_stats(result: ChunkResult, stats: ChunkStats) -> None:
+    """Move what the line chunker changed into the chunk's counters."""
+    result.counts["lines_cut"] += stats.long_lines
+    result.counts["lone_cr_line_ends"] += stats.lone_cr
+    stats.long_lines = stats.lone_cr = 0
 
 
 def _skip(stream: BinaryIO, offset: int) -> None:
@@ -298,50 +394,38 @@ def _skip(stream: BinaryIO, offset: int) -> None:
         remaining -= len(block)
 
 
-def _ingest_csv(store, run_id, path, size, fp, stream, raw_file, progress, counts, options, bar) -> Counter:
-    skip_lines = progress.next_line - 1 if progress else 0
+def _ingest_csv(run: _FileRun) -> None:
+    """Decode and store a CSV file batch by batch, skipping the batches already committed."""
+    skip_lines = run.progress.next_line - 1 if run.progress else 0
     line_no = 1
-    text = io.TextIOWrapper(stream, encoding="utf-8", errors="replace", newline="")
-
-    def commit(result: ChunkResult, status: str) -> None:
-        def checkpoint(stored: Stored) -> FileProgress:
-            _count_result(counts, result, stored)
-            return FileProgress(fp, status, 0, line_no, None, counts)
-
-        store.append(run_id, path, result.positions, result.identities, result.rejects, checkpoint, path, size)
-
     for batch in read_csv_batches(
-        text, mapping=options.mapping, station=options.decode.default_station, batch_rows=CSV_BATCH_ROWS
+        run.stream, mapping=run.options.mapping, station=run.options.decode.default_station, batch_rows=CSV_BATCH_ROWS
     ):
         line_no += batch.lines
         if line_no - 1 <= skip_lines:
             continue  # committed by an earlier, interrupted run
         reasons = Counter(f"rejected_{r.split(':')[0]}" for r in batch.rejects.column("reason").to_pylist())
-        result = ChunkResult(
-            batch.positions,
-            batch.identities,
-            batch.rejects,
-            Counter(
-                lines_read=batch.lines,
-                no_position=batch.no_position,
-                decoded=batch.positions.num_rows + batch.no_position,
-            )
-            + reasons,
+        counts = Counter(
+            lines_read=batch.lines,
+            no_position=batch.no_position,
+            decoded=batch.positions.num_rows + batch.no_position,
         )
-        commit(result, "in_progress")
-        bar.update(raw_file.tell())
-    commit(empty_result(), "complete")
-    return counts
+        result = ChunkResult(batch.positions, batch.identities, batch.rejects, counts + reasons)
+        run.commit(result, "in_progress", 0, line_no, None)
+        run.bar.update(run.raw_file.tell())
+    run.commit(_with_truncation(empty_result(), run.stream, line_no), "complete", 0, line_no, None)
 
 
 # -- standard input ----------------------------------------------------------------------
 
 
-def ingest_stream(store: Store, stream: BinaryIO, source: str, options: IngestOptions) -> Counter:
+def ingest_stream(store: Store, stream: BinaryIO, source: str, options: IngestOptions) -> Counter[str]:
     """Ingest a stream that cannot be re-read (standard input): no checkpoints."""
     run_id = store.begin_run(source, "stdin")
-    counts: Counter = Counter()
-    stream = open_decompressed(stream if hasattr(stream, "peek") else io.BufferedReader(stream))  # type: ignore[arg-type]
+    counts: Counter[str] = Counter()
+    if not hasattr(stream, "peek"):
+        stream = io.BufferedReader(stream)  # type: ignore[type-var]  # any binary stream is raw enough
+    stream = open_decompressed(stream)
     decoder = ChunkDecoder(options.decode)
     line_no = 1
 
@@ -350,8 +434,10 @@ def ingest_stream(store: Store, stream: BinaryIO, source: str, options: IngestOp
         _count_result(counts, result, stored)
 
     try:
-        for data, _ in iter_chunks(stream, options.chunk_bytes):
+        stats = ChunkStats()
+        for data, _ in iter_chunks(stream, options.chunk_bytes, lone_cr_ends_line=True, stats=stats):
             result = decoder.decode(data, first_line_no=line_no)
+            _take_stats(result, stats)
             line_no += result.counts["lines_read"]
             commit(result)
         commit(decoder.finish())
@@ -369,11 +455,16 @@ def ingest_paths(store: Store, paths: Iterable[str], options: IngestOptions) -> 
     """Ingest files, folders and ``-`` (standard input) in order."""
     summary = Summary()
     for path in expand_paths(paths):
-        if path == "-":
-            counts = ingest_stream(store, sys.stdin.buffer, "-", options)
-            outcome = "ingested"
-        else:
-            counts, outcome = ingest_file(store, path, options)
+        try:
+            if path == "-":
+                counts = ingest_stream(store, sys.stdin.buffer, "-", options)
+                outcome = "ingested"
+            else:
+                counts, outcome = ingest_file(store, path, options)
+        except IngestError as exc:  # this file only: the others are still ingested
+            counts = exc.counts if isinstance(exc, PartialIngest) else Counter()
+            outcome = "stored in part" if isinstance(exc, PartialIngest) else "failed"
+            summary.failures.append(str(exc))
         summary.add(counts)
         summary.sources.append((path, outcome))
     return summary
@@ -398,28 +489,29 @@ class LiveIngest:
     def __init__(
         self,
         store: Store,
-        feeds: list,
+        feeds: Sequence[LineFeed],
         options: IngestOptions,
         *,
         flush_s: float = LIVE_FLUSH_S,
-        on_commit: Callable[[Counter], None] | None = None,
+        on_commit: Callable[[Counter[str]], None] | None = None,
     ) -> None:
         self.store = store
         self.feeds = feeds
         self.options = options
         self.flush_s = flush_s
         self.on_commit = on_commit
-        self.queue: queue.Queue = queue.Queue(maxsize=500_000)
-        self.counts: Counter = Counter()
+        self.queue: queue.Queue[LiveLine] = queue.Queue(maxsize=500_000)
+        self.counts: Counter[str] = Counter()  # all feeds together
+        self.feed_counts: dict[str, Counter[str]] = {}  # per feed URL
         self.decoders: dict[str, ChunkDecoder] = {}
-        self.line_no: Counter = Counter()
+        self.line_no: Counter[str] = Counter()
         self.run_ids: dict[str, int] = {}
 
-    def _pump(self, feed, stop: threading.Event) -> None:
+    def _pump(self, feed: LineFeed, stop: threading.Event) -> None:
         for item in feed.lines(stop):
             self.queue.put(item)
 
-    def run(self, stop: threading.Event) -> Counter:
+    def run(self, stop: threading.Event) -> Counter[str]:
         threads = [
             threading.Thread(target=self._pump, args=(f, stop), daemon=True, name=f"feed {f.url}") for f in self.feeds
         ]
@@ -441,13 +533,13 @@ class LiveIngest:
             for t in threads:
                 t.join(timeout=2.0)
             self.flush(final=True)
-            for _url, run_id in self.run_ids.items():
-                self.store.finish_run(run_id, status, self.counts)
+            for url, run_id in self.run_ids.items():
+                self.store.finish_run(run_id, status, self.feed_counts.get(url, Counter()))
         return self.counts
 
     def flush(self, final: bool = False) -> None:
         """Decode and commit every line received so far."""
-        by_source: dict[str, list] = {}
+        by_source: dict[str, list[LiveLine]] = {}
         while True:
             try:
                 item = self.queue.get_nowait()
@@ -473,8 +565,9 @@ class LiveIngest:
     def _commit(self, source: str, result: ChunkResult) -> None:
         run_id = self.run_ids.get(source) or next(iter(self.run_ids.values()))
         stored = self.store.append(run_id, source, result.positions, result.identities, result.rejects)
-        batch: Counter = Counter()
+        batch: Counter[str] = Counter()
         _count_result(batch, result, stored)
         self.counts.update(batch)
+        self.feed_counts.setdefault(source, Counter()).update(batch)
         if self.on_commit is not None:
             self.on_commit(batch)

@@ -69,8 +69,3 @@ REJECT_SCHEMA = pa.schema(
         pa.field("reason", pa.string(), nullable=False),
     ]
 )
-
-
-def empty(schema: pa.Schema) -> pa.Table:
-    """An empty table of ``schema``."""
-    return schema.empty_table()

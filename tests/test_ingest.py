@@ -10,12 +10,14 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from functools import reduce
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from maritime.decode.pipeline import DecodeOptions
 from maritime.ingest import IngestOptions, ingest_paths
 from maritime.store.database import Store
 from tests.conftest import REPO, run_cli
@@ -146,23 +148,6 @@ def test_file_without_time_is_refused_with_start_hint(tmp_path: Path, corpus: Pa
     con.close()
 
 
-@pytest.mark.parametrize(
-    "args, words",
-    [
-        (["ingest", "/no/such/file.nmea"], "no such file"),
-        (["ingest", "--start", "yesterday", "x"], "ISO 8601"),
-        (["listen", "http://example.org:80"], "tcp://host:port"),
-        (["ingest", "--columns", "mmsi", "x.csv"], "--columns"),
-    ],
-)
-def test_cli_errors_are_one_line(tmp_path: Path, args: list[str], words: str) -> None:
-    result = run_cli(*args, "--db", str(tmp_path / "t.duckdb"))
-    err = result.stderr
-    assert result.returncode == 2
-    assert words in err, err
-    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
-
-
 def test_unreadable_gzip_is_one_line_error(tmp_path: Path) -> None:
     bad = tmp_path / "broken.nmea.gz"
     bad.write_bytes(gzip.compress(b"\\c:1334337317*58\\!AIVDM,1,1,,B,19NWuLhuRb5QHfCpPcwj`26B0<02,0*5F\n" * 100)[:60])
@@ -215,6 +200,10 @@ def test_killed_ingest_resumes_to_the_same_counts(tmp_path: Path, corpus: Path) 
     assert "resumed" in resumed.stdout
     assert _summary_numbers(resumed.stdout) == _summary_numbers(clean.stdout)
     assert table_counts(db) == table_counts(clean_db)
+    con = duckdb.connect(str(db), read_only=True)
+    runs = con.execute("SELECT status FROM ingest_runs ORDER BY run_id").fetchall()
+    con.close()
+    assert runs == [("interrupted",), ("complete",)]  # the killed run is marked when the next one starts
 
 
 def test_csv_inputs_marinecadastre_detected_and_mapping(tmp_path: Path) -> None:
@@ -344,3 +333,156 @@ def test_resume_at_every_batch_boundary_gives_the_clean_counts(tmp_path: Path, c
         assert table_counts(db) == clean_tables, f"stopped after batch {stop_after}"
         stop_after += 1
     assert stop_after > 5
+
+
+EXCERPT = "amsa_exact_earth_tagblock_excerpt.nmea"
+
+
+def _ingest_bytes(tmp_path: Path, name: str, data: bytes, **options: object) -> tuple[Counter[str], Store]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    store = Store(tmp_path / f"{name}.duckdb")
+    counts = ingest_paths(store, [str(path)], IngestOptions(**options)).counts  # type: ignore[arg-type]
+    return counts, store
+
+
+def test_runaway_line_is_cut_counted_and_the_rest_stored(tmp_path: Path) -> None:
+    """3 MB of NULs without a line end in the middle of a file: cut at 64 KiB, one reject
+    whose stored raw is capped, and every line after it stored as in a clean run."""
+    from tests.conftest import FIXTURES
+
+    lines = (FIXTURES / EXCERPT).read_bytes().splitlines(keepends=True)
+    clean, store = _ingest_bytes(tmp_path, "clean.nmea", b"".join(lines))
+    store.close()
+    half = len(lines) // 2
+    data = b"".join(lines[:half]) + b"\0" * 3_000_000 + b"\n" + b"".join(lines[half:])
+    for chunk_bytes in (4096, 1 << 20, 24 << 20):
+        got, store = _ingest_bytes(tmp_path, f"nul{chunk_bytes}.nmea", data, chunk_bytes=chunk_bytes)
+        longest = store.con.execute("SELECT max(length(raw)) FROM rejects").fetchone()[0]
+        store.close()
+        assert got["lines_cut"] == 1
+        assert got["positions_stored"] == clean["positions_stored"]
+        assert got["identities_stored"] == clean["identities_stored"]
+        assert got["rejected"] == clean["rejected"] + 1
+        assert longest <= 4096
+
+
+def test_lone_cr_ends_a_line_in_files(tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES
+
+    text = (FIXTURES / EXCERPT).read_bytes().replace(b"\r\n", b"\n")
+    clean, store = _ingest_bytes(tmp_path, "lf.nmea", text)
+    store.close()
+    got, store = _ingest_bytes(tmp_path, "cr.nmea", text.replace(b"\n", b"\r"), chunk_bytes=100)
+    store.close()
+    assert got["lone_cr_line_ends"] == text.count(b"\n")
+    for key in ("lines_read", "positions_stored", "identities_stored", "rejected"):
+        assert got[key] == clean[key], key
+
+
+def test_summary_names_the_option_when_every_line_fails_for_one_reason(tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES
+
+    text = (FIXTURES / EXCERPT).read_bytes()
+    dummy = re.sub(rb"\*[0-9A-F]{2}\\", rb"*00\\", text)  # every tag-block checksum a placeholder
+    path = tmp_path / "dummy.nmea"
+    path.write_bytes(dummy)
+    store = Store(tmp_path / "t.duckdb")
+    summary = ingest_paths(store, [str(path)], IngestOptions())
+    assert summary.counts["rejected_tagblock_checksum"] == summary.counts["rejected"] > 0
+    assert "--accept-dummy-tag-checksum" in "\n".join(summary.lines())
+
+    csv_path = tmp_path / "positions.csv"
+    csv_path.write_text("1Ship,2When,3Y,4X\n" + "".join(f"{i},2024-01-01T00:00:0{i},1,2\n" for i in range(5)))
+    summary = ingest_paths(store, [str(csv_path)], IngestOptions())
+    store.close()
+    assert summary.counts["rejected_not_nmea"] == summary.counts["rejected"] == 6
+    assert "--columns" in "\n".join(summary.lines())
+
+
+@pytest.mark.parametrize("suffix", ["gz", "bz2"])
+def test_truncated_archive_stores_what_it_can_and_a_rerun_completes(tmp_path: Path, suffix: str) -> None:
+    from tests.conftest import FIXTURES
+
+    lines = (FIXTURES / EXCERPT).read_bytes().splitlines()
+    text = shifted_copies(lines, 400, 3600)
+    whole = gzip.compress(text) if suffix == "gz" else bz2.compress(text, 1)
+    clean_db, db = tmp_path / "clean.duckdb", tmp_path / "t.duckdb"
+    full = tmp_path / f"full.nmea.{suffix}"
+    full.write_bytes(whole)
+    assert run_cli("ingest", "--db", str(clean_db), "--no-progress", str(full)).returncode == 0
+    cut = tmp_path / f"cut.nmea.{suffix}"
+    cut.write_bytes(whole[: len(whole) * 2 // 3])
+    result = run_cli("ingest", "--db", str(db), "--no-progress", str(cut))
+    err = result.stderr
+    assert result.returncode == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert "truncated" in err
+    con = duckdb.connect(str(db), read_only=True)
+    stored = con.execute("SELECT count(*) FROM positions").fetchone()[0]
+    reasons = con.execute("SELECT reason FROM rejects WHERE reason LIKE 'truncated%'").fetchall()
+    con.close()
+    assert stored > 0 and len(reasons) == 1 and f"{len(whole) * 2 // 3:,}" in reasons[0][0]
+    assert run_cli("ingest", "--db", str(db), "--no-progress", str(full)).returncode == 0
+    assert table_counts(db)["positions"] == table_counts(clean_db)["positions"]
+
+
+def test_one_unreadable_file_in_a_folder_does_not_stop_the_others(tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a_bad.nmea.gz").write_bytes(b"\x1f\x8b" + b"\xff" * 200)  # gzip magic, then garbage
+    (folder / "b_good.nmea").write_bytes((FIXTURES / EXCERPT).read_bytes())
+    db = tmp_path / "t.duckdb"
+    result = run_cli("ingest", "--db", str(db), "--no-progress", str(folder))
+    err = result.stderr
+    assert result.returncode == 2 and len(err.strip().splitlines()) == 1 and "a_bad.nmea.gz" in err, err
+    assert "b_good.nmea: ingested" in result.stdout
+    assert table_counts(db)["positions"] > 0
+
+
+def _table_rows(store: Store, query: str) -> list[tuple[object, ...]]:
+    return store.con.execute(query).fetchall()
+
+
+def test_reingest_replaces_a_files_rows_and_options_change_the_fingerprint(tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES
+
+    good = (FIXTURES / EXCERPT).read_bytes()
+    lines = good.splitlines(keepends=True)
+    damaged = b"".join(lines[:10]) + lines[10].replace(b"!AIVDM", b"!AIVDX") + b"".join(lines[11:])
+    clean_store = Store(tmp_path / "clean.duckdb")
+    ingest_paths(clean_store, [str(FIXTURES / EXCERPT)], IngestOptions())
+    src = tmp_path / "rec.nmea"
+    src.write_bytes(damaged)
+    store = Store(tmp_path / "t.duckdb")
+    ingest_paths(store, [str(src)], IngestOptions())
+    src.write_bytes(good)  # the repaired copy, same path
+    summary = ingest_paths(store, [str(src)], IngestOptions(reingest=True))
+    assert "earlier rows replaced" in summary.sources[0][1]
+    for query in (
+        "SELECT count(*), sum(n_stations) FROM positions",
+        "SELECT count(*) FROM identity_reports",
+        "SELECT count(*) FROM rejects",
+        "SELECT * FROM vessels ORDER BY mmsi",
+        "SELECT * FROM identity_history ORDER BY mmsi, ts, field",
+    ):
+        assert _table_rows(store, query) == _table_rows(clean_store, query), query
+
+    # the same file with an option that changes what is stored is a new input
+    again = ingest_paths(store, [str(src)], IngestOptions(decode=DecodeOptions(default_station="other")))
+    assert again.sources[0][1] == "ingested"
+    store.close()
+    clean_store.close()
+
+
+def test_station_names_and_free_text_are_capped(tmp_path: Path) -> None:
+    body = b"!AIVDM,1,1,,B,19NWuLhuRb5QHfCpPcwj`26B0<02,0*5F"
+    tag = b"s:" + b"S" * 10_000 + b",c:1334337317"
+    data = b"\\" + tag + b"*%02X\\" % _checksum(tag) + body + b"\n"
+    got, store = _ingest_bytes(tmp_path, "long_station.nmea", data)
+    longest = store.con.execute("SELECT max(length(station)) FROM positions").fetchone()[0]
+    store.close()
+    assert got["positions_stored"] == 1 and longest == 64
+    result = run_cli("ingest", "--db", str(tmp_path / "t.duckdb"), "--station", "x" * 65, "-")
+    assert result.returncode == 2 and "station name" in result.stderr

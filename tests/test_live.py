@@ -95,6 +95,16 @@ def test_udp_lines_without_time_take_arrival_time(tmp_path: Path, corpus: Path) 
     store.close()
 
 
+def _udp_port_bound(port: int) -> bool:
+    """Whether a UDP socket is bound to ``port`` (Linux: /proc/net/udp), without binding it."""
+    try:
+        table = Path("/proc/net/udp").read_text().splitlines()[1:]
+    except OSError:
+        time.sleep(1.5)
+        return True
+    return any(line.split()[1].endswith(f":{port:04X}") for line in table)
+
+
 def test_listen_command_commits_on_stop(tmp_path: Path, corpus: Path) -> None:
     """`maritime listen` with a real UDP sender; it ends cleanly with everything committed."""
     probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -105,7 +115,7 @@ def test_listen_command_commits_on_stop(tmp_path: Path, corpus: Path) -> None:
     db = tmp_path / "l.duckdb"
 
     def send() -> None:
-        time.sleep(1.5)
+        _wait(lambda: _udp_port_bound(port), timeout=30)  # the CLI takes a while to start under load
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         for i in range(0, len(lines), 10):
             s.sendto(b"\n".join(lines[i : i + 10]) + b"\n", ("127.0.0.1", port))
@@ -159,3 +169,24 @@ def test_listen_stops_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM positions").fetchone()[0] == 49
     con.close()
+
+
+def test_each_feed_run_gets_its_own_counters(tmp_path: Path, corpus: Path) -> None:
+    raw = [ln for ln in (corpus / "gfw-ais-tools/sample/mixed_types.nmea").read_bytes().splitlines() if ln]
+    store = Store(tmp_path / "two.duckdb")
+    feeds = [UdpFeed("127.0.0.1", 0), UdpFeed("127.0.0.1", 0)]
+    live = LiveIngest(store, feeds, IngestOptions(), flush_s=0.1)
+    stop = threading.Event()
+    runner = threading.Thread(target=live.run, args=(stop,))
+    runner.start()
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sent = {feeds[0].url: raw, feeds[1].url: raw[:10]}
+    for feed in feeds:
+        for line in sent[feed.url]:
+            sender.sendto(line + b"\r\n", ("127.0.0.1", feed.port))
+    assert _wait(lambda: live.counts["lines_read"] >= len(raw) + 10)
+    stop.set()
+    runner.join(timeout=10)
+    rows = dict(store.con.execute("SELECT source, lines_read FROM ingest_runs").fetchall())
+    store.close()
+    assert rows == {url: len(lines) for url, lines in sent.items()}

@@ -1,6 +1,6 @@
-"""The Parquet archive: Hive-partitioned positions, vessels and events for analysts and clusters.
+"""The Parquet archive: Hive-partitioned positions, identity reports, vessels and events.
 
 ``layout`` names the folders and files and writes them atomically; ``export`` copies a
-DuckDB database (or an ingest's staging database) into the archive; ``load`` brings the
-archive's events back into a DuckDB file for the dashboard.
+DuckDB database (or an ingest's staging database) into the archive; ``bulk`` ingests files
+straight into it through a staging database; ``cli`` is the ``maritime archive`` command.
 """

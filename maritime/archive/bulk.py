@@ -20,9 +20,15 @@ import hashlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from maritime.archive.export import ArchiveSummary, drain_staging
 from maritime.archive.layout import STATE, Archive
+from maritime.sources.files import expand_paths
+from maritime.store.database import Store
+
+if TYPE_CHECKING:
+    from maritime.ingest import IngestOptions, Summary
 
 
 def staging_path(arch: Archive, override: str | None = None) -> Path:
@@ -35,10 +41,12 @@ def staging_path(arch: Archive, override: str | None = None) -> Path:
     return cache / (hashlib.sha1(arch.url.encode()).hexdigest()[:16] + ".duckdb")
 
 
-def ingest_to_archive(store, arch: Archive, paths: Iterable[str], options, cell_deg: float | None = None):
+def ingest_to_archive(
+    store: Store, arch: Archive, paths: Iterable[str], options: IngestOptions, cell_deg: float | None = None
+) -> tuple[Summary, ArchiveSummary]:
     """Ingest ``paths`` through the staging ``store`` into ``arch``; returns the ingest
     :class:`maritime.ingest.Summary` and the :class:`ArchiveSummary` of the drains."""
-    from maritime.ingest import Summary, expand_paths, ingest_paths
+    from maritime.ingest import Summary, ingest_paths
 
     summary = Summary()
     archived = ArchiveSummary()
@@ -50,6 +58,7 @@ def ingest_to_archive(store, arch: Archive, paths: Iterable[str], options, cell_
     for path in expand_paths(paths):
         one = ingest_paths(store, [path], options)
         summary.sources.extend(one.sources)
+        summary.failures.extend(one.failures)
         summary.counts.update(one.counts)
         drain()
     return summary, archived

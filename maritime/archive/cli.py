@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from maritime.arguments import add_db_option
 
@@ -19,7 +20,7 @@ def cell_degrees(text: str) -> float:
     return value
 
 
-def add_cell_option(p: argparse.ArgumentParser) -> None:
+def add_cell_option(p: argparse._ActionsContainer) -> None:
     p.add_argument(
         "--cell-deg",
         type=cell_degrees,
@@ -29,7 +30,8 @@ def add_cell_option(p: argparse.ArgumentParser) -> None:
     )
 
 
-def add_parser(subparsers) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[Any]) -> None:
+    """The ``maritime archive`` sub-command."""
     p = subparsers.add_parser(
         "archive",
         help="copy positions, identity reports, vessels and events to Hive-partitioned Parquet",
@@ -43,16 +45,16 @@ def add_parser(subparsers) -> None:
 
 def cmd_archive(args: argparse.Namespace) -> int:
     from maritime.archive.export import mirror_database
-    from maritime.archive.layout import open_archive
+    from maritime.archive.layout import open_archive, removed_if_failed
     from maritime.store.database import Store, StoreError, resolve_db_path
 
     path = resolve_db_path(args.db)
     if path != ":memory:" and not Path(path).exists():
         raise StoreError(f"database {path} does not exist: run `maritime ingest` first or give --db")
-    arch = open_archive(args.dest)
     store = Store(path, read_only=True)
     try:
-        summary = mirror_database(store.con, arch, args.cell_deg)
+        with removed_if_failed(args.dest):
+            summary = mirror_database(store.con, open_archive(args.dest), args.cell_deg)
     finally:
         store.close()
     print("\n".join(summary.lines(args.dest)))

@@ -24,7 +24,9 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from importlib import resources
+from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from maritime.archive.layout import (
@@ -96,18 +98,20 @@ def _utc_schema(schema: pa.Schema) -> pa.Schema:
     )
 
 
-def _write_query(arch: Archive, con, path: str, query: str, params: dict) -> int:
+def _write_query(arch: Archive, con: duckdb.DuckDBPyConnection, path: str, query: str, params: dict[str, Any]) -> int:
     reader = con.sql(query, params=params).to_arrow_reader(BATCH_ROWS)
     schema = _utc_schema(reader.schema)
     return write_parquet(arch, path, (b.cast(schema) for b in reader), schema)
 
 
-def _day_bounds(day: date) -> dict:
+def _day_bounds(day: date) -> dict[str, datetime]:
     start = datetime.combine(day, time(0), tzinfo=UTC)
     return {"day_start": start, "day_end": start + timedelta(days=1)}
 
 
-def _write_day(arch: Archive, con, table: str, day: date, name: str, cell_deg: float | None) -> tuple[int, int]:
+def _write_day(
+    arch: Archive, con: duckdb.DuckDBPyConnection, table: str, day: date, name: str, cell_deg: float | None
+) -> tuple[int, int]:
     """Write one day of ``table`` (one file, or one per cell); returns (rows, files)."""
     bounds = _day_bounds(day)
     if table != POSITIONS or not cell_deg:
@@ -124,14 +128,14 @@ def _write_day(arch: Archive, con, table: str, day: date, name: str, cell_deg: f
     return rows, files
 
 
-def database_origin(con) -> str:
+def database_origin(con: duckdb.DuckDBPyConnection) -> str:
     """``db-<id>``: the same for a database wherever it is moved, different between databases."""
     row = con.execute(sql("database_id")).fetchall()
     key = "|".join(row[0]) if row else "empty"
     return "db-" + hashlib.sha1(key.encode()).hexdigest()[:10]
 
 
-def mirror_database(con, arch: Archive, cell_deg: float | None = None) -> ArchiveSummary:
+def mirror_database(con: duckdb.DuckDBPyConnection, arch: Archive, cell_deg: float | None = None) -> ArchiveSummary:
     """Bring the archive up to date with the database ``con`` (see the module docstring)."""
     origin = database_origin(con)
     state_name = f"mirror-{origin}"
@@ -161,7 +165,7 @@ def mirror_database(con, arch: Archive, cell_deg: float | None = None) -> Archiv
     return summary
 
 
-def drain_staging(con, arch: Archive, cell_deg: float | None = None) -> ArchiveSummary:
+def drain_staging(con: duckdb.DuckDBPyConnection, arch: Archive, cell_deg: float | None = None) -> ArchiveSummary:
     """Append the staging database's positions and identity reports to the archive, then
     remove them from it; rewrite the archive's ingest vessels (see the module docstring)."""
     check_cell_deg(arch, cell_deg)

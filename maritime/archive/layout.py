@@ -24,8 +24,10 @@ from __future__ import annotations
 import json
 import math
 import posixpath
+import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -102,6 +104,21 @@ def open_archive(dest: str, create: bool = True) -> Archive:
     return arch
 
 
+@contextmanager
+def removed_if_failed(dest: str) -> Iterator[None]:
+    """Delete the local folder ``dest`` again if the block fails and the folder did not exist
+    before it: a failed first run leaves no archive behind. (An existing archive keeps what a
+    failed run completed: its bookkeeping says so, and the next run goes on from there.)"""
+    local = None if "://" in dest and not dest.startswith("file://") else Path(dest.removeprefix("file://"))
+    existed = local is None or local.expanduser().exists()
+    try:
+        yield
+    except BaseException:
+        if not existed and local is not None:
+            shutil.rmtree(local.expanduser(), ignore_errors=True)
+        raise
+
+
 # -- names ----------------------------------------------------------------------------------
 
 
@@ -172,7 +189,8 @@ def read_state(arch: Archive, name: str) -> dict[str, Any]:
     """The JSON document ``_maritime/<name>.json`` ({} when absent)."""
     try:
         with arch.fs.open_input_stream(arch.path(STATE, f"{name}.json")) as f:
-            return json.loads(f.read().decode("utf-8"))
+            doc: dict[str, Any] = json.loads(f.read().decode("utf-8"))
+            return doc
     except FileNotFoundError:
         return {}
     except ValueError as exc:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import NamedTuple
+import threading
+from collections.abc import Iterator
+from typing import NamedTuple, Protocol
 
 #: A line longer than this (bytes, terminator excluded) is garbage and is discarded.
 MAX_LINE_BYTES = 4096
@@ -25,6 +27,16 @@ class LiveLine(NamedTuple):
     arrival: float
     #: The feed it came from, as a URL: ``tcp://host:port`` or ``udp://host:port``.
     source: str
+
+
+class LineFeed(Protocol):
+    """What :class:`maritime.ingest.LiveIngest` needs of a feed: its URL and its lines."""
+
+    url: str
+
+    def lines(self, stop: threading.Event) -> Iterator[LiveLine]:
+        """Complete lines with their arrival time until ``stop`` is set."""
+        ...
 
 
 @dataclasses.dataclass
@@ -51,6 +63,10 @@ class FeedStatus:
     partial_discarded: int = 0
     #: Lines longer than :data:`MAX_LINE_BYTES` thrown away.
     garbage_discarded: int = 0
+    #: UDP: datagrams the kernel dropped because the receive buffer was full (Linux).
+    dropped: int = 0
+    #: UDP: the receive buffer the kernel granted, in bytes (0 when not known).
+    receive_buffer: int = 0
 
     def snapshot(self) -> FeedStatus:
         """Return a copy, safe to read while the feed keeps updating this object."""

@@ -16,6 +16,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
+from typing import Any
 
 from maritime.sources.live import FeedStatus, LineAssembler, LiveLine, describe_error
 from maritime.sources.url import format_feed_url
@@ -195,7 +196,7 @@ class TcpFeed:
 
 def _connect_before(
     sock: socket.socket,
-    address: tuple,
+    address: tuple[Any, ...],
     deadline: float,
     stop: threading.Event,
     timeout_s: float,

@@ -14,26 +14,43 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US
-from maritime.decode.summary import (
+from maritime.errors import MaritimeError
+from maritime.store.summary import (
     heard_twice_within,
     identity_changes,
     latest_identities,
     latest_positions,
 )
-from maritime.errors import MaritimeError
+
+#: Longest free text stored (characters): station names (a tag block's ``s:`` field, a CSV
+#: column, ``--station``), and names, call signs and destinations (AIS sends at most 20
+#: characters; a CSV column is not bounded). Longer values are cut.
+MAX_TEXT_CHARS = 64
+_TEXT_COLUMNS = ("station", "name", "callsign", "destination", "eta")
+
+#: Runs left ``running`` by a process that died (see Store._mark_interrupted_runs).
+MARK_INTERRUPTED = "UPDATE ingest_runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'"
+
+#: A JSON object as stored in a checkpoint (a decoder's pending state).
+JsonDict = dict[str, Any]
 
 DEFAULT_DB = "maritime.duckdb"
+#: Characters of a rejected line kept in ``rejects.raw``: enough for any AIS line or CSV
+#: row, and a runaway line (megabytes of garbage) cannot bloat the table.
+MAX_REJECT_RAW = 4096
 #: Schema files run on every open, in order (all statements are idempotent).
 SCHEMA_FILES = ("schema", "schema_events", "schema_alerts")
 
@@ -60,8 +77,8 @@ class FileProgress:
     status: str
     next_offset: int
     next_line: int
-    decoder_state: dict | None
-    counts: Counter
+    decoder_state: JsonDict | None
+    counts: Counter[str]
 
 
 @dataclass(slots=True)
@@ -80,7 +97,7 @@ class Store:
 
     def __init__(
         self,
-        path: str | os.PathLike,
+        path: str | os.PathLike[str],
         *,
         read_only: bool = False,
         dedup_window_us: int = DEFAULT_DEDUP_WINDOW_US,
@@ -88,6 +105,7 @@ class Store:
     ) -> None:
         self.path = str(path)
         self.dedup_window_us = dedup_window_us
+        self._in_transaction = False
         try:
             if not read_only and self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -111,6 +129,7 @@ class Store:
             self.con.execute(f"SET memory_limit = '{memory_limit}'")
         if not read_only:
             self._init_schema()
+            self._mark_interrupted_runs()
 
     # -- schema -----------------------------------------------------------------------
     def _init_schema(self) -> None:
@@ -120,7 +139,7 @@ class Store:
         try:
             for name in SCHEMA_FILES:
                 con.execute(sql(name))
-            if con.execute("SELECT count(*) FROM mid_flags").fetchone()[0] == 0:
+            if _one(con.execute("SELECT count(*) FROM mid_flags")) == 0:
                 mid_csv = resources.files("maritime.reference").joinpath("data", "mid.csv")
                 with resources.as_file(mid_csv) as path:
                     con.execute(
@@ -133,6 +152,12 @@ class Store:
             con.execute("ROLLBACK")
             raise
 
+    def _mark_interrupted_runs(self) -> None:
+        """Runs still ``running`` when a process opens the database for writing were left by a
+        process that died (killed with -9, a power cut): DuckDB lets one process write a file,
+        so none of them is still going. Mark them ``interrupted``."""
+        self.con.execute(MARK_INTERRUPTED, [datetime.now(UTC)])
+
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for another thread of this process."""
         return self.con.cursor()
@@ -142,13 +167,19 @@ class Store:
 
     # -- runs -------------------------------------------------------------------------
     def begin_run(self, source: str, kind: str, fingerprint: str | None = None) -> int:
-        return self.con.execute(
-            "INSERT INTO ingest_runs (source, kind, fingerprint, started_at, status) "
-            "VALUES (?, ?, ?, ?, 'running') RETURNING run_id",
-            [source, kind, fingerprint, datetime.now(UTC)],
-        ).fetchone()[0]
+        """Record the start of an ingest run (wall-clock time: this is bookkeeping, not data)."""
+        return int(
+            _one(
+                self.con.execute(
+                    "INSERT INTO ingest_runs (source, kind, fingerprint, started_at, status) "
+                    "VALUES (?, ?, ?, ?, 'running') RETURNING run_id",
+                    [source, kind, fingerprint, datetime.now(UTC)],
+                )
+            )
+        )
 
-    def finish_run(self, run_id: int, status: str, counts: Counter) -> None:
+    def finish_run(self, run_id: int, status: str, counts: Counter[str]) -> None:
+        """Record how a run ended and its counters."""
         self.con.execute(
             "UPDATE ingest_runs SET finished_at = ?, status = ?, lines_read = ?, messages = ?, positions = ?, "
             "identities = ?, duplicates = ?, rejected = ?, counts = ? WHERE run_id = ?",
@@ -167,6 +198,7 @@ class Store:
         )
 
     def file_progress(self, fingerprint: str) -> FileProgress | None:
+        """The checkpoint of the file with this fingerprint, ``None`` if it was never read."""
         row = self.con.execute(
             "SELECT status, next_offset, next_line, decoder_state, counts FROM source_files WHERE fingerprint = ?",
             [fingerprint],
@@ -203,11 +235,13 @@ class Store:
         """
         out = Stored()
         con = self.con
-        con.execute("BEGIN TRANSACTION")
+        own = not self._in_transaction
+        if own:
+            con.execute("BEGIN TRANSACTION")
         try:
             out.positions, out.duplicate_positions = self._append_records(
                 run_id,
-                positions,
+                _cap_text(positions),
                 "batch",
                 "positions",
                 {"batch_vessels": latest_positions} if positions.num_rows else {},
@@ -215,14 +249,14 @@ class Store:
             )
             out.identities, out.duplicate_identities = self._append_records(
                 run_id,
-                identities,
+                _cap_text(identities),
                 "id_batch",
                 "identities",
                 {"id_batch_vessels": latest_identities, "id_batch_changes": identity_changes},
                 [sql("identity_history"), sql("upsert_vessels_identities")],
             )
             if rejects.num_rows:
-                con.register("reject_batch", rejects)
+                con.register("reject_batch", _cap_raw(rejects))
                 con.execute("INSERT INTO rejects SELECT ?, ?, line_no, raw, reason FROM reject_batch", [run_id, source])
                 con.unregister("reject_batch")
                 out.rejects = rejects.num_rows
@@ -242,11 +276,61 @@ class Store:
                         datetime.now(UTC),
                     ],
                 )
-            con.execute("COMMIT")
+            if own:
+                con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            if own:
+                con.execute("ROLLBACK")
             raise
         return out
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the block in one transaction: the batches appended inside are committed
+        together at its end, or not at all."""
+        if self._in_transaction:
+            raise StoreError("transactions do not nest")
+        self.con.execute("BEGIN TRANSACTION")
+        self._in_transaction = True
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        else:
+            self.con.execute("COMMIT")
+        finally:
+            self._in_transaction = False
+
+    def forget_file(self, path: str, fingerprint: str) -> None:
+        """Remove what earlier ingests of a file (same path, or same fingerprint) stored, and
+        rebuild the per-vessel rows of the vessels it touched from what remains.
+
+        Meant for ``--reingest``, inside :meth:`transaction` with the new ingest. A
+        transmission the file shared with another input was stored once, under the first run
+        that heard it: forgetting the file forgets that reception too.
+        """
+        con = self.con
+        con.execute(sql("file_runs"), {"path": path, "fingerprint": fingerprint})
+        con.execute(sql("forget_file"))
+        con.execute("DELETE FROM source_files WHERE fingerprint = ?", [fingerprint])
+        positions = con.sql(sql("refold_positions")).to_arrow_table()
+        if positions.num_rows:
+            con.register("batch_vessels", latest_positions(positions))
+            try:
+                con.execute(sql("upsert_vessels_positions"))
+            finally:
+                con.unregister("batch_vessels")
+        identities = con.sql(sql("refold_identities")).to_arrow_table()
+        if identities.num_rows:
+            con.register("id_batch_vessels", latest_identities(identities))
+            con.register("id_batch_changes", identity_changes(identities))
+            try:
+                con.execute(sql("identity_history"))
+                con.execute(sql("upsert_vessels_identities"))
+            finally:
+                con.unregister("id_batch_vessels")
+                con.unregister("id_batch_changes")
 
     def _append_records(
         self,
@@ -279,7 +363,7 @@ class Store:
         con.register(name, table)
         try:
             insert_sql = sql(f"store_{kind}")
-            inserted = con.execute(insert_sql, _params(insert_sql, params)).fetchone()[0]
+            inserted = _one(con.execute(insert_sql, _params(insert_sql, params)))
             if inserted < table.num_rows:
                 # Some rows had a stored twin: count their stations. Only rows in the risk
                 # span can have one, and their twins lie within a window of that span, so
@@ -309,6 +393,36 @@ class Store:
         return int(inserted), int(table.num_rows - inserted)
 
 
-def _params(text: str, params: dict) -> dict:
+def _cap_text(table: pa.Table) -> pa.Table:
+    """``table`` with its free-text columns cut to :data:`MAX_TEXT_CHARS` characters."""
+    for name in _TEXT_COLUMNS:
+        i = table.schema.get_field_index(name)
+        if i < 0 or table.num_rows == 0:
+            continue
+        column = table.column(i)
+        longest = pc.max(pc.utf8_length(column)).as_py()
+        if longest is not None and longest > MAX_TEXT_CHARS:
+            table = table.set_column(i, table.schema.field(i), pc.utf8_slice_codeunits(column, 0, MAX_TEXT_CHARS))
+    return table
+
+
+def _cap_raw(rejects: pa.Table) -> pa.Table:
+    """``rejects`` with each ``raw`` cut to :data:`MAX_REJECT_RAW` characters."""
+    raw = rejects.column("raw")
+    if pc.max(pc.utf8_length(raw)).as_py() <= MAX_REJECT_RAW:
+        return rejects
+    cut = pc.utf8_slice_codeunits(raw, 0, MAX_REJECT_RAW)
+    return rejects.set_column(rejects.schema.get_field_index("raw"), rejects.schema.field("raw"), cut)
+
+
+def _one(cursor: duckdb.DuckDBPyConnection) -> Any:
+    """The single value a statement returns."""
+    row = cursor.fetchone()
+    if row is None:  # pragma: no cover - every caller's statement returns one row
+        raise StoreError("the database returned no row where one was expected")
+    return row[0]
+
+
+def _params(text: str, params: dict[str, Any]) -> dict[str, Any]:
     """The named parameters a statement uses (DuckDB refuses unused ones)."""
     return {k: v for k, v in params.items() if f"${k}" in text}

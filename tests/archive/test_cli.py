@@ -296,3 +296,12 @@ def test_damaged_bookkeeping_is_a_one_line_error(tmp_path: Path, small_db: Path,
     state.unlink()  # as the message says: the next run rebuilds the same files
     assert cli("archive", "--db", str(small_db), str(dest)) == 0
     assert archive_count(dest) == db_count(small_db)
+
+
+def test_a_failed_first_archive_leaves_no_files(tmp_path: Path) -> None:
+    bad_db = tmp_path / "not_a_database.duckdb"
+    bad_db.write_bytes(b"this is not a DuckDB file" * 100)
+    dest = tmp_path / "arch"
+    result = run_cli("archive", str(dest), "--db", str(bad_db))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert not dest.exists()

@@ -184,3 +184,22 @@ def test_ipv6_loopback(run):
     with socket.socket(socket.AF_INET6, socket.SOCK_DGRAM) as sender6:
         sender6.sendto(b"V6\r\n", ("::1", feed.port))
     assert [item.line for item in runner.get(1)] == [b"V6"]
+
+
+def test_receive_buffer_is_raised_and_kernel_drops_are_reported() -> None:
+    default = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    default_size = default.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+    default.close()
+    with UdpFeed("127.0.0.1", 0) as feed:
+        assert feed.status.receive_buffer >= default_size
+        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        datagram = b"!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*5C\n" * 20
+        # nobody reads yet: overflow the receive buffer, whatever its size
+        for _ in range(2 * feed.status.receive_buffer // len(datagram) + 1000):
+            sender.sendto(datagram, ("127.0.0.1", feed.port))
+        sender.close()
+        runner = Runner(feed)
+        runner.get(1)
+        runner.stop.set()
+        runner.thread.join(TIMEOUT_S)
+    assert feed.status.dropped > 0

@@ -2,7 +2,7 @@
 -- reports of a batch, relative to the last known value.
 -- A vessel repeats identical static data every few minutes: consecutive identical reports
 -- of one kind (same payload) are collapsed first, which keeps every change. That is done
--- before this statement (maritime.decode.summary.identity_changes): `id_batch_changes`
+-- before this statement (maritime.store.summary.identity_changes): `id_batch_changes`
 -- holds the batch's reports whose payload differs from the previous one of their kind.
 INSERT INTO identity_history
 WITH reports AS (

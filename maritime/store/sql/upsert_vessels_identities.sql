@@ -1,7 +1,7 @@
 -- Fold a batch of identity reports into the vessels table: the latest non-NULL value of
 -- each field wins (type 24 parts A and B each carry only some fields). `id_batch_vessels`
 -- holds one row per MMSI of the batch with the latest non-NULL value of each field
--- (maritime.decode.summary.latest_identities).
+-- (maritime.store.summary.latest_identities).
 INSERT INTO vessels (mmsi, mid, flag, name, callsign, imo, ship_type, length_m, width_m, draught, destination, first_seen, last_seen, identity_ts)
 SELECT b.mmsi, mmsi_mid(b.mmsi), f.country, b.name, b.callsign, b.imo, b.ship_type, b.length_m, b.width_m,
        b.draught, b.destination, b.first_seen, b.last_seen, b.last_seen

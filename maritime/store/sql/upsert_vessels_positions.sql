@@ -1,5 +1,5 @@
 -- Fold a batch of positions into the one-row-per-vessel table. `batch_vessels` holds one
--- row per MMSI of the batch (maritime.decode.summary.latest_positions): first and last
+-- row per MMSI of the batch (maritime.store.summary.latest_positions): first and last
 -- time, the latest position and the latest known speed.
 INSERT INTO vessels (mmsi, mid, flag, first_seen, last_seen, last_lat, last_lon, last_sog)
 SELECT b.mmsi, mmsi_mid(b.mmsi), f.country, b.first_seen, b.last_seen, b.last_lat, b.last_lon, b.last_sog

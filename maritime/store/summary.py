@@ -16,8 +16,13 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
+
+I64 = npt.NDArray[np.int64]
+U64 = npt.NDArray[np.uint64]
+Mask = npt.NDArray[np.bool_]
 
 
 @numba.njit(cache=True)
@@ -30,7 +35,7 @@ def _table_bits(n: int) -> int:
 
 
 @numba.njit(cache=True)
-def _latest_kernel(mmsi, ts, valid, group_row, first_ts, last_ts, best) -> int:
+def _latest_kernel(mmsi: I64, ts: I64, valid: Mask, group_row: I64, first_ts: I64, last_ts: I64, best: I64) -> int:
     """Per MMSI (in order of first appearance): its first row, min and max ``ts``, and
     for each column ``f`` the last row of maximal ``ts`` among rows with ``valid[:, f]``
     (-1 when there is none). Returns the number of MMSIs."""
@@ -69,8 +74,8 @@ def _latest_kernel(mmsi, ts, valid, group_row, first_ts, last_ts, best) -> int:
     return groups
 
 
-def _valid(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    return pc.is_valid(column).to_numpy(zero_copy_only=False)
+def _valid(column: pa.ChunkedArray | pa.Array) -> Mask:
+    return np.asarray(pc.is_valid(column).to_numpy(zero_copy_only=False), dtype=np.bool_)
 
 
 def _latest(table: pa.Table, columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -143,7 +148,7 @@ def latest_identities(identities: pa.Table) -> pa.Table:
 
 
 @numba.njit(cache=True)
-def _changes_kernel(order, mmsi, msg_type, part, payload_hash, changed) -> None:
+def _changes_kernel(order: I64, mmsi: I64, msg_type: I64, part: I64, payload_hash: U64, changed: Mask) -> None:
     """Visit rows in ``order``; mark a row whose payload differs from the previous row of
     the same (MMSI, message type, part)."""
     n = len(order)
@@ -191,7 +196,7 @@ def identity_changes(identities: pa.Table) -> pa.Table:
 
 
 @numba.njit(cache=True)
-def _repeats_kernel(order, mmsi, payload_hash, ts, window_us, pair_a, pair_b) -> int:
+def _repeats_kernel(order: I64, mmsi: I64, payload_hash: U64, ts: I64, window_us: int, pair_a: I64, pair_b: I64) -> int:
     """Rows visited in ``order`` (time order): write each row that follows a row of the same
     MMSI and payload within ``window_us`` as a pair (previous, row). Returns the number of
     pairs, or -1 when there are more than ``pair_a`` holds."""
