@@ -70,7 +70,8 @@ def main() -> int:
     p.add_argument("--seconds", type=float, default=60.0)
     args = p.parse_args()
 
-    from maritime.ingest import IngestOptions, LiveIngest
+    from maritime.ingest.live import LiveIngest
+    from maritime.ingest.options import IngestOptions
     from maritime.sources.tcp import TcpFeed
     from maritime.store.database import Store
 

@@ -19,16 +19,16 @@ from typing import TYPE_CHECKING, NoReturn
 from maritime.archive.cli import add_cell_option, cmd_archive
 from maritime.archive.cli import add_parser as add_archive_parser
 from maritime.arguments import add_db_option, parse_time, positive_seconds
+from maritime.dashboard.server import add_parser as add_serve_parser
+from maritime.dashboard.server import cmd_serve
 from maritime.decode.assembly import DEFAULT_TTL_US
 from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US, DecodeOptions
 from maritime.detect.cli import add_parsers as add_detect_parsers
 from maritime.detect.cli import cmd_detect, cmd_events
 from maritime.errors import MaritimeError, UsageError
-from maritime.serve import add_parser as add_serve_parser
-from maritime.serve import cmd_serve
 
 if TYPE_CHECKING:
-    from maritime.ingest import IngestOptions
+    from maritime.ingest.options import IngestOptions
     from maritime.store.database import Store
 
 
@@ -168,7 +168,8 @@ def _open_store(db: str | None, dedup_window_us: int = DEFAULT_DEDUP_WINDOW_US) 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from maritime.decode.csv.mapping import parse_mapping
-    from maritime.ingest import IngestOptions, ingest_paths
+    from maritime.ingest.options import IngestOptions
+    from maritime.ingest.recordings import ingest_paths
 
     start = parse_time(args.start) if args.start else None
     try:
@@ -217,7 +218,8 @@ def _ingest_to_archive(args: argparse.Namespace, options: IngestOptions) -> int:
 
 
 def cmd_listen(args: argparse.Namespace) -> int:
-    from maritime.ingest import IngestOptions, LiveIngest
+    from maritime.ingest.live import LiveIngest
+    from maritime.ingest.options import IngestOptions
     from maritime.sources.live import LineFeed
     from maritime.sources.tcp import TcpFeed
     from maritime.sources.udp import UdpFeed
@@ -245,7 +247,7 @@ def cmd_listen(args: argparse.Namespace) -> int:
         stop.set()
     finally:
         store.close()
-    from maritime.ingest import Summary
+    from maritime.ingest.summary import Summary
 
     summary = Summary()
     summary.add(live.counts)

@@ -11,7 +11,8 @@ from typing import Any
 
 from maritime.detect.cli import fetch_events, format_events
 from maritime.detect.runner import run_detection
-from maritime.ingest import IngestOptions, ingest_paths
+from maritime.ingest.options import IngestOptions
+from maritime.ingest.recordings import ingest_paths
 from maritime.store.database import Store
 
 #: Example queries shown by the demo; the README documents the same ones.
@@ -41,7 +42,7 @@ def run_demo(db: Path, serve: bool = True, port: int = 8050) -> int:
     """Ingest the sample into a fresh ``db``, detect, print, then serve the dashboard."""
     sample = sample_path()
     if not sample.exists():
-        from maritime.ingest import IngestError
+        from maritime.ingest.options import IngestError
 
         raise IngestError(f"bundled sample {sample} is missing; run from a source checkout of the project")
     for suffix in ("", ".wal"):
@@ -63,7 +64,7 @@ def run_demo(db: Path, serve: bool = True, port: int = 8050) -> int:
         store.close()
     if not serve:
         return 0
-    from maritime.serve import serve_database
+    from maritime.dashboard.server import serve_database
 
     print(f"\nServing the watch-floor dashboard on http://127.0.0.1:{port}/ (Ctrl-C stops)")
     return serve_database(db, "--port", str(port))

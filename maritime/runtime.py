@@ -27,8 +27,9 @@ import duckdb
 
 from maritime.detect.runner import run_detection
 from maritime.errors import MaritimeError
-from maritime.ingest import IngestOptions, LiveIngest
-from maritime.sources.live import FeedStatus
+from maritime.ingest.live import LiveIngest
+from maritime.ingest.options import IngestOptions
+from maritime.sources.live import FeedStatus, LineFeed
 from maritime.sources.replay import ReplayFeed
 from maritime.sources.tcp import TcpFeed
 from maritime.sources.udp import UdpFeed
@@ -44,10 +45,9 @@ DEFAULT_SILENCE_S = 120.0
 RATE_WINDOW_S = 60.0
 
 
-class Feed(Protocol):
-    """What the runtime needs of a source: its URL and live status (lines are read by the ingest)."""
+class Feed(LineFeed, Protocol):
+    """What the runtime needs of a source: the lines the ingest reads, and its live status."""
 
-    url: str
     status: FeedStatus
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from maritime.demo import sample_path
 from maritime.detect.runner import run_detection
-from maritime.ingest import IngestOptions, ingest_paths
+from maritime.ingest.options import IngestOptions
+from maritime.ingest.recordings import ingest_paths
 from maritime.store.database import Store
 from tests.conftest import REPO
 

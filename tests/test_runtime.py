@@ -9,7 +9,7 @@ from collections import Counter
 import pytest
 
 from maritime import runtime
-from maritime.ingest import IngestOptions
+from maritime.ingest.options import IngestOptions
 from maritime.runtime import Health, monitor_thread
 from maritime.sources.replay import ReplayFeed
 from maritime.store.database import Store

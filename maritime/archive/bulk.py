@@ -28,7 +28,8 @@ from maritime.sources.files import expand_paths
 from maritime.store.database import Store
 
 if TYPE_CHECKING:
-    from maritime.ingest import IngestOptions, Summary
+    from maritime.ingest.options import IngestOptions
+    from maritime.ingest.summary import Summary
 
 
 def staging_path(arch: Archive, override: str | None = None) -> Path:
@@ -45,8 +46,9 @@ def ingest_to_archive(
     store: Store, arch: Archive, paths: Iterable[str], options: IngestOptions, cell_deg: float | None = None
 ) -> tuple[Summary, ArchiveSummary]:
     """Ingest ``paths`` through the staging ``store`` into ``arch``; returns the ingest
-    :class:`maritime.ingest.Summary` and the :class:`ArchiveSummary` of the drains."""
-    from maritime.ingest import Summary, ingest_paths
+    :class:`maritime.ingest.summary.Summary` and the :class:`ArchiveSummary` of the drains."""
+    from maritime.ingest.recordings import ingest_paths
+    from maritime.ingest.summary import Summary
 
     summary = Summary()
     archived = ArchiveSummary()

@@ -6,7 +6,7 @@ Policy lets the page talk to this server only.
 
 The app is put together from :mod:`maritime.dashboard.routes` (access, the page's layout,
 export and health routes) and :mod:`maritime.dashboard.callbacks` (the Dash callbacks), which
-share one :class:`AppContext`. What the callbacks compute are plain functions in
+share one :class:`~maritime.dashboard.context.AppContext`. What the callbacks compute are plain functions in
 :mod:`~maritime.dashboard.state`, :mod:`~maritime.dashboard.sync`,
 :mod:`~maritime.dashboard.panels`, :mod:`~maritime.dashboard.results` and
 :mod:`~maritime.dashboard.export`.
@@ -20,8 +20,6 @@ loopback address.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,32 +28,10 @@ import dash
 from maritime.dashboard import callbacks, routes
 from maritime.dashboard import queries as q
 from maritime.dashboard.auth import Credentials, SignInLimiter
-from maritime.dashboard.state import Now, read_now
+from maritime.dashboard.context import AppContext
 from maritime.dashboard.sync import SessionCache
 
 ASSETS = Path(__file__).resolve().parent / "assets"
-
-
-def wall_clock() -> datetime:
-    """The wall clock (UTC): for officers' actions and for bounding reports from the future."""
-    return datetime.now(UTC)
-
-
-@dataclass
-class AppContext:
-    """What the routes and callbacks of one app share."""
-
-    pool: q.CursorPool
-    cache: SessionCache
-    credentials: Credentials
-    health: Callable[[], Mapping[str, Any]]
-    refresh_s: float
-    limiter: SignInLimiter
-    allowed_hosts: frozenset[str] | None  #: host names the ``Host`` header may carry; ``None``: any
-
-    def now(self, cur: q.Cursor) -> Now:
-        """The clock of one refresh: read once, handed to everything the refresh computes."""
-        return read_now(cur, wall_clock())
 
 
 def create_app(

@@ -25,7 +25,7 @@ from maritime.dashboard.inputs import (
 from maritime.dashboard.state import ViewState, clock_view, controls_to_state, url_outputs
 
 if TYPE_CHECKING:
-    from maritime.dashboard.app import AppContext
+    from maritime.dashboard.context import AppContext
 
 #: The action buttons and the action each one takes.
 ACTION_BUTTONS = {"btn-ack": "acknowledge", "btn-assign": "assign", "btn-dismiss": "dismiss", "btn-reopen": "reopen"}

@@ -23,7 +23,7 @@ from maritime.dashboard.inputs import BadInput
 from maritime.dashboard.state import Now, ViewState, clock_view, iso, parse_state, url_outputs
 
 if TYPE_CHECKING:
-    from maritime.dashboard.app import AppContext
+    from maritime.dashboard.context import AppContext
 
 CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "

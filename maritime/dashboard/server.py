@@ -204,10 +204,11 @@ def _not_ready(environ: Any, start_response: Any) -> list[bytes]:
 def _serve(args: argparse.Namespace) -> int:
     from werkzeug.serving import make_server
 
-    from maritime.dashboard.app import AppContext, create_app
+    from maritime.dashboard.app import create_app
     from maritime.dashboard.auth import CredentialsError
+    from maritime.dashboard.context import AppContext
     from maritime.decode.pipeline import DecodeOptions
-    from maritime.ingest import IngestOptions
+    from maritime.ingest.options import IngestOptions
     from maritime.runtime import FeedSetupError, Health, Runtime, build_feeds
     from maritime.store.database import Store, resolve_db_path
 

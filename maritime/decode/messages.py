@@ -42,6 +42,16 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from maritime.decode.sixbit import _TEXT, Bits, payload_matrix, words_hash
+from maritime.decode.unavailable import (
+    COG_NOT_AVAILABLE_RAW,
+    LAT27_NOT_AVAILABLE_RAW,
+    LAT_NOT_AVAILABLE_RAW,
+    LON27_NOT_AVAILABLE_RAW,
+    LON_NOT_AVAILABLE_RAW,
+    ROT_NOT_AVAILABLE_RAW,
+    SECOND_NOT_AVAILABLE,
+    SOG_NOT_AVAILABLE_RAW,
+)
 
 _U8 = npt.NDArray[np.uint8]
 _U64 = npt.NDArray[np.uint64]
@@ -63,8 +73,8 @@ STANDARD_BITS: dict[int, int] = {1: 168, 2: 168, 3: 168, 18: 168, 19: 312, 27: 9
 TYPE24_BITS = (160, 168)
 FILL_SLACK = 5
 
-_LAT_NA_RAW, _LON_NA_RAW = 91 * 600_000, 181 * 600_000
-_LAT27_NA_RAW, _LON27_NA_RAW = 91 * 600, 181 * 600
+_LAT_NA_RAW, _LON_NA_RAW = LAT_NOT_AVAILABLE_RAW, LON_NOT_AVAILABLE_RAW
+_LAT27_NA_RAW, _LON27_NA_RAW = LAT27_NOT_AVAILABLE_RAW, LON27_NOT_AVAILABLE_RAW
 
 
 @dataclass(slots=True)
@@ -243,22 +253,22 @@ def _position_kernel(
                 # ROT_AIS -> degrees/minute, sign kept, rounded to a whole degree as pyais does
                 x = raw_rot / 4.733
                 rot[r] = np.float32(np.copysign(np.round(x * x), np.float64(raw_rot)))
-                nulls[r, 4] = raw_rot == -128 or raw_rot == 127 or raw_rot == -127
+                nulls[r, 4] = raw_rot == ROT_NOT_AVAILABLE_RAW or raw_rot == 127 or raw_rot == -127
             v = _field(words, 50 - o, 10)
             sog[r] = np.float32(v / 10.0)
-            nulls[r, 0] = v == 1023
+            nulls[r, 0] = v == SOG_NOT_AVAILABLE_RAW
             accuracy[r] = _field(words, 60 - o, 1) == 1
             raw_lon = _signed(_field(words, 61 - o, 28), 28)
             raw_lat = _signed(_field(words, 89 - o, 27), 27)
             v = _field(words, 116 - o, 12)
             cog[r] = np.float32(v / 10.0)
-            nulls[r, 1] = v >= 3600
+            nulls[r, 1] = v >= COG_NOT_AVAILABLE_RAW
             v = _field(words, 128 - o, 9)
             heading[r] = v
             nulls[r, 2] = v >= 360
             v = _field(words, 137 - o, 6)
             second[r] = v
-            nulls[r, 5] = v >= 60
+            nulls[r, 5] = v >= SECOND_NOT_AVAILABLE
             na = raw_lat == _LAT_NA_RAW or raw_lon == _LON_NA_RAW
             la = ((raw_lat * 10 + 3) // 6) / 1e6  # 1/10000 minute -> 1e-6 degree, rounded
             lo = ((raw_lon * 10 + 3) // 6) / 1e6

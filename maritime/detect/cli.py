@@ -9,14 +9,13 @@ user can fix raise :class:`maritime.errors.UsageError` or
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from maritime import export
 from maritime.arguments import add_db_option, parse_time
 from maritime.detect.events import KINDS, ROW_COLUMNS
 from maritime.errors import UsageError
@@ -32,7 +31,7 @@ FORMATS = ("table", "csv", "json", "geojson")
 COLUMNS = ROW_COLUMNS
 
 
-def add_parsers(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parsers(subparsers: argparse._SubParsersAction[Any]) -> None:
     """Register ``detect`` and ``events`` on the ``maritime`` sub-command parser."""
     p = subparsers.add_parser(
         "detect",
@@ -269,31 +268,11 @@ def _duration_h(e: dict[str, Any]) -> str:
 def format_events(events: list[dict[str, Any]], fmt: str) -> str:
     """Events as text in ``fmt`` (table, csv, json, geojson)."""
     if fmt == "json":
-        return json.dumps(events, ensure_ascii=False, indent=1)
+        return export.to_json(events)
     if fmt == "geojson":
-        feats = [
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [e["lon"], e["lat"]]},
-                "properties": {k: v for k, v in e.items()},
-            }
-            for e in events
-        ]
-        return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, indent=1)
+        return export.to_geojson(events)
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(COLUMNS)
-        for e in events:
-            w.writerow(
-                [
-                    json.dumps(e[c], ensure_ascii=False, sort_keys=True)
-                    if c == "details"
-                    else ("" if e[c] is None else e[c])
-                    for c in COLUMNS
-                ]
-            )
-        return buf.getvalue().rstrip("\n")
+        return export.to_csv(events, COLUMNS, formula_safe=False, json_fields=("details",)).rstrip("\n")
     head = ("start (UTC)", "end (UTC)", "duration", "kind", "mmsi", "other", "conf", "lat", "lon", "zone")
     rows = [
         (

@@ -30,7 +30,7 @@ class LiveLine(NamedTuple):
 
 
 class LineFeed(Protocol):
-    """What :class:`maritime.ingest.LiveIngest` needs of a feed: its URL and its lines."""
+    """What :class:`maritime.ingest.live.LiveIngest` needs of a feed: its URL and its lines."""
 
     url: str
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from maritime.ingest import open_decompressed
+from maritime.sources.files import open_decompressed
 from maritime.sources.live import FeedStatus, LiveLine
 
 log = logging.getLogger("maritime.sources.replay")

@@ -79,7 +79,8 @@ def nmea(tmp_path: Path, sample_lines):
 
 def ingest_into(db: Path, *paths: Path | str) -> None:
     """The ordinary ingest (as ``maritime ingest --db DB PATH...``) in this process."""
-    from maritime.ingest import IngestOptions, ingest_paths
+    from maritime.ingest.options import IngestOptions
+    from maritime.ingest.recordings import ingest_paths
     from maritime.store.database import Store
 
     store = Store(db)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from maritime.dashboard.state import Now, read_now
-from maritime.ingest import IngestOptions, ingest_paths
+from maritime.ingest.options import IngestOptions
+from maritime.ingest.recordings import ingest_paths
 from maritime.store.database import Store
 
 REPO = Path(__file__).resolve().parents[2]

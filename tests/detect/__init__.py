@@ -76,7 +76,8 @@ TRUTH_KIND = {
 
 def scenario_db(tmp: Path, seed: int, hours: float = 24.0, n_vessels: int = 200) -> tuple[Path, dict]:
     """Generate, write and ingest a scenario; returns (database path, truth)."""
-    from maritime.ingest import IngestOptions, ingest_paths
+    from maritime.ingest.options import IngestOptions
+    from maritime.ingest.recordings import ingest_paths
     from maritime.scenario import ScenarioConfig, write_recording
     from maritime.store.database import Store
 

@@ -14,7 +14,8 @@ from maritime.detect.cli import cmd_detect, cmd_events
 from maritime.detect.config import load_config
 from maritime.detect.runner import run_detection
 from maritime.errors import UsageError
-from maritime.ingest import IngestOptions, ingest_paths
+from maritime.ingest.options import IngestOptions
+from maritime.ingest.recordings import ingest_paths
 from maritime.store.database import SCHEMA_FILES, Store, StoreError, sql
 from tests.detect import REPO, T0, straight, write_positions
 

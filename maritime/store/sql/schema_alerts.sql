@@ -4,7 +4,7 @@
 -- An alert is an `events` row (or a `feed_alerts` row, as event_id 'feed:<id>'). Officers'
 -- actions are appended here, never updated or deleted, so the table is the watch log.
 --
--- Which actions apply to an alert (the "same behaviour" rule; see dashboard/sql/alerts.sql):
+-- Which actions apply to an alert (the "same behaviour" rule; see maritime/dashboard/sql/alerts.sql):
 --   an action taken on event A applies to event E when E.event_id = A.event_id, or when E has
 --   the same kind and MMSI (and the same partner pair, in either order, for a rendezvous) and
 --   E starts within A's behaviour span: from A's start (less 15 minutes of slack for a

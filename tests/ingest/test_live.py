@@ -9,7 +9,8 @@ from pathlib import Path
 
 import duckdb
 
-from maritime.ingest import IngestOptions, LiveIngest
+from maritime.ingest.live import LiveIngest
+from maritime.ingest.options import IngestOptions
 from maritime.sources.tcp import TcpFeed
 from maritime.sources.udp import UdpFeed
 from maritime.store.database import Store

@@ -1,8 +1,4 @@
-"""Ingest: sources → decode → store, with checkpoints, resume and a summary.
-
-This is the thin adapter that wires the pure decoder (:mod:`maritime.decode`) to files,
-standard input and live feeds (:mod:`maritime.sources`) on one side and to DuckDB
-(:mod:`maritime.store`) on the other.
+"""Recorded files and standard input: sources → decode → store, with checkpoints and resume.
 
 Files are read in chunks of whole lines and each chunk is committed with a checkpoint
 (byte offset, line number, decoder state, counters). A file is known by a fingerprint of
@@ -12,40 +8,39 @@ run. The options that change what a file stores are part of its fingerprint, and
 ``reingest`` replaces what earlier ingests of a file stored, in one transaction.
 
 A file that cannot be ingested (unreadable, cut short, no time, a CSV header that cannot be
-mapped) does not stop the others: :class:`Summary` lists it, and
-:meth:`Summary.raise_failures` reports it in one line once the others are done.
-
-Length: about 570 lines, over the project's ~500, because files, standard input and live
-feeds share the summary, counters and commit path here; the natural split (a package
-``maritime.ingest`` with ``files``, ``stream`` and ``live`` modules) was left to the lead.
+mapped) does not stop the others: :class:`~maritime.ingest.summary.Summary` lists it, and
+:meth:`~maritime.ingest.summary.Summary.raise_failures` reports it in one line once the
+others are done.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import io
-import json
-import os
-import queue
 import sys
-import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-import numpy as np
 import pyarrow as pa
 
-from maritime.decode.csv.mapping import ColumnMapping, CsvLayoutError
+from maritime.decode.csv.mapping import CsvLayoutError
 from maritime.decode.csv.reader import read_csv_batches
-from maritime.decode.pipeline import ChunkDecoder, ChunkResult, DecodeOptions, DecoderState, NoTimeError, empty_result
-from maritime.errors import MaritimeError
+from maritime.decode.pipeline import ChunkDecoder, ChunkResult, DecoderState, NoTimeError, empty_result
+from maritime.ingest.options import (
+    CSV_BATCH_ROWS,
+    IngestError,
+    IngestOptions,
+    PartialIngest,
+    count_result,
+    no_time_error,
+    options_salt,
+)
+from maritime.ingest.summary import Summary
 from maritime.records import REJECT_SCHEMA
 from maritime.sources.files import (
-    MAX_LINE_BYTES,
     ChunkStats,
     expand_paths,
     fingerprint,
@@ -55,106 +50,7 @@ from maritime.sources.files import (
     sniff_format,
     truncated_at,
 )
-from maritime.sources.live import LineFeed, LiveLine
 from maritime.store.database import FileProgress, JsonDict, Store, Stored
-
-#: Bytes of text decoded and committed per batch. 24 MiB is ~300k AIS lines: enough rows
-#: for DuckDB to write whole row groups straight to the file instead of the WAL, few
-#: enough to keep peak memory far below 1 GB.
-CHUNK_BYTES = 24 * 1024 * 1024
-#: CSV rows per batch: about 250 MB of peak memory with pandas parsing.
-CSV_BATCH_ROWS = 200_000
-
-
-class IngestError(MaritimeError):
-    """A problem with an input the user can fix; the message says how, in one line."""
-
-
-class PartialIngest(IngestError):
-    """A file stored only in part (it is cut short); ``counts`` are what was stored."""
-
-    def __init__(self, message: str, counts: Counter[str]) -> None:
-        super().__init__(message)
-        self.counts = counts
-
-
-def _no_time(source: str) -> IngestError:
-    return IngestError(
-        f"{source}: no receive time in the input (no tag-block c:, $PGHP or trailing time); "
-        "give the time the recording began with --start 2024-01-31T00:00:00Z"
-    )
-
-
-@dataclass
-class Summary:
-    """Counters of one ingest call, over all its sources."""
-
-    counts: Counter[str] = field(default_factory=Counter)
-    sources: list[tuple[str, str]] = field(default_factory=list)  # (source, outcome)
-    failures: list[str] = field(default_factory=list)  # one line each, for the sources that failed
-
-    def add(self, counts: Counter[str]) -> None:
-        self.counts.update(counts)
-
-    def raise_failures(self) -> None:
-        """Raise one :class:`IngestError` for the sources that failed, if any (after the
-        others were ingested and the summary printed)."""
-        if len(self.failures) == 1:
-            raise IngestError(self.failures[0])
-        if self.failures:
-            raise IngestError(f"{len(self.failures)} inputs failed; the first: {self.failures[0]}")
-
-    def lines(self) -> list[str]:
-        """The summary for people, one fact a line."""
-        c = self.counts
-        out = [f"{src}: {outcome}" for src, outcome in self.sources]
-        out += [
-            f"lines read            {c['lines_read']:>12,}",
-            f"messages decoded      {c['decoded']:>12,}",
-            f"positions stored      {c['positions_stored']:>12,}",
-            f"identity reports      {c['identities_stored']:>12,}",
-            f"duplicates dropped    {c['duplicates']:>12,}",
-            f"reports w/o position  {c['no_position']:>12,}",
-        ]
-        others = sorted((int(k.rsplit("_", 1)[1]), v) for k, v in c.items() if k.startswith("other_type_"))
-        if others:
-            out.append("other message types   " + ", ".join(f"type {t}: {v:,}" for t, v in others))
-        skipped = sorted((k[8:], v) for k, v in c.items() if k.startswith("skipped_") and v)
-        if skipped:
-            out.append("lines skipped         " + ", ".join(f"{k}: {v:,}" for k, v in skipped))
-        if c["lines_cut"]:
-            out.append(f"lines cut at {MAX_LINE_BYTES // 1024} KiB (no line end; the rest skipped): {c['lines_cut']:,}")
-        if c["lone_cr_line_ends"]:
-            out.append(f"lone carriage returns read as line ends: {c['lone_cr_line_ends']:,}")
-        if c["dummy_tag_checksums_accepted"]:
-            out.append(
-                f"tag blocks accepted with placeholder checksum *00 (--accept-dummy-tag-checksum): "
-                f"{c['dummy_tag_checksums_accepted']:,}"
-            )
-        out.append(f"lines rejected        {c['rejected']:>12,}")
-        for k, v in sorted(((k[9:], v) for k, v in c.items() if k.startswith("rejected_") and v), key=lambda x: -x[1]):
-            out.append(f"  {k:<20}{v:>12,}")
-        return out
-
-
-@dataclass(slots=True)
-class IngestOptions:
-    """How to read and decode the inputs of one ingest call."""
-
-    decode: DecodeOptions = field(default_factory=DecodeOptions)
-    fmt: str | None = None  # "nmea" | "csv"; None = detect
-    mapping: ColumnMapping | None = None  # for CSV with explicit columns
-    progress: bool = False
-    reingest: bool = False  # replace what earlier ingests of the same file stored
-    chunk_bytes: int = field(default_factory=lambda: int(os.environ.get("MARITIME_CHUNK_BYTES", CHUNK_BYTES)))
-
-
-def _count_result(counts: Counter[str], result: ChunkResult, stored: Stored) -> None:
-    counts.update(result.counts)
-    counts["positions_stored"] += stored.positions
-    counts["identities_stored"] += stored.identities
-    counts["duplicates"] += stored.duplicate_positions + stored.duplicate_identities
-    counts["rejected"] += stored.rejects
 
 
 class _Progress:
@@ -199,7 +95,7 @@ class _FileRun:
         """Store one decoded chunk with the checkpoint that follows it, in one transaction."""
 
         def checkpoint(stored: Stored) -> FileProgress:
-            _count_result(self.counts, result, stored)
+            count_result(self.counts, result, stored)
             return FileProgress(self.fingerprint, status, offset, line_no, state, self.counts)
 
         self.store.append(
@@ -212,21 +108,6 @@ class _FileRun:
             self.path,
             self.size,
         )
-
-
-def options_salt(options: IngestOptions) -> str:
-    """The options that change what a file stores, where they differ from the defaults, as
-    text for its fingerprint: the same bytes read with other options are another input."""
-    changed: dict[str, object] = {
-        f.name: getattr(options.decode, f.name)
-        for f in dataclasses.fields(options.decode)
-        if getattr(options.decode, f.name) != f.default
-    }
-    if options.fmt:
-        changed["format"] = options.fmt
-    if options.mapping:
-        changed["columns"] = repr(options.mapping)
-    return json.dumps(changed, sort_keys=True) if changed else ""
 
 
 def ingest_file(store: Store, path: str, options: IngestOptions) -> tuple[Counter[str], str]:
@@ -287,7 +168,7 @@ def _ingest_file(store: Store, path: str, fp: str, size: int, options: IngestOpt
         raise IngestError(f"{path}: cannot read ({exc}); the file may be truncated or not what its name says") from None
     except NoTimeError:
         store.finish_run(run_id, "failed", counts)
-        raise _no_time(path) from None
+        raise no_time_error(path) from None
     except CsvLayoutError as exc:
         store.finish_run(run_id, "failed", counts)
         raise IngestError(f"{path}: {exc}") from None
@@ -431,7 +312,7 @@ def ingest_stream(store: Store, stream: BinaryIO, source: str, options: IngestOp
 
     def commit(result: ChunkResult) -> None:
         stored = store.append(run_id, source, result.positions, result.identities, result.rejects)
-        _count_result(counts, result, stored)
+        count_result(counts, result, stored)
 
     try:
         stats = ChunkStats()
@@ -443,7 +324,7 @@ def ingest_stream(store: Store, stream: BinaryIO, source: str, options: IngestOp
         commit(decoder.finish())
     except NoTimeError:
         store.finish_run(run_id, "failed", counts)
-        raise _no_time(source) from None
+        raise no_time_error(source) from None
     except BaseException:
         store.finish_run(run_id, "interrupted", counts)
         raise
@@ -471,103 +352,3 @@ def ingest_paths(store: Store, paths: Iterable[str], options: IngestOptions) -> 
 
 
 # -- live feeds ----------------------------------------------------------------------------
-
-#: Live lines are decoded and committed at least this often (seconds). Half a second
-#: keeps receipt-to-queryable latency well under the 2 s the watch floor needs.
-LIVE_FLUSH_S = 0.5
-
-
-class LiveIngest:
-    """Run live feeds into the store until ``stop`` is set.
-
-    Each feed runs in its own thread and puts lines on a queue; this object drains the
-    queue every :data:`LIVE_FLUSH_S` seconds, decodes each feed's lines with that feed's
-    own decoder (fragments of two feeds never meet) and commits them in one batch.
-    Lines without a receive time of their own are stamped with their arrival time.
-    """
-
-    def __init__(
-        self,
-        store: Store,
-        feeds: Sequence[LineFeed],
-        options: IngestOptions,
-        *,
-        flush_s: float = LIVE_FLUSH_S,
-        on_commit: Callable[[Counter[str]], None] | None = None,
-    ) -> None:
-        self.store = store
-        self.feeds = feeds
-        self.options = options
-        self.flush_s = flush_s
-        self.on_commit = on_commit
-        self.queue: queue.Queue[LiveLine] = queue.Queue(maxsize=500_000)
-        self.counts: Counter[str] = Counter()  # all feeds together
-        self.feed_counts: dict[str, Counter[str]] = {}  # per feed URL
-        self.decoders: dict[str, ChunkDecoder] = {}
-        self.line_no: Counter[str] = Counter()
-        self.run_ids: dict[str, int] = {}
-
-    def _pump(self, feed: LineFeed, stop: threading.Event) -> None:
-        for item in feed.lines(stop):
-            self.queue.put(item)
-
-    def run(self, stop: threading.Event) -> Counter[str]:
-        threads = [
-            threading.Thread(target=self._pump, args=(f, stop), daemon=True, name=f"feed {f.url}") for f in self.feeds
-        ]
-        for f in self.feeds:
-            kind = f.url.split(":", 1)[0]
-            self.run_ids[f.url] = self.store.begin_run(f.url, kind)
-        for t in threads:
-            t.start()
-        status = "complete"
-        try:
-            while not stop.is_set():
-                stop.wait(self.flush_s)
-                self.flush()
-        except BaseException:
-            status = "interrupted"
-            raise
-        finally:
-            stop.set()
-            for t in threads:
-                t.join(timeout=2.0)
-            self.flush(final=True)
-            for url, run_id in self.run_ids.items():
-                self.store.finish_run(run_id, status, self.feed_counts.get(url, Counter()))
-        return self.counts
-
-    def flush(self, final: bool = False) -> None:
-        """Decode and commit every line received so far."""
-        by_source: dict[str, list[LiveLine]] = {}
-        while True:
-            try:
-                item = self.queue.get_nowait()
-            except queue.Empty:
-                break
-            by_source.setdefault(item.source, []).append(item)
-        for source, items in by_source.items():
-            decoder = self.decoders.get(source)
-            if decoder is None:
-                opts = dataclasses.replace(
-                    self.options.decode, default_station=self.options.decode.default_station or source
-                )
-                decoder = self.decoders[source] = ChunkDecoder(opts)
-            data = b"\n".join(i.line for i in items) + b"\n"
-            arrival = np.array([int(i.arrival * 1_000_000) for i in items], dtype=np.int64)
-            result = decoder.decode(data, first_line_no=self.line_no[source] + 1, arrival_us=arrival)
-            self.line_no[source] += len(items)
-            self._commit(source, result)
-        if final:
-            for source, decoder in self.decoders.items():
-                self._commit(source, decoder.finish())
-
-    def _commit(self, source: str, result: ChunkResult) -> None:
-        run_id = self.run_ids.get(source) or next(iter(self.run_ids.values()))
-        stored = self.store.append(run_id, source, result.positions, result.identities, result.rejects)
-        batch: Counter[str] = Counter()
-        _count_result(batch, result, stored)
-        self.counts.update(batch)
-        self.feed_counts.setdefault(source, Counter()).update(batch)
-        if self.on_commit is not None:
-            self.on_commit(batch)

@@ -18,7 +18,8 @@ import duckdb
 import pytest
 
 from maritime.decode.pipeline import DecodeOptions
-from maritime.ingest import IngestOptions, ingest_paths
+from maritime.ingest.options import IngestOptions
+from maritime.ingest.recordings import ingest_paths
 from maritime.store.database import Store
 from tests.conftest import REPO, run_cli
 
@@ -287,7 +288,8 @@ def test_resume_at_every_batch_boundary_gives_the_clean_counts(tmp_path: Path, c
     """Stop after each committed batch in turn and resume: the counts never differ from a
     clean run. Two-part tag-block groups whose parts straddle a batch boundary, and lines
     whose times jump by hours, used to be judged by where the batch ended."""
-    from maritime.ingest import IngestOptions, ingest_paths
+    from maritime.ingest.options import IngestOptions
+    from maritime.ingest.recordings import ingest_paths
     from maritime.store.database import Store
 
     lines = (corpus / EE_TAGGED).read_bytes().splitlines()

@@ -1,0 +1,75 @@
+"""How one ingest call reads its inputs, its error classes and the counters it adds up."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+
+from maritime.decode.csv.mapping import ColumnMapping
+from maritime.decode.pipeline import ChunkResult, DecodeOptions
+from maritime.errors import MaritimeError
+from maritime.store.database import Stored
+
+#: Bytes of text decoded and committed per batch. 24 MiB is ~300k AIS lines: enough rows
+#: for DuckDB to write whole row groups straight to the file instead of the WAL, few
+#: enough to keep peak memory far below 1 GB.
+CHUNK_BYTES = 24 * 1024 * 1024
+#: CSV rows per batch: about 250 MB of peak memory with pandas parsing.
+CSV_BATCH_ROWS = 200_000
+
+
+class IngestError(MaritimeError):
+    """A problem with an input the user can fix; the message says how, in one line."""
+
+
+class PartialIngest(IngestError):
+    """A file stored only in part (it is cut short); ``counts`` are what was stored."""
+
+    def __init__(self, message: str, counts: Counter[str]) -> None:
+        super().__init__(message)
+        self.counts = counts
+
+
+def no_time_error(source: str) -> IngestError:
+    return IngestError(
+        f"{source}: no receive time in the input (no tag-block c:, $PGHP or trailing time); "
+        "give the time the recording began with --start 2024-01-31T00:00:00Z"
+    )
+
+
+@dataclass(slots=True)
+class IngestOptions:
+    """How to read and decode the inputs of one ingest call."""
+
+    decode: DecodeOptions = field(default_factory=DecodeOptions)
+    fmt: str | None = None  # "nmea" | "csv"; None = detect
+    mapping: ColumnMapping | None = None  # for CSV with explicit columns
+    progress: bool = False
+    reingest: bool = False  # replace what earlier ingests of the same file stored
+    chunk_bytes: int = field(default_factory=lambda: int(os.environ.get("MARITIME_CHUNK_BYTES", CHUNK_BYTES)))
+
+
+def count_result(counts: Counter[str], result: ChunkResult, stored: Stored) -> None:
+    counts.update(result.counts)
+    counts["positions_stored"] += stored.positions
+    counts["identities_stored"] += stored.identities
+    counts["duplicates"] += stored.duplicate_positions + stored.duplicate_identities
+    counts["rejected"] += stored.rejects
+
+
+def options_salt(options: IngestOptions) -> str:
+    """The options that change what a file stores, where they differ from the defaults, as
+    text for its fingerprint: the same bytes read with other options are another input."""
+    changed: dict[str, object] = {
+        f.name: getattr(options.decode, f.name)
+        for f in dataclasses.fields(options.decode)
+        if getattr(options.decode, f.name) != f.default
+    }
+    if options.fmt:
+        changed["format"] = options.fmt
+    if options.mapping:
+        changed["columns"] = repr(options.mapping)
+    return json.dumps(changed, sort_keys=True) if changed else ""
