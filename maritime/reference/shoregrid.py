@@ -112,8 +112,8 @@ def load_grid_cached(path: Path, cache: Path | None) -> ShoreGrid:
     """:func:`read_grid`, through a cache of the decoded arrays under ``cache`` (memory-mapped).
 
     The cache entry is named by the SHA-256 of the grid file, so a new grid never reads an old
-    entry; entries of other grids are removed. Any failure to use the cache falls back to
-    decoding in memory.
+    entry; entries of other grids (and the regional rasters of earlier versions) are removed
+    when a new entry is written. Any failure to use the cache falls back to decoding in memory.
     """
     if cache is None:
         return read_grid(path)
@@ -135,6 +135,8 @@ def load_grid_cached(path: Path, cache: Path | None) -> ShoreGrid:
         (tmp / "meta.json").write_text(json.dumps(grid.meta), encoding="utf-8")
         for stale in cache.glob("shore_grid_*"):
             shutil.rmtree(stale, ignore_errors=True)
+        for legacy in cache.glob("shore_*.npy"):  # the regional raster of earlier versions (99 MB)
+            legacy.unlink(missing_ok=True)
         os.replace(tmp, entry)
     except OSError:
         pass

@@ -39,8 +39,11 @@ def test_write_read_round_trip_and_disk_cache(tmp_path):
     assert np.array_equal(back.coarse, g.coarse) and np.array_equal(back.tiles, g.tiles)
     assert np.array_equal(back.tile_index, g.tile_index) and back.meta == g.meta
     cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "shore_0123456789abcdef.npy").write_bytes(b"old raster")
     first = sg.load_grid_cached(path, cache)
     again = sg.load_grid_cached(path, cache)  # memory-mapped from the cache entry
     assert isinstance(again.tiles, np.memmap)
     assert np.array_equal(first.tiles, again.tiles) and np.array_equal(again.coarse, g.coarse)
     assert len(list(cache.glob("shore_grid_*"))) == 1
+    assert not list(cache.glob("shore_*.npy"))
