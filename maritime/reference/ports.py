@@ -1,7 +1,16 @@
-"""Ports and anchorages of the Pacific coast of the Americas, Mexico to Chile (Galápagos included).
+"""Ports and anchorages of the whole world: the World Port Index plus Eastern Pacific anchorages.
 
-The table is bundled as ``maritime/reference/data/ports.csv``; see ``data/SOURCES.md`` for its
-origin. Coordinates are WGS84 decimal degrees and approximate to about 1 km.
+Two bundled tables (see ``data/SOURCES.md``): :func:`load_ports` reads the first (or any
+user table), :func:`load_world_ports` both:
+
+- ``data/ports.csv``: 95 hand-placed ports and anchorages of the Pacific coast of the Americas,
+  Mexico to Chile (Galápagos included), approximate to about 1 km. They add the anchorage areas
+  off the ports, which the World Port Index does not list, and the scenario generator's lanes
+  name them (``name|country``).
+- ``data/world_port_index.csv``: all 3,803 ports of the World Port Index (NGA Pub. 150, public
+  domain), built by ``tools/build_ports.py``.
+
+Coordinates are WGS84 decimal degrees.
 """
 
 from __future__ import annotations
@@ -19,16 +28,22 @@ PORT_KINDS: frozenset[str] = frozenset({"port", "anchorage"})
 
 
 def default_ports_path() -> Path:
-    """Path of the bundled ``ports.csv``."""
+    """Path of the bundled ``ports.csv`` (the Eastern Pacific ports and anchorages)."""
     return Path(str(resources.files("maritime.reference").joinpath("data", "ports.csv")))
 
 
+def world_port_index_path() -> Path:
+    """Path of the bundled ``world_port_index.csv`` (all World Port Index ports)."""
+    return Path(str(resources.files("maritime.reference").joinpath("data", "world_port_index.csv")))
+
+
 def load_ports(path: str | Path | None = None) -> pd.DataFrame:
-    """Load the ports table.
+    """Load a ports table.
 
     Args:
         path: a CSV with at least the columns ``name,country,lat,lon,kind`` (an optional
-            ``wpi_number`` column is kept); ``None`` reads the bundled table.
+            ``wpi_number`` column is kept); ``None`` reads the bundled Eastern Pacific
+            ``ports.csv`` (see :func:`load_world_ports` for the whole world).
 
     Returns:
         A DataFrame with one row per port or anchorage: ``name`` (str), ``country`` (ISO 3166
@@ -39,8 +54,21 @@ def load_ports(path: str | Path | None = None) -> pd.DataFrame:
         ValueError: if a required column is missing, a coordinate is out of range or a kind is
             unknown.
     """
-    src = Path(path) if path is not None else default_ports_path()
-    df = pd.read_csv(src, comment="#", dtype={"name": str, "country": str, "kind": str})
+    return _read(Path(path) if path is not None else default_ports_path())
+
+
+def load_world_ports() -> pd.DataFrame:
+    """Every bundled port and anchorage: the Eastern Pacific ``ports.csv`` first (its row
+    positions are those of :func:`load_ports`), then all World Port Index ports; the same
+    columns as :func:`load_ports`. What :func:`maritime.reference.coast.distance_to_port_km`
+    measures by default."""
+    return pd.concat([_read(default_ports_path()), _read(world_port_index_path())], ignore_index=True)
+
+
+def _read(src: Path) -> pd.DataFrame:
+    df = pd.read_csv(
+        src, comment="#", dtype={"name": str, "country": str, "kind": str}, keep_default_na=False, na_values=[""]
+    )
     missing = [c for c in PORT_COLUMNS if c not in df.columns]
     if missing:
         raise ValueError(f"{src}: missing column(s) {', '.join(missing)}")
