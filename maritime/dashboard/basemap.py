@@ -1,8 +1,8 @@
 """The offline basemap: land and patrol zones drawn on a plain lon/lat cartesian figure.
 
 No tile server, no topojson, no map style from the internet: the land polygons come from the
-project's own coast layer (``maritime.reference.coast.load_land`` /
-``maritime/reference/data/land_eastern_pacific.geojson``) and the zones from the ``zones``
+project's own worldwide coast layer (:func:`maritime.reference.coast.load_land`, Natural
+Earth 1:10m and GLOBE islands) and the zones from the ``zones``
 table (what detection uses) or the bundled ``patrol_zones.geojson``. Longitude is x,
 latitude is y, with equal aspect (an equirectangular chart; near the equator, where these
 waters lie, its distortion is small).
@@ -23,16 +23,17 @@ from typing import Any
 from shapely.geometry import GeometryCollection, MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
-from maritime.reference.coast import land_extract_box
 from maritime.reference.coast import load_land as load_coast_land
 
 log = logging.getLogger(__name__)
 
 #: Initial extent (degrees): the Eastern Pacific from Mexico to central Chile.
 DEFAULT_EXTENT = (-108.0, -68.0, -38.0, 22.0)  # lon0, lon1, lat0, lat1
-#: Land is simplified to this many degrees in the page's first figure (about 3 km: a pixel
-#: or less at the whole-area zoom); islands under 1e-4 square degrees (~1.2 km²) are left out.
-LAND_TOLERANCE = 0.03
+#: Land is simplified to this many degrees in the page's first figure (about 5 km: a pixel
+#: or less at the whole-area zoom, and ~0.7 MB for the whole world); islands under 1e-3
+#: square degrees (~12 km²) are left out of it.
+LAND_TOLERANCE = 0.05
+LAND_MIN_AREA = 1e-3
 #: ... and to this for the detailed layer the page fetches once when zoomed in (all islands).
 DETAIL_TOLERANCE = 0.003
 #: Below this map width (degrees of longitude) the page draws the detailed land.
@@ -163,7 +164,7 @@ def detail_land_json() -> str:
 
 def base_traces(zone_rows: Sequence[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Land, zone outlines and zone labels, as plain plotly trace dicts."""
-    overview = json.loads(land_json(LAND_TOLERANCE, 1e-4, 3))
+    overview = json.loads(land_json(LAND_TOLERANCE, LAND_MIN_AREA, 3))
     lx, ly = overview["x"], overview["y"]
     land = {
         "type": "scatter",
@@ -215,37 +216,6 @@ def base_traces(zone_rows: Sequence[dict[str, Any]] | None = None) -> list[dict[
     return [land, outline, labels]
 
 
-def coverage_box() -> tuple[float, float, float, float] | None:
-    """(lon0, lat0, lon1, lat1) of the land data; outside it the map knows no land."""
-    try:
-        return land_extract_box()
-    except Exception:  # noqa: BLE001 - an unreadable layer: no box (and no land)
-        return None
-
-
-def outside_coverage_shapes() -> list[dict[str, Any]]:
-    """Shade what lies outside the land data, so that a blank area is not read as open sea."""
-    box = coverage_box()
-    if not box or not load_land():
-        return []
-    x0, y0, x1, y1 = box
-    style = {
-        "type": "rect",
-        "xref": "x",
-        "yref": "y",
-        "fillcolor": "rgba(20,26,34,0.92)",
-        "line": {"width": 0},
-        "layer": "below",
-    }
-    far = 1000.0
-    return [
-        {**style, "x0": x1, "x1": far, "y0": -far, "y1": far},
-        {**style, "x0": -far, "x1": x0, "y0": -far, "y1": far},
-        {**style, "x0": x0, "x1": x1, "y0": y1, "y1": far},
-        {**style, "x0": x0, "x1": x1, "y0": -far, "y1": y0},
-    ]
-
-
 def base_figure(
     zone_rows: Sequence[dict[str, Any]] | None = None, extent: Sequence[float] | None = None
 ) -> dict[str, Any]:
@@ -276,7 +246,6 @@ def base_figure(
             "xaxis": {**axis, "range": [lon0, lon1], "ticksuffix": "°", "title": {"text": ""}},
             "yaxis": {**axis, "range": [lat0, lat1], "ticksuffix": "°", "scaleanchor": "x", "scaleratio": 1},
             "dragmode": "pan",
-            "shapes": outside_coverage_shapes(),
             "hovermode": "closest",
             "hoverlabel": {"bgcolor": "#111c28", "bordercolor": "#3b4c5f", "font": {"color": "#e6edf3"}},
             "showlegend": True,

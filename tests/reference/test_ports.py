@@ -36,3 +36,27 @@ def test_custom_table_is_validated(tmp_path):
     pd.DataFrame({"name": ["X"], "lat": [60.0], "lon": [5.0], "kind": ["port"]}).to_csv(p)
     with pytest.raises(ValueError, match="missing column"):
         load_ports(p)
+
+
+def test_pacific_ports_table() -> None:
+    p = load_ports()
+    assert len(p) >= 60
+    assert list(p.columns[:5]) == ["name", "country", "lat", "lon", "kind"]
+    assert set(p["kind"]) == {"port", "anchorage"}
+    names = set(p["name"])
+    for n in (
+        "Balboa",
+        "Buenaventura",
+        "Manta",
+        "Guayaquil",
+        "Callao",
+        "Valparaíso",
+        "Puerto Ayora",
+        "Puerto Baquerizo Moreno",
+        "Manzanillo",
+        "Puerto Montt",
+        "Panama Canal Pacific anchorage",
+    ):
+        assert n in names, n
+    assert p["lat"].between(-45, 33).all() and p["lon"].between(-118, -69).all()
+    assert set(p["country"]) >= {"MX", "GT", "SV", "NI", "CR", "PA", "CO", "EC", "PE", "CL"}

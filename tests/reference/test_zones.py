@@ -1,7 +1,4 @@
-"""The reference ports and zones the scenario is built on (maritime.reference.ports, maritime.reference.zones).
-
-These test maritime.reference, not the scenario: they belong in tests/reference/ (not owned by the
-scenario work; the lead moves them)."""
+"""The bundled patrol zones and the zone loader's errors (maritime.reference.zones)."""
 
 from __future__ import annotations
 
@@ -10,32 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from maritime.reference.ports import load_ports
 from maritime.reference.zones import load_zones, zone_of
-
-
-def test_ports_table() -> None:
-    p = load_ports()
-    assert len(p) >= 60
-    assert list(p.columns[:5]) == ["name", "country", "lat", "lon", "kind"]
-    assert set(p["kind"]) == {"port", "anchorage"}
-    names = set(p["name"])
-    for n in (
-        "Balboa",
-        "Buenaventura",
-        "Manta",
-        "Guayaquil",
-        "Callao",
-        "Valparaíso",
-        "Puerto Ayora",
-        "Puerto Baquerizo Moreno",
-        "Manzanillo",
-        "Puerto Montt",
-        "Panama Canal Pacific anchorage",
-    ):
-        assert n in names, n
-    assert p["lat"].between(-45, 33).all() and p["lon"].between(-118, -69).all()
-    assert set(p["country"]) >= {"MX", "GT", "SV", "NI", "CR", "PA", "CO", "EC", "PE", "CL"}
 
 
 def test_bundled_zones() -> None:
