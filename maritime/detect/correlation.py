@@ -61,6 +61,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from maritime.decode.radar import Contact
 from maritime.detect.prediction import F64, I64, KN_M_S, PredictionConfig, TrackIndex, predict
 from maritime.geodesy import KM_PER_DEG, NM_KM
 
@@ -127,6 +128,43 @@ class ContactArrays:
             length_m=nan.copy(),
             group=np.asarray(group, dtype=np.int64),
             track=np.full(n, -1, dtype=np.int64),
+        )
+
+    @classmethod
+    def from_contacts(cls, contacts: list[Contact]) -> ContactArrays:
+        """Contact records as arrays. Groups: a radar track's sensor (tracks are assigned per
+        sensor), else the satellite scene, else the sensor's scan (one sensor, one time)."""
+        n = len(contacts)
+
+        def col(name: str) -> F64:
+            return np.array([np.nan if getattr(c, name) is None else getattr(c, name) for c in contacts], dtype=float)
+
+        groups = [
+            f"sensor:{c.sensor_id}"
+            if c.track_id is not None
+            else f"scene:{c.scene_id}"
+            if c.scene_id is not None
+            else f"scan:{c.sensor_id}@{c.ts_us}"
+            for c in contacts
+        ]
+        tracks = [c.track_id or "" for c in contacts]
+        _, group = np.unique(np.array(groups, dtype=object), return_inverse=True)
+        track_names, track = np.unique(np.array(tracks, dtype=object), return_inverse=True)
+        track = track.ravel().astype(np.int64)
+        if n and track_names[0] == "":
+            track = track - 1  # "" sorts first: no track is -1
+        return cls(
+            t=np.array([c.ts_us / 1e6 for c in contacts], dtype=float),
+            lat=col("lat"),
+            lon=col("lon"),
+            sigma_major_m=col("sigma_major_m"),
+            sigma_minor_m=col("sigma_minor_m"),
+            orientation_deg=col("orientation_deg"),
+            speed_kn=col("speed_kn"),
+            course_deg=col("course_deg"),
+            length_m=col("length_m"),
+            group=group.ravel().astype(np.int64),
+            track=track,
         )
 
 

@@ -193,3 +193,40 @@ def test_radar_tracks_match_as_tracks() -> None:
     m = correlate(contacts, index, config=CorrelationConfig())
     assert m.mmsi[:10].tolist() == [111] * 10
     assert m.mmsi[10:].tolist() == [-1] * 20  # the go-fast and the spoofed ship: dark
+
+
+def test_radar_sentences_end_to_end() -> None:
+    """TTM sentences from a shore radar → contacts → tracks matched to AIS or left dark."""
+    from functools import reduce
+    from operator import xor
+
+    from maritime.decode.radar import decode_radar
+    from maritime.geodesy import bearing_deg, haversine_km
+
+    station = (LAT0, LON0)
+    scans = T_SCENE + 6.0 * np.arange(8)
+    ship = destination(LAT0 + 0.03, LON0 + 0.02, 45.0, 10.0 * NM_KM * (scans - T_SCENE) / 3600.0)
+    dark = destination(LAT0 - 0.04, LON0 + 0.01, 300.0, 25.0 * NM_KM * (scans - T_SCENE) / 3600.0)
+    index = TrackIndex.build(
+        [777] * 3, scans[[0, 4, 7]], ship[0][[0, 4, 7]], ship[1][[0, 4, 7]], [10.0] * 3, [45.0] * 3
+    )
+    lines = []
+    for k, t in enumerate(scans):
+        time_of_day = int(t) % 86400
+        hms = f"{time_of_day // 3600:02d}{time_of_day // 60 % 60:02d}{time_of_day % 60:02d}"
+        for number, (lat, lon, v, c) in (
+            (1, (ship[0][k], ship[1][k], 10.0, 45.0)),
+            (2, (dark[0][k], dark[1][k], 25.0, 300.0)),
+        ):
+            rng_nm = float(haversine_km(station[0], station[1], lat, lon)) / NM_KM
+            brg = float(bearing_deg(station[0], station[1], lat, lon))
+            body = f"RATTM,{number:02d},{rng_nm:.3f},{brg:.1f},T,{v:.1f},{c:.1f},T,,,N,,T,,{hms},A"
+            lines.append(f"${body}*{reduce(xor, body.encode(), 0):02X}")
+    day_us = int(T_SCENE // 86400 * 86400) * 1_000_000
+    contacts, rejects = decode_radar(lines, "coast-1", station=station, date_us=day_us)
+    assert rejects == [] and len(contacts) == 16
+    arrays = ContactArrays.from_contacts(contacts)
+    assert sorted(set(arrays.track.tolist())) == [0, 1] and set(arrays.group.tolist()) == {0}
+    m = correlate(arrays, index)
+    by_track = {c.track_id: int(mm) for c, mm in zip(contacts, m.mmsi)}
+    assert by_track == {"coast-1:1": 777, "coast-1:2": -1}
