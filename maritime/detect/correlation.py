@@ -220,7 +220,7 @@ def correlate(
     keep = ecost < cfg.unmatched_cost
     eu, ev, ecost = eu[keep], ev[keep], ecost[keep]
 
-    assigned = _assign(eu, ev, ecost, unit_group, n_units, index.mmsi.size)
+    assigned = _assign(eu, ev, ecost, unit_group, n_units, index.mmsi.size, cfg.unmatched_cost)
     best_v = np.full(n_units, -1, dtype=np.int64)
     best_c = np.full(n_units, np.inf)
     best_v[eu[assigned]] = ev[assigned]
@@ -248,8 +248,11 @@ def correlate(
     )
 
 
-def _assign(eu: I64, ev: I64, ecost: F64, unit_group: I64, n_units: int, n_vessels: int) -> npt.NDArray[np.bool_]:
-    """One-to-one assignment per group: which candidate edges are chosen."""
+def _assign(
+    eu: I64, ev: I64, ecost: F64, unit_group: I64, n_units: int, n_vessels: int, unmatched_cost: float
+) -> npt.NDArray[np.bool_]:
+    """One-to-one assignment per group minimising the total cost, each unit free to stay
+    unmatched at ``unmatched_cost``: which candidate edges are chosen."""
     chosen = np.zeros(eu.size, dtype=bool)
     if eu.size == 0:
         return chosen
@@ -273,8 +276,8 @@ def _assign(eu: I64, ev: I64, ecost: F64, unit_group: I64, n_units: int, n_vesse
         big = 1e9
         mat = np.full((nu, nv + nu), big)
         mat[u_loc.ravel(), v_loc.ravel()] = ecost[edges]
-        # "no match" for each unit, at the unmatched cost (gated edges are below it)
-        mat[np.arange(nu), nv + np.arange(nu)] = np.max(ecost[edges]) + 1.0
+        # "no match" for each unit, at the unmatched cost (kept edges are below it)
+        mat[np.arange(nu), nv + np.arange(nu)] = unmatched_cost
         rows, cols = linear_sum_assignment(mat)
         hit = cols < nv
         pick = {(int(r), int(c)) for r, c in zip(rows[hit], cols[hit])}
