@@ -24,13 +24,14 @@ Every line that is not one of these is skipped; every bad one is returned with a
 
 Uncertainty (1-sigma ellipse: major, minor in metres, orientation of the major axis in
 degrees true). IMO resolution MSC.192(79), Revised performance standards for radar
-equipment: range measured "with a maximum system error of 1% of the range scale in use or
-30 m, whichever is the greater" (5.12.2) and bearing within 1 degree (5.13). Those maxima are
-taken as 2 sigma: sigma_range = max(30 m, 1% of the scale) / 2, sigma_bearing = 0.5 degree.
-The scale is the ``RSD`` range scale when the stream gives it, else the target's own range
-(the scale in use is at least that). The radar's own position adds ``own_sigma_m`` (10 m:
-IMO MSC.112(73) requires 13 m at 95% from a shipborne GPS receiver; 0 for a surveyed
-station) in quadrature.
+equipment, 5.25.4.7.1 (target tracking accuracy, 95% probability): "Measured target range and
+bearing should be within 50 m (or +/-1% of target range) and 2 degrees". Those 95% bounds are
+taken as 2 sigma: sigma_range = max(50 m, 1% of the range) / 2 and sigma_bearing = 1 degree,
+so the cross-range sigma is range x 1 degree. The same standard warns that accuracy "may be
+significantly reduced during or shortly after acquisition" and manoeuvres; the correlation's
+gate allows for that. The radar's own position adds ``own_sigma_m`` (10 m: IMO MSC.112(73)
+requires 13 m at 95% from a shipborne GPS receiver; 0 for a surveyed station) in quadrature.
+``RSD`` is validated and its range scale kept for reference; it does not change the model.
 """
 
 from __future__ import annotations
@@ -51,11 +52,11 @@ from maritime.geodesy import NM_KM, bearing_deg, destination, haversine_km
 SM_KM = 1.609344
 #: Distance units of TTM field 10 → km per unit; speeds are the same unit per hour.
 _UNIT_KM = {"N": NM_KM, "K": 1.0, "S": SM_KM}
-#: IMO MSC.192(79) 5.12.2: 30 m floor and 1% of the range scale, as maxima (2 sigma).
-RANGE_FLOOR_M = 30.0
-RANGE_SCALE_FRACTION = 0.01
-#: IMO MSC.192(79) 5.13: bearing within 1 degree (2 sigma).
-BEARING_MAX_DEG = 1.0
+#: IMO MSC.192(79) 5.25.4.7.1: tracked range within 50 m or 1% of the range (95%, 2 sigma).
+RANGE_FLOOR_M = 50.0
+RANGE_FRACTION = 0.01
+#: IMO MSC.192(79) 5.25.4.7.1: tracked bearing within 2 degrees (95%, 2 sigma).
+BEARING_MAX_DEG = 2.0
 #: Own-ship GNSS position, 1 sigma (MSC.112(73): 13 m at 95%).
 OWN_SIGMA_M = 10.0
 #: A TLL without a known own position: bearing 0.5 degree at 6 nm is ~100 m.
@@ -177,9 +178,9 @@ def _latlon(value: str, hemi: str, degree_digits: int) -> float:
     return -deg if hemi in ("S", "W") else deg
 
 
-def _ellipse(range_m: float, bearing_deg: float, scale_m: float, own_sigma_m: float) -> tuple[float, float, float]:
-    """1-sigma (major, minor, orientation) of a range/bearing position (module docstring)."""
-    s_range = max(RANGE_FLOOR_M, RANGE_SCALE_FRACTION * scale_m) / 2.0
+def _ellipse(range_m: float, bearing_deg: float, own_sigma_m: float) -> tuple[float, float, float]:
+    """1-sigma (major, minor, orientation) of a tracked range/bearing position (module docstring)."""
+    s_range = max(RANGE_FLOOR_M, RANGE_FRACTION * range_m) / 2.0
     s_cross = range_m * math.radians(BEARING_MAX_DEG / 2.0)
     s_range = math.hypot(s_range, own_sigma_m)
     s_cross = math.hypot(s_cross, own_sigma_m)
@@ -355,9 +356,7 @@ class RadarDecoder:
         if f[6] == "R":
             speed_kn, course = self._true_motion(speed_kn, course)
         ts = self._time(f[13] if len(f) > 13 else "", rt)
-        major, minor, orient = _ellipse(
-            range_km * 1000.0, bearing, self._scale_m or range_km * 1000.0, self.own_sigma_m
-        )
+        major, minor, orient = _ellipse(range_km * 1000.0, bearing, self.own_sigma_m)
         return Contact(
             ts_us=ts,
             lat=float(lat),
@@ -396,7 +395,7 @@ class RadarDecoder:
         if own is not None:
             rng_m = float(haversine_km(own[0], own[1], lat, lon)) * 1000.0
             brg = float(bearing_deg(own[0], own[1], lat, lon))
-            major, minor, orient = _ellipse(rng_m, brg, self._scale_m or rng_m, self.own_sigma_m)
+            major, minor, orient = _ellipse(rng_m, brg, self.own_sigma_m)
         else:
             major = minor = TLL_SIGMA_M
             orient = 0.0

@@ -40,9 +40,10 @@ Parameters and sources (:class:`CorrelationConfig`):
   track-to-observation association (Bar-Shalom & Li, "Multitarget-multisensor tracking").
 * ``length_sigma_frac`` 0.3: GFW's SAR length estimates deviate from AIS lengths by tens of
   percent for small vessels (Paolo et al. 2024, Methods, length regression).
-* ``speed_sigma_kn`` 2 kn and ``course_sigma_deg`` 20: IMO MSC.192(79) table 5.23 gives
-  tracked-target true speed within 0.5 kn and course within 5 degrees (95%) after 3 minutes
-  of steady tracking; a new track is worse, and these cover the first minute.
+* ``speed_sigma_kn`` 2 kn and ``course_sigma_deg`` 20: IMO MSC.192(79) 5.25.4.7 sets a
+  tracked target's motion accuracy only after 1-3 minutes of steady tracking and warns it
+  "may be significantly reduced during or shortly after acquisition" or a manoeuvre; these
+  are deliberately wider than steady-state figures so that new tracks still match.
 * ``unmatched_cost`` 20: a candidate inside the 99.9% position gate stays a match unless its
   attributes disagree by more than about two sigma in total.
 * ``max_speed_kn`` 30: faster than nearly every AIS vessel; bounds where a vessel can be.

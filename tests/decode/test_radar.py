@@ -96,19 +96,22 @@ def test_units_relative_bearing_own_position_and_labels() -> None:
     assert b.course_deg == pytest.approx(63.435, abs=1e-2)
 
 
-def test_uncertainty_follows_msc192_range_and_bearing_accuracy() -> None:
+def test_uncertainty_follows_msc192_tracking_accuracy() -> None:
     near = nmea("RATTM,01,0.5,0.0,T,,,T,,,N,,T,,120000,A")
     far = nmea("RATTM,02,10.0,0.0,T,,,T,,,N,,T,,120000,A")
-    (c_near, c_far), _ = decode_radar([near, far], "r1", station=STATION, date_us=DAY, own_sigma_m=0.0)
-    # near: 30 m floor / 2 along range; cross-range 0.5 deg x 926 m = 8 m
-    assert c_near.sigma_major_m == pytest.approx(15.0) and c_near.orientation_deg == pytest.approx(0.0)
-    # far: cross-range 0.5 deg x 18.52 km = 162 m dominates, across the bearing
-    assert c_far.sigma_major_m == pytest.approx(18520 * 0.008726646, rel=1e-4)
+    rsd = nmea("RARSD,,,,,,,,,,,96,N,N")  # a valid RSD is state, not a contact
+    (c_near, c_far), rejects = decode_radar([rsd, near, far], "r1", station=STATION, date_us=DAY, own_sigma_m=0.0)
+    assert rejects == []
+    # near: the 50 m floor / 2 along the range; cross-range 1 deg x 926 m = 16 m
+    assert c_near.sigma_major_m == pytest.approx(25.0) and c_near.orientation_deg == pytest.approx(0.0)
+    assert c_near.sigma_minor_m == pytest.approx(926 * 0.01745329, rel=1e-4)
+    # far: cross-range 1 deg x 18.52 km = 323 m dominates, across the bearing; range 1% / 2
+    assert c_far.sigma_major_m == pytest.approx(18520 * 0.01745329, rel=1e-4)
+    assert c_far.sigma_minor_m == pytest.approx(0.01 * 18520 / 2)
     assert c_far.orientation_deg == pytest.approx(90.0)
-    # an RSD range scale of 96 nm sets the range error to 1% of the scale
-    rsd = nmea("RARSD,,,,,,,,,,,96,N,N")
-    (c,), _ = decode_radar([rsd, near], "r1", station=STATION, date_us=DAY, own_sigma_m=0.0)
-    assert c.sigma_major_m == pytest.approx(0.01 * 96 * 1852 / 2)
+    # the own position's error adds in quadrature
+    (c,), _ = decode_radar([near], "r1", station=STATION, date_us=DAY, own_sigma_m=10.0)
+    assert c.sigma_major_m == pytest.approx((25.0**2 + 10.0**2) ** 0.5)
 
 
 def test_contacts_table_has_the_schema() -> None:
