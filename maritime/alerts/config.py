@@ -44,6 +44,7 @@ Format (every key but ``name``, ``type`` and the sink's address is optional)::
     key_file = "client.key"
     ca_file = "tak-ca.pem"
     stale_seconds = 3600
+    wait_for_close = false      # true: a send counts once the receiver closed the stream
 """
 
 from __future__ import annotations
@@ -141,6 +142,7 @@ def _sink(table: dict[str, Any], where: str, base: Path) -> Sink:
             protocol=protocol,
             ssl_context=_tls_context(table, base) if tls else None,
             stale_seconds=float(table.get("stale_seconds", 3600.0)),
+            wait_for_close=bool(table.get("wait_for_close", False)),
             timeout_seconds=timeout,
         )
     raise AlertError(f"{where}: type must be one of {', '.join(SINK_TYPES)}, not {kind!r}")

@@ -79,8 +79,9 @@ def cot_event(alert: Outgoing, stale_seconds: float = 3600.0) -> bytes:
 @dataclass(slots=True)
 class CotSink:
     """Sends CoT to ``host:port`` over ``protocol`` ``udp`` or ``tcp``; ``ssl_context`` set: TLS
-    over TCP. A TCP write counts as acknowledged when the receiver closes the stream after reading
-    it; UDP when no "port unreachable" came back within ``udp_confirm_seconds`` (best effort:
+    over TCP. A TCP send counts as acknowledged once written, or with ``wait_for_close`` once the
+    receiver closed the stream after reading it (a TAK server keeps streams open, so leave it off
+    there; CoT receivers replace a marker of the same uid, so a repeat is harmless); UDP when no "port unreachable" came back within ``udp_confirm_seconds`` (best effort:
     prefer TCP where a lost datagram matters)."""
 
     name: str
@@ -91,6 +92,7 @@ class CotSink:
     stale_seconds: float = 3600.0
     timeout_seconds: float = 10.0
     udp_confirm_seconds: float = 0.05
+    wait_for_close: bool = False
 
     def _send_all(self, events: Sequence[bytes]) -> None:
         try:
@@ -100,10 +102,13 @@ class CotSink:
             with socket.create_connection((self.host, self.port), timeout=self.timeout_seconds) as raw:
                 conn = raw if self.ssl_context is None else self.ssl_context.wrap_socket(raw, server_hostname=self.host)
                 conn.sendall(b"".join(events))
-                conn.shutdown(socket.SHUT_WR)
-                # the receiver closes once it has read everything: that is the acknowledgement
-                if conn.recv(1):
-                    raise SinkError(f"CoT {self.host}:{self.port} answered instead of closing")
+                if self.wait_for_close:
+                    # end TLS (close_notify both ways), half-close, then read until the receiver
+                    # closes: it has read everything
+                    plain = conn.unwrap() if isinstance(conn, ssl.SSLSocket) else conn
+                    plain.shutdown(socket.SHUT_WR)
+                    while plain.recv(4096):
+                        pass
         except (OSError, ssl.SSLError) as e:
             raise SinkError(f"CoT {self.protocol}://{self.host}:{self.port}: {e}") from None
 

@@ -129,7 +129,7 @@ class SmtpReceiver:
             self.USER.encode(),
             self.PASSWORD.encode(),
         )
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         assert session.authenticated and session.ssl is not None
@@ -221,6 +221,8 @@ class CotReceiver:
                 while data := conn.recv(65536):
                     chunks.append(data)
                 self._take(b"".join(chunks))
+                if isinstance(conn, ssl.SSLSocket):
+                    conn = conn.unwrap()  # answer the sender's close_notify
             except OSError:
                 pass
             finally:
