@@ -81,7 +81,8 @@ class CotSink:
     """Sends CoT to ``host:port`` over ``protocol`` ``udp`` or ``tcp``; ``ssl_context`` set: TLS
     over TCP. A TCP send counts as acknowledged once written, or with ``wait_for_close`` once the
     receiver closed the stream after reading it (a TAK server keeps streams open, so leave it off
-    there; CoT receivers replace a marker of the same uid, so a repeat is harmless); UDP when no "port unreachable" came back within ``udp_confirm_seconds`` (best effort:
+    there; CoT receivers replace a marker of the same uid, so a repeat is harmless). A UDP send
+    counts when no "port unreachable" came back within ``udp_confirm_seconds`` (best effort:
     prefer TCP where a lost datagram matters)."""
 
     name: str
