@@ -99,22 +99,23 @@ class Delivery:
             return 0
         if state.flood.is_flood(now, len(due)):
             state.bucket.take(now)
-            return self._send(state, due, digest=True)
-        delivered = 0
+            return self._commit(state, due, digest_id_for(due)) if self._send(state, due, digest=True) else 0
+        sent: list[Outgoing] = []
         for i, alert in enumerate(due):
             now = self.clock()
             if not state.bucket.take(now):
                 self.outbox.release(name, due[i:], now + state.bucket.wait(now))
                 break
-            delivered += self._send(state, [alert], digest=False)
-        return delivered
+            if self._send(state, [alert], digest=False):
+                sent.append(alert)
+        # one commit for the pass: a crash before it re-sends these, which receivers drop by id
+        return self._commit(state, sent, None)
 
-    def _send(self, state: _SinkState, alerts: list[Outgoing], digest: bool) -> int:
-        name = state.sink.name
-        digest_id = digest_id_for(alerts) if digest else None
+    def _send(self, state: _SinkState, alerts: list[Outgoing], digest: bool) -> bool:
+        """Send (one alert, or a digest); on failure schedule the retry and return False."""
         try:
-            if digest_id is not None:
-                state.sink.send_digest(digest_id, alerts)
+            if digest:
+                state.sink.send_digest(digest_id_for(alerts), alerts)
             else:
                 state.sink.send(alerts[0])
         except (SinkError, OSError) as e:
@@ -124,14 +125,17 @@ class Delivery:
                 attempt = alert.attempts + 1
                 give_up = permanent or self.settings.retry.gives_up(attempt)
                 wait = self.settings.retry.delay(attempt, self.uniform())
-                self.outbox.mark_failed(name, alert, str(e), None if give_up else now + wait)
-            return 0
+                self.outbox.mark_failed(state.sink.name, alert, str(e), None if give_up else now + wait)
+            return False
         if self.after_send is not None:
             self.after_send(alerts)
+        return True
+
+    def _commit(self, state: _SinkState, sent: list[Outgoing], digest_id: str | None) -> int:
         now = self.clock()
-        self.outbox.mark_delivered(name, alerts, now, digest_id)
-        state.flood.record(now, len(alerts))
-        return len(alerts)
+        self.outbox.mark_delivered(state.sink.name, sent, now, digest_id)
+        state.flood.record(now, len(sent))
+        return len(sent)
 
     def run(self, stop: threading.Event, idle_seconds: float = 0.5) -> None:
         """Drain until ``stop`` is set, pausing ``idle_seconds`` after a pass that sent nothing."""

@@ -70,52 +70,71 @@ class Outbox:
     def enqueue(self, alerts: Iterable[Alert], now: float, is_closed: IsClosed = never_closed) -> list[Enqueued]:
         """Queue each alert for every sink. Re-enqueueing an alert is a no-op unless its severity
         rose: then its payload and severity are replaced, its revision goes up and every sink's
-        row is pending again. An alert of an acknowledged or dismissed event is not queued."""
+        row is pending again. An alert of an acknowledged or dismissed event is not queued. The
+        batch is one transaction; an alert given twice in it counts once, at its highest severity."""
+        batch = list(alerts)
+        ranks = [severity_rank(a.severity) for a in batch]
+        best: dict[str, int] = {}  # alert id -> index of its highest-severity occurrence
+        for i, (alert, rank) in enumerate(zip(batch, ranks)):
+            j = best.get(alert.alert_id)
+            if j is None or rank > ranks[j]:
+                best[alert.alert_id] = i
         stamp = utc(now)
-        done: list[Enqueued] = []
+        outcome = ["unchanged"] * len(batch)
         with self._lock:
             self.con.begin()
             try:
-                for alert in alerts:
-                    done.append(self._enqueue_one(alert, stamp, is_closed))
+                stored = {
+                    r[0]: (int(r[1]), int(r[2]))
+                    for r in self.con.execute(sql("existing_alerts"), {"ids": list(best)}).fetchall()
+                }
+                new: list[int] = []
+                queued: dict[str, int] = {}  # alert id -> revision to deliver
+                for aid, i in best.items():
+                    alert = batch[i]
+                    if is_closed(alert.event_id):
+                        outcome[i] = "closed"
+                    elif aid not in stored:
+                        new.append(i)
+                        queued[aid] = 1
+                        outcome[i] = "new"
+                    elif ranks[i] > stored[aid][0]:
+                        queued[aid] = stored[aid][1] + 1
+                        outcome[i] = "raised"
+                        self.con.execute(
+                            sql("raise_alert"),
+                            {"severity": alert.severity, "rank": ranks[i], "revision": queued[aid]}
+                            | {"payload": payload_json(alert.payload), "now": stamp, "id": aid},
+                        )
+                if new:
+                    self.con.execute(
+                        sql("insert_alerts"),
+                        {
+                            "ids": [batch[i].alert_id for i in new],
+                            "event_ids": [batch[i].event_id for i in new],
+                            "rule_ids": [batch[i].rule_id for i in new],
+                            "severities": [batch[i].severity for i in new],
+                            "ranks": [ranks[i] for i in new],
+                            "payloads": [payload_json(batch[i].payload) for i in new],
+                            "created": [_naive_utc(batch[i].created_at) for i in new],
+                            "now": stamp,
+                        },
+                    )
+                if queued and self.sinks:
+                    self.con.execute(
+                        sql("queue_deliveries"),
+                        {
+                            "ids": list(queued),
+                            "revisions": list(queued.values()),
+                            "sinks": list(self.sinks),
+                            "now": stamp,
+                        },
+                    )
                 self.con.commit()
             except BaseException:
                 self.con.rollback()
                 raise
-        return done
-
-    def _enqueue_one(self, alert: Alert, stamp: datetime, is_closed: IsClosed) -> Enqueued:
-        aid = alert.alert_id
-        rank = severity_rank(alert.severity)
-        if is_closed(alert.event_id):
-            return Enqueued(aid, "closed")
-        row = self.con.execute("SELECT severity_rank, revision FROM alert_outbox WHERE alert_id = ?", [aid]).fetchone()
-        if row is not None and rank <= int(row[0]):
-            return Enqueued(aid, "unchanged")
-        body = payload_json(alert.payload)
-        if row is None:
-            revision = 1
-            self.con.execute(
-                "INSERT INTO alert_outbox VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
-                [aid, alert.event_id, alert.rule_id, alert.severity, rank, body, _naive_utc(alert.created_at)]
-                + [stamp, stamp],
-            )
-        else:
-            revision = int(row[1]) + 1
-            self.con.execute(
-                "UPDATE alert_outbox SET severity = ?, severity_rank = ?, revision = ?, payload = ?, updated_at = ? "
-                "WHERE alert_id = ?",
-                [alert.severity, rank, revision, body, stamp, aid],
-            )
-        for sink in self.sinks:
-            self.con.execute(
-                "INSERT INTO alert_deliveries VALUES (?, ?, ?, 'pending', 0, ?, NULL, NULL, NULL, NULL) "
-                "ON CONFLICT (alert_id, sink) DO UPDATE SET revision = excluded.revision, state = 'pending', "
-                "attempts = 0, next_attempt_at = excluded.next_attempt_at, lease_until = NULL, last_error = NULL, "
-                "delivered_at = NULL, digest_id = NULL",
-                [aid, sink, revision, stamp],
-            )
-        return Enqueued(aid, "new" if row is None else "raised")
+        return [Enqueued(a.alert_id, o) for a, o in zip(batch, outcome)]
 
     def claim(self, sink: str, now: float, lease_seconds: float, limit: int) -> list[Outgoing]:
         """Mark up to ``limit`` due rows of ``sink`` ``sending`` until ``now + lease_seconds`` and
@@ -149,63 +168,40 @@ class Outbox:
             for r in rows
         ]
 
-    def _finish(self, statement: str, sink: str, sent: Sequence[Outgoing], extra: Sequence[object]) -> None:
+    def _finish(self, name: str, sink: str, sent: Sequence[Outgoing], params: dict[str, Any]) -> None:
+        """Run the set-based update ``sql/<name>.sql`` on the claimed rows of ``sent``."""
+        if not sent:
+            return
+        ids = {"ids": [a.alert_id for a in sent], "revisions": [a.revision for a in sent], "sink": sink}
         with self._lock:
-            self.con.begin()
-            try:
-                for alert in sent:
-                    self.con.execute(
-                        statement + " WHERE alert_id = ? AND sink = ? AND revision = ? AND state = 'sending'",
-                        [*extra, alert.alert_id, sink, alert.revision],
-                    )
-                self.con.commit()
-            except BaseException:
-                self.con.rollback()
-                raise
+            self.con.execute(sql(name), ids | params)
 
     def mark_delivered(self, sink: str, sent: Sequence[Outgoing], now: float, digest_id: str | None = None) -> None:
         """The sink acknowledged these alerts (at their revision): commit ``delivered``."""
-        self._finish(
-            "UPDATE alert_deliveries SET state = 'delivered', delivered_at = ?, lease_until = NULL, digest_id = ?",
-            sink,
-            sent,
-            [utc(now), digest_id],
-        )
+        self._finish("mark_delivered", sink, sent, {"now": utc(now), "digest_id": digest_id})
 
     def mark_suppressed(self, sink: str, alerts: Sequence[Outgoing]) -> None:
         """Not to be sent (acknowledged or dismissed since it was queued)."""
-        self._finish("UPDATE alert_deliveries SET state = 'suppressed', lease_until = NULL", sink, alerts, [])
+        self._finish("mark_suppressed", sink, alerts, {})
 
     def release(self, sink: str, alerts: Sequence[Outgoing], next_attempt: float) -> None:
         """Give claimed rows back unsent (rate limit), due again at ``next_attempt``; no attempt counted."""
-        self._finish(
-            "UPDATE alert_deliveries SET state = 'pending', lease_until = NULL, next_attempt_at = ?",
-            sink,
-            alerts,
-            [utc(next_attempt)],
-        )
+        self._finish("release", sink, alerts, {"next_attempt": utc(next_attempt)})
 
     def mark_failed(self, sink: str, alert: Outgoing, error: str, next_attempt: float | None) -> None:
         """One failed attempt: pending again at ``next_attempt``, or ``failed`` for good when None."""
-        state = "failed" if next_attempt is None else "pending"
-        due = utc(next_attempt) if next_attempt is not None else None
-        self._finish(
-            "UPDATE alert_deliveries SET state = ?, attempts = attempts + 1, last_error = ?, lease_until = NULL, "
-            "next_attempt_at = coalesce(?, next_attempt_at)",
-            sink,
-            [alert],
-            [state, error[:500], due],
-        )
+        params: dict[str, Any] = {"state": "failed" if next_attempt is None else "pending", "error": error[:500]}
+        params |= {"id": alert.alert_id, "revision": alert.revision, "sink": sink}
+        with self._lock:
+            self.con.execute(
+                sql("mark_failed"), params | {"next_attempt": None if next_attempt is None else utc(next_attempt)}
+            )
 
     def resend(self, alert_id: str, sink: str, now: float) -> bool:
         """Queue a delivered, failed or suppressed alert again for one sink (an operator's resend).
         Returns whether the row exists. The receiver sees the same delivery id again."""
         with self._lock:
-            row = self.con.execute(
-                "UPDATE alert_deliveries SET state = 'pending', attempts = 0, next_attempt_at = ?, lease_until = NULL "
-                "WHERE alert_id = ? AND sink = ? RETURNING alert_id",
-                [utc(now), alert_id, sink],
-            ).fetchone()
+            row = self.con.execute(sql("resend"), {"now": utc(now), "id": alert_id, "sink": sink}).fetchone()
         return row is not None
 
     def states(self) -> list[tuple[Any, ...]]:
@@ -216,8 +212,5 @@ class Outbox:
     def counts(self, sink: str | None = None) -> dict[str, int]:
         """How many delivery rows are in each state (of one sink, or all)."""
         with self._lock:
-            rows = self.con.execute(
-                "SELECT state, count(*) FROM alert_deliveries WHERE ? IS NULL OR sink = ? GROUP BY state",
-                [sink, sink],
-            ).fetchall()
+            rows = self.con.execute(sql("count_states"), {"sink": sink}).fetchall()
         return {str(s): int(n) for s, n in rows}
