@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import duckdb
 import pytest
@@ -94,7 +94,3 @@ def assert_exactly_once(ledger: Ledger, expected: list[str]) -> None:
 @pytest.fixture(scope="session")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return make_certificate(tmp_path_factory.mktemp("tls"))
-
-
-def payload_of(doc: Any) -> Any:
-    return doc["payload"]

@@ -12,13 +12,13 @@ import pytest
 
 from maritime.alerts.cot import CotSink, cot_event
 from maritime.alerts.delivery import Delivery
-from maritime.alerts.model import Alert
+from maritime.alerts.model import Alert, Outgoing
 from maritime.alerts.outbox import Outbox
 from tests.alerts.conftest import T0, FakeClock, assert_exactly_once, make_alerts, replay_with_restarts
 from tests.alerts.receivers import CotReceiver
 
 
-def _claimed(alerts: list[Alert]):  # type: ignore[no-untyped-def]
+def _claimed(alerts: list[Alert]) -> list[Outgoing]:
     outbox = Outbox(duckdb.connect(), ["tak"])
     outbox.enqueue(alerts, T0)
     return outbox.claim("tak", T0, 30, 100)

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from maritime.alerts.delivery import Delivery, DeliverySettings
+from maritime.alerts.model import Alert
 from maritime.alerts.outbox import Outbox
 from maritime.alerts.sinks import SinkError
 from maritime.alerts.webhook import WebhookSink, sign, verify
@@ -106,3 +107,23 @@ def test_crash_between_send_and_commit_still_delivers_once(receiver: HttpReceive
     assert outbox.counts() == {"delivered": 3}
     assert receiver.ledger.messages == 4 and receiver.ledger.repeats == 1
     assert_exactly_once(receiver.ledger, [f"{a.alert_id}/1" for a in alerts])
+
+
+def test_severity_rise_resends_and_acknowledged_is_not_sent(receiver: HttpReceiver) -> None:
+    acknowledged: set[str] = set()
+    outbox = Outbox(duckdb.connect(), ["hook"])
+    clock = FakeClock()
+    delivery = Delivery(outbox, [WebhookSink("hook", receiver.url, SECRET)], clock, is_closed=acknowledged.__contains__)
+    first, second = make_alerts(2, severity="medium")
+    outbox.enqueue([first, second], clock(), is_closed=acknowledged.__contains__)
+    delivery.drain_once()
+    # the event goes on (re-detected, extended): same severity, nothing new; then it becomes critical
+    outbox.enqueue([first], clock(), is_closed=acknowledged.__contains__)
+    delivery.drain_once()
+    assert receiver.ledger.messages == 2
+    acknowledged.add(second.event_id)  # the officer acknowledged the second one
+    raised = [Alert(a.event_id, a.rule_id, "critical", a.created_at, a.payload) for a in (first, second)]
+    outbox.enqueue(raised, clock(), is_closed=acknowledged.__contains__)
+    delivery.drain_once()
+    assert receiver.ledger.accepted == [f"{first.alert_id}/1", f"{second.alert_id}/1", f"{first.alert_id}/2"]
+    assert receiver.ledger.docs[f"{first.alert_id}/2"]["severity"] == "critical"
