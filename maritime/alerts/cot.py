@@ -82,8 +82,9 @@ class CotSink:
     over TCP. A TCP send counts as acknowledged once written, or with ``wait_for_close`` once the
     receiver closed the stream after reading it (a TAK server keeps streams open, so leave it off
     there; CoT receivers replace a marker of the same uid, so a repeat is harmless). A UDP send
-    counts when no "port unreachable" came back within ``udp_confirm_seconds`` (best effort:
-    prefer TCP where a lost datagram matters)."""
+    counts when no "port unreachable" came back within ``udp_confirm_seconds``: a closed port is
+    detected and retried, but datagrams a listener had not read when it was killed are lost (UDP
+    has no acknowledgement); use TCP with ``wait_for_close`` where a lost alert matters."""
 
     name: str
     host: str

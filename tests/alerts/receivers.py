@@ -12,6 +12,7 @@ import socket
 import ssl
 import subprocess
 import threading
+import time
 import xml.etree.ElementTree as ET
 from email import message_from_bytes
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -243,6 +244,11 @@ class CotReceiver:
 
     def stop(self) -> None:
         assert self.sock is not None and self.thread is not None
+        if self.protocol == "udp":
+            # UDP has no acknowledgement: datagrams still unread in the socket buffer of a killed
+            # listener are lost without an ICMP error. This listener stops after reading what
+            # reached it (the sender cannot tell the difference; see maritime/alerts/cot.py).
+            time.sleep(0.2)
         try:
             self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:

@@ -68,7 +68,7 @@ def test_listener_killed_and_restarted_gets_every_alert_once(protocol: str, tmp_
         protocol=protocol,
         timeout_seconds=5,
         wait_for_close=True,
-        udp_confirm_seconds=0.02,
+        udp_confirm_seconds=0.05,
     )
     try:
         expected = replay_with_restarts(receiver, sink, tmp_path / "c.duckdb", n=200)
