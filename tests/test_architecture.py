@@ -34,7 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("maritime.sources", "maritime.decode"),
     ("maritime.store",),
     ("maritime.ingest",),
-    ("maritime.detect", "maritime.archive"),
+    ("maritime.detect", "maritime.archive", "maritime.alerts"),
     ("maritime.runtime",),
     ("maritime.dashboard",),
     ("maritime.cli", "maritime.demo"),
