@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from maritime.dashboard.state import Now, read_now
+from maritime.detect.events import ROW_COLUMNS
 from maritime.ingest.options import IngestOptions
 from maritime.ingest.recordings import ingest_paths
 from maritime.store.database import Store
@@ -57,24 +58,9 @@ def insert_event(con, **e) -> None:
         **e,
     }
     con.execute(
-        "INSERT OR REPLACE INTO events (event_id, kind, mmsi, other_mmsi, start_time, end_time, lat, lon, zone, "
-        "confidence, details, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())",
-        [
-            row[k]
-            for k in (
-                "event_id",
-                "kind",
-                "mmsi",
-                "other_mmsi",
-                "start_time",
-                "end_time",
-                "lat",
-                "lon",
-                "zone",
-                "confidence",
-                "details",
-            )
-        ],
+        f"INSERT OR REPLACE INTO events ({', '.join(ROW_COLUMNS)}, updated_at) "
+        f"VALUES ({', '.join('?' * len(ROW_COLUMNS))}, now())",
+        [row[k] for k in ROW_COLUMNS],
     )
 
 
