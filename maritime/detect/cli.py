@@ -23,8 +23,8 @@ from maritime.errors import UsageError
 if TYPE_CHECKING:
     import duckdb
 
-    from maritime.detect.config import DetectConfig
-    from maritime.detect.inputs import ZonesArg
+    from maritime.detect.runner import RunSettings
+    from maritime.detect.settings import Setting
 
 FORMATS = ("table", "csv", "json", "geojson")
 #: The columns of ``sql/list_events.sql`` (every stored column but ``updated_at``).
@@ -43,10 +43,14 @@ def add_parsers(subparsers: argparse._SubParsersAction[Any]) -> None:
     p.add_argument(
         "--zones",
         metavar="FILE",
-        help="GeoJSON of patrol zones (polygons with a 'name' property; default: the bundled zones)",
+        help="GeoJSON of patrol zones (polygons with a 'name' property), stored in the database for later "
+        "runs (default: the stored zones, else the bundled ones)",
     )
     p.add_argument(
-        "--config", metavar="FILE", help="TOML file overriding any thresholds of maritime/detect/defaults.toml"
+        "--config",
+        metavar="FILE",
+        help="TOML file overriding any thresholds of maritime/detect/defaults.toml, stored in the database "
+        "for later runs (default: the stored file, else none)",
     )
     g = p.add_argument_group("on a Dask cluster, over a Parquet archive")
     g.add_argument(
@@ -114,27 +118,49 @@ def _db_path(db: str | None) -> str:
     return resolve_db_path(db)
 
 
-def cmd_detect(args: argparse.Namespace) -> int:
-    """``maritime detect``: run detection, print the summary."""
-    from maritime.detect.config import ConfigError, load_config
-    from maritime.detect.runner import run_detection
-    from maritime.store.database import Store, StoreError
+def given_settings(zones: str | None, config: str | None) -> tuple[Setting | None, Setting | None]:
+    """The ``--zones`` and ``--config`` files of ``detect`` or ``serve``, read and checked.
 
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        raise UsageError(f"--config: {exc}") from None
-    zones = None
-    if args.zones:
-        from maritime.reference.zones import load_zones
+    Raises:
+        UsageError: a file is missing or does not load (one line naming the option).
+    """
+    from maritime.detect.config import ConfigError, load_config_text
+    from maritime.detect.inputs import zones_from_geojson
+    from maritime.detect.settings import Setting
 
-        if not Path(args.zones).is_file():
-            raise UsageError(f"--zones: file {args.zones} not found")
+    z = c = None
+    if zones:
+        z = Setting(_read_text("--zones", zones), zones)
         try:
-            load_zones(args.zones)
+            zones_from_geojson(z.text, zones)
         except ValueError as exc:
             raise UsageError(f"--zones: {exc}") from None
-        zones = args.zones
+    if config:
+        c = Setting(_read_text("--config", config), config)
+        try:
+            load_config_text(c.text, config)
+        except ConfigError as exc:
+            raise UsageError(f"--config: {exc}") from None
+    return z, c
+
+
+def _read_text(option: str, path: str) -> str:
+    p = Path(path)
+    if not p.is_file():
+        raise UsageError(f"{option}: file {path} not found")
+    try:
+        return p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{option}: cannot read {path} ({exc})") from None
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
+    """``maritime detect``: run detection with the given, else stored, else bundled zones and
+    thresholds (see :mod:`maritime.detect.settings`), print what it used and the summary."""
+    from maritime.detect.runner import run_detection, use_settings
+    from maritime.store.database import Store, StoreError
+
+    zones, config = given_settings(args.zones, args.config)
     if args.engine == "dask":
         return _detect_on_cluster(args, zones, config)
     if args.archive or args.scheduler:
@@ -144,14 +170,36 @@ def cmd_detect(args: argparse.Namespace) -> int:
         raise StoreError(f"database {path} does not exist: run `maritime ingest` first or give --db")
     store = Store(path)
     try:
-        summary = run_detection(store.con, zones=zones, config=config)
+        settings = use_settings(store.con, zones, config)
+        summary = run_detection(store.con, zones=settings.zones, config=settings.config)
     finally:
         store.close()
-    print("\n".join(summary.lines()))
+    print("\n".join(settings.lines() + summary.lines()))
     return 0
 
 
-def _detect_on_cluster(args: argparse.Namespace, zones: ZonesArg, config: DetectConfig) -> int:
+def _cluster_settings(args: argparse.Namespace, zones: Setting | None, config: Setting | None) -> RunSettings:
+    """The settings of a Dask run: with ``--db``, given else stored (as ``detect``); without,
+    given else bundled (an archive keeps no settings)."""
+    from maritime.detect.runner import use_settings
+    from maritime.store.database import Store
+
+    if args.db:
+        store = Store(_db_path(args.db))
+        try:
+            return use_settings(store.con, zones, config)
+        finally:
+            store.close()
+    import duckdb
+
+    con = duckdb.connect(":memory:")  # nothing stored: the given settings, else the bundled ones
+    try:
+        return use_settings(con, zones, config)
+    finally:
+        con.close()
+
+
+def _detect_on_cluster(args: argparse.Namespace, zones: Setting | None, config: Setting | None) -> int:
     """``maritime detect --engine dask``: events of the archive, written back to it (and to
     ``--db`` when given, for the dashboard)."""
     import logging
@@ -167,6 +215,7 @@ def _detect_on_cluster(args: argparse.Namespace, zones: ZonesArg, config: Detect
         from dask.distributed import Client, LocalCluster
     except ImportError:
         raise UsageError("--engine dask needs dask: pip install 'dask[distributed,dataframe]'") from None
+    settings = _cluster_settings(args, zones, config)
     # the shuffle extension logs every shuffle as a warning
     logging.getLogger("distributed.shuffle").setLevel(logging.ERROR)
     arch = open_archive(args.archive, create=True)
@@ -190,8 +239,8 @@ def _detect_on_cluster(args: argparse.Namespace, zones: ZonesArg, config: Detect
             summary = detect_on_cluster(
                 client,
                 arch,
-                zones=zones,
-                config=config,
+                zones=settings.zones,
+                config=settings.config,
                 rows_per_partition=args.partition_rows,
                 cell_deg=args.cell_deg,
                 window_hours=args.window_hours,
@@ -199,7 +248,7 @@ def _detect_on_cluster(args: argparse.Namespace, zones: ZonesArg, config: Detect
     finally:
         if cluster is not None:
             cluster.close()
-    print("\n".join(summary.lines()))
+    print("\n".join(settings.lines() + summary.lines()))
     print(f"events written to {arch.uri('events', 'part-detect.parquet')}")
     if args.db:
         from maritime.detect.runner import store_events
@@ -207,7 +256,7 @@ def _detect_on_cluster(args: argparse.Namespace, zones: ZonesArg, config: Detect
 
         store = Store(_db_path(args.db))
         try:
-            n = store_events(store.con, summary.events, zones, config, summary.now, summary.positions)
+            n = store_events(store.con, summary.events, settings.zones, settings.config, summary.now, summary.positions)
         finally:
             store.close()
         print(f"{n:,} events loaded into {args.db}")

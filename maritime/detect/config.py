@@ -215,6 +215,22 @@ def _apply(base: DetectConfig, doc: dict[str, Any], src: Path) -> DetectConfig:
     return dataclasses.replace(base, **sections)
 
 
+def load_config_text(text: str, source: str) -> DetectConfig:
+    """The bundled defaults, overridden by the TOML ``text`` (read earlier from ``source``,
+    e.g. the thresholds stored in ``detection_settings``); same checks as :func:`load_config`.
+
+    Raises:
+        ConfigError: as :func:`load_config`, naming ``source``.
+    """
+    defaults = default_config_path()
+    cfg = _apply(DetectConfig(), _read_toml(defaults), defaults)
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML ({exc})") from None
+    return _apply(cfg, doc, Path(source))
+
+
 def load_config(path: str | Path | None = None) -> DetectConfig:
     """The bundled defaults, overridden by ``path`` (any subset of sections and keys).
 

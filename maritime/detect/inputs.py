@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +27,19 @@ from maritime.detect.tracks import Tracks, prepare_tracks
 Zone = tuple[str, Any]
 #: A row of the ``zones`` table: (name, description, GeoJSON text).
 ZoneRow = tuple[str, str | None, str]
-#: Zones as given by a caller: None (the bundled ones), a GeoJSON path, or ``[(name, polygon), ...]``.
-ZonesArg = str | Path | Sequence[Zone] | None
+
+
+@dataclass(frozen=True)
+class ZoneSet:
+    """Zones already read (e.g. from the GeoJSON text stored in ``detection_settings``)."""
+
+    zones: list[Zone]  #: for assignment
+    rows: list[ZoneRow]  #: for the ``zones`` table
+
+
+#: Zones as given by a caller: None (the bundled ones), a GeoJSON path, ``[(name, polygon), ...]``
+#: or a :class:`ZoneSet`.
+ZonesArg = str | Path | Sequence[Zone] | ZoneSet | None
 #: The numpy columns of :func:`position_columns`.
 Columns = dict[str, npt.NDArray[Any]]
 
@@ -39,6 +51,8 @@ def zones_rows(zones: ZonesArg) -> tuple[list[Zone], list[ZoneRow]]:
     from maritime.reference.zones import default_zones_path, load_zones
 
     desc: dict[Any, Any]
+    if isinstance(zones, ZoneSet):
+        return list(zones.zones), list(zones.rows)
     if zones is None or isinstance(zones, (str, Path)):
         path = Path(zones) if zones is not None else default_zones_path()
         zl: list[Zone] = list(load_zones(path))
@@ -60,6 +74,27 @@ def zones_rows(zones: ZonesArg) -> tuple[list[Zone], list[ZoneRow]]:
         d = desc.get(name)
         rows.append((name, d if isinstance(d, str) else None, str(to_geojson(geom))))
     return zl, rows
+
+
+def zones_from_geojson(text: str, source: str) -> ZoneSet:
+    """The zones of a GeoJSON text (as :func:`maritime.reference.zones.load_zones` reads a
+    file, with the same checks); ``source`` names it in errors.
+
+    Raises:
+        ValueError: one line, as :func:`~maritime.reference.zones.load_zones`.
+    """
+    import tempfile
+
+    # load_zones (via zones_rows) reads files: go through one, so that stored and given zones
+    # pass the same checks
+    with tempfile.TemporaryDirectory(prefix="maritime-zones-") as d:
+        path = Path(d) / Path(source).name
+        path.write_text(text, encoding="utf-8")
+        try:
+            zl, rows = zones_rows(path)
+        except ValueError as exc:
+            raise ValueError(str(exc).replace(str(path), source)) from None
+    return ZoneSet(zl, rows)
 
 
 def position_columns(tb: pa.Table) -> Columns:

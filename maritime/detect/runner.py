@@ -22,10 +22,19 @@ import duckdb
 import numpy as np
 
 from maritime.detect.compose import detect_all
-from maritime.detect.config import DetectConfig, RunnerConfig, load_config
+from maritime.detect.config import DetectConfig, RunnerConfig, load_config, load_config_text
 from maritime.detect.events import EVENT_COLUMNS, Event, assign_zones, utc
-from maritime.detect.inputs import ZoneRow, ZonesArg, position_columns, tracks_from_columns, zones_rows
+from maritime.detect.inputs import (
+    ZoneRow,
+    ZonesArg,
+    ZoneSet,
+    position_columns,
+    tracks_from_columns,
+    zones_from_geojson,
+    zones_rows,
+)
 from maritime.detect.planning import Plan, Reconciliation, history_since, plan_window, reconcile, widen
+from maritime.detect.settings import Choice, Setting, Stored, choose
 from maritime.detect.tracks import Tracks, prepare_tracks
 
 #: A DuckDB connection or cursor.
@@ -93,6 +102,87 @@ class DetectSummary:
                 out.append(f"      {n:>6,}  {z}")
         out.append(f"time {self.seconds:.2f} s")
         return out
+
+
+# ---------------------------------------------------------------------------------------------
+# settings (zones and thresholds kept in the database; the rule is in maritime.detect.settings)
+
+
+@dataclass
+class RunSettings:
+    """What a run uses: the choice (for the summary) and the zones and thresholds it loads to."""
+
+    choice: Choice
+    zones: ZoneSet | None  #: None: the bundled zones
+    config: DetectConfig
+
+    def lines(self) -> list[str]:
+        """What the run uses, for people."""
+        return self.choice.lines()
+
+
+def read_settings(con: Connection) -> Stored:
+    """The ``detection_settings`` row of ``con`` (empty when nothing was chosen yet)."""
+    con.execute(sql("schema_settings"))
+    rows = con.execute(sql("read_settings")).fetchall()
+    if not rows:
+        return Stored()
+    zt, zs, ct, cs, at = rows[0]
+    return Stored(
+        zones=None if zt is None else Setting(zt, zs or "(stored zones)"),
+        config=None if ct is None else Setting(ct, cs or "(stored thresholds)"),
+        chosen_at=at,
+    )
+
+
+def use_settings(con: Connection, zones: Setting | None = None, config: Setting | None = None) -> RunSettings:
+    """The zones and thresholds of a run on ``con``: ``zones``/``config`` when given (stored in
+    ``detection_settings`` for later runs), else the stored ones, else the bundled defaults.
+
+    Raises:
+        maritime.detect.config.ConfigError: the stored or given thresholds no longer load
+            (e.g. a key this version does not know).
+        maritime.store.database.StoreError: the stored zones no longer load, or the database
+            refuses the read or write (one line).
+    """
+    from maritime.store.database import StoreError
+
+    try:
+        choice = choose(zones, config, read_settings(con))
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot read the detection settings: {str(exc).splitlines()[0]}") from None
+    try:
+        zone_set = None if choice.zones is None else zones_from_geojson(choice.zones.text, choice.zones.source)
+    except ValueError as exc:
+        raise StoreError(f"the zones stored in the database do not load ({exc}): give --zones FILE") from None
+    cfg = load_config() if choice.config is None else load_config_text(choice.config.text, choice.config.source)
+    if choice.store:
+        _store_settings(con, choice)
+    return RunSettings(choice, zone_set, cfg)
+
+
+def _store_settings(con: Connection, choice: Choice) -> None:
+    from maritime.store.database import StoreError
+
+    z, c = choice.zones, choice.config
+    params = {
+        "zones_geojson": None if z is None else z.text,
+        "zones_source": None if z is None else z.source,
+        "config_toml": None if c is None else c.text,
+        "config_source": None if c is None else c.source,
+        "chosen_at": datetime.now(UTC),
+    }
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute("DELETE FROM detection_settings")
+            con.execute(sql("write_settings"), params)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot store the detection settings: {str(exc).splitlines()[0]}") from None
 
 
 # ---------------------------------------------------------------------------------------------
