@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 import duckdb
 
-from maritime.detect.runner import run_detection
+from maritime.detect.runner import run_detection, use_settings
 from maritime.errors import MaritimeError
 from maritime.ingest.live import LiveIngest
 from maritime.ingest.options import IngestOptions
@@ -196,14 +196,17 @@ def detection_thread(
     store: Store, health: Health, every_s: float, stop: threading.Event, cur: duckdb.DuckDBPyConnection | None = None
 ) -> None:
     """Run incremental detection every ``every_s`` seconds of wall time until ``stop``, on
-    ``cur`` (a new cursor by default); :meth:`Runtime.close` interrupts its queries."""
+    ``cur`` (a new cursor by default), with the zones and thresholds stored in the database
+    (:func:`maritime.detect.runner.use_settings`; ``serve --zones/--config`` store them before
+    this starts); :meth:`Runtime.close` interrupts its queries."""
     cur = cur or store.cursor()
     health.detection = {"available": True, "last_run": None}
     try:
         while not stop.is_set():
             t0 = time.monotonic()
             try:
-                result = run_detection(cur)
+                settings = use_settings(cur)
+                result = run_detection(cur, zones=settings.zones, config=settings.config)
                 health.detection = {
                     "available": True,
                     "last_run": time.time(),

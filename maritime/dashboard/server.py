@@ -90,6 +90,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-detect", action="store_true", help="do not run detection in this process")
     p.add_argument(
+        "--zones",
+        metavar="FILE",
+        help="GeoJSON of patrol zones for detection, stored in the database for later runs "
+        "(default: the zones stored by an earlier detect or serve, else the bundled ones)",
+    )
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help="TOML file of detection thresholds, stored in the database for later runs "
+        "(default: the stored file, else the bundled defaults)",
+    )
+    p.add_argument(
         "--refresh",
         type=positive_seconds,
         default=5.0,
@@ -208,6 +220,9 @@ def _serve(args: argparse.Namespace) -> int:
     from maritime.dashboard.auth import CredentialsError
     from maritime.dashboard.context import AppContext
     from maritime.decode.pipeline import DecodeOptions
+    from maritime.detect.cli import given_settings
+    from maritime.detect.runner import use_settings
+    from maritime.errors import UsageError
     from maritime.ingest.options import IngestOptions
     from maritime.runtime import FeedSetupError, Health, Runtime, build_feeds
     from maritime.store.database import Store, resolve_db_path
@@ -225,6 +240,10 @@ def _serve(args: argparse.Namespace) -> int:
     options = IngestOptions(
         decode=DecodeOptions(accept_dummy_tag_checksum=args.accept_dummy_tag_checksum, default_station=args.station)
     )
+    try:
+        given = given_settings(args.zones, args.config)
+    except UsageError as exc:
+        raise ServeError(str(exc)) from None
     db = resolve_db_path(args.db)
     if not _MEMORY_LIMIT.fullmatch(args.memory_limit or ""):
         raise ServeError(f"--memory-limit {args.memory_limit!r}: write a size such as 2GB or 512MB")
@@ -236,6 +255,14 @@ def _serve(args: argparse.Namespace) -> int:
     try:
         store = Store(db, memory_limit=args.memory_limit.strip())
     except BaseException:
+        server.server_close()
+        raise
+    try:
+        if any(given):  # stored now: the detection thread (and later runs) use them
+            chosen = use_settings(store.con, *given)
+            print("maritime serve: " + "; ".join(chosen.lines()), file=sys.stderr, flush=True)
+    except BaseException:
+        store.close()
         server.server_close()
         raise
     health = Health(feeds, silence_s=args.feed_silence)

@@ -185,3 +185,84 @@ def test_cli_errors_are_one_line(tmp_path):
         cmd_events(_ns(db=str(tmp_path / "missing.duckdb"), kind="piracy"))
     with pytest.raises(UsageError, match="--zones"):
         cmd_detect(_ns(db=str(tmp_path / "x.duckdb"), zones=str(tmp_path / "nope.geojson")))
+
+
+# --- settings kept in the database ----------------------------------------------------------
+
+OURS = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"name": "Ours", "description": "all of the sample's waters"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[-179, -60], [-60, -60], [-60, 60], [-179, 60], [-179, -60]]],
+            },
+        }
+    ],
+}
+
+
+def write_zones(path: Path, name: str = "Ours") -> Path:
+    doc = json.loads(json.dumps(OURS))
+    doc["features"][0]["properties"]["name"] = name
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def zone_names(con) -> tuple[set[str], set[str | None]]:
+    """(names in the zones table, zones of the stored events)."""
+    table = {r[0] for r in con.execute("SELECT name FROM zones").fetchall()}
+    return table, {r[0] for r in con.execute("SELECT DISTINCT zone FROM events").fetchall()}
+
+
+def test_cli_zones_stay_until_new_ones_are_given(sample_db, tmp_path, capsys):
+    db = str(_copy(sample_db, tmp_path))
+    ours = write_zones(tmp_path / "ours.geojson")
+    assert cmd_detect(_ns(db=db, zones=str(ours))) == 0
+    assert "zones: " + str(ours) + " (new: replaces the bundled patrol zones" in capsys.readouterr().out
+    ours.unlink()  # the text is in the database: the file is no longer needed
+    assert cmd_detect(_ns(db=db)) == 0
+    out = capsys.readouterr().out
+    assert f"zones: {ours} (stored in the database" in out and "events written 0" in out
+    with duckdb.connect(db) as con:
+        assert zone_names(con) == ({"Ours"}, {"Ours"})
+    theirs = write_zones(tmp_path / "theirs.geojson", "Theirs")
+    assert cmd_detect(_ns(db=db, zones=str(theirs))) == 0
+    out = capsys.readouterr().out
+    assert f"replaces the stored {ours}" in out and "recomputed all data" in out
+    with duckdb.connect(db) as con:
+        assert zone_names(con) == ({"Theirs"}, {"Theirs"})
+
+
+def test_cli_thresholds_stay_until_new_ones_are_given(sample_db, tmp_path, capsys):
+    db = str(_copy(sample_db, tmp_path))
+    strict = tmp_path / "strict.toml"
+    strict.write_text("[rendezvous]\nmin_duration_hours = 48.0\n")
+
+    def rendezvous() -> int:
+        with duckdb.connect(db) as con:
+            return int(con.execute("SELECT count(*) FROM events WHERE kind = 'rendezvous'").fetchall()[0][0])
+
+    assert cmd_detect(_ns(db=db, config=str(strict))) == 0 and rendezvous() == 0
+    assert cmd_detect(_ns(db=db)) == 0 and rendezvous() == 0
+    assert f"thresholds: {strict} (stored in the database" in capsys.readouterr().out
+    loose = tmp_path / "loose.toml"
+    loose.write_text("[rendezvous]\nmin_duration_hours = 2.0\n")
+    assert cmd_detect(_ns(db=db, config=str(loose))) == 0 and rendezvous() > 0
+    assert f"replaces the stored {strict}" in capsys.readouterr().out
+
+
+def test_cli_bad_settings_files_are_one_line(tmp_path):
+    db = str(tmp_path / "x.duckdb")
+    bad = tmp_path / "bad.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}}]}')
+    with pytest.raises(UsageError, match=r"^--zones: .*bad.geojson: feature #0 has no 'name' property$"):
+        cmd_detect(_ns(db=db, zones=str(bad)))
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[dark\n")
+    with pytest.raises(UsageError, match=r"^--config: .*broken.toml: not valid TOML"):
+        cmd_detect(_ns(db=db, config=str(broken)))
+    with pytest.raises(UsageError, match=r"^--config: file .* not found$"):
+        cmd_detect(_ns(db=db, config=str(tmp_path / "none.toml")))
