@@ -70,7 +70,7 @@ def test_a_silent_feed_raises_an_alert_and_clears_it(store):
 def test_close_interrupts_a_detection_query_under_way(store, monkeypatch):
     started = threading.Event()
 
-    def endless_detection(cur):
+    def endless_detection(cur, zones=None, config=None):
         started.set()
         cur.execute("SELECT count(*) FROM range(100000000000::BIGINT) r WHERE r % 7 = 3").fetchall()
 
@@ -85,3 +85,50 @@ def test_close_interrupts_a_detection_query_under_way(store, monkeypatch):
     assert time.monotonic() - t0 < 2 and not any(t.is_alive() for t in rt.threads)
     assert health.snapshot()["detection"].get("error") is None  # a stop is not a failure
     store.cursor().execute("SELECT 1").fetchall()  # the connection is still usable, and closes cleanly
+
+
+def test_live_detection_keeps_the_zones_detect_stored(tmp_path, capsys):
+    """detect --zones ours, then the detection serve runs: events and zones stay ``ours``."""
+    import argparse
+    import json
+
+    from maritime.demo import sample_path
+    from maritime.detect.cli import cmd_detect
+    from maritime.ingest.recordings import ingest_paths
+
+    db = tmp_path / "live.duckdb"
+    s = Store(db)
+    try:
+        ingest_paths(s, [str(sample_path())], IngestOptions(progress=False))
+    finally:
+        s.close()
+    ours = tmp_path / "ours.geojson"
+    square = [[[-179, -60], [-60, -60], [-60, 60], [-179, 60], [-179, -60]]]
+    feature = {
+        "type": "Feature",
+        "properties": {"name": "Ours"},
+        "geometry": {"type": "Polygon", "coordinates": square},
+    }
+    ours.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    ns = argparse.Namespace(db=str(db), zones=str(ours), config=None, engine="duckdb", archive=None, scheduler=None)
+    assert cmd_detect(ns) == 0
+    capsys.readouterr()
+
+    store = Store(db)
+    try:
+        health, stop = Health([]), threading.Event()
+        t = threading.Thread(target=runtime.detection_thread, args=(store, health, 60.0, stop))
+        t.start()
+        deadline = time.monotonic() + 120
+        while health.detection.get("last_run") is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        stop.set()
+        t.join()
+        assert health.detection["error"] is None and health.detection["last_run"] is not None
+        cur = store.cursor()
+        assert {r[0] for r in cur.execute("SELECT name FROM zones").fetchall()} == {"Ours"}
+        assert {r[0] for r in cur.execute("SELECT DISTINCT zone FROM events").fetchall()} == {"Ours"}
+        assert cur.execute("SELECT zones_source FROM detection_settings").fetchall() == [(str(ours),)]
+        cur.close()
+    finally:
+        store.close()

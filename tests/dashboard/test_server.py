@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -55,6 +56,52 @@ def test_a_busy_port_is_one_line_and_creates_no_database(tmp_path):
     assert proc.returncode == 2
     assert err.startswith(f"maritime: error: cannot listen on 127.0.0.1:{port}: ") and err.count("\n") == 1, err
     assert not list(tmp_path.iterdir())
+
+
+def test_bad_zones_or_config_are_one_line_and_create_no_database(tmp_path):
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("{not json")
+    for option, value, want in (
+        ("--zones", str(bad), "maritime: error: --zones: "),
+        ("--zones", str(tmp_path / "none.geojson"), "maritime: error: --zones: file "),
+        ("--config", str(tmp_path / "none.toml"), "maritime: error: --config: file "),
+    ):
+        proc = _serve_process("--db", str(tmp_path / "new.duckdb"), "--port", "0", option, value)
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 2 and err.startswith(want) and err.count("\n") == 1, err
+    assert not (tmp_path / "new.duckdb").exists()
+
+
+def test_serve_stores_the_zones_and_thresholds_it_is_given(db_path, tmp_path):
+    import duckdb
+
+    ours = tmp_path / "ours.geojson"
+    square = [[[-179, -60], [-60, -60], [-60, 60], [-179, 60], [-179, -60]]]
+    feature = {
+        "type": "Feature",
+        "properties": {"name": "Ours"},
+        "geometry": {"type": "Polygon", "coordinates": square},
+    }
+    ours.write_text(json.dumps(feature))
+    strict = tmp_path / "strict.toml"
+    strict.write_text("[dark]\nmin_gap_hours = 4.0\n")
+    proc = _serve_process(
+        "--db", str(db_path), "--port", "0", "--no-detect", "--zones", str(ours), "--config", str(strict)
+    )
+    try:
+        assert proc.stderr is not None
+        lines = []
+        for line in proc.stderr:
+            lines.append(line)
+            if "watch floor at" in line:
+                break
+        assert any(f"zones: {ours} (new: replaces the bundled patrol zones" in x for x in lines), lines
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=30)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        rows = con.execute("SELECT zones_source, config_source, config_toml FROM detection_settings").fetchall()
+    assert rows == [(str(ours), str(strict), "[dark]\nmin_gap_hours = 4.0\n")]
 
 
 def test_sigterm_stops_within_5_s_while_detection_runs(db_path):
