@@ -181,3 +181,36 @@ def test_cli_cluster_errors_are_one_line(tmp_path):
     assert "Traceback" not in out.stderr
     out = _cli("detect", "--engine", "dask", "--archive", str(tmp_path / "empty"), "--scheduler", "tcp://127.0.0.1:9")
     assert out.returncode == 2 and "cannot reach the Dask scheduler" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_cli_cluster_with_db_uses_the_stored_zones(tmp_path):
+    import json
+
+    from maritime.demo import sample_path
+
+    db = tmp_path / "sample.duckdb"
+    assert _cli("ingest", "--no-progress", "--db", str(db), str(sample_path())).returncode == 0
+    assert _cli("archive", "--db", str(db), str(tmp_path / "arch")).returncode == 0
+    ours = tmp_path / "ours.geojson"
+    square = [[[-179, -60], [-60, -60], [-60, 60], [-179, 60], [-179, -60]]]
+    feature = {
+        "type": "Feature",
+        "properties": {"name": "Ours"},
+        "geometry": {"type": "Polygon", "coordinates": square},
+    }
+    ours.write_text(json.dumps(feature))
+    out = _cli("detect", "--db", str(db), "--zones", str(ours))
+    assert out.returncode == 0, out.stderr
+    ours.unlink()
+    out = _cli("detect", "--engine", "dask", "--archive", str(tmp_path / "arch"), "--workers", "1", "--db", str(db))
+    assert out.returncode == 0, out.stderr
+    assert f"zones: {ours} (stored in the database" in out.stdout
+    con = duckdb.connect(str(db), read_only=True)
+    zones = {r[0] for r in con.execute("SELECT name FROM zones").fetchall()}
+    events = {r[0] for r in con.execute("SELECT DISTINCT zone FROM events").fetchall()}
+    con.close()
+    assert zones == {"Ours"} and events == {"Ours"}
+    archived = duckdb.sql(
+        "SELECT DISTINCT zone FROM read_parquet(?)", params=[str(tmp_path / "arch" / "events" / "part-detect.parquet")]
+    ).fetchall()
+    assert archived == [("Ours",)]
