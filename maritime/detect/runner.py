@@ -1,9 +1,11 @@
 """Detection run, the DuckDB adapter: read positions, run the pure detectors, write events back.
 
-:func:`run_detection` (incremental) and :func:`store_events` (a cluster run's events) are the
-functions here that touch the database; what a run recomputes and how its events replace the
-stored ones is decided by the pure :mod:`maritime.detect.planning`, in data time only ("now"
-is the latest position time, never the wall clock). Stored events are replaced in ONE
+:func:`run_detection` (incremental), :func:`store_events` (a cluster run's events) and
+:func:`use_settings` (the zones and thresholds kept in ``detection_settings``, chosen by the
+pure :mod:`maritime.detect.settings`) are the functions here that touch the database; what a
+run recomputes and how its events replace the stored ones is decided by the pure
+:mod:`maritime.detect.planning`, in data time only ("now" is the latest position time, never
+the wall clock). Stored events are replaced in ONE
 transaction, with deterministic ids (kind, MMSI(s), start second); rows that come out
 identical are left untouched, so a second run on the same data changes nothing, and
 detecting after each hour of a day ends with the same events as detecting once.
