@@ -125,6 +125,20 @@ class RunnerConfig:
 
 
 @dataclass(frozen=True)
+class AnchorageConfig:
+    """Anchorages learned from the data (see ``[anchorages]``)."""
+
+    max_sog_kn: float = 0.5
+    cell_km: float = 0.5
+    max_gap_hours: float = 3.0
+    min_vessel_hours: float = 2.0
+    min_vessels: int = 5
+    min_span_hours: float = 12.0
+    merge_km: float = 3.0
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
 class DetectConfig:
     """All thresholds, by section."""
 
@@ -133,6 +147,7 @@ class DetectConfig:
     rendezvous: RendezvousConfig = field(default_factory=RendezvousConfig)
     dark: DarkConfig = field(default_factory=DarkConfig)
     runner: RunnerConfig = field(default_factory=RunnerConfig)
+    anchorages: AnchorageConfig = field(default_factory=AnchorageConfig)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain nested dictionary (for JSON and the ``detect_runs`` table)."""
@@ -150,6 +165,7 @@ _CLASSES = {
     "rendezvous": RendezvousConfig,
     "dark": DarkConfig,
     "runner": RunnerConfig,
+    "anchorages": AnchorageConfig,
 }
 
 

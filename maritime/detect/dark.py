@@ -149,7 +149,7 @@ def detect_dark(
     ends = [c for c in cands if not c.is_open]
     la = np.array([tr.lat[c.k] for c in cands] + [tr.lat[c.k + 1] for c in ends])
     lo = np.array([tr.lon[c.k] for c in cands] + [tr.lon[c.k + 1] for c in ends])
-    shore, port = shore_port_distances(la, lo)
+    shore, port = shore_port_distances(la, lo, tr.anchorages)
     end_port = dict(zip([id(c) for c in ends], port[len(cands) :].tolist()))
     events = []
     E = cfg.evidence_hours * 3600.0

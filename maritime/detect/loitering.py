@@ -115,7 +115,7 @@ def detect_loitering(tr: Tracks, config: LoiteringConfig | None = None) -> list[
         info.append((c, a, b, radius, avg))
     if not info:
         return []
-    shore, port = shore_port_distances(np.array(lat_c), np.array(lon_c))
+    shore, port = shore_port_distances(np.array(lat_c), np.array(lon_c), tr.anchorages)
     for (c, a, b, radius, avg), mlat, mlon, d_shore, d_port in zip(info, lat_c, lon_c, shore, port):
         if d_port < cfg.min_port_km or d_shore < cfg.min_shore_km:
             continue

@@ -198,9 +198,9 @@ def slow_grid(tr: Tracks, config: RendezvousConfig | None = None) -> dict[str, n
             for k in GRID_FIELDS
         }
     shore, port = (
-        shore_port_distances(grid["lat"], grid["lon"])
+        shore_port_distances(grid["lat"], grid["lon"], tr.anchorages)
         if cfg.min_shore_km > 0
-        else (None, _port(grid["lat"], grid["lon"]))
+        else (None, _port(grid["lat"], grid["lon"], tr.anchorages))
     )
     far = port >= cfg.min_port_km
     if shore is not None:
@@ -388,7 +388,7 @@ def detect_rendezvous(tr: Tracks, config: RendezvousConfig | None = None) -> lis
     return pair_events(pair_table(grid, grid_pairs(grid, cfg)), tr.now, cfg)
 
 
-def _port(lat: npt.NDArray[Any], lon: npt.NDArray[Any]) -> npt.NDArray[Any]:
+def _port(lat: npt.NDArray[Any], lon: npt.NDArray[Any], anchorages: npt.NDArray[Any]) -> npt.NDArray[Any]:
     from maritime.detect.shore import port_distance
 
-    return port_distance(lat, lon)
+    return port_distance(lat, lon, anchorages)

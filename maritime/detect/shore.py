@@ -13,11 +13,15 @@ import numpy.typing as npt
 Floats = npt.NDArray[np.float64]
 
 
-def shore_port_distances(lat: npt.ArrayLike, lon: npt.ArrayLike) -> tuple[Floats, Floats]:
+def shore_port_distances(
+    lat: npt.ArrayLike, lon: npt.ArrayLike, anchorages: Floats | None = None
+) -> tuple[Floats, Floats]:
     """Distances (km) to the shore (0 on land) and to the nearest port or anchorage.
 
     Uses :mod:`maritime.reference.coast` (vectorised, ≥ 5 M points/s); imported here so the
     detectors stay pure functions of arrays and tests can substitute the module.
+    ``anchorages``: learned anchorage points, an (n, 2) array of (lat, lon) degrees
+    (:mod:`maritime.detect.anchorages`), counted as ports.
     """
     from maritime.reference import coast
 
@@ -26,12 +30,12 @@ def shore_port_distances(lat: npt.ArrayLike, lon: npt.ArrayLike) -> tuple[Floats
     if la.size == 0:
         return np.zeros(0), np.zeros(0)
     shore = np.asarray(coast.distance_to_shore_km(la, lo), dtype=np.float64)
-    port, _ = coast.distance_to_port_km(la, lo)
-    return shore, np.asarray(port, dtype=np.float64)
+    return shore, port_distance(la, lo, anchorages)
 
 
-def port_distance(lat: npt.ArrayLike, lon: npt.ArrayLike) -> Floats:
-    """Distance (km) to the nearest port or anchorage (see :func:`shore_port_distances`)."""
+def port_distance(lat: npt.ArrayLike, lon: npt.ArrayLike, anchorages: Floats | None = None) -> Floats:
+    """Distance (km) to the nearest port or anchorage, listed or learned (see
+    :func:`shore_port_distances`)."""
     from maritime.reference import coast
 
     la = np.ascontiguousarray(lat, dtype=np.float64)
@@ -39,4 +43,11 @@ def port_distance(lat: npt.ArrayLike, lon: npt.ArrayLike) -> Floats:
     if la.size == 0:
         return np.zeros(0)
     port, _ = coast.distance_to_port_km(la, lo)
-    return np.asarray(port, dtype=np.float64)
+    port = np.asarray(port, dtype=np.float64)
+    if anchorages is not None and len(anchorages):
+        from maritime.reference.portgrid import nearest_port, port_grid
+
+        pts = np.ascontiguousarray(anchorages, dtype=np.float64).reshape(-1, 2)
+        learned, _ = nearest_port(port_grid(pts.tobytes()), la, lo)
+        port = np.fmin(port, learned)
+    return port

@@ -68,6 +68,8 @@ class Tracks:
         conflicts: identity_conflict events.
         dropped: number of reports dropped (invalid, impossible jumps, noise segments).
         shared_mmsis: MMSIs split into more than one segment by the segmenter.
+        anchorages: learned anchorage points, (n, 2) (lat, lon) degrees, that the detectors
+            count as ports (:mod:`maritime.detect.anchorages`; set by the engines).
     """
 
     mmsi: Ints
@@ -89,6 +91,7 @@ class Tracks:
     conflicts: list[Event] = field(default_factory=list)
     dropped: int = 0
     shared_mmsis: list[int] = field(default_factory=list)
+    anchorages: Floats = field(default_factory=lambda: np.zeros((0, 2)))
 
     def __len__(self) -> int:
         return len(self.t)

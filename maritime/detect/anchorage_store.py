@@ -1,0 +1,219 @@
+"""Learned anchorages in DuckDB, the adapter of the pure :mod:`maritime.detect.anchorages`.
+
+:func:`refresh_anchorages` brings the ``anchorage_visits`` sums up to the latest position
+(adding only what the positions after the last refresh bring, in SQL:
+``detect/sql/anchorage_visits.sql``), learns the anchorages from the visits that count
+(numpy), and replaces ``anchorages`` and ``anchorage_cells`` when they changed, in one
+transaction. Late data (positions stored at or before the last refresh's data time since) or
+other cell thresholds recount the visits from all positions. :func:`stored_points` reads the
+points the detectors treat as ports. Both engines use these (the Dask engine with ``--db``).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import numpy as np
+
+from maritime.detect.anchorages import (
+    MIN_COS,
+    Anchorage,
+    Learned,
+    Visits,
+    cell_deg,
+    learn_anchorages,
+    points_array,
+    points_fingerprint,
+)
+from maritime.detect.config import AnchorageConfig, DetectConfig
+
+#: A DuckDB connection or cursor.
+Connection = duckdb.DuckDBPyConnection
+
+READ_STATE = "SELECT epoch_us(data_to), positions_upto, params FROM anchorage_refresh LIMIT 1"
+COUNT_UPTO = "SELECT count(*) FROM positions WHERE ts <= make_timestamptz(?::BIGINT)"
+INSERT_ANCHORAGE = (
+    "INSERT INTO anchorages (anchorage_id, lat, lon, radius_km, cells, vessels, hours, first_seen, last_seen, "
+    "port_km, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, make_timestamptz(?::BIGINT), make_timestamptz(?::BIGINT), ?, ?)"
+)
+INSERT_CELL = "INSERT INTO anchorage_cells (ci, cj, anchorage_id, lat, lon) VALUES (?, ?, ?, ?, ?)"
+INSERT_STATE = (
+    "INSERT INTO anchorage_refresh (data_to, positions_upto, params, refreshed_at, seconds) "
+    "VALUES (make_timestamptz(?::BIGINT), ?, ?, ?, ?)"
+)
+READ_CELLS = "SELECT lat, lon FROM anchorage_cells"
+#: Before any AIS (the start of a recount).
+BEFORE_ALL = datetime(1900, 1, 1, tzinfo=UTC)
+
+
+def _sql(name: str) -> str:
+    from maritime.detect.runner import sql
+
+    return sql(name)
+
+
+@dataclass
+class Refresh:
+    """What :func:`refresh_anchorages` did and the points the detectors use."""
+
+    points: np.ndarray[Any, np.dtype[np.float64]]  #: (n, 2) lat, lon of learned anchorage cells in use
+    anchorages: int = 0  #: learned anchorages stored
+    recounted: bool = False  #: the visits were counted again from all positions
+    changed: bool = False  #: the stored anchorages changed
+    seconds: float = 0.0
+
+    def fingerprint(self) -> str:
+        """A short hash of :attr:`points` ('' when none): part of the detection fingerprint."""
+        return points_fingerprint(self.points)
+
+
+def _params(cfg: AnchorageConfig) -> str:
+    return json.dumps({"max_sog_kn": cfg.max_sog_kn, "cell_km": cfg.cell_km, "max_gap_hours": cfg.max_gap_hours})
+
+
+def ensure_schema(con: Connection) -> None:
+    """Create the anchorage tables when missing (``store/sql/schema_anchorages.sql``)."""
+    from maritime.store.database import sql as store_sql
+
+    con.execute(store_sql("schema_anchorages"))
+
+
+def refresh_anchorages(con: Connection, config: DetectConfig, now_us: int | None = None) -> Refresh:
+    """Bring the learned anchorages of ``con`` up to its latest position (``now_us``: that time
+    in UTC microseconds, read when not given) and return the points the detectors treat as
+    ports (none when ``[anchorages] enabled = false``).
+
+    Raises:
+        maritime.store.database.StoreError: the database refuses the read or write (one line).
+    """
+    from maritime.store.database import StoreError
+
+    t0 = time.perf_counter()
+    cfg = config.anchorages
+    try:
+        ensure_schema(con)
+        if now_us is None:
+            row = con.execute("SELECT epoch_us(max(ts)) FROM positions").fetchall()[0]
+            now_us = None if row[0] is None else int(row[0])
+        learned, recount, changed = _refresh(con, cfg, now_us, t0)
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot refresh the learned anchorages: {str(exc).splitlines()[0]}") from None
+    pts = learned.points() if cfg.enabled else np.zeros((0, 2))
+    return Refresh(pts, len(learned.anchorages), recount, changed, time.perf_counter() - t0)
+
+
+def _refresh(con: Connection, cfg: AnchorageConfig, now_us: int | None, t0: float) -> tuple[Learned, bool, bool]:
+    state = con.execute(READ_STATE).fetchall()
+    prev_to, prev_upto, prev_params = state[0] if state else (None, None, None)
+    if now_us is None:  # no positions: nothing learned
+        recount = prev_to is not None
+        prev_to = None
+    else:
+        recount = prev_to is None or prev_params != _params(cfg)
+        if not recount and int(con.execute(COUNT_UPTO, [prev_to]).fetchall()[0][0]) != prev_upto:
+            recount = True  # positions at or before the last refresh arrived since: count again
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if recount:
+            con.execute("DELETE FROM anchorage_visits")
+        if now_us is not None and (recount or now_us > prev_to):
+            con.execute(
+                _sql("anchorage_visits"),
+                {
+                    "after": BEFORE_ALL if recount else datetime.fromtimestamp(prev_to / 1e6, UTC),
+                    "upto": datetime.fromtimestamp(now_us / 1e6, UTC),
+                    "max_sog": cfg.max_sog_kn,
+                    "max_gap_s": cfg.max_gap_hours * 3600.0,
+                    "dlat": cell_deg(cfg.cell_km),
+                    "min_cos": MIN_COS,
+                },
+            )
+        tb = con.execute(_sql("anchorage_candidates"), {"min_s": cfg.min_vessel_hours * 3600.0}).fetchnumpy()
+        learned = learn_anchorages(Visits.of(tb), cfg)
+        changed = _store(con, learned)
+        con.execute("DELETE FROM anchorage_refresh")
+        if now_us is not None:
+            upto = int(con.execute(COUNT_UPTO, [now_us]).fetchall()[0][0])
+            con.execute(
+                INSERT_STATE, [now_us, upto, _params(cfg), datetime.now(UTC), round(time.perf_counter() - t0, 3)]
+            )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return learned, recount, changed
+
+
+def _rows(learned: Learned) -> list[tuple[Any, ...]]:
+    return [
+        (a.anchorage_id, a.lat, a.lon, a.radius_km, a.cells, a.vessels, a.hours, a.first_seen, a.last_seen)
+        for a in learned.anchorages
+    ]
+
+
+def _same(old: list[tuple[Any, ...]], new: list[tuple[Any, ...]]) -> bool:
+    def key(r: tuple[Any, ...]) -> tuple[Any, ...]:
+        return (*r[:7], round(float(r[7]), 3), round(float(r[8]), 3))
+
+    return [key(tuple(r)) for r in old] == [key(r) for r in new]
+
+
+def _store(con: Connection, learned: Learned) -> bool:
+    """Replace the stored anchorages and cells with ``learned`` when they differ; True if so."""
+    new = _rows(learned)
+    old = con.execute(
+        "SELECT anchorage_id, lat, lon, radius_km, cells, vessels, hours, epoch_us(first_seen) / 1e6, "
+        "epoch_us(last_seen) / 1e6 FROM anchorages ORDER BY anchorage_id"
+    ).fetchall()
+    if _same(old, new):
+        return False
+    con.execute("DELETE FROM anchorages")
+    con.execute("DELETE FROM anchorage_cells")
+    if new:
+        wall = datetime.now(UTC)
+        ports = _port_km(learned.anchorages)
+        con.executemany(
+            INSERT_ANCHORAGE,
+            [list(r[:7]) + [round(r[7] * 1e6), round(r[8] * 1e6), p, wall] for r, p in zip(new, ports)],
+        )
+        con.executemany(
+            INSERT_CELL,
+            [
+                [int(i), int(j), a, float(la), float(lo)]
+                for i, j, a, la, lo in zip(
+                    learned.cell_ci, learned.cell_cj, learned.cell_anchorage, learned.cell_lat, learned.cell_lon
+                )
+            ],
+        )
+    return True
+
+
+def _port_km(anchorages: list[Anchorage]) -> list[float]:
+    """Distance (km) from each anchorage to the nearest bundled port or anchorage."""
+    from maritime.reference import coast
+
+    km, _ = coast.distance_to_port_km(np.array([a.lat for a in anchorages]), np.array([a.lon for a in anchorages]))
+    return [round(float(k), 2) for k in km]
+
+
+def stored_points(con: Connection, config: DetectConfig) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """The learned anchorage points stored in ``con`` (as the last refresh left them), (n, 2)
+    lat, lon; none when ``[anchorages] enabled = false`` or nothing was learned."""
+    if not config.anchorages.enabled:
+        return np.zeros((0, 2))
+    ensure_schema(con)
+    rows = con.execute(READ_CELLS).fetchall()
+    return points_array([r[0] for r in rows], [r[1] for r in rows])
+
+
+def list_anchorages(con: Connection) -> list[dict[str, Any]]:
+    """The stored anchorages, busiest first (``detect/sql/list_anchorages.sql``)."""
+    ensure_schema(con)
+    cur = con.execute(_sql("list_anchorages"))
+    names = [d[0] for d in cur.description or []]
+    return [dict(zip(names, r)) for r in cur.fetchall()]
