@@ -23,6 +23,8 @@ from maritime.dashboard.server import add_parser as add_serve_parser
 from maritime.dashboard.server import cmd_serve
 from maritime.decode.assembly import DEFAULT_TTL_US
 from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US, DecodeOptions
+from maritime.detect.anchorage_cli import add_parser as add_anchorages_parser
+from maritime.detect.anchorage_cli import cmd_anchorages
 from maritime.detect.cli import add_parsers as add_detect_parsers
 from maritime.detect.cli import cmd_detect, cmd_events
 from maritime.errors import MaritimeError, UsageError
@@ -135,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_detect_parsers(sub)
     add_archive_parser(sub)
     add_serve_parser(sub)
+    add_anchorages_parser(sub)
 
     p = sub.add_parser("demo", help="ingest the bundled Eastern Pacific sample into a fresh database, detect, show")
     p.add_argument(
@@ -269,6 +272,7 @@ COMMANDS = {
     "serve": cmd_serve,
     "demo": cmd_demo,
     "archive": cmd_archive,
+    "anchorages": cmd_anchorages,
 }
 
 

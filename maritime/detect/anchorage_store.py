@@ -212,8 +212,8 @@ def stored_points(con: Connection, config: DetectConfig) -> np.ndarray[Any, np.d
 
 
 def list_anchorages(con: Connection) -> list[dict[str, Any]]:
-    """The stored anchorages, busiest first (``detect/sql/list_anchorages.sql``)."""
-    ensure_schema(con)
+    """The stored anchorages, busiest first (``detect/sql/list_anchorages.sql``; the tables must
+    exist: :func:`ensure_schema`)."""
     cur = con.execute(_sql("list_anchorages"))
     names = [d[0] for d in cur.description or []]
     return [dict(zip(names, r)) for r in cur.fetchall()]

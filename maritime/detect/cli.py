@@ -199,6 +199,21 @@ def _cluster_settings(args: argparse.Namespace, zones: Setting | None, config: S
         con.close()
 
 
+def _cluster_anchorages(args: argparse.Namespace, settings: RunSettings) -> Any:
+    """With ``--db``: the learned anchorages of the database, refreshed first (as ``detect``
+    does), so that both engines suppress the same events; without, none."""
+    if not args.db:
+        return None
+    from maritime.detect.anchorage_store import refresh_anchorages
+    from maritime.store.database import Store
+
+    store = Store(_db_path(args.db))
+    try:
+        return refresh_anchorages(store.con, settings.config).points
+    finally:
+        store.close()
+
+
 def _detect_on_cluster(args: argparse.Namespace, zones: Setting | None, config: Setting | None) -> int:
     """``maritime detect --engine dask``: events of the archive, written back to it (and to
     ``--db`` when given, for the dashboard)."""
@@ -216,6 +231,7 @@ def _detect_on_cluster(args: argparse.Namespace, zones: Setting | None, config: 
     except ImportError:
         raise UsageError("--engine dask needs dask: pip install 'dask[distributed,dataframe]'") from None
     settings = _cluster_settings(args, zones, config)
+    anchorages = _cluster_anchorages(args, settings)
     # the shuffle extension logs every shuffle as a warning
     logging.getLogger("distributed.shuffle").setLevel(logging.ERROR)
     arch = open_archive(args.archive, create=True)
@@ -244,6 +260,7 @@ def _detect_on_cluster(args: argparse.Namespace, zones: Setting | None, config: 
                 rows_per_partition=args.partition_rows,
                 cell_deg=args.cell_deg,
                 window_hours=args.window_hours,
+                anchorages=anchorages,
             )
     finally:
         if cluster is not None:

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -214,9 +215,11 @@ def _vessel_events(
     grid_folder: str,
     cell_deg: float,
     window_hours: float,
+    anchorages: npt.NDArray[np.float64],
 ) -> dict[str, Any]:
     t0 = time.perf_counter()
     tr = _tracks(arch, path, names, config, now)
+    tr.anchorages = anchorages
     found = vessel_events(tr, config, reception=_aligned(reception))
     grid = slow_grid(tr, config.rendezvous)
     idx, group, core = grid_groups(
@@ -277,12 +280,15 @@ def detect_on_cluster(
     rows_per_partition: int = ROWS_PER_PARTITION,
     cell_deg: float = CELL_DEG,
     window_hours: float = WINDOW_HOURS,
+    anchorages: npt.NDArray[np.float64] | None = None,
 ) -> ClusterSummary:
     """Detect every event over the archive's positions on the Dask ``client``'s cluster and
     write them to ``DEST/events/part-detect.parquet``.
 
     The events equal those of ``runner.run_detection`` on a database holding the same
-    positions (a full run). Raises :class:`ClusterError` when the archive has no positions.
+    positions (a full run). ``anchorages``: the learned anchorage points (n, 2) the detectors
+    treat as ports (``maritime.detect.anchorage_store.refresh_anchorages`` of the database).
+    Raises :class:`ClusterError` when the archive has no positions.
     """
     import dask.dataframe as dd
 
@@ -348,6 +354,7 @@ def detect_on_cluster(
                 [f"{scratch}/grid"] * n,
                 [cell_deg] * n,
                 [window_hours] * n,
+                [np.zeros((0, 2)) if anchorages is None else anchorages] * n,
                 pure=False,
             )
         )

@@ -21,7 +21,9 @@ import pytest
 
 from maritime.archive.export import mirror_database
 from maritime.archive.layout import open_archive
+from maritime.detect.anchorage_store import stored_points
 from maritime.detect.cluster import detect_on_cluster
+from maritime.detect.config import load_config
 from maritime.detect.events import RENDEZVOUS
 from maritime.detect.planning import norm_row
 from maritime.detect.runner import run_detection
@@ -77,13 +79,26 @@ def both_engines(tmp_path_factory, client):
     mirror_database(store.con, arch, cell_deg=5.0)
     run_detection(store.con)
     single = store.con.execute(f"SELECT {EVENT_COLUMNS} FROM events").fetchall()
+    learned = stored_points(store.con, load_config())  # the anchorages the run learned
     store.close()
-    small = detect_on_cluster(client, arch, rows_per_partition=8_000, cell_deg=1.0, window_hours=1.0)
-    large = detect_on_cluster(client, arch, rows_per_partition=10**7, cell_deg=5.0, window_hours=24.0)
+    small = detect_on_cluster(
+        client, arch, rows_per_partition=8_000, cell_deg=1.0, window_hours=1.0, anchorages=learned
+    )
+    large = detect_on_cluster(
+        client, arch, rows_per_partition=10**7, cell_deg=5.0, window_hours=24.0, anchorages=learned
+    )
     archived = duckdb.sql(
         f"SELECT {EVENT_COLUMNS} FROM read_parquet(?)", params=[arch.uri("events", "part-detect.parquet")]
     ).fetchall()
-    return {"positions": n, "single": single, "small": small, "large": large, "archived": archived, "arch": arch}
+    return {
+        "learned": learned,
+        "positions": n,
+        "single": single,
+        "small": small,
+        "large": large,
+        "archived": archived,
+        "arch": arch,
+    }
 
 
 def norm(rows) -> list[tuple]:
