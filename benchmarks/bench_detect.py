@@ -95,7 +95,11 @@ def full_detection(db: str):
 
 def phase_full(db: str) -> None:
     """(child) Full detection over every report."""
-    _, s, dt = full_detection(db)
+    con, s, dt = full_detection(db)
+    try:  # the learned-anchorage refresh inside it (absent before that step existed)
+        anc = con.execute("SELECT seconds FROM anchorage_refresh").fetchall()[0][0]
+    except Exception:
+        anc = None
     kinds = {}
     for (k, _), c in s.by_kind_zone.items():
         kinds[k] = kinds.get(k, 0) + c
@@ -106,6 +110,7 @@ def phase_full(db: str) -> None:
                 "positions": s.positions,
                 "segments": s.segments,
                 "events": kinds,
+                "anchorages_seconds": anc,
                 "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }
         )
@@ -323,7 +328,8 @@ def regions(target: int, rebuild: bool) -> int:
         print(
             f"{region:<16} {n:>9,} positions, {nv:,} MMSIs: all detectors {full['seconds']:.2f} s "
             f"({full['seconds'] / n * 1e6:.2f} us/position), peak memory {full['maxrss_mb']:,.0f} MB, "
-            f"events {full['events']}, load average {load:.2f}",
+            f"events {full['events']}, learned-anchorage refresh {full.get('anchorages_seconds')} s, "
+            f"load average {load:.2f}",
             flush=True,
         )
         work.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ two vessels of a meeting land in different ones), 1° cells and 1-hour windows.
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
 
 import duckdb
@@ -164,6 +165,8 @@ def test_cli_detect_on_a_local_cluster_loads_the_dashboard_database(tmp_path):
     db = tmp_path / "sample.duckdb"
     assert _cli("ingest", "--no-progress", "--db", str(db), str(sample_path())).returncode == 0
     assert _cli("archive", "--db", str(db), str(tmp_path / "arch")).returncode == 0
+    # the dashboard's database holds the positions too: the Dask run learns its anchorages there
+    shutil.copy(db, tmp_path / "dashboard.duckdb")
     out = _cli(
         "detect",
         "--engine",
