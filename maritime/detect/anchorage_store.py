@@ -15,6 +15,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import resources
 from typing import Any
 
 import duckdb
@@ -52,9 +53,8 @@ BEFORE_ALL = datetime(1900, 1, 1, tzinfo=UTC)
 
 
 def _sql(name: str) -> str:
-    from maritime.detect.runner import sql
-
-    return sql(name)
+    """The text of ``maritime/detect/sql/<name>.sql``."""
+    return resources.files("maritime.detect").joinpath("sql", f"{name}.sql").read_text()
 
 
 @dataclass
