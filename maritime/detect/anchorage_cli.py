@@ -68,8 +68,8 @@ def format_anchorages(rows: list[dict[str, Any]], fmt: str) -> str:
         return export.to_csv(rows, COLUMNS, formula_safe=False).rstrip("\n")
     if not rows:
         return "no anchorages learned (yet): they need 5 vessels stationary >= 2 h within 3 km, over >= 12 h"
-    head = ("anchorage", "lat", "lon", "radius km", "vessels", "hours", "first seen (UTC)", "last seen (UTC)")
-    head += ("port km",)
+    head = ["anchorage", "lat", "lon", "radius km", "vessels", "hours", "first seen (UTC)", "last seen (UTC)"]
+    head.append("port km")
     body = [
         (
             r["anchorage_id"],
