@@ -7,13 +7,15 @@
 transaction. Late data (positions stored at or before the last refresh's data time since) or
 other cell thresholds recount the visits from all positions. :func:`stored_points` reads the
 points the detectors treat as ports. Both engines use these (the Dask engine with ``--db``).
+:func:`replan` widens an incremental run's window to the stored events that newly learned
+points can change.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -25,13 +27,20 @@ from maritime.detect.anchorages import (
     MIN_COS,
     Anchorage,
     Learned,
+    StoredEvents,
     Visits,
+    affected_since,
     cell_deg,
     learn_anchorages,
+    point_changes,
     points_array,
     points_fingerprint,
 )
 from maritime.detect.config import AnchorageConfig, DetectConfig
+from maritime.detect.planning import Plan, widen
+
+#: (n, 2) lat, lon points (degrees).
+Points = np.ndarray[Any, np.dtype[np.float64]]
 
 #: A DuckDB connection or cursor.
 Connection = duckdb.DuckDBPyConnection
@@ -217,3 +226,41 @@ def list_anchorages(con: Connection) -> list[dict[str, Any]]:
     cur = con.execute(_sql("list_anchorages"))
     names = [d[0] for d in cur.description or []]
     return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def replan(con: Connection, plan: Plan, before: Points, after: Points, config: DetectConfig, now: float) -> Plan:
+    """``plan`` widened so that the stored events the anchorage points learned since the last
+    run can change are re-evaluated (:func:`maritime.detect.anchorages.affected_since`); a
+    full recompute when points were removed (a recount) or the affected events are older than
+    ``[runner] max_window_hours``. ``before``/``after``: the points before and after the
+    refresh; ``now``: the latest data time (UTC s)."""
+    if plan.full:
+        return plan
+    added, removed = point_changes(before, after)
+    if len(removed):
+        return Plan(True, "learned anchorages changed")
+    if not len(added):
+        return plan
+    tb = con.execute(_sql("anchorage_affected")).fetchnumpy()
+
+    def col(name: str) -> Points:
+        return np.asarray(np.ma.filled(np.ma.asarray(tb[name], dtype=np.float64), np.nan), dtype=np.float64)
+
+    ev = StoredEvents(
+        kind=[str(k) for k in tb["kind"]],
+        start=col("start_s"),
+        end=col("end_s"),
+        lat=col("lat"),
+        lon=col("lon"),
+        port_km=col("port_km"),
+        next_lat=col("next_lat"),
+        next_lon=col("next_lon"),
+    )
+    reach = max(config.loitering.min_port_km, config.rendezvous.min_port_km, config.dark.min_port_km)
+    speed = max(config.rendezvous.max_speed_kn, config.rendezvous.max_sog_kn)
+    since = affected_since(ev, added, now, reach, speed)
+    if since is None:
+        return plan
+    if since < now - config.runner.max_window_hours * 3600.0:
+        return Plan(True, "learned anchorages near events older than the window")
+    return replace(widen(plan, since), reason=f"{plan.reason}; anchorages learned near stored events")

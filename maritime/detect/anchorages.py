@@ -261,3 +261,57 @@ def _summarise(
         cell_lon=lon[m],
         cell_anchorage=[id_of_comp[int(comp[k])] for k in m],
     )
+
+
+def point_changes(before: Floats, after: Floats) -> tuple[Floats, Floats]:
+    """(added, removed) anchorage points between two :meth:`Learned.points` arrays."""
+    a = {tuple(p) for p in np.round(before, 6).tolist()}
+    b = {tuple(p) for p in np.round(after, 6).tolist()}
+    added = np.array(sorted(b - a), dtype=np.float64).reshape(-1, 2)
+    removed = np.array(sorted(a - b), dtype=np.float64).reshape(-1, 2)
+    return added, removed
+
+
+@dataclass(frozen=True)
+class StoredEvents:
+    """What :func:`affected_since` needs of the stored events (one value per event)."""
+
+    kind: list[str]
+    start: Floats  #: UTC s
+    end: Floats  #: UTC s, NaN while open
+    lat: Floats
+    lon: Floats
+    port_km: Floats  #: ``details.distance_to_port_km``, NaN when absent
+    next_lat: Floats  #: dark periods: where the vessel reappeared (NaN otherwise)
+    next_lon: Floats
+
+
+def affected_since(
+    ev: StoredEvents, added: Floats, now: float, min_port_km: float, max_speed_kn: float
+) -> float | None:
+    """Earliest start (UTC s) of the stored events that new anchorage points can change, None
+    when there is none.
+
+    A new point changes an event when it is nearer than the port the event recorded
+    (``distance_to_port_km``: the evidence changes) or within ``min_port_km`` (the event may
+    be suppressed): loitering is judged at its median position (the event's), a dark period
+    at its last and its reappearance positions, a rendezvous anywhere within the distance its
+    vessels could drift while slower than ``max_speed_kn`` (knots) over its duration.
+    Identity conflicts do not depend on ports.
+    """
+    from maritime.reference.portgrid import nearest_port, port_grid
+
+    if len(added) == 0 or len(ev.kind) == 0:
+        return None
+    grid = port_grid(np.ascontiguousarray(added, dtype=np.float64).tobytes())
+    d, _ = nearest_port(grid, ev.lat, ev.lon)
+    kind = np.array(ev.kind)
+    end = np.where(np.isnan(ev.end), now, ev.end)
+    drift = np.where(kind == "rendezvous", (end - ev.start) / 3600.0 * max_speed_kn * 1.852, 0.0)
+    reach = np.fmax(np.where(np.isnan(ev.port_km), np.inf, ev.port_km), min_port_km)
+    hit = (d - drift < reach) & (kind != "identity_conflict")
+    has_next = np.isfinite(ev.next_lat) & np.isfinite(ev.next_lon)
+    if has_next.any():
+        dn, _ = nearest_port(grid, np.where(has_next, ev.next_lat, 0.0), np.where(has_next, ev.next_lon, 0.0))
+        hit |= has_next & (dn < min_port_km)
+    return float(ev.start[hit].min()) if hit.any() else None

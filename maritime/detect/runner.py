@@ -23,7 +23,7 @@ from importlib import resources
 import duckdb
 import numpy as np
 
-from maritime.detect.anchorage_store import refresh_anchorages
+from maritime.detect.anchorage_store import refresh_anchorages, replan, stored_points
 from maritime.detect.compose import detect_all
 from maritime.detect.config import DetectConfig, RunnerConfig, load_config, load_config_text
 from maritime.detect.events import EVENT_COLUMNS, Event, assign_zones, utc
@@ -266,9 +266,10 @@ def run_detection(con: Connection, zones: ZonesArg = None, config: DetectConfig 
         summary.seconds = time.perf_counter() - t_start
         return summary
     now = now_row[0] / 1e6
+    before = stored_points(con, cfg)
     anchorages = refresh_anchorages(con, cfg, int(now_row[0]))  # learned from the data (incremental)
-    fp += f"-{anchorages.fingerprint()}" if len(anchorages.points) else ""  # changed anchorages: recompute
     plan, hourly = _plan(con, now, fp, cfg.runner)
+    plan = replan(con, plan, before, anchorages.points, cfg, now)  # events new anchorages can change
 
     # --- detect
     tr = read_tracks(con, utc(plan.read_since(cfg.runner.context_hours * 3600.0)), cfg, now)
