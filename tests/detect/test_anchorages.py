@@ -7,10 +7,13 @@ import numpy as np
 import pytest
 
 from maritime.detect.anchorages import (
+    StoredEvents,
     Visits,
+    affected_since,
     cell_centre,
     cell_index,
     learn_anchorages,
+    point_changes,
     points_fingerprint,
 )
 from maritime.detect.config import AnchorageConfig
@@ -125,3 +128,49 @@ def test_fingerprint_follows_the_points() -> None:
     assert points_fingerprint(one) == points_fingerprint(one.copy())
     assert points_fingerprint(one) != points_fingerprint(two)
     assert points_fingerprint(np.zeros((0, 2))) == ""
+
+
+def stored(rows: list[tuple]) -> StoredEvents:
+    """StoredEvents from (kind, start_h, end_h or None, lat, lon, port_km or None, next or None)."""
+    nan = float("nan")
+    return StoredEvents(
+        kind=[r[0] for r in rows],
+        start=np.array([r[1] * H for r in rows]),
+        end=np.array([nan if r[2] is None else r[2] * H for r in rows]),
+        lat=np.array([r[3] for r in rows]),
+        lon=np.array([r[4] for r in rows]),
+        port_km=np.array([nan if r[5] is None else r[5] for r in rows]),
+        next_lat=np.array([nan if r[6] is None else r[6][0] for r in rows]),
+        next_lon=np.array([nan if r[6] is None else r[6][1] for r in rows]),
+    )
+
+
+def test_point_changes() -> None:
+    a = np.array([[1.0, 2.0], [3.0, 4.0]])
+    b = np.array([[3.0, 4.0], [5.0, 6.0]])
+    added, removed = point_changes(a, b)
+    assert added.tolist() == [[5.0, 6.0]] and removed.tolist() == [[1.0, 2.0]]
+    assert [len(x) for x in point_changes(a, a)] == [0, 0]
+
+
+def test_new_points_affect_the_events_near_them_only() -> None:
+    new = np.array([[52.03, 3.62]])
+    ev = stored(
+        [
+            ("loitering", 5.0, 9.0, 52.05, 3.62, 35.0, None),  # 2.2 km from the new point: suppressed
+            ("loitering", 2.0, 6.0, 54.0, 6.0, 40.0, None),  # 230 km away, its port 40 km: unchanged
+            ("dark_period", 1.0, 4.0, 53.5, 3.0, 60.0, (52.04, 3.60)),  # reappeared next to it
+            ("identity_conflict", 0.5, 1.0, 52.03, 3.62, None, None),  # never depends on ports
+        ]
+    )
+    assert affected_since(ev, new, 10 * H, 10.0, 2.5) == 1.0 * H
+    assert affected_since(ev, np.zeros((0, 2)), 10 * H, 10.0, 2.5) is None
+    far = np.array([[-5.0, -85.0]])
+    assert affected_since(ev, far, 10 * H, 10.0, 2.5) is None
+    # a point nearer than the port an event recorded changes its evidence, however far
+    ocean = stored([("dark_period", 3.0, None, -5.5, -85.0, 300.0, None)])
+    assert affected_since(ocean, far, 10 * H, 10.0, 2.5) == 3.0 * H
+    # a rendezvous is judged wherever its vessels could drift: 8 h at 2.5 kn is 37 km
+    meet = stored([("rendezvous", 2.0, 10.0, 52.03, 3.62 + 45 / 68.6, 30.0, None)])
+    assert affected_since(meet, new, 10 * H, 10.0, 2.5) == 2.0 * H
+    assert affected_since(meet, new, 10 * H, 10.0, 0.5) is None
