@@ -123,8 +123,12 @@ def detect_dark(
     tracks_config: TracksConfig | None = None,
     diagnostics: list[Diagnostic] | None = None,
     reception: Reception | None = None,
+    since: float | None = None,
 ) -> list[Event]:
     """Dark-period events (and low-confidence coverage gaps) of all segments of ``tr``.
+
+    ``since`` (UTC s): examine only the silences still open or ending at or after it (a live
+    cycle: older ones are settled, see :mod:`maritime.detect.increment`); None: all of them.
 
     ``reception``: the reception model of the whole area, when ``tr`` holds only some of its
     vessels (a cluster partition); by default it is built from ``tr``.
@@ -139,7 +143,7 @@ def detect_dark(
 
     cfg = config or DarkConfig()
     tcfg = tracks_config or TracksConfig()
-    cands = _candidates(tr, cfg)
+    cands = _candidates(tr, cfg, since)
     if not cands:
         return []
     rec = reception if reception is not None else reception_model(tr, cfg)
@@ -173,7 +177,7 @@ def detect_dark(
     return events
 
 
-def _candidates(tr: Tracks, cfg: DarkConfig) -> list[Silence]:
+def _candidates(tr: Tracks, cfg: DarkConfig, since: float | None = None) -> list[Silence]:
     """Silences longer than both ``min_gap_hours`` and the vessel's own threshold
     (``interval_factor`` x its median interval, at most ``max_threshold_hours``), with at
     least ``min_history_reports`` reports in the ``history_hours`` before them."""
@@ -183,6 +187,8 @@ def _candidates(tr: Tracks, cfg: DarkConfig) -> list[Silence]:
     same = tr.seg[1:] == tr.seg[:-1]
     dt = tr.t[1:] - tr.t[:-1]
     k_closed = np.nonzero(same & (dt >= min_gap))[0]
+    if since is not None:
+        k_closed = k_closed[tr.t[k_closed + 1] >= since]
     last_idx = tr.seg_end - 1
     k_open = last_idx[(tr.now - tr.t[last_idx]) >= min_gap]
     if len(k_closed) == 0 and len(k_open) == 0:
