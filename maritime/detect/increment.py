@@ -28,7 +28,7 @@ Data time only: ``now`` is the latest report time (UTC seconds), never the wall 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,7 @@ import numpy.typing as npt
 
 from maritime.detect.compose import VesselEvents, combine, grid_rendezvous, vessel_events
 from maritime.detect.config import DetectConfig
+from maritime.detect.dark import EvidenceMemo, settle_memo
 from maritime.detect.events import Event
 from maritime.detect.inputs import Columns, tracks_from_columns
 from maritime.detect.rendezvous import slow_grid
@@ -134,31 +135,55 @@ def splice(old: Tracks, new: Tracks, vessels: Ints, now: float) -> Tracks:
 
 def dirty_time(old: Tracks, new: Tracks, vessels: Ints) -> float:
     """The earliest report time of ``vessels`` at which ``new`` differs from ``old`` (time,
-    position, receiver, implied speed or start of a segment); +inf when nothing differs."""
+    position, receiver, implied speed, or the segment it belongs to, known by the segment's
+    first report time); +inf when nothing differs. Reports are compared in time order (the
+    segments of a shared MMSI interleave in time)."""
     if len(vessels) == 0:
         return float("inf")
-    oa, ob = np.searchsorted(old.mmsi, vessels, "left"), np.searchsorted(old.mmsi, vessels, "right")
-    na, nb = np.searchsorted(new.mmsi, vessels, "left"), np.searchsorted(new.mmsi, vessels, "right")
-    olen, nlen = ob - oa, nb - na
+    oi, o_vid = _time_order(old, vessels)
+    ni, n_vid = _time_order(new, vessels)
+    olen = np.bincount(o_vid, minlength=len(vessels))
+    nlen = np.bincount(n_vid, minlength=len(vessels))
     common = np.minimum(olen, nlen)
+    first = common.copy()  # first differing position in each vessel's reports
     total = int(common.sum())
-    first = common.copy()  # first differing index of each vessel's block
+    o_at = np.cumsum(olen) - olen  # where each vessel starts in oi / ni
+    n_at = np.cumsum(nlen) - nlen
     if total:
         vid = np.repeat(np.arange(len(vessels)), common)
         local = np.arange(total) - np.repeat(np.cumsum(common) - common, common)
-        oi, ni = oa[vid] + local, na[vid] + local
+        a_rows, b_rows = oi[o_at[vid] + local], ni[n_at[vid] + local]
         differ = np.zeros(total, dtype=bool)
         for k in ("t", "lat", "lon", "station", "speed", "speed_dt"):
-            a, b = getattr(old, k)[oi], getattr(new, k)[ni]
+            a, b = getattr(old, k)[a_rows], getattr(new, k)[b_rows]
             same = a == b
             if a.dtype.kind == "f":
                 same |= np.isnan(a) & np.isnan(b)
             differ |= ~same
-        differ |= (old.seg_start[old.seg[oi]] == oi) != (new.seg_start[new.seg[ni]] == ni)
+        differ |= old.t[old.seg_start[old.seg[a_rows]]] != new.t[new.seg_start[new.seg[b_rows]]]
         np.minimum.at(first, vid[differ], local[differ])
-    t_old = np.where(first < olen, old.t[np.minimum(oa + first, max(len(old) - 1, 0))] if len(old) else np.inf, np.inf)
-    t_new = np.where(first < nlen, new.t[np.minimum(na + first, max(len(new) - 1, 0))] if len(new) else np.inf, np.inf)
+    t_old = np.full(len(vessels), np.inf)
+    t_new = np.full(len(vessels), np.inf)
+    m = first < olen
+    t_old[m] = old.t[oi[o_at[m] + first[m]]]
+    m = first < nlen
+    t_new[m] = new.t[ni[n_at[m] + first[m]]]
     return float(np.minimum(t_old, t_new).min())
+
+
+def _time_order(tr: Tracks, vessels: Ints) -> tuple[Ints, Ints]:
+    """Row indexes of ``vessels``' reports in ``tr``, each vessel's in time order, and the
+    index (into ``vessels``) of each row's vessel."""
+    a = np.searchsorted(tr.mmsi, vessels, side="left")
+    n = np.searchsorted(tr.mmsi, vessels, side="right") - a
+    at = np.cumsum(n) - n
+    rows = np.repeat(a - at, n) + np.arange(int(n.sum()))
+    vid = np.repeat(np.arange(len(vessels)), n)
+    # the segments of a shared MMSI follow one another: its reports by time
+    for i in np.flatnonzero(np.isin(vessels, np.array(tr.shared_mmsis, dtype=np.int64))).tolist():
+        blk = rows[at[i] : at[i] + n[i]]
+        rows[at[i] : at[i] + n[i]] = blk[np.lexsort((tr.lon[blk], tr.lat[blk], tr.t[blk]))]
+    return rows.astype(np.int64), vid
 
 
 class LiveState:
@@ -178,7 +203,8 @@ class LiveState:
         self.now = now
         self.start = float(self.cols["t"].min()) if len(self.cols["t"]) else now  #: earliest report (UTC s)
         self.tracks = tracks_from_columns(dict(self.cols), self.station_names, config, now)
-        self.stages = vessel_events(self.tracks, config)
+        self.memo: EvidenceMemo = {}  #: evidence of settled open silences (maritime.detect.dark)
+        self.stages = vessel_events(self.tracks, config, dark_memo=self.memo)
         self.grid = slow_grid(self.tracks, config.rendezvous)
         self.rendezvous = grid_rendezvous(self.grid, config, now)
         self.stats = CycleStats(new_reports=len(self.cols["t"]))
@@ -205,21 +231,28 @@ class LiveState:
         self.tracks = splice(old_tr, fresh, vessels, now)
         dirty = min(dirty_time(old_tr, self.tracks, vessels), prev_now)
         since = dirty - (cfg.dark.together_minutes + 2.0 * cfg.dark.bin_minutes) * 60.0
-        # loitering and conflicts: the touched vessels and those with an open episode
-        open_loiter = [e.mmsi for e in self.stages.loitering if e.end is None]
-        redo = np.union1d(vessels, np.array(open_loiter, dtype=np.int64)).astype(np.int64)
+        settle_memo(self.memo, since)
+        # per-vessel detectors: the touched vessels and those with an open episode (it may close
+        # as data time advances); dark periods: every vessel, silences open or ending since
+        open_ = [e.mmsi for f in fields(VesselEvents) if f.name != "dark" for e in getattr(self.stages, f.name) if e.end is None]
+        redo = np.union1d(vessels, np.array(open_, dtype=np.int64)).astype(np.int64)
         part = vessel_events(
             take_tracks(self.tracks, block_rows(self.tracks.mmsi, redo), now),
             cfg,
             dark_tracks=self.tracks,
             dark_since=since,
+            dark_memo=self.memo,
         )
         redo_set = set(redo.tolist())
-        self.stages = VesselEvents(
-            loitering=[e for e in self.stages.loitering if e.mmsi not in redo_set] + part.loitering,
-            dark=[e for e in self.stages.dark if e.end is not None and e.end < since] + part.dark,
-            conflicts=[e for e in self.stages.conflicts if e.mmsi not in redo_set] + part.conflicts,
-        )
+        merged = VesselEvents()
+        for f in fields(VesselEvents):
+            old: list[Event] = getattr(self.stages, f.name)
+            if f.name == "dark":  # settled silences are kept, the others were examined again
+                kept = [e for e in old if e.end is not None and e.end < since]
+            else:
+                kept = [e for e in old if e.mmsi not in redo_set]
+            setattr(merged, f.name, kept + getattr(part, f.name))
+        self.stages = merged
         # rendezvous: the touched vessels' grid points, then the pairs with them or still open
         keep = np.ones(len(self.grid["mmsi"]), dtype=bool)
         keep[np.isin(self.grid["mmsi"], vessels)] = False
