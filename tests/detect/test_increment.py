@@ -157,3 +157,40 @@ def test_dirty_time_sees_a_changed_old_report(day):
     b = tracks_from_columns(moved, names, cfg, now)
     assert dirty_time(a, b, np.array([cols["mmsi"][k]], dtype=np.int64)) <= cols["t"][k]
     assert dirty_time(a, a, np.unique(cols["mmsi"]).astype(np.int64)) == float("inf")
+
+
+def _cols_of(rows: list[tuple]) -> Columns:
+    a = np.array(rows, dtype=np.float64)
+    return {
+        "mmsi": a[:, 0].astype(np.int64),
+        "t": a[:, 1],
+        "lat": a[:, 2],
+        "lon": a[:, 3],
+        "sog": a[:, 4].astype(np.float32),
+        "cog": a[:, 5].astype(np.float32),
+        "msg_type": a[:, 6].astype(np.int16),
+        "station": np.zeros(len(a), dtype=np.int32),
+        "hash": np.arange(len(a), dtype=np.uint64),
+    }
+
+
+def test_open_episodes_close_with_data_time_alone():
+    """A vessel loitering at sea, then silent: its open loitering episode closes once data time
+    (other vessels' reports) passes max_gap_hours, with no new report of its own."""
+    from tests.detect import T0, straight
+
+    loiterer = straight(735000777, -1.5, -85.2, T0, 5, 60, speed_kn=0.3)
+    others = [r for k in range(3) for r in straight(760000000 + k, -2.0 - 0.3 * k, -84.0, T0, 12, 60, speed_kn=9.0)]
+    cols = _cols_of(loiterer + others)
+    cfg = load_config()
+    t = cols["t"]
+    first = t <= T0 + 5.5 * 3600
+    state = LiveState(_part(cols, first), ["station"], cfg, float(t[first].max()))
+    assert [e.end for e in state.events() if e.kind == "loitering"] == [None]
+    lo = T0 + 5.5 * 3600
+    for hi in np.arange(lo + 1800, T0 + 12 * 3600 + 1, 1800):
+        got = state.update(_part(cols, (t > lo) & (t <= hi)), float(hi))
+        lo = hi
+        assert 735000777 not in set(cols["mmsi"][(t > lo - 1800) & (t <= hi)].tolist())
+        assert _rows(got) == _rows(_full(_part(cols, t <= hi), ["station"], float(hi)))
+    assert [e.end is not None for e in got if e.kind == "loitering"] == [True]
