@@ -431,7 +431,15 @@ class LiveDetection:
         self.base_now = 0.0  #: data time of the last full read
 
     def cycle(self) -> LiveSummary:
-        """One cycle with the zones and thresholds stored in the database (:func:`use_settings`)."""
+        """One cycle with the zones and thresholds stored in the database (:func:`use_settings`).
+        A cycle that fails (or is interrupted) leaves the next one to read the window again."""
+        try:
+            return self._cycle()
+        except BaseException:
+            self.state = None
+            raise
+
+    def _cycle(self) -> LiveSummary:
         from maritime.store.database import StoreError
         from maritime.store.database import sql as store_sql
 
@@ -450,17 +458,26 @@ class LiveDetection:
         if not count:
             return summary
         now = now_us / 1e6
-        new = None
-        if self.state is not None and fp == self.fingerprint and now - self.base_now < self.rebase_hours * 3600.0:
+        new, why = None, "first cycle" if self.state is None else ""
+        if self.state is not None and fp != self.fingerprint:
+            why = "zones or thresholds changed"
+        elif self.state is not None and now - self.base_now >= self.rebase_hours * 3600.0:
+            why = f"{self.rebase_hours:g} h of data since the window was read"
+        elif self.state is not None:
             new, names = self._read(-1e18, self.rowid, upto)
-            if count != self.count + len(new["t"]) or names or (len(new["t"]) and new["t"].min() < self.state.start):
-                new = None  # rows deleted, a new receiver or data older than the window: read again
-        if new is None:
+            if count != self.count + len(new["t"]):
+                why = "rows deleted"
+            elif names:
+                why = f"new receiver {names[0]}"
+            elif len(new["t"]) and new["t"].min() < self.state.start:
+                why = "late data older than the window"
+        if why:
             summary.full = self._rebase(cfg, fp, now, upto)
             assert self.state is not None
             found = self.state.events()
+            summary.reason = f"window read again ({why}): {self.plan.reason}"
         else:
-            assert self.state is not None
+            assert self.state is not None and new is not None
             found = self.state.update(new, now) if len(new["t"]) else self.state.events()
             for h, n in zip(*np.unique((new["t"] // 3600).astype(np.int64), return_counts=True)):
                 self.hourly[int(h)] = self.hourly.get(int(h), 0) + int(n)
@@ -484,7 +501,7 @@ class LiveDetection:
         summary.written = _write(con, rec, zone_rows, record)
         summary.deleted, summary.unchanged = rec.deleted, rec.unchanged
         summary.data_from, summary.data_to, summary.positions = data_from, utc(now), len(self.state.tracks)
-        summary.reason = "full read" if summary.full else "live cycle"
+        summary.reason = summary.reason or "live cycle"
         summary.new_positions, summary.vessels, summary.affected = st.new_reports, st.vessels, st.affected
         summary.seconds = time.perf_counter() - t_start
         return summary
