@@ -25,7 +25,7 @@ from typing import Any, Protocol
 
 import duckdb
 
-from maritime.detect.runner import run_detection, use_settings
+from maritime.detect.runner import LiveDetection
 from maritime.errors import MaritimeError
 from maritime.ingest.live import LiveIngest
 from maritime.ingest.options import IngestOptions
@@ -198,15 +198,17 @@ def detection_thread(
     """Run incremental detection every ``every_s`` seconds of wall time until ``stop``, on
     ``cur`` (a new cursor by default), with the zones and thresholds stored in the database
     (:func:`maritime.detect.runner.use_settings`; ``serve --zones/--config`` store them before
-    this starts); :meth:`Runtime.close` interrupts its queries."""
+    this starts); :meth:`Runtime.close` interrupts its queries. Each cycle reads only the
+    reports stored since the last one and recomputes what they can change
+    (:class:`maritime.detect.runner.LiveDetection`)."""
     cur = cur or store.cursor()
     health.detection = {"available": True, "last_run": None}
+    live = LiveDetection(cur)
     try:
         while not stop.is_set():
             t0 = time.monotonic()
             try:
-                settings = use_settings(cur)
-                result = run_detection(cur, zones=settings.zones, config=settings.config)
+                result = live.cycle()
                 health.detection = {
                     "available": True,
                     "last_run": time.time(),

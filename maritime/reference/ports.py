@@ -15,6 +15,7 @@ Coordinates are WGS84 decimal degrees.
 
 from __future__ import annotations
 
+import functools
 from importlib import resources
 from pathlib import Path
 
@@ -61,7 +62,12 @@ def load_world_ports() -> pd.DataFrame:
     """Every bundled port and anchorage: the Eastern Pacific ``ports.csv`` first (its row
     positions are those of :func:`load_ports`), then all World Port Index ports; the same
     columns as :func:`load_ports`. What :func:`maritime.reference.coast.distance_to_port_km`
-    measures by default."""
+    measures by default. The files are read once per process (a copy is returned)."""
+    return _world_ports().copy()
+
+
+@functools.lru_cache(maxsize=1)
+def _world_ports() -> pd.DataFrame:
     return pd.concat([_read(default_ports_path()), _read(world_port_index_path())], ignore_index=True)
 
 

@@ -1,0 +1,285 @@
+"""Live detection that follows new data, the pure part: what one cycle of ``maritime serve``
+recomputes after new reports arrive, so that its cost follows what changed, not the window.
+
+:class:`LiveState` keeps, between cycles, the reports of the detection window (sorted by
+vessel, time, payload hash, as ``sql/read_positions.sql`` reads them), their
+:class:`~maritime.detect.tracks.Tracks`, the slow grid of the rendezvous detector and the events
+of every stage (:mod:`maritime.detect.compose`). :meth:`LiveState.update` takes the reports
+stored since the last cycle and:
+
+1. merges them into the window; the *touched* vessels are those with new reports;
+2. prepares the tracks of the touched vessels only (track preparation is per MMSI) and splices
+   them into the tracks of the others;
+3. finds the *dirty time*: the earliest report of a touched vessel whose time, position,
+   receiver, implied speed or segment differs from the last cycle's (the first new report, or
+   earlier when a re-segmentation or a speed window reaches back);
+4. re-runs, through the one composition of the detectors (:mod:`maritime.detect.compose`):
+   loitering and identity conflicts of the touched vessels and of those with an open loitering
+   episode (it may close as data time advances); dark periods of every vessel, but only the
+   silences still open or ending at or after the dirty time less ``together_minutes`` and two
+   reception bins (older ones depend only on reports that have not changed, see
+   :mod:`maritime.detect.dark`); rendezvous of the pairs with a touched vessel or an open
+   meeting, in the grid bins where those vessels have points;
+5. keeps every other event of the last cycle as it was, and combines them as a full run does.
+
+The events equal those of one full run over the same window (tests/detect/test_increment.py).
+Data time only: ``now`` is the latest report time (UTC seconds), never the wall clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from maritime.detect.compose import VesselEvents, combine, grid_rendezvous, vessel_events
+from maritime.detect.config import DetectConfig
+from maritime.detect.dark import EvidenceMemo, settle_memo
+from maritime.detect.events import Event
+from maritime.detect.inputs import Columns, tracks_from_columns
+from maritime.detect.rendezvous import slow_grid
+from maritime.detect.tracks import Tracks, empty_tracks
+
+Ints = npt.NDArray[np.int64]
+#: The report columns of the window: those of :func:`maritime.detect.inputs.position_columns`
+#: and ``hash`` (the payload hash, the last sort key).
+COLUMNS = ("mmsi", "t", "lat", "lon", "sog", "cog", "msg_type", "station", "hash")
+#: The per-report arrays of :class:`Tracks` that a splice carries over.
+_TRACK_FIELDS = ("mmsi", "t", "lat", "lon", "sog", "cog", "cls_b", "station", "speed", "speed_dt")
+
+
+@dataclass
+class CycleStats:
+    """What one cycle recomputed."""
+
+    new_reports: int = 0  #: reports added to the window
+    vessels: int = 0  #: touched vessels (with new reports)
+    affected: int = 0  #: vessels whose loitering, conflicts and rendezvous were recomputed
+    dirty_since: float | None = None  #: silences ending before this were kept (UTC s)
+
+
+def sort_columns(cols: Columns) -> Columns:
+    """``cols`` ordered by vessel, time, payload hash (the order of ``read_positions.sql``)."""
+    order = np.lexsort((cols["hash"], cols["t"], cols["mmsi"]))
+    return {k: v[order] for k, v in cols.items()}
+
+
+def block_rows(sorted_mmsi: Ints, vessels: Ints) -> Ints:
+    """Row indexes of ``vessels``' reports in an array sorted by MMSI (in that order)."""
+    a = np.searchsorted(sorted_mmsi, vessels, side="left")
+    b = np.searchsorted(sorted_mmsi, vessels, side="right")
+    n = b - a
+    if n.sum() == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.repeat(a - np.cumsum(n) + n, n)
+    return (starts + np.arange(int(n.sum()))).astype(np.int64)
+
+
+def take_tracks(tr: Tracks, rows: Ints, now: float) -> Tracks:
+    """The tracks of whole vessels ``rows`` (sorted row indexes of ``tr``), segments renumbered."""
+    if len(rows) == 0:
+        return empty_tracks(now)
+    return _assemble({k: getattr(tr, k)[rows] for k in _TRACK_FIELDS}, tr.seg[rows], tr, now, tr.conflicts)
+
+
+def _assemble(
+    fields: dict[str, npt.NDArray[Any]], label: Ints, like: Tracks, now: float, conflicts: list[Event]
+) -> Tracks:
+    """:class:`Tracks` from per-report arrays sorted by segment and their segment labels."""
+    n = len(label)
+    change = np.ones(n, dtype=bool)
+    change[1:] = label[1:] != label[:-1]
+    seg = np.cumsum(change) - 1
+    starts = np.flatnonzero(change).astype(np.int64)
+    ends = np.append(starts[1:], n).astype(np.int64)
+    mmsis = set(np.unique(fields["mmsi"]).tolist())
+    return Tracks(
+        mmsi=fields["mmsi"],
+        t=fields["t"],
+        lat=fields["lat"],
+        lon=fields["lon"],
+        sog=fields["sog"],
+        cog=fields["cog"],
+        cls_b=fields["cls_b"],
+        station=fields["station"],
+        station_names=like.station_names,
+        seg=seg.astype(np.int64),
+        seg_start=starts,
+        seg_end=ends,
+        seg_mmsi=fields["mmsi"][starts],
+        speed=fields["speed"],
+        speed_dt=fields["speed_dt"],
+        now=now,
+        conflicts=[c for c in conflicts if c.mmsi in mmsis],
+        shared_mmsis=[m for m in like.shared_mmsis if m in mmsis],
+    )
+
+
+def splice(old: Tracks, new: Tracks, vessels: Ints, now: float) -> Tracks:
+    """``old`` with the vessels ``vessels`` replaced by the tracks ``new`` (which holds those
+    vessels only, prepared from all their reports)."""
+    keep = np.ones(len(old), dtype=bool)
+    keep[block_rows(old.mmsi, vessels)] = False
+    mm = np.concatenate([old.mmsi[keep], new.mmsi])
+    order = np.argsort(mm, kind="stable")  # two runs sorted by MMSI: a merge
+    fields = {k: np.concatenate([getattr(old, k)[keep], getattr(new, k)])[order] for k in _TRACK_FIELDS}
+    label = np.concatenate([old.seg[keep], new.seg + old.n_segments])[order]
+    touched = set(vessels.tolist())
+    conflicts = [c for c in old.conflicts if c.mmsi not in touched] + list(new.conflicts)
+    out = _assemble(fields, label, old, now, conflicts)
+    out.shared_mmsis = sorted({m for m in old.shared_mmsis if m not in touched} | set(new.shared_mmsis))
+    return out
+
+
+def dirty_time(old: Tracks, new: Tracks, vessels: Ints) -> float:
+    """The earliest report time of ``vessels`` at which ``new`` differs from ``old`` (time,
+    position, receiver, implied speed, or the segment it belongs to, known by the segment's
+    first report time); +inf when nothing differs. Reports are compared in time order (the
+    segments of a shared MMSI interleave in time)."""
+    if len(vessels) == 0:
+        return float("inf")
+    oi, o_vid = _time_order(old, vessels)
+    ni, n_vid = _time_order(new, vessels)
+    olen = np.bincount(o_vid, minlength=len(vessels))
+    nlen = np.bincount(n_vid, minlength=len(vessels))
+    common = np.minimum(olen, nlen)
+    first = common.copy()  # first differing position in each vessel's reports
+    total = int(common.sum())
+    o_at = np.cumsum(olen) - olen  # where each vessel starts in oi / ni
+    n_at = np.cumsum(nlen) - nlen
+    if total:
+        vid = np.repeat(np.arange(len(vessels)), common)
+        local = np.arange(total) - np.repeat(np.cumsum(common) - common, common)
+        a_rows, b_rows = oi[o_at[vid] + local], ni[n_at[vid] + local]
+        differ = np.zeros(total, dtype=bool)
+        for k in ("t", "lat", "lon", "station", "speed", "speed_dt"):
+            a, b = getattr(old, k)[a_rows], getattr(new, k)[b_rows]
+            same = a == b
+            if a.dtype.kind == "f":
+                same |= np.isnan(a) & np.isnan(b)
+            differ |= ~same
+        differ |= old.t[old.seg_start[old.seg[a_rows]]] != new.t[new.seg_start[new.seg[b_rows]]]
+        np.minimum.at(first, vid[differ], local[differ])
+    t_old = np.full(len(vessels), np.inf)
+    t_new = np.full(len(vessels), np.inf)
+    m = first < olen
+    t_old[m] = old.t[oi[o_at[m] + first[m]]]
+    m = first < nlen
+    t_new[m] = new.t[ni[n_at[m] + first[m]]]
+    return float(np.minimum(t_old, t_new).min())
+
+
+def _time_order(tr: Tracks, vessels: Ints) -> tuple[Ints, Ints]:
+    """Row indexes of ``vessels``' reports in ``tr``, each vessel's in time order, and the
+    index (into ``vessels``) of each row's vessel."""
+    a = np.searchsorted(tr.mmsi, vessels, side="left")
+    n = np.searchsorted(tr.mmsi, vessels, side="right") - a
+    at = np.cumsum(n) - n
+    rows = np.repeat(a - at, n) + np.arange(int(n.sum()))
+    vid = np.repeat(np.arange(len(vessels)), n)
+    # the segments of a shared MMSI follow one another: its reports by time
+    for i in np.flatnonzero(np.isin(vessels, np.array(tr.shared_mmsis, dtype=np.int64))).tolist():
+        blk = rows[at[i] : at[i] + n[i]]
+        rows[at[i] : at[i] + n[i]] = blk[np.lexsort((tr.lon[blk], tr.lat[blk], tr.t[blk]))]
+    return rows.astype(np.int64), vid
+
+
+class LiveState:
+    """The detection window kept between live cycles, and the events of each stage.
+
+    Args:
+        cols: the window's reports (:data:`COLUMNS`), any order.
+        station_names: the receiver name of each station code.
+        config: thresholds.
+        now: latest data time (UTC s).
+    """
+
+    def __init__(self, cols: Columns, station_names: list[str], config: DetectConfig, now: float) -> None:
+        self.config = config
+        self.station_names = list(station_names)
+        self.cols = sort_columns(cols)
+        self.now = now
+        self.start = float(self.cols["t"].min()) if len(self.cols["t"]) else now  #: earliest report (UTC s)
+        self.tracks = tracks_from_columns(dict(self.cols), self.station_names, config, now)
+        self.memo: EvidenceMemo = {}  #: evidence of settled open silences (maritime.detect.dark)
+        self.stages = vessel_events(self.tracks, config, dark_memo=self.memo)
+        self.grid = slow_grid(self.tracks, config.rendezvous)
+        self.rendezvous = grid_rendezvous(self.grid, config, now)
+        self.stats = CycleStats(new_reports=len(self.cols["t"]))
+
+    def events(self) -> list[Event]:
+        """Every event of the window, as :func:`maritime.detect.compose.detect_all` finds them."""
+        return combine(self.stages, self.rendezvous, self.config, self.now)
+
+    def update(self, new: Columns, now: float) -> list[Event]:
+        """Add the reports stored since the last cycle (:data:`COLUMNS`) and return every event.
+
+        ``now``: the latest data time (UTC s), at least the last cycle's.
+        """
+        cfg = self.config
+        prev_now = self.now
+        self.now = now = max(now, prev_now)
+        new = sort_columns(new)
+        vessels = np.unique(new["mmsi"]).astype(np.int64)
+        self._merge(new, vessels)
+        old_tr = self.tracks
+        fresh = tracks_from_columns(
+            {k: v[block_rows(self.cols["mmsi"], vessels)] for k, v in self.cols.items()}, self.station_names, cfg, now
+        )
+        self.tracks = splice(old_tr, fresh, vessels, now)
+        dirty = min(dirty_time(old_tr, self.tracks, vessels), prev_now)
+        since = dirty - (cfg.dark.together_minutes + 2.0 * cfg.dark.bin_minutes) * 60.0
+        settle_memo(self.memo, since)
+        # per-vessel detectors: the touched vessels and those with an open episode (it may close
+        # as data time advances); dark periods: every vessel, silences open or ending since
+        open_ = [e.mmsi for f in fields(VesselEvents) if f.name != "dark" for e in getattr(self.stages, f.name) if e.end is None]
+        redo = np.union1d(vessels, np.array(open_, dtype=np.int64)).astype(np.int64)
+        part = vessel_events(
+            take_tracks(self.tracks, block_rows(self.tracks.mmsi, redo), now),
+            cfg,
+            dark_tracks=self.tracks,
+            dark_since=since,
+            dark_memo=self.memo,
+        )
+        redo_set = set(redo.tolist())
+        merged = VesselEvents()
+        for f in fields(VesselEvents):
+            old: list[Event] = getattr(self.stages, f.name)
+            if f.name == "dark":  # settled silences are kept, the others were examined again
+                kept = [e for e in old if e.end is not None and e.end < since]
+            else:
+                kept = [e for e in old if e.mmsi not in redo_set]
+            setattr(merged, f.name, kept + getattr(part, f.name))
+        self.stages = merged
+        # rendezvous: the touched vessels' grid points, then the pairs with them or still open
+        keep = np.ones(len(self.grid["mmsi"]), dtype=bool)
+        keep[np.isin(self.grid["mmsi"], vessels)] = False
+        g_new = slow_grid(fresh, cfg.rendezvous)
+        self.grid = {k: np.concatenate([v[keep], g_new[k]]) for k, v in self.grid.items()}
+        open_r = [m for r in self.rendezvous if r.end is None for m in (r.mmsi, r.other_mmsi) if m is not None]
+        pairs = np.union1d(vessels, np.array(open_r, dtype=np.int64)).astype(np.int64)
+        pair_set = set(pairs.tolist())
+        self.rendezvous = [
+            r for r in self.rendezvous if r.mmsi not in pair_set and r.other_mmsi not in pair_set
+        ] + grid_rendezvous(self.grid, cfg, now, vessels=pairs)
+        self.stats = CycleStats(len(new["t"]), len(vessels), len(redo_set | pair_set), since)
+        return self.events()
+
+    def _merge(self, new: Columns, vessels: Ints) -> None:
+        """Add ``new`` (sorted) to the window, keeping it sorted."""
+        old = self.cols
+        cat = {k: np.concatenate([old[k], new[k]]) for k in old}
+        # fast path: each vessel's new reports come after its stored ones (a merge by MMSI)
+        last = np.searchsorted(old["mmsi"], vessels, side="right") - 1
+        has_old = (last >= 0) & (old["mmsi"][np.maximum(last, 0)] == vessels) if len(old["mmsi"]) else last < -1
+        first = np.searchsorted(new["mmsi"], vessels, side="left")
+        lo = last[has_old]
+        fi = first[has_old]
+        after = (new["t"][fi] > old["t"][lo]) | ((new["t"][fi] == old["t"][lo]) & (new["hash"][fi] > old["hash"][lo]))
+        if bool(after.all()):
+            order = np.argsort(cat["mmsi"], kind="stable")
+            self.cols = {k: v[order] for k, v in cat.items()}
+        else:
+            self.cols = sort_columns(cat)
