@@ -148,10 +148,8 @@ class RuleSet:
     disabled: tuple[str, ...] = field(default=())
 
     def with_watchlist_default(self) -> RuleSet:
-        """These rules, plus :data:`DEFAULT_WATCHLIST_RULE` when none covers ``watchlist_hit``."""
-        if any(WATCHLIST_KIND in r.kinds for r in self.rules) or any(
-            r.id == DEFAULT_WATCHLIST_RULE.id for r in self.rules
-        ):
+        """These rules, plus :data:`DEFAULT_WATCHLIST_RULE` when none covers ``watchlist_hit`` (by name or ``*``)."""
+        if any(r.covers_kind(WATCHLIST_KIND) or r.id == DEFAULT_WATCHLIST_RULE.id for r in self.rules):
             return self
         return RuleSet((*self.rules, DEFAULT_WATCHLIST_RULE), self.path, self.disabled)
 
