@@ -81,12 +81,14 @@ class AlertLoops:
         """Evaluate and enqueue every ``every_s`` seconds until ``stop``."""
         while not stop.is_set():
             try:
+                started = time.monotonic()
                 r = self.raiser.run_once()
+                self.status["pass_seconds"] = time.monotonic() - started
                 self.status.update(last_pass=self.clock(), events=r.events, hits=r.watchlist_hits, error=None)
                 self.status["queued"] = self.status.get("queued", 0) + r.count("new") + r.count("raised")
             except Exception as exc:  # noqa: BLE001 - the next pass may succeed; the status shows it
                 self._error(exc)
-            stop.wait(self.every_s)
+            stop.wait(max(0.05, self.every_s - (time.monotonic() - started)))  # a pass starts every every_s
 
     def deliver_loop(self, stop: threading.Event) -> None:
         """Drain the outbox into the sinks until ``stop`` (nothing to do without sinks)."""

@@ -21,6 +21,7 @@ from typing import Any
 import duckdb
 
 from maritime.alerts.evaluate import EventRow, evaluate, watchlist_events
+from maritime.alerts.model import severity_rank
 from maritime.alerts.outbox import Enqueued, Outbox, sql, utc
 from maritime.alerts.rules import RuleSet, RulesError, parse_rules
 from maritime.alerts.watchlist import (
@@ -162,6 +163,10 @@ class AlertRaiser:
         self.versions = store_rules(con, self.rules, clock())
         self._closed_lock = threading.Lock()
         self._closed_con = con.cursor()
+        self._queued: dict[str, int] = {}  # alert id -> highest severity rank queued by this raiser
+        self._hit_mmsis: set[int] = set()
+        self._passes = 0
+        self.full_every = 30  #: passes between full re-checks of vessels already hit
 
     def is_closed(self, event_id: str) -> bool:
         """Whether the event was acknowledged or dismissed on the dashboard."""
@@ -191,15 +196,44 @@ class AlertRaiser:
         rows = self.con.execute(sql("watchlist_candidates"), params).fetchall()
         return lists, [int(r[0]) for r in rows]
 
+    def closed_among(self, event_ids: Sequence[str]) -> set[str]:
+        """Which of ``event_ids`` were acknowledged or dismissed (one query)."""
+        if not event_ids:
+            return set()
+        with self._closed_lock:
+            try:
+                rows = self._closed_con.execute(sql("events_closed"), {"ids": list(event_ids)}).fetchall()
+            except duckdb.CatalogException:
+                return set()
+        return {str(r[0]) for r in rows}
+
     def run_once(self) -> PassResult:
-        """One pass: evaluate what changed and enqueue the alerts."""
+        """One pass: evaluate what changed and enqueue the alerts.
+
+        MMSIs whose watch-list hits were queued by this raiser are looked up again only every
+        :attr:`full_every` passes (their hits are known; a new identifier could add an entry),
+        and alerts already queued at the same or a higher severity are not offered again: the
+        outbox would ignore them, and the lookups cost time on a busy feed."""
+        self._passes += 1
+        full = self._passes % self.full_every == 1 or self.full_every == 1
         events = self._events()
         lists, candidates = self._listed() if self.lists else ([], [])
+        if not full:
+            candidates = [m for m in candidates if m not in self._hit_mmsis]
         wanted = [e.mmsi for e in events] + [e.other_mmsi for e in events if e.other_mmsi is not None]
         known = identities(self.con, wanted + candidates)
         hits = watchlist_events([known[m] for m in candidates if m in known], lists)
-        alerts = evaluate(events + hits, known, self.rules, lists, self.versions)
-        done = self.outbox.enqueue(alerts, self.clock(), self.is_closed) if alerts else []
+        alerts = [
+            a
+            for a in evaluate(events + hits, known, self.rules, lists, self.versions)
+            if self._queued.get(a.alert_id, 0) < severity_rank(a.severity)
+        ]
+        closed = self.closed_among(sorted({a.event_id for a in alerts}))
+        done = self.outbox.enqueue(alerts, self.clock(), closed.__contains__) if alerts else []
+        for a, d in zip(alerts, done):
+            if d.outcome != "closed":
+                self._queued[a.alert_id] = max(self._queued.get(a.alert_id, 0), severity_rank(a.severity))
+        self._hit_mmsis.update(h.mmsi for h in hits)
         return PassResult(len(events), len(hits), done)
 
     def run(self, stop: threading.Event, every_s: float = 1.0, on_error: Callable[[Exception], None] | None = None) -> None:
