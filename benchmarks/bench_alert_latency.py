@@ -100,7 +100,9 @@ def main() -> int:
     ap.add_argument("--rate", type=int, default=5000, help="messages per second offered (default %(default)s)")
     ap.add_argument("--seconds", type=float, default=30.0, help="how long to send (default %(default)s)")
     ap.add_argument("--listed", type=int, default=40, help="watch-listed vessels that appear (default %(default)s)")
-    ap.add_argument("--warmup", type=float, default=10.0, help="seconds before the first listed vessel (default %(default)s)")
+    ap.add_argument(
+        "--warmup", type=float, default=10.0, help="seconds before the first listed vessel (default %(default)s)"
+    )
     ap.add_argument("--detect-every", default="10", help="serve --detect-every (default %(default)s)")
     ap.add_argument("--alert-every", default="1", help="serve --alert-every (default %(default)s)")
     args = ap.parse_args()
@@ -108,9 +110,7 @@ def main() -> int:
     rng = np.random.default_rng(7)
     tmp = Path(tempfile.mkdtemp(prefix="bench-alert-latency-"))
     listed = np.arange(LISTED_BASE, LISTED_BASE + args.listed)
-    (tmp / "listed.csv").write_text(
-        "mmsi,reason,source\n" + "".join(f"{m},benchmark,bench\n" for m in listed)
-    )
+    (tmp / "listed.csv").write_text("mmsi,reason,source\n" + "".join(f"{m},benchmark,bench\n" for m in listed))
     receiver = Receiver()
     (tmp / "sinks.toml").write_text(
         f'[[sink]]\nname = "hook"\ntype = "webhook"\nurl = "{receiver.url}"\nsecret = "{SECRET}"\n'
@@ -121,7 +121,14 @@ def main() -> int:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MARITIME_")}
     cmd = [sys.executable, "-m", "maritime.cli", "serve", "--db", str(tmp / "bench.duckdb"), "--port", "0"]
     cmd += ["--listen", f"udp://127.0.0.1:{port}", "--detect-every", args.detect_every]
-    cmd += ["--alert-every", args.alert_every, "--watchlist", str(tmp / "listed.csv"), "--sinks", str(tmp / "sinks.toml")]
+    cmd += [
+        "--alert-every",
+        args.alert_every,
+        "--watchlist",
+        str(tmp / "listed.csv"),
+        "--sinks",
+        str(tmp / "sinks.toml"),
+    ]
     proc = subprocess.Popen(cmd, cwd=REPO, env={**env, "PYTHONUNBUFFERED": "1"}, stderr=subprocess.PIPE, text=True)
     assert proc.stderr is not None
     line = proc.stderr.readline()
@@ -177,7 +184,9 @@ def main() -> int:
         proc.kill()
     lat = np.array([receiver.received[m] - sent_first[m] for m in sent_first if m in receiver.received])
     print(f"offered {sent:,} messages in {elapsed:.1f} s = {sent / elapsed:,.0f} msg/s over UDP")
-    print(f"watch-listed vessels appeared: {len(sent_first)}, alerts received: {len(lat)}, bad signatures: {receiver.bad}")
+    print(
+        f"watch-listed vessels appeared: {len(sent_first)}, alerts received: {len(lat)}, bad signatures: {receiver.bad}"
+    )
     if len(lat):
         p50, p95 = np.percentile(lat, [50, 95])
         print(f"report arrival -> webhook: p50 {p50:.2f} s, p95 {p95:.2f} s, max {lat.max():.2f} s")

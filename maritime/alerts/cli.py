@@ -19,6 +19,24 @@ from maritime.arguments import add_db_option
 from maritime.errors import UsageError
 
 STATES = ("pending", "sending", "delivered", "failed", "suppressed")
+#: The columns of ``sql/list_alerts.sql``.
+LIST_COLUMNS = (
+    "alert_id",
+    "created_at",
+    "rule_id",
+    "rule_version",
+    "severity",
+    "revision",
+    "kind",
+    "mmsi",
+    "zone",
+    "sink",
+    "state",
+    "attempts",
+    "delivered_at",
+    "last_error",
+    "event_id",
+)
 
 
 def add_alert_options(p: argparse.ArgumentParser) -> None:
@@ -128,8 +146,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         rows = []
     finally:
         store.close()
-    cols = ("alert_id", "created_at", "rule_id", "rule_version", "severity", "revision", "kind", "mmsi", "zone")
-    cols += ("sink", "state", "attempts", "delivered_at", "last_error", "event_id")
+    cols = LIST_COLUMNS
     docs = [dict(zip(cols, r)) for r in rows]
     if args.format == "json":
         print(json.dumps(docs, default=str, indent=1))

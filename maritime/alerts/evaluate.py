@@ -159,7 +159,9 @@ def evaluate(
                 if vessel_matches(rule, v, hits):
                     flat = [h for w in sorted(hits) for h in hits[w]]
                     payload = _payload(e, vessels.get(e.mmsi), rule, versions.get(rule.id), flat)
-                    alerts.append(Alert(e.event_id, rule.id, rule.severity, e.start_time, payload, versions.get(rule.id)))
+                    alerts.append(
+                        Alert(e.event_id, rule.id, rule.severity, e.start_time, payload, versions.get(rule.id))
+                    )
                     break
     return alerts
 

@@ -50,7 +50,9 @@ def load_options(rules: str | None, watchlists: Sequence[str], sinks: str | None
     return AlertOptions(ruleset, tuple(load_watchlists(watchlists)), load_sinks(sinks) if sinks else None)
 
 
-def raise_once(con: duckdb.DuckDBPyConnection, options: AlertOptions, clock: Callable[[], float] = time.time) -> PassResult:
+def raise_once(
+    con: duckdb.DuckDBPyConnection, options: AlertOptions, clock: Callable[[], float] = time.time
+) -> PassResult:
     """Evaluate every event and watch list once and enqueue (``maritime detect --rules``)."""
     outbox = Outbox(con.cursor(), options.sink_names)
     return AlertRaiser(con.cursor(), options.rules, options.watchlists, outbox, clock).run_once()
@@ -69,9 +71,7 @@ class AlertLoops:
 
     def __post_init__(self) -> None:
         self.outbox = Outbox(self.cursor(), self.options.sink_names)
-        self.raiser = AlertRaiser(
-            self.cursor(), self.options.rules, self.options.watchlists, self.outbox, self.clock
-        )
+        self.raiser = AlertRaiser(self.cursor(), self.options.rules, self.options.watchlists, self.outbox, self.clock)
 
     def _error(self, exc: Exception) -> None:
         log.error("alert pass failed: %s", exc)

@@ -23,7 +23,7 @@ import duckdb
 from maritime.alerts.evaluate import EventRow, evaluate, watchlist_events
 from maritime.alerts.model import severity_rank
 from maritime.alerts.outbox import Enqueued, Outbox, sql, utc
-from maritime.alerts.rules import RuleSet, RulesError, parse_rules
+from maritime.alerts.rules import RulesError, RuleSet, parse_rules
 from maritime.alerts.watchlist import (
     VesselIdentity,
     WatchList,
@@ -236,7 +236,9 @@ class AlertRaiser:
         self._hit_mmsis.update(h.mmsi for h in hits)
         return PassResult(len(events), len(hits), done)
 
-    def run(self, stop: threading.Event, every_s: float = 1.0, on_error: Callable[[Exception], None] | None = None) -> None:
+    def run(
+        self, stop: threading.Event, every_s: float = 1.0, on_error: Callable[[Exception], None] | None = None
+    ) -> None:
         """Pass every ``every_s`` seconds of wall time until ``stop``."""
         while not stop.is_set():
             try:

@@ -89,4 +89,6 @@ def test_watchlist_hits_are_events_one_per_entry_and_mmsi() -> None:
     assert watchlist_events([renamed], IUU)[0].event_id != hit.event_id
     rs = parse_rules('[[rule]]\nid = "x"\nkinds = ["fishing"]\nseverity = "low"\n').with_watchlist_default()
     [a] = evaluate([hit], {seen.mmsi: seen}, rs, IUU)
-    assert (a.rule_id, a.severity) == ("watchlist", "high") and a.payload["watchlist"][0]["reason"] == "IUU listed by IATTC"
+    assert (a.rule_id, a.severity) == ("watchlist", "high") and a.payload["watchlist"][0][
+        "reason"
+    ] == "IUU listed by IATTC"

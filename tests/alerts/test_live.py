@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from maritime.scenario.watchlisted import watchlist_csv, watchlisted_recording
 from tests.alerts.receivers import CotReceiver, HttpReceiver, SmtpReceiver, free_port
@@ -128,10 +127,14 @@ def test_every_receiver_killed_and_restarted_during_a_replay_gets_every_alert_on
     assert all(down_at[id(r)] < expected for r in receivers)  # the outage hid alerts from each
     with duckdb.connect(str(db), read_only=True) as con:
         ids = {f"{a}/{rev}" for a, rev in con.execute("SELECT alert_id, revision FROM alert_outbox").fetchall()}
-        states = con.execute("SELECT sink, state, count(*), max(attempts) FROM alert_deliveries GROUP BY ALL").fetchall()
+        states = con.execute(
+            "SELECT sink, state, count(*), max(attempts) FROM alert_deliveries GROUP BY ALL"
+        ).fetchall()
         payloads = [json.loads(p) for (p,) in con.execute("SELECT payload FROM alert_outbox").fetchall()]
     assert {p["mmsi"] for p in payloads} == rec.expected_hits  # the renamed hull included
-    assert {(s, st, n) for s, st, n, _ in states} == {(s, "delivered", expected) for s in ("hook", "mail", "tak-udp", "tak-tcp")}
+    assert {(s, st, n) for s, st, n, _ in states} == {
+        (s, "delivered", expected) for s in ("hook", "mail", "tak-udp", "tak-tcp")
+    }
     assert any(m > 0 for *_, m in states)  # some sends failed while the receivers were down
     assert sorted(http.ledger.accepted) == sorted(ids) and sorted(smtp.ledger.accepted) == sorted(ids)
     cot_ids = {f"maritime-{i.split('/')[0]}-r{i.split('/')[1]}" for i in ids}

@@ -55,8 +55,17 @@ def test_any_kind_string_is_accepted() -> None:
     [
         ('[[rule]]\nid = "a"\nkinds = ["x"]\nseverity = "urgent"\n', 4, "severity must be one of"),
         ('[[rule]]\nid = "a"\nkinds = ["x"]\n\nseverity = "low"\nzone = ["A"]\n', 6, "unknown key 'zone'"),
-        ('[[rule]]\nid = "a"\nkinds = ["x"]\nseverity = "low"\n[[rule]]\nkinds = ["y"]\nseverity = "low"\n', 5, "no id"),
-        ('[[rule]]\nid = "a"\nkinds = ["x"]\nseverity = "low"\n\n[[rule]]\nid = "a"\nkinds = ["y"]\nseverity = "low"\n', 7, "used twice (first on line 1)"),
+        (
+            '[[rule]]\nid = "a"\nkinds = ["x"]\nseverity = "low"\n[[rule]]\nkinds = ["y"]\nseverity = "low"\n',
+            5,
+            "no id",
+        ),
+        (
+            '[[rule]]\nid = "a"\nkinds = ["x"]\nseverity = "low"\n\n'
+            '[[rule]]\nid = "a"\nkinds = ["y"]\nseverity = "low"\n',
+            7,
+            "used twice (first on line 1)",
+        ),
         ('[[rule]]\nid = "a"\nkinds = ["x"]\nseverity = "low"\nship_types = ["70-"]\n', 5, "ship_types"),
         ('[[rule]]\nid = "a"\nkinds = ["x"]\nseverity = "low"\nmin_confidence = 2\n', 5, "min_confidence"),
         ('[[rule]]\nid = "a"\nkinds = ["x"]\nseverity = "low"\nlength_min_m = 50\nlength_max_m = 10\n', 6, "below"),

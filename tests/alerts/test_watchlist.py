@@ -61,7 +61,12 @@ def test_imo_check_digit() -> None:
     assert not imo_valid(9074728) and not imo_valid(123456)
 
 
-def _v(mmsi: int, imos: set[int] = set(), calls: set[str] = set(), names: set[str] = set()) -> VesselIdentity:
+def _v(
+    mmsi: int,
+    imos: frozenset[int] = frozenset(),
+    calls: frozenset[str] = frozenset(),
+    names: frozenset[str] = frozenset(),
+) -> VesselIdentity:
     return VesselIdentity(mmsi, imos=frozenset(imos), callsigns=frozenset(calls), names=frozenset(names))
 
 
