@@ -104,3 +104,12 @@ def test_watchlist_default_rule_only_when_no_rule_covers_hits() -> None:
     assert rs.with_watchlist_default().rules[-1] == DEFAULT_WATCHLIST_RULE
     rs2 = parse_rules('[[rule]]\nid = "a"\nkinds = ["watchlist_hit"]\nseverity = "critical"\n')
     assert rs2.with_watchlist_default() is rs2
+
+
+def test_the_readme_example_is_a_valid_rules_file() -> None:
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = readme.split("### Rules file (TOML)", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
+    rs = parse_rules(block, "README.md")
+    assert [r.id for r in rs.rules] == ["galapagos-fishing", "border-slow-foreign", "iuu-anywhere"]
