@@ -291,8 +291,9 @@ def check_rules(text: str, path: str = "<rules>") -> tuple[RuleSet | None, list[
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"\(at line (\d+), column (\d+)\)", str(e))
-        line = int(m.group(1)) if m else 1
-        return None, [Problem(line, "TOML syntax: " + re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e)))]
+        line = int(m.group(1)) if m else max(1, len(text.splitlines()))  # else: "at end of document"
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(e))
+        return None, [Problem(line, "TOML syntax: " + message + ("" if m else " (at the end of the file)"))]
     lines = text.splitlines()
     problems: list[Problem] = []
     for key in doc:
