@@ -25,9 +25,6 @@ from maritime.alerts.model import Alert
 from maritime.alerts.rules import WATCHLIST_KIND, Rule, RuleSet
 from maritime.alerts.watchlist import Hit, VesselIdentity, WatchList, matches
 
-#: AIS message types of Class B equipment (ITU-R M.1371-5: 18, 19 positions; 24 static data).
-CLASS_B_TYPES = (18, 19, 24)
-
 
 @dataclass(frozen=True, slots=True)
 class EventRow:

@@ -106,11 +106,15 @@ def _identity(r: tuple[Any, ...]) -> VesselIdentity:
     )
 
 
-def identities(con: duckdb.DuckDBPyConnection, mmsis: Sequence[int]) -> dict[int, VesselIdentity]:
-    """The identities of ``mmsis`` that the ``vessels`` table knows."""
+def identities(
+    con: duckdb.DuckDBPyConnection, mmsis: Sequence[int], need_class: bool = True
+) -> dict[int, VesselIdentity]:
+    """The identities of ``mmsis`` that the ``vessels`` table knows; ``need_class``: look up the
+    AIS class too (else ``vessel_class`` is None)."""
     if not mmsis:
         return {}
-    rows = con.execute(sql("vessel_identities"), {"mmsis": sorted(set(mmsis))}).fetchall()
+    params = {"mmsis": sorted(set(mmsis)), "need_class": need_class}
+    rows = con.execute(sql("vessel_identities"), params).fetchall()
     return {int(r[0]): _identity(r) for r in rows}
 
 
@@ -167,6 +171,7 @@ class AlertRaiser:
         self._hit_mmsis: set[int] = set()
         self._passes = 0
         self.full_every = 30  #: passes between full re-checks of vessels already hit
+        self._need_class = any(r.classes for r in self.rules.rules)
 
     def is_closed(self, event_id: str) -> bool:
         """Whether the event was acknowledged or dismissed on the dashboard."""
@@ -189,7 +194,7 @@ class AlertRaiser:
     def _listed(self) -> tuple[list[WatchList], list[int]]:
         """The lists with MMSI entries linked to their IMOs, and the candidate MMSIs."""
         mmsis, _, _, _ = identifiers(self.lists)
-        known = identities(self.con, mmsis)
+        known = identities(self.con, mmsis, need_class=False)
         lists = [link_imos(wl, known) for wl in self.lists]
         mm, imos, calls, names = identifiers(lists)
         params = {"mmsis": mm, "imos": [str(i) for i in imos], "callsigns": calls, "names": names}
@@ -221,7 +226,7 @@ class AlertRaiser:
         if not full:
             candidates = [m for m in candidates if m not in self._hit_mmsis]
         wanted = [e.mmsi for e in events] + [e.other_mmsi for e in events if e.other_mmsi is not None]
-        known = identities(self.con, wanted + candidates)
+        known = identities(self.con, wanted + candidates, self._need_class)
         hits = watchlist_events([known[m] for m in candidates if m in known], lists)
         alerts = [
             a

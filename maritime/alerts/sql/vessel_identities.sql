@@ -1,5 +1,5 @@
--- Identities of the MMSIs $mmsis: the vessels row, the class (B if any Class B message type
--- was stored for it: 18, 19 positions or 24 static data), and every IMO, call sign and name
+-- Identities of the MMSIs $mmsis: the vessels row, the class when $need_class (B if a type 24
+-- static report was stored for it, A if a type 5), and every IMO, call sign and name
 -- ever reported (vessels plus both sides of identity_history).
 WITH wanted AS (SELECT DISTINCT unnest($mmsis)::INTEGER AS mmsi),
 hist AS (
@@ -9,7 +9,9 @@ hist AS (
 ),
 cls AS (
     SELECT r.mmsi, bool_or(r.msg_type = 24) AS b, bool_or(r.msg_type = 5) AS a
-    FROM identity_reports r JOIN wanted USING (mmsi) GROUP BY r.mmsi
+    FROM identity_reports r JOIN wanted USING (mmsi)
+    WHERE $need_class  -- only when a rule selects by class: this scans identity_reports
+    GROUP BY r.mmsi
 )
 SELECT v.mmsi, v.name, v.callsign, v.imo, v.ship_type, v.length_m, v.mid, v.flag,
        CASE WHEN c.b THEN 'B' WHEN c.a THEN 'A' END AS vessel_class,
