@@ -135,7 +135,8 @@ def main() -> int:
     if "watch floor at" not in line:
         print(line + proc.stderr.read(), file=sys.stderr)
         return 1
-    threading.Thread(target=lambda: proc.stderr.read() if proc.stderr else None, daemon=True).start()
+    serve_log: list[str] = []
+    threading.Thread(target=lambda: serve_log.extend(proc.stderr or []), daemon=True).start()
     time.sleep(1.0)
 
     bg_lat = rng.uniform(-5.0, 5.0, BACKGROUND)
@@ -183,6 +184,14 @@ def main() -> int:
     except subprocess.TimeoutExpired:
         proc.kill()
     lat = np.array([receiver.received[m] - sent_first[m] for m in sent_first if m in receiver.received])
+    import duckdb
+
+    with duckdb.connect(str(tmp / "bench.duckdb"), read_only=True) as con:
+        queued = dict(
+            con.execute("SELECT CAST(payload->>'$.mmsi' AS BIGINT), epoch(enqueued_at) FROM alert_outbox").fetchall()
+        )
+    to_queue = np.array([queued[m] - sent_first[m] for m in sent_first if m in queued])
+    to_hook = np.array([receiver.received[m] - queued[m] for m in sent_first if m in queued and m in receiver.received])
     print(f"offered {sent:,} messages in {elapsed:.1f} s = {sent / elapsed:,.0f} msg/s over UDP")
     print(
         f"watch-listed vessels appeared: {len(sent_first)}, alerts received: {len(lat)}, bad signatures: {receiver.bad}"
@@ -190,6 +199,11 @@ def main() -> int:
     if len(lat):
         p50, p95 = np.percentile(lat, [50, 95])
         print(f"report arrival -> webhook: p50 {p50:.2f} s, p95 {p95:.2f} s, max {lat.max():.2f} s")
+        for label, part in (("report sent -> alert queued", to_queue), ("alert queued -> webhook", to_hook)):
+            if len(part):
+                a, b = np.percentile(part, [50, 95])
+                print(f"  of which {label}: p50 {a:.2f} s, p95 {b:.2f} s")
+    print("serve: " + " ".join(x.strip() for x in serve_log if "stopped" in x))
     print(f"load average before {load_before[0]:.2f}, after {load_after[0]:.2f} ({os.cpu_count()} cores)")
     return 0 if len(lat) == len(sent_first) else 1
 

@@ -4,7 +4,7 @@
 runs :meth:`AlertLoops.raise_loop` and :meth:`AlertLoops.deliver_loop` in two threads: every
 ``every_s`` seconds of wall time the first evaluates what detection wrote since its last pass
 and the watch lists over the vessels, and enqueues; the second drains the outbox into the sinks
-(idle 0.2 s when nothing was due). ``maritime detect --rules`` uses :func:`raise_once`.
+(woken as soon as alerts are queued, else polling every 0.5 s for retries that fall due). ``maritime detect --rules`` uses :func:`raise_once`.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ class AlertLoops:
     clock: Callable[[], float] = time.time
     status: dict[str, Any] = field(default_factory=dict)
     outbox: Outbox | None = field(default=None, init=False)
+    wake: threading.Event = field(default_factory=threading.Event, init=False)  #: alerts were queued
 
     def __post_init__(self) -> None:
         self.outbox = Outbox(self.cursor(), self.options.sink_names)
@@ -85,7 +86,10 @@ class AlertLoops:
                 r = self.raiser.run_once()
                 self.status["pass_seconds"] = time.monotonic() - started
                 self.status.update(last_pass=self.clock(), events=r.events, hits=r.watchlist_hits, error=None)
-                self.status["queued"] = self.status.get("queued", 0) + r.count("new") + r.count("raised")
+                queued = r.count("new") + r.count("raised")
+                self.status["queued"] = self.status.get("queued", 0) + queued
+                if queued:
+                    self.wake.set()  # the delivery thread sends them now, not at its next poll
             except Exception as exc:  # noqa: BLE001 - the next pass may succeed; the status shows it
                 self._error(exc)
             stop.wait(max(0.05, self.every_s - (time.monotonic() - started)))  # a pass starts every every_s
@@ -101,7 +105,8 @@ class AlertLoops:
         while not stop.is_set():
             try:
                 if delivery.drain_once() == 0:
-                    stop.wait(0.2)
+                    self.wake.wait(0.5)  # retries fall due on their own: poll twice a second
+                    self.wake.clear()
             except Exception as exc:  # noqa: BLE001 - keep delivering; a database hiccup passes
                 self._error(exc)
                 stop.wait(1.0)
