@@ -4,7 +4,8 @@
 runs :meth:`AlertLoops.raise_loop` and :meth:`AlertLoops.deliver_loop` in two threads: every
 ``every_s`` seconds of wall time the first evaluates what detection wrote since its last pass
 and the watch lists over the vessels, and enqueues; the second drains the outbox into the sinks
-(woken as soon as alerts are queued, else polling every 0.5 s for retries that fall due). ``maritime detect --rules`` uses :func:`raise_once`.
+(woken as soon as alerts are queued, else polling every 0.5 s for retries that fall due).
+``maritime detect --rules`` uses :func:`raise_once`.
 """
 
 from __future__ import annotations
