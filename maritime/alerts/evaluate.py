@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from maritime.alerts.model import Alert
+from maritime.alerts.model import SEVERITIES, Alert
 from maritime.alerts.rules import WATCHLIST_KIND, Rule, RuleSet
 from maritime.alerts.watchlist import Hit, VesselIdentity, WatchList, matches
 
@@ -79,6 +79,21 @@ def event_matches(rule: Rule, e: EventRow) -> bool:
     if rule.zones == ("*",):
         return e.zone is not None
     return e.zone in rule.zones
+
+
+def severity_for(rule: Rule, e: EventRow) -> str:
+    """The rule's severity, raised by every escalation step the event meets (a longer or more
+    confident event can raise its alert's severity; the outbox then re-sends it)."""
+    best = rule.severity
+    hours = (e.end_time - e.start_time).total_seconds() / 3600.0 if e.end_time is not None else None
+    for step in rule.escalate:
+        if step.min_confidence is not None and e.confidence < step.min_confidence:
+            continue
+        if step.min_hours is not None and (hours is None or hours < step.min_hours):
+            continue
+        if SEVERITIES.index(step.severity) > SEVERITIES.index(best):
+            best = step.severity
+    return best
 
 
 def _by_list(hits: Iterable[Hit]) -> dict[str, list[Hit]]:
@@ -157,7 +172,7 @@ def evaluate(
                     flat = [h for w in sorted(hits) for h in hits[w]]
                     payload = _payload(e, vessels.get(e.mmsi), rule, versions.get(rule.id), flat)
                     alerts.append(
-                        Alert(e.event_id, rule.id, rule.severity, e.start_time, payload, versions.get(rule.id))
+                        Alert(e.event_id, rule.id, severity_for(rule, e), e.start_time, payload, versions.get(rule.id))
                     )
                     break
     return alerts

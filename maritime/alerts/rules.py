@@ -18,6 +18,7 @@ Format: one ``[[rule]]`` table per rule::
     length_max_m = 200
     classes = ["A"]                     # AIS class: A (types 1-3, 5) or B (18, 19, 24)
     watchlists = ["iuu"]                # only vessels on these watch lists (file stems)
+    escalate = [{min_confidence = 0.9, severity = "critical"}, {min_hours = 6, severity = "critical"}]
     enabled = true
 
 Every selector is optional; a rule with none matches every vessel. A vessel whose value a
@@ -59,6 +60,7 @@ RULE_KEYS = (
     "length_max_m",
     "classes",
     "watchlists",
+    "escalate",
     "enabled",
 )
 #: The pseudo-kind of a watch-listed vessel seen anywhere.
@@ -83,6 +85,16 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class Escalation:
+    """A higher severity once the event reaches ``min_confidence`` (0-1) and/or lasts
+    ``min_hours`` (end - start, data time; an open event has no duration yet)."""
+
+    severity: str
+    min_confidence: float | None = None
+    min_hours: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     """One rule. Empty tuples and ``None`` mean "no condition"; ``zones == ("*",)`` means
     inside any zone. ``ship_types`` are inclusive ``(low, high)`` ranges of AIS type codes."""
@@ -101,6 +113,7 @@ class Rule:
     length_max_m: float | None = None
     classes: tuple[str, ...] = ()
     watchlists: tuple[str, ...] = ()
+    escalate: tuple[Escalation, ...] = ()
     description: str = ""
     line: int = 0
 
@@ -121,6 +134,7 @@ class Rule:
             "length_max_m": self.length_max_m,
             "classes": sorted(self.classes),
             "watchlists": sorted(self.watchlists),
+            "escalate": [[e.severity, e.min_confidence, e.min_hours] for e in self.escalate],
         }
 
     @property
@@ -213,6 +227,32 @@ class _Table:
             return None
         return float(v)
 
+    def escalations(self) -> tuple[Escalation, ...]:
+        v = self.t.get("escalate", [])
+        if not isinstance(v, list) or not all(isinstance(x, dict) for x in v):
+            self.fail("escalate", 'escalate must be a list of tables such as {min_hours = 6, severity = "high"}')
+            return ()
+        out: list[Escalation] = []
+        for x in v:
+            unknown = [k for k in x if k not in ("severity", "min_confidence", "min_hours")]
+            sev, conf, hours = x.get("severity"), x.get("min_confidence"), x.get("min_hours")
+            if unknown:
+                self.fail("escalate", f"escalate: unknown key {unknown[0]!r} (severity, min_confidence, min_hours)")
+            elif sev not in SEVERITIES:
+                self.fail("escalate", f"escalate: severity must be one of {', '.join(SEVERITIES)}, not {sev!r}")
+            elif conf is None and hours is None:
+                self.fail("escalate", "escalate: each step needs min_confidence and/or min_hours")
+            elif not all(
+                c is None or (isinstance(c, int | float) and not isinstance(c, bool) and 0 <= c <= hi)
+                for c, hi in ((conf, 1), (hours, 24 * 365))
+            ):
+                self.fail("escalate", "escalate: min_confidence is 0-1 and min_hours a positive number of hours")
+            else:
+                out.append(
+                    Escalation(str(sev), None if conf is None else float(conf), None if hours is None else float(hours))
+                )
+        return tuple(out)
+
     def ship_types(self) -> tuple[tuple[int, int], ...]:
         out: list[tuple[int, int]] = []
         v = self.t.get("ship_types", [])
@@ -278,6 +318,7 @@ def _rule(t: _Table, seen: dict[str, int]) -> Rule | None:
         length_max_m=hi,
         classes=classes,
         watchlists=t.strings("watchlists"),
+        escalate=t.escalations(),
         description=str(t.t.get("description", "")),
         line=t.header,
     )

@@ -92,3 +92,16 @@ def test_watchlist_hits_are_events_one_per_entry_and_mmsi() -> None:
     assert (a.rule_id, a.severity) == ("watchlist", "high") and a.payload["watchlist"][0][
         "reason"
     ] == "IUU listed by IATTC"
+
+
+def test_escalation_raises_the_severity_of_a_longer_or_surer_event() -> None:
+    rs = parse_rules(
+        '[[rule]]\nid = "loiter"\nkinds = ["loitering"]\nseverity = "low"\n'
+        'escalate = [{min_hours = 6, severity = "high"}, {min_confidence = 0.95, severity = "medium"}]\n'
+    )
+    open_event = EventRow("l1", "loitering", 412000001, T, confidence=0.9)
+    [a] = evaluate([open_event], VESSELS, rs)
+    assert a.severity == "low"  # open: no duration yet
+    closed = EventRow("l1", "loitering", 412000001, T, end_time=T.replace(hour=19), confidence=0.99)
+    [b] = evaluate([closed], VESSELS, rs)
+    assert (b.severity, b.alert_id) == ("high", a.alert_id)  # same alert, higher: the outbox re-sends it

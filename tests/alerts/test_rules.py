@@ -113,3 +113,18 @@ def test_the_readme_example_is_a_valid_rules_file() -> None:
     block = readme.split("### Rules file (TOML)", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
     rs = parse_rules(block, "README.md")
     assert [r.id for r in rs.rules] == ["galapagos-fishing", "border-slow-foreign", "iuu-anywhere"]
+
+
+@pytest.mark.parametrize(
+    ("escalate", "needle"),
+    [
+        ('[{min_hours = 6, severity = "urgent"}]', "escalate: severity must be one of"),
+        ('[{severity = "high"}]', "needs min_confidence and/or min_hours"),
+        ('[{min_hours = 6, severity = "high", after = 1}]', "unknown key 'after'"),
+        ('[{min_confidence = 3, severity = "high"}]', "min_confidence is 0-1"),
+        ('"high"', "escalate must be a list of tables"),
+    ],
+)
+def test_escalation_problems_point_at_the_escalate_line(escalate: str, needle: str) -> None:
+    _, problems = check_rules(f'[[rule]]\nid = "a"\nkinds = ["x"]\nseverity = "low"\nescalate = {escalate}\n')
+    assert [(p.line, needle in p.message) for p in problems] == [(5, True)], problems
