@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -82,3 +82,25 @@ def test_changed_events_raise_once_and_acknowledged_ones_not(scenario: tuple[Sto
     assert (first.events, first.count("new"), first.count("closed")) == (2, 1, 1)
     assert raiser.run_once().events == 2  # read again (same stamp) but nothing new is queued
     assert outbox.counts("ops") == {"pending": 1}
+
+
+def test_an_extended_event_realerts_only_when_its_severity_rises(scenario: tuple[Store, Labelled, Path]) -> None:
+    store, rec, _ = scenario
+    rules = parse_rules(
+        '[[rule]]\nid = "loiter"\nkinds = ["loitering"]\nseverity = "low"\n'
+        'escalate = [{min_hours = 6, severity = "high"}]\n'
+    )
+    cur = store.cursor()
+    mmsi = rec.background[0].mmsi
+    insert = "INSERT OR REPLACE INTO events (event_id, kind, mmsi, start_time, end_time, confidence, updated_at) "
+    insert += "VALUES ('lo-1', 'loitering', ?, ?, ?, 0.8, ?)"
+    hours = [None, 2.0, 7.0, 8.0]  # open, extended (still low), long enough (high), extended again (high)
+    outbox = Outbox(store.cursor(), ["ops"])
+    raiser = AlertRaiser(store.cursor(), rules, [], outbox, FakeClock())
+    outcomes = []
+    for i, h in enumerate(hours):
+        end = None if h is None else rec.start + timedelta(hours=h)
+        cur.execute(insert, [mmsi, rec.start, end, datetime(2030, 1, 1, i, tzinfo=UTC)])
+        outcomes.append([e.outcome for e in raiser.run_once().enqueued])
+    assert outcomes == [["new"], [], ["raised"], []]
+    assert store.con.execute("SELECT severity, revision FROM alert_outbox").fetchall() == [("high", 2)]
