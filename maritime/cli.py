@@ -16,6 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from maritime.alerts.cli import add_alert_options, cmd_alerts, cmd_rules
+from maritime.alerts.cli import add_parsers as add_alert_parsers
 from maritime.archive.cli import add_cell_option, cmd_archive
 from maritime.archive.cli import add_parser as add_archive_parser
 from maritime.arguments import add_db_option, parse_time, positive_seconds
@@ -135,6 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     _decode_options(p)
 
     add_detect_parsers(sub)
+    add_alert_options(sub.choices["detect"])
+    add_alert_parsers(sub)
     add_archive_parser(sub)
     add_serve_parser(sub)
     add_anchorages_parser(sub)
@@ -258,6 +262,28 @@ def cmd_listen(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_detect_and_alert(args: argparse.Namespace) -> int:
+    """``maritime detect``, then with ``--rules``/``--watchlist`` evaluate every event and watch
+    list and queue the alerts (for the sinks of ``--sinks``; `maritime serve --sinks` sends them)."""
+    from maritime.alerts.live import load_options, raise_once
+    from maritime.store.database import Store, resolve_db_path
+
+    options = load_options(args.rules, args.watchlist, args.sinks)  # checked before detecting
+    status = cmd_detect(args)
+    if options is None or status != 0:
+        return status
+    store = Store(resolve_db_path(args.db))
+    try:
+        result = raise_once(store.con, options)
+    finally:
+        store.close()
+    print(
+        f"alerts: {result.count('new')} new, {result.count('raised')} raised, {result.count('closed')} on closed "
+        f"events ({result.watchlist_hits} watch-list hit(s); queued for {', '.join(options.sink_names) or 'no sink'})"
+    )
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from maritime.demo import run_demo
 
@@ -267,12 +293,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 COMMANDS = {
     "ingest": cmd_ingest,
     "listen": cmd_listen,
-    "detect": cmd_detect,
+    "detect": cmd_detect_and_alert,
     "events": cmd_events,
     "serve": cmd_serve,
     "demo": cmd_demo,
     "archive": cmd_archive,
     "anchorages": cmd_anchorages,
+    "rules": cmd_rules,
+    "alerts": cmd_alerts,
 }
 
 

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 import duckdb
 
+from maritime.alerts.live import AlertLoops
 from maritime.detect.runner import LiveDetection
 from maritime.errors import MaritimeError
 from maritime.ingest.live import LiveIngest
@@ -279,6 +280,7 @@ class Runtime:
     stop: threading.Event = field(default_factory=threading.Event, init=False)
     threads: list[threading.Thread] = field(default_factory=list, init=False)
     detect_cursor: duckdb.DuckDBPyConnection | None = field(default=None, init=False)
+    alerts: AlertLoops | None = field(default=None, init=False)  #: ``serve --rules/--watchlist/--sinks``
 
     def start(self) -> None:
         """Start ingest (when there are feeds), detection (unless disabled) and the monitor."""
@@ -289,6 +291,9 @@ class Runtime:
             args = (self.store, self.health, self.detect_every_s, self.stop, self.detect_cursor)
             self._spawn("detect", detection_thread, *args)
         self._spawn("monitor", monitor_thread, self.store, self.health, self.stop)
+        if self.alerts is not None:  # evaluate rules and watch lists; deliver to the sinks
+            self._spawn("alerts", self.alerts.raise_loop, self.stop)
+            self._spawn("deliver", self.alerts.deliver_loop, self.stop)
 
     def _spawn(self, name: str, target: Any, *args: Any) -> None:
         t = threading.Thread(target=target, args=args, name=name, daemon=True)

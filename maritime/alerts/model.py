@@ -48,6 +48,7 @@ class Alert:
     severity: str
     created_at: datetime
     payload: dict[str, Any] = field(default_factory=dict)
+    rule_version: int | None = None  #: the stored version of the rule (alert_rules.version)
 
     @property
     def alert_id(self) -> str:

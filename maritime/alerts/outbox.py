@@ -104,7 +104,8 @@ class Outbox:
                         self.con.execute(
                             sql("raise_alert"),
                             {"severity": alert.severity, "rank": ranks[i], "revision": queued[aid]}
-                            | {"payload": payload_json(alert.payload), "now": stamp, "id": aid},
+                            | {"payload": payload_json(alert.payload), "now": stamp, "id": aid}
+                            | {"rule_version": alert.rule_version},
                         )
                 if new:
                     self.con.execute(
@@ -117,6 +118,7 @@ class Outbox:
                             "ranks": [ranks[i] for i in new],
                             "payloads": [payload_json(batch[i].payload) for i in new],
                             "created": [_naive_utc(batch[i].created_at) for i in new],
+                            "rule_versions": [batch[i].rule_version for i in new],
                             "now": stamp,
                         },
                     )

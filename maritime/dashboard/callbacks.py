@@ -13,7 +13,7 @@ import dash
 import flask
 from dash import ClientsideFunction, Input, Output, State, no_update
 
-from maritime.dashboard import health, panels, results, sync
+from maritime.dashboard import delivery, health, panels, results, sync
 from maritime.dashboard import queries as q
 from maritime.dashboard.inputs import (
     checked_applied,
@@ -304,6 +304,17 @@ def _register_panels(app: dash.Dash, ctx: AppContext) -> None:
         with ctx.pool.cursor() as cur:
             panel = health.health_panel(cur, snap, s, ctx.now(cur))
         return panel, chips
+
+    @app.callback(
+        Output("delivery-panel", "children"),
+        Output("watch-chip", "children"),
+        Input("tick", "n_intervals"),
+        Input("side-tabs", "value"),
+    )
+    def _delivery(_n: Any, tab: Any) -> tuple[Any, Any]:
+        with ctx.pool.cursor() as cur:
+            rows = delivery.recent_alerts(cur)
+        return (delivery.delivery_panel(rows) if tab == "delivery" else no_update), delivery.watch_chip(rows)
 
     @app.callback(
         Output("results-panel", "children"),

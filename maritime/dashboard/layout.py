@@ -120,6 +120,7 @@ def top_bar(user: str | None, state: ViewState, initial: dict[str, Any] | None =
             ),
             html.Div(initial.get("summary"), id="summary", className="chips"),
             html.Div(id="feed-chip", className="chips"),
+            html.Div(id="watch-chip", className="chips"),
             operator,
         ],
         className="topbar",
@@ -373,6 +374,13 @@ def page(
                 className="tab",
                 selected_className="tab-sel",
                 children=[html.Div(id="results-panel", className="card")],
+            ),
+            dcc.Tab(
+                label="Alerts sent",
+                value="delivery",
+                className="tab",
+                selected_className="tab-sel",
+                children=[html.Div(id="delivery-panel", className="card")],
             ),
         ],
     )

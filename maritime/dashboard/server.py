@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from maritime.alerts.cli import add_alert_options
 from maritime.arguments import add_db_option, positive_seconds
 from maritime.dashboard.auth import Credentials
 from maritime.errors import MaritimeError
@@ -134,6 +135,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help='TOML with [users] name = "password hash" and/or token = "…" (or $MARITIME_AUTH_FILE)',
     )
     p.add_argument("--station", metavar="NAME", help="station name for lines whose tag block names none")
+    add_alert_options(p)
+    p.add_argument(
+        "--alert-every",
+        type=positive_seconds,
+        default=1.0,
+        metavar="S",
+        help="evaluate rules and watch lists every S seconds (default %(default)s)",
+    )
     p.add_argument(
         "--accept-dummy-tag-checksum",
         action="store_true",
@@ -244,6 +253,13 @@ def _serve(args: argparse.Namespace) -> int:
         given = given_settings(args.zones, args.config)
     except UsageError as exc:
         raise ServeError(str(exc)) from None
+    from maritime.alerts.live import AlertLoops, load_options
+    from maritime.alerts.model import AlertError
+
+    try:
+        alert_options = load_options(args.rules, args.watchlist, args.sinks)
+    except AlertError as exc:
+        raise ServeError(str(exc)) from None
     db = resolve_db_path(args.db)
     if not _MEMORY_LIMIT.fullmatch(args.memory_limit or ""):
         raise ServeError(f"--memory-limit {args.memory_limit!r}: write a size such as 2GB or 512MB")
@@ -267,6 +283,13 @@ def _serve(args: argparse.Namespace) -> int:
         raise
     health = Health(feeds, silence_s=args.feed_silence)
     runtime = Runtime(store, feeds, options, health, None if args.no_detect else args.detect_every)
+    if alert_options is not None:
+        try:
+            runtime.alerts = AlertLoops(store.cursor, alert_options, args.alert_every)
+        except BaseException:
+            store.close()
+            server.server_close()
+            raise
     clean = False
     try:
         app = create_app(

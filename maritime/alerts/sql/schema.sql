@@ -19,6 +19,9 @@ CREATE TABLE IF NOT EXISTS alert_outbox (
     updated_at      TIMESTAMP NOT NULL     -- wall clock of the last severity rise (UTC)
 );
 
+-- The version of the rule that raised the alert (alert_rules.version; NULL: no stored rule).
+ALTER TABLE alert_outbox ADD COLUMN IF NOT EXISTS rule_version INTEGER;
+
 CREATE TABLE IF NOT EXISTS alert_deliveries (
     alert_id        VARCHAR NOT NULL,      -- alert_outbox.alert_id
     sink            VARCHAR NOT NULL,      -- sink name from the sinks file
