@@ -56,8 +56,8 @@ class MonthsConfig:
     weeks: int = 12
     n_vessels: int = 3000
     network_size: int = 8
-    n_sites: int = 14
-    site_events_per_active_day: float = 6.0
+    n_sites: int = 120
+    site_events_per_active_day: float = 1.5
     background_per_day: float = 25.0
     flareups_per_week: int = 3
     fleet_rendezvous_per_day: float = 4.0
@@ -116,7 +116,7 @@ def generate(cfg: MonthsConfig) -> tuple[dict[str, pd.DataFrame], MonthsTruth]:
     s_lat, s_lon = _sea_points(rng, cfg.n_sites)
     sites = []
     for i in range(cfg.n_sites):
-        k = int(rng.integers(2, 4))
+        k = int(rng.integers(1, 3))
         first = int(rng.integers(0, 7))
         sites.append((float(s_lat[i]), float(s_lon[i]), tuple(sorted((first + j) % 7 for j in range(k)))))
     kinds_site = np.array(["loitering", "fishing", "dark_period", "rendezvous"])
