@@ -16,6 +16,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+from maritime.analytics.cli import COMMANDS as ANALYTICS_COMMANDS
+from maritime.analytics.cli import add_parsers as add_analytics_parsers
+from maritime.analytics.cli import cmd_detect_then_risk
 from maritime.archive.cli import add_cell_option, cmd_archive
 from maritime.archive.cli import add_parser as add_archive_parser
 from maritime.arguments import add_db_option, parse_time, positive_seconds
@@ -135,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_detect_parsers(sub)
     add_archive_parser(sub)
     add_serve_parser(sub)
+    add_analytics_parsers(sub)
 
     p = sub.add_parser("demo", help="ingest the bundled Eastern Pacific sample into a fresh database, detect, show")
     p.add_argument(
@@ -269,7 +273,10 @@ COMMANDS = {
     "serve": cmd_serve,
     "demo": cmd_demo,
     "archive": cmd_archive,
+    **ANALYTICS_COMMANDS,
 }
+#: detect also brings vessel risk up to date (maritime/analytics/risk_store.py)
+COMMANDS["detect"] = cmd_detect_then_risk
 
 
 def main(argv: list[str] | None = None) -> int:

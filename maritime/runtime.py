@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 import duckdb
 
+from maritime.analytics.risk_store import update_risk
 from maritime.detect.runner import run_detection, use_settings
 from maritime.errors import MaritimeError
 from maritime.ingest.live import LiveIngest
@@ -207,6 +208,7 @@ def detection_thread(
             try:
                 settings = use_settings(cur)
                 result = run_detection(cur, zones=settings.zones, config=settings.config)
+                update_risk(cur)  # incremental: only vessels whose events changed
                 health.detection = {
                     "available": True,
                     "last_run": time.time(),

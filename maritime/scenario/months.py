@@ -263,6 +263,9 @@ def write_months(con: Any, cfg: MonthsConfig) -> MonthsTruth:
         cols = ", ".join(df.columns)
         con.execute(f"INSERT INTO {name} ({cols}) SELECT {cols} FROM _months_df")
         con.unregister("_months_df")
+    con.execute(
+        "UPDATE vessels SET flag = (SELECT country FROM mid_flags f WHERE f.mid = vessels.mid) WHERE flag IS NULL"
+    )
     con.execute("DELETE FROM zones")
     feats = json.loads(default_zones_path().read_text(encoding="utf-8"))["features"]
     con.executemany(
