@@ -92,7 +92,7 @@ def phase_incremental(db: str) -> None:
     con = store.con
     update_risk(con)  # warm (the first call of a process reads the schema)
     t = time.perf_counter()
-    idle = update_risk(con)
+    update_risk(con)
     idle_s = time.perf_counter() - t
     # a detection cycle rewrites the 20 latest events (extends them), as detect does
     con.execute(
@@ -152,7 +152,8 @@ def main() -> None:
           "(target < 30 s)")  # fmt: skip
     i = child("incremental", str(work))
     print(f"risk, one detection cycle (20 events rewritten): {i['cycle_s']:.2f} s, {i['recomputed']} vessels "
-          f"recomputed, {i['written']} scores changed; a cycle with nothing new: {i['idle_s']:.2f} s (target < 1 s)")  # fmt: skip
+          f"recomputed, {i['written']} scores changed; a cycle with nothing new: {i['idle_s']:.2f} s "
+          "(target < 1 s)")  # fmt: skip
     b = child("brief", str(work))
     print(f"brief, last 7 days: {b['brief_s']:.2f} s, {b['bytes'] / 1e6:.2f} MB (target < 10 s)")
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1, 5, 15 min)")
