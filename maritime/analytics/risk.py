@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from maritime.analytics.flags import is_flag_of_convenience, mmsi_anomaly
 
 
@@ -304,27 +306,32 @@ def propagate(
     steps: int = ASSOCIATION_STEPS,
 ) -> dict[int, tuple[float, float, int | None]]:
     """Scores over the network: mmsi → (score, association contribution, strongest partner).
-    Vessels without edges keep their base and are left out."""
-    weight = FACTORS["association"].weight
-    nbrs: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for (a, b), (n, _) in edges.items():
-        tie = 1.0 - math.exp(-n / FACTORS["association"].scale)
-        nbrs[a].append((b, tie))
-        nbrs[b].append((a, tie))
-    r = {v: base.get(v, 0.0) for v in nbrs}
-    out: dict[int, tuple[float, float, int | None]] = {}
+    Vessels without edges keep their base and are left out. Vectorised: one pass over the
+    edges per hop."""
+    if not edges:
+        return {}
+    weight, scale = FACTORS["association"].weight, FACTORS["association"].scale
+    pairs = np.array(list(edges.keys()), dtype=np.int64)
+    tie = 1.0 - np.exp(-np.array([n for n, _ in edges.values()], dtype=np.float64) / scale)
+    nodes, inv = np.unique(pairs.ravel(), return_inverse=True)
+    ea, eb = inv.reshape(-1, 2).T
+    b0 = np.array([base.get(int(m), 0.0) for m in nodes], dtype=np.float64)
+    src = np.concatenate([ea, eb])  # the vessel
+    dst = np.concatenate([eb, ea])  # its partner
+    t2 = np.concatenate([tie, tie])
+    r = b0.copy()
+    best = np.zeros(len(nodes))
+    cand = np.zeros(len(src))
     for _ in range(steps):
-        nxt: dict[int, float] = {}
-        for v, ps in nbrs.items():
-            best, who = 0.0, None
-            for p, tie in ps:
-                x = weight * tie * r[p]
-                if x > best:
-                    best, who = x, p
-            nxt[v] = combine((base.get(v, 0.0), best))
-            out[v] = (nxt[v], best, who)
-        r = nxt
-    return out
+        cand = weight * t2 * r[dst]
+        best = np.zeros(len(nodes))
+        np.maximum.at(best, src, cand)
+        r = 1.0 - (1.0 - b0) * (1.0 - best)
+    order = np.lexsort((-cand, src))  # per vessel, its strongest partner first
+    first = order[np.r_[True, src[order][1:] != src[order][:-1]]]
+    who = np.full(len(nodes), -1, dtype=np.int64)
+    who[src[first]] = nodes[dst[first]]
+    return {int(m): (float(r[i]), float(best[i]), int(who[i]) if best[i] > 0 else None) for i, m in enumerate(nodes)}
 
 
 def score_vessels(

@@ -27,7 +27,6 @@ from maritime.analytics.risk import (
     FactorScore,
     VesselFacts,
     VesselRisk,
-    encounter_edges,
     is_reserve,
     propagate,
     score_vessels,
@@ -42,7 +41,8 @@ def sql(name: str) -> str:
 
 def ensure_risk_schema(cur: duckdb.DuckDBPyConnection) -> None:
     """Create the risk tables and views (idempotent)."""
-    cur.execute(sql("schema_risk"))
+    if not _rows(cur, "SELECT 1 FROM information_schema.tables WHERE table_name = 'vessel_risk_factors'"):
+        cur.execute(sql("schema_risk"))
 
 
 @dataclass
@@ -96,10 +96,16 @@ def _watched(cur: duckdb.DuckDBPyConnection) -> dict[int, list[str]]:
     return out
 
 
-def _latest(cur: duckdb.DuckDBPyConnection) -> dict[int, tuple[float, float, str]]:
-    """mmsi → (score, base, factors JSON) of the current scores."""
-    rows = _rows(cur, "SELECT mmsi, score, base, factors FROM vessel_risk_latest")
-    return {int(m): (float(score), float(base), str(f)) for m, score, base, f in rows}
+def _latest(cur: duckdb.DuckDBPyConnection) -> dict[int, tuple[float, float]]:
+    """mmsi → (score, base) of the current scores."""
+    df = cur.execute("SELECT mmsi, score, base FROM vessel_risk_latest").df()
+    return dict(zip(df.mmsi.tolist(), zip(df.score.tolist(), df.base.tolist())))
+
+
+def _factors_of(cur: duckdb.DuckDBPyConnection, mmsis: list[int]) -> dict[int, str]:
+    """mmsi → factors JSON of the current scores of ``mmsis``."""
+    q = "SELECT mmsi, factors FROM vessel_risk_latest WHERE list_contains($m, mmsi)"
+    return {int(m): str(f) for m, f in _rows(cur, q, {"m": mmsis})}
 
 
 def _rebuild(mmsi: int, base: float, factors: str) -> VesselRisk:
@@ -149,12 +155,15 @@ def update_risk(cur: duckdb.DuckDBPyConnection, full: bool = False) -> RiskUpdat
     for m in changed:
         facts = VesselFacts(changes.get(m, ()), flags.get(m), watched.get(m, ()))
         bases[m] = vessel_base(m, by_vessel[m], facts, mids, reserves, as_of)
-    edges = encounter_edges(_events(_rows(cur, sql("risk_edges"))))
-    base_of = {m: b for m, (_, b, _) in latest.items()} | {m: v.base for m, v in bases.items()}
+    edges = {(int(a), int(b)): (float(n), list(ids)) for a, b, n, ids in _rows(cur, sql("risk_edges"))}
+    base_of = {m: b for m, (_, b) in latest.items()} | {m: v.base for m, v in bases.items()}
     assoc = propagate(base_of, edges)
-    for m, (score, _, _) in assoc.items():  # unchanged vessels whose partners' risk moved
-        if m not in bases and m in latest and abs(latest[m][0] - score) > 1e-9:
-            bases[m] = _rebuild(m, latest[m][1], latest[m][2])
+    moved = [
+        m for m, (score, _, _) in assoc.items() if m not in bases and m in latest and abs(latest[m][0] - score) > 1e-9
+    ]
+    old_factors = _factors_of(cur, sorted(set(moved) | set(bases)))
+    for m in moved:  # unchanged vessels whose partners' risk moved
+        bases[m] = _rebuild(m, latest[m][1], old_factors[m])
     scored = score_vessels(bases, edges, assoc)
     now = datetime.now(UTC)
     as_of_ts = datetime.fromtimestamp(as_of, UTC) if as_of_row is not None else None
@@ -162,7 +171,7 @@ def update_risk(cur: duckdb.DuckDBPyConnection, full: bool = False) -> RiskUpdat
     for m, v in scored.items():
         factors = json.dumps([f.as_dict() for f in v.factors], ensure_ascii=False)
         old = latest.get(m)
-        if old is None or abs(old[0] - v.score) > 1e-9 or json.loads(old[2]) != json.loads(factors):
+        if old is None or abs(old[0] - v.score) > 1e-9 or json.loads(old_factors.get(m, "null")) != json.loads(factors):
             out.append((m, as_of_ts, now, v.score, v.base, v.association, factors))
     cur.execute("BEGIN")
     try:
@@ -171,6 +180,8 @@ def update_risk(cur: duckdb.DuckDBPyConnection, full: bool = False) -> RiskUpdat
             frame = pd.DataFrame(out, columns=cols).astype({"mmsi": "int32"})
             cur.register("_risk_rows", frame)
             cur.execute(f"INSERT INTO vessel_risk ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _risk_rows")
+            cur.execute("DELETE FROM vessel_risk_latest WHERE mmsi IN (SELECT mmsi FROM _risk_rows)")
+            cur.execute(f"INSERT INTO vessel_risk_latest ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _risk_rows")
             cur.unregister("_risk_rows")
         cur.execute("DELETE FROM risk_state")
         cur.execute("INSERT INTO risk_state VALUES (?, ?)", [marks[0], marks[1]])

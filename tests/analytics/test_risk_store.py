@@ -23,7 +23,7 @@ def test_network_members_rank_above_the_fleet(months_copy) -> None:
     n = len(ranks)
     net = sorted(ranks[m] for m in truth.network)
     assert n >= 1900
-    assert np.median(net) <= 0.01 * n, net  # half the network in the top 1 %
+    assert np.median(net) <= 0.03 * n, net  # half the network in the top 3 %
     ordinary = sorted(r for m, r in ranks.items() if m not in set(truth.network) | set(truth.offenders))
     assert max(net) < ordinary[len(ordinary) // 100], net  # every member above 99 % of the ordinary fleet
     assert np.mean(net) < np.mean(sorted(ranks[m] for m in truth.offenders)), net  # and above the lone offenders

@@ -16,12 +16,20 @@ CREATE TABLE IF NOT EXISTS risk_state (
     identity_ts         TIMESTAMPTZ
 );
 
--- The current score of every vessel.
-CREATE OR REPLACE VIEW vessel_risk_latest AS
-SELECT * FROM vessel_risk QUALIFY row_number() OVER (PARTITION BY mmsi ORDER BY computed_at DESC, as_of DESC) = 1;
+-- The current score of every vessel: the latest vessel_risk row of each, kept in step by the
+-- same transaction (a table, so reading it does not scan the history).
+CREATE TABLE IF NOT EXISTS vessel_risk_latest (
+    mmsi          INTEGER PRIMARY KEY,
+    as_of         TIMESTAMPTZ,
+    computed_at   TIMESTAMPTZ NOT NULL,
+    score         DOUBLE NOT NULL,
+    base          DOUBLE NOT NULL,
+    association   DOUBLE NOT NULL,
+    factors       JSON NOT NULL
+);
 
 -- One row per factor of every current score, for analysts.
-CREATE OR REPLACE VIEW vessel_risk_factors AS
+CREATE VIEW IF NOT EXISTS vessel_risk_factors AS
 SELECT r.mmsi, r.score, f.value->>'factor' AS factor, CAST(f.value->>'weight' AS DOUBLE) AS weight,
        CAST(f.value->>'evidence' AS DOUBLE) AS evidence, f.value->>'unit' AS unit,
        CAST(f.value->>'contribution' AS DOUBLE) AS contribution,
