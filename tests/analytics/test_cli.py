@@ -50,3 +50,21 @@ def test_errors_are_one_line(db: Path, tmp_path: Path, capsys: pytest.CaptureFix
     assert e.value.code == 2
     assert main(["risk", "--db", str(tmp_path / "none.duckdb")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_detect_updates_risk(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``maritime detect`` on the bundled sample scores the vessels of the events it wrote."""
+    import duckdb
+
+    from maritime.demo import sample_path
+
+    db = tmp_path / "d.duckdb"
+    assert main(["ingest", str(sample_path()), "--db", str(db), "--no-progress"]) == 0
+    assert main(["detect", "--db", str(db)]) == 0
+    assert "vessels recomputed" in capsys.readouterr().out
+    con = duckdb.connect(str(db))
+    scored = con.execute("SELECT count(*) FROM vessel_risk_latest WHERE score > 0").fetchall()[0][0]
+    with_events = con.execute("SELECT count(DISTINCT mmsi) FROM events").fetchall()[0][0]
+    assert scored >= with_events > 0
+    assert main(["detect", "--db", str(db)]) == 0  # nothing new: nothing rescored
+    assert "0 scores changed" in capsys.readouterr().out
