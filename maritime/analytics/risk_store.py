@@ -197,3 +197,14 @@ def top_risk(cur: duckdb.DuckDBPyConnection, n: int = 20) -> list[dict[str, Any]
     ensure_risk_schema(cur)
     cols = ("mmsi", "name", "flag", "score", "base", "association", "as_of", "factors")
     return [{**dict(zip(cols, r)), "factors": json.loads(r[7])} for r in _rows(cur, sql("risk_top"), {"n": n})]
+
+
+def vessel_risk(cur: duckdb.DuckDBPyConnection, mmsi: int) -> dict[str, Any] | None:
+    """A vessel's current score (score, base, association, as_of, factors), or None when it
+    has none (or risk was never computed in this database). Reads only: safe on any cursor."""
+    if not _rows(cur, "SELECT 1 FROM information_schema.tables WHERE table_name = 'vessel_risk_latest'"):
+        return None
+    row = cur.execute(sql("risk_vessel"), {"mmsi": mmsi}).fetchone()
+    if row is None:
+        return None
+    return {"score": row[0], "base": row[1], "association": row[2], "as_of": row[3], "factors": json.loads(row[4])}
