@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING, NoReturn
 
 from maritime.alerts.cli import add_alert_options, cmd_alerts, cmd_rules
 from maritime.alerts.cli import add_parsers as add_alert_parsers
+from maritime.analytics.cli import COMMANDS as ANALYTICS_COMMANDS
+from maritime.analytics.cli import add_parsers as add_analytics_parsers
+from maritime.analytics.cli import cmd_detect_then_risk
 from maritime.archive.cli import add_cell_option, cmd_archive
 from maritime.archive.cli import add_parser as add_archive_parser
 from maritime.arguments import add_db_option, parse_time, positive_seconds
@@ -142,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_archive_parser(sub)
     add_serve_parser(sub)
     add_anchorages_parser(sub)
+    add_analytics_parsers(sub)
 
     p = sub.add_parser("demo", help="ingest the bundled Eastern Pacific sample into a fresh database, detect, show")
     p.add_argument(
@@ -301,7 +305,10 @@ COMMANDS = {
     "anchorages": cmd_anchorages,
     "rules": cmd_rules,
     "alerts": cmd_alerts,
+    **ANALYTICS_COMMANDS,
 }
+#: detect also brings vessel risk up to date (maritime/analytics/risk_store.py)
+COMMANDS["detect"] = cmd_detect_then_risk
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 import duckdb
 
 from maritime.alerts.live import AlertLoops
+from maritime.analytics.risk_store import update_risk
 from maritime.detect.runner import LiveDetection
 from maritime.errors import MaritimeError
 from maritime.ingest.live import LiveIngest
@@ -210,6 +211,7 @@ def detection_thread(
             t0 = time.monotonic()
             try:
                 result = live.cycle()
+                update_risk(cur)  # incremental: only vessels whose events changed
                 health.detection = {
                     "available": True,
                     "last_run": time.time(),

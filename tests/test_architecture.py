@@ -35,6 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("maritime.store",),
     ("maritime.ingest",),
     ("maritime.detect", "maritime.archive", "maritime.alerts"),
+    ("maritime.analytics",),
     ("maritime.runtime",),
     ("maritime.dashboard",),
     ("maritime.cli", "maritime.demo"),

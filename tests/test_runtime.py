@@ -132,3 +132,30 @@ def test_live_detection_keeps_the_zones_detect_stored(tmp_path, capsys):
         cur.close()
     finally:
         store.close()
+
+
+def test_live_detection_updates_vessel_risk(tmp_path):
+    """Each detection cycle of the live process brings vessel risk up to date (incrementally)."""
+    from maritime.demo import sample_path
+    from maritime.ingest.recordings import ingest_paths
+
+    store = Store(tmp_path / "risk.duckdb")
+    try:
+        ingest_paths(store, [str(sample_path())], IngestOptions(progress=False))
+        health, stop = Health([]), threading.Event()
+        t = threading.Thread(target=runtime.detection_thread, args=(store, health, 60.0, stop))
+        t.start()
+        deadline = time.monotonic() + 120
+        while health.detection.get("last_run") is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        stop.set()
+        t.join()
+        assert health.detection["error"] is None
+        cur = store.cursor()
+        with_events = cur.execute("SELECT count(DISTINCT mmsi) FROM events").fetchall()[0][0]
+        assert (
+            cur.execute("SELECT count(*) FROM vessel_risk_latest WHERE score > 0").fetchall()[0][0] >= with_events > 0
+        )
+        cur.close()
+    finally:
+        store.close()

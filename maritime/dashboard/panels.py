@@ -260,6 +260,39 @@ def _card(
     ]
 
 
+def risk_section(cur: q.Cursor, mmsi: int) -> list[Any]:
+    """The vessel's risk score and each factor's weight, evidence and contribution
+    (:mod:`maritime.analytics.risk`); nothing when the vessel has no score."""
+    from maritime.analytics.risk import FACTORS
+    from maritime.analytics.risk_store import vessel_risk
+
+    r = vessel_risk(cur, mmsi)
+    if r is None:
+        return []
+    rows = [
+        html.Tr(
+            [
+                html.Td(
+                    f["factor"].replace("_", " "),
+                    title=FACTORS[f["factor"]].rationale if f["factor"] in FACTORS else "",
+                ),
+                html.Td(f"{f['weight']:.2f}"),
+                html.Td(f"{f['evidence']:.1f} {f['unit']}"),
+                html.Td(f"{f['contribution']:.2f}"),
+                html.Td(str(len(f["refs"]))),
+            ]
+        )
+        for f in r["factors"]
+    ]
+    return [
+        html.H4(f"Risk {r['score']:.2f} (own {r['base']:.2f}, association {r['association']:.2f})"),
+        html.Table(
+            [html.Tr([html.Th(h) for h in ("factor", "weight", "evidence", "contribution", "rows")]), *rows],
+            className="tbl risk-factors",
+        ),
+    ]
+
+
 def vessel_panel(
     cur: q.Cursor,
     mmsi: int | None,
@@ -286,6 +319,7 @@ def vessel_panel(
             events = cached_alerts(cur, now.version, None, window.end, flt, now.wall)
             pos = points[-1] if points else q.position_asof(cur, mmsi, window.end)
             card = _card(v, pos, points, events, q.identity_changes(cur, mmsi, window.end), window, s)
+            card += risk_section(cur, int(mmsi))
             track = track_data(mmsi, points, events, window)
     alert_row = None
     if event_id:

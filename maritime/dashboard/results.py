@@ -119,4 +119,51 @@ def results_panel(cur: q.Cursor, state: Mapping[str, Any] | ViewState | None, no
         dcc.Graph(figure=figs["outcomes"], config={"displayModeBar": False}),
         dcc.Graph(figure=figs["zone"], config={"displayModeBar": False}),
         dcc.Graph(figure=figs["day"], config={"displayModeBar": False}),
+        *patrol_results(cur, window.start),
     ]
+
+
+# -- patrol results and vessels of interest (maritime/analytics) --------------------------------------
+
+
+def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]], cls: str = "results-table") -> Any:
+    def cell(v: Any) -> str:
+        if v is None or (isinstance(v, float) and v != v):
+            return "–"
+        return f"{v:.2f}" if isinstance(v, float) else str(v)
+
+    return html.Table(
+        [html.Thead(html.Tr([html.Th(c) for c in columns]))]
+        + [html.Tbody([html.Tr([html.Td(cell(v)) for v in r]) for r in rows])],
+        className=cls,
+    )
+
+
+def patrol_results(cur: q.Cursor, since: Any) -> list[Any]:
+    """Patrol outcomes per zone, unit and week, confirmation rates by kind and rule (see
+    :mod:`maritime.analytics.outcomes`), and the vessels of interest (highest risk first)."""
+    from maritime.analytics.outcomes_store import results
+    from maritime.analytics.risk_store import top_risk
+
+    have = {r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    out: list[Any] = [html.H4("Patrol results")]
+    if "alert_outcomes" in have:
+        table, rates = results(cur, since)
+        table = table.sort_values(["week", "raised"], ascending=[False, False]).head(40)
+        cols = ["zone", "unit", "week", "raised", "acted_on", "reached", "confirmed"]
+        cols += ["median_hours_to_interception", "confirmation_rate"]
+        out.append(_table(["zone", "unit", "week", "raised", "acted on", "reached", "confirmed", "h to board", "conf."],
+                          table[cols].values.tolist()))  # fmt: skip
+        rcols = ["dimension", "value", "raised", "reached", "confirmed", "confirmation_rate"]
+        out += [html.H4("Confirmation rate by kind and rule"), _table(rcols, rates[rcols].values.tolist())]
+    else:
+        out.append(html.Div("No outcomes recorded yet (`maritime outcome`).", className="muted small"))
+    if "vessel_risk_latest" in have:
+        rows = top_risk(cur, 25)
+        body = [
+            [r["mmsi"], r["name"] or "", r["score"], ", ".join(f"{f['factor']} {f['contribution']:.2f}" for f in fs)]
+            for r in rows
+            for fs in [r["factors"][:3]]
+        ]
+        out += [html.H4("Vessels of interest"), _table(["mmsi", "name", "risk", "top factors"], body)]
+    return out

@@ -140,3 +140,13 @@ def test_a_reopened_alert_does_not_show_the_earlier_dismissal_reason(cur):
     assert row["status"] == "new" and row["actor"] == "B" and row["reason"] is None
     exported = export.export_rows(cur, st.parse_state("?status=all"), now(cur))
     assert next(r for r in exported if r["event_id"] == "truth-0-loitering")["reason"] is None
+
+
+def test_vessel_card_shows_risk_and_its_factors(cur):
+    from maritime.analytics.risk_store import update_risk
+
+    assert "Risk " not in text_of(panels.vessel_card(cur, 352847939, st.ViewState(), now(cur))[0])
+    update_risk(cur)
+    score = cur.execute("SELECT score FROM vessel_risk_latest WHERE mmsi = 352847939").fetchone()[0]
+    text = text_of(panels.vessel_card(cur, 352847939, st.ViewState(), now(cur))[0])
+    assert f"Risk {score:.2f}" in text and "loitering" in text and "contribution" in text

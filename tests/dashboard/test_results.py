@@ -15,3 +15,14 @@ def test_results_count_by_zone_kind_day_and_outcome(cur):
     assert dict(zip(outcome["x"], outcome["y"])) == {"unhandled": 8, "acknowledged": 0, "dispatched": 0, "dismissed": 1}
     assert sum(sum(t["x"]) for t in figs["zone"]["data"]) == 9
     assert figs["day"]["data"][0]["x"] == ["2025-01-15"]
+
+
+def test_patrol_results_and_vessels_of_interest(cur):
+    from maritime.analytics.outcomes_store import record_outcome
+    from maritime.analytics.risk_store import update_risk
+
+    assert "No outcomes recorded yet" in str(results.patrol_results(cur, None))
+    update_risk(cur)
+    record_outcome(cur, "truth-0-loitering", "violation_found", "BAP Guise", "nets in the reserve", WALL)
+    text = str(results.patrol_results(cur, None))
+    assert "BAP Guise" in text and "Vessels of interest" in text and "Confirmation rate" in text
