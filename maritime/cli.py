@@ -28,6 +28,7 @@ from maritime.detect.cli import cmd_detect, cmd_events
 from maritime.errors import MaritimeError, UsageError
 
 if TYPE_CHECKING:
+    from maritime.ingest.contacts import ContactOptions
     from maritime.ingest.options import IngestOptions
     from maritime.store.database import Store
 
@@ -75,6 +76,17 @@ def _decode_options(p: argparse.ArgumentParser) -> None:
         default=DEFAULT_DEDUP_WINDOW_US / 1e6,
         metavar="S",
         help="same MMSI and payload within this many seconds is one transmission (default %(default)s)",
+    )
+    g = p.add_argument_group("radar and satellite contacts")
+    g.add_argument(
+        "--radar-origin", metavar="LAT,LON", help="fixed position of the radar whose lines name no sensor (degrees)"
+    )
+    g.add_argument("--sensors", metavar="FILE", help="TOML file of radar stations and satellite sensors")
+    g.add_argument(
+        "--detections-kind",
+        choices=("sar", "optical", "viirs"),
+        default="sar",
+        help="source kind of detection files (default %(default)s)",
     )
 
 
@@ -155,6 +167,22 @@ def _make_decode_options(args: argparse.Namespace, start: datetime | None = None
     )
 
 
+def contact_options(args: argparse.Namespace) -> ContactOptions:
+    """``--radar-origin``, ``--sensors`` and ``--detections-kind`` as ingest options."""
+    from maritime.decode.sensors import parse_origin, parse_sensors
+    from maritime.ingest.contacts import ContactOptions
+
+    sensors = {}
+    if getattr(args, "sensors", None):
+        try:
+            text = Path(args.sensors).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--sensors {args.sensors}: cannot read ({exc.strerror or exc})") from None
+        sensors = parse_sensors(text, args.sensors)
+    origin = parse_origin(args.radar_origin) if getattr(args, "radar_origin", None) else None
+    return ContactOptions(sensors=sensors, origin=origin, detections_kind=getattr(args, "detections_kind", "sar"))
+
+
 #: DuckDB memory for ingest: bulk appends need little, and the cap keeps a multi-GB ingest
 #: (decoder and DuckDB together) under 1 GB of resident memory.
 INGEST_DUCKDB_MEMORY = "256MB"
@@ -182,6 +210,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         mapping=mapping,
         progress=not args.no_progress,
         reingest=args.reingest,
+        contacts=contact_options(args),
     )
     if args.archive:
         return _ingest_to_archive(args, options)
@@ -232,7 +261,7 @@ def cmd_listen(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         feeds.append(TcpFeed(host, port, watchdog_s=args.watchdog) if scheme == "tcp" else UdpFeed(host, port))
-    options = IngestOptions(decode=_make_decode_options(args))
+    options = IngestOptions(decode=_make_decode_options(args), contacts=contact_options(args))
     store = _open_store(args.db, options.decode.dedup_window_us)
     stop = threading.Event()
     if args.duration is not None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from maritime.decode.csv.mapping import ColumnMapping
 from maritime.decode.pipeline import ChunkResult, DecodeOptions
 from maritime.errors import MaritimeError
+from maritime.ingest.contacts import ContactOptions
 from maritime.store.database import Stored
 
 #: Bytes of text decoded and committed per batch. 24 MiB is ~300k AIS lines: enough rows
@@ -50,6 +51,7 @@ class IngestOptions:
     progress: bool = False
     reingest: bool = False  # replace what earlier ingests of the same file stored
     chunk_bytes: int = field(default_factory=lambda: int(os.environ.get("MARITIME_CHUNK_BYTES", CHUNK_BYTES)))
+    contacts: ContactOptions = field(default_factory=ContactOptions)  # radar sensors and their positions
 
 
 def count_result(counts: Counter[str], result: ChunkResult, stored: Stored) -> None:
@@ -72,4 +74,6 @@ def options_salt(options: IngestOptions) -> str:
         changed["format"] = options.fmt
     if options.mapping:
         changed["columns"] = repr(options.mapping)
+    if options.contacts.origin is not None or options.contacts.sensors:
+        changed["radar"] = repr((options.contacts.origin, sorted(options.contacts.sensors.items())))
     return json.dumps(changed, sort_keys=True) if changed else ""
