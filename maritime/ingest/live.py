@@ -15,8 +15,8 @@ from maritime.decode.pipeline import ChunkDecoder, ChunkResult
 from maritime.decode.radar import Contact
 from maritime.ingest.contacts import RadarRouter, merge_radar
 from maritime.ingest.options import IngestOptions, count_result
-from maritime.store.contacts import append_contacts, upsert_sensors
 from maritime.sources.live import LineFeed, LiveLine
+from maritime.store.contacts import append_contacts, upsert_sensors
 from maritime.store.database import Store
 
 #: Live lines are decoded and committed at least this often (seconds). Half a second
