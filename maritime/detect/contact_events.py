@@ -62,7 +62,7 @@ Obj = npt.NDArray[np.object_]
 class ContactSet:
     """Correlated contacts as arrays of one length: ``contact_id``; ``t`` UTC seconds;
     ``lat``/``lon``; ``source_kind``, ``sensor_id``, ``track_id`` (None: a satellite
-    detection), ``scene_id`` (objects); ``confidence`` and ``length_m`` (NaN unknown);
+    detection), ``scene_id``, ``detect_id`` (objects, None unknown); ``confidence`` and ``length_m`` (NaN unknown);
     ``match_mmsi`` (-1: unmatched)."""
 
     contact_id: I64
@@ -73,6 +73,7 @@ class ContactSet:
     sensor_id: Obj
     track_id: Obj
     scene_id: Obj
+    detect_id: Obj
     confidence: F64
     length_m: F64
     match_mmsi: I64
@@ -107,8 +108,8 @@ def units(c: ContactSet) -> list[Unit]:
     match of its contacts; a track is matched as one unit)."""
     keys = np.array(
         [
-            f"track:{tr}" if tr is not None else f"contact:{sid}:{cid}"
-            for tr, sid, cid in zip(c.track_id, c.sensor_id, c.contact_id)
+            f"track:{tr}" if tr is not None else f"detection:{sc}:{det}" if det is not None else f"contact:{sid}:{cid}"
+            for tr, sc, det, sid, cid in zip(c.track_id, c.scene_id, c.detect_id, c.sensor_id, c.contact_id)
         ],
         dtype=object,
     )

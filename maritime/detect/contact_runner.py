@@ -116,10 +116,10 @@ def correlate_pending(con: Connection, config: DetectConfig | None = None, limit
     """Correlate the contacts not yet correlated; returns how many rows were written."""
     cfg = (config or DetectConfig()).contacts
     try:
-        first = con.execute("SELECT min(ts) FROM contacts WHERE correlated_at IS NULL").fetchone()
+        first = con.execute("SELECT min(ts) FROM contacts WHERE correlated_at IS NULL").fetchall()[0]
     except duckdb.CatalogException:
         return 0
-    if first is None or first[0] is None:
+    if first[0] is None:
         return 0
     since = first[0].timestamp() - cfg.correlation_context_minutes * 60.0
     tb = con.sql(_sql("contacts_to_correlate"), params={"limit": limit, "since": _utc_us(since * 1e6)})
@@ -165,6 +165,7 @@ def _contact_set(con: Connection, since: datetime) -> ContactSet:
         sensor_id=obj("sensor_id"),
         track_id=obj("track_id"),
         scene_id=obj("scene_id"),
+        detect_id=obj("detect_id"),
         confidence=num("confidence"),
         length_m=num("length_m"),
         match_mmsi=np.asarray(c["match_mmsi"].to_numpy(), dtype=np.int64),

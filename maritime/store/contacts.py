@@ -65,9 +65,7 @@ def upsert_scenes(
 
 def upsert_sensors(con: duckdb.DuckDBPyConnection, sensors: Iterable[Sensor]) -> int:
     """Insert or replace sensors by id; returns how many."""
-    rows = [
-        [s.sensor_id, s.kind, s.lat, s.lon, s.range_km, s.min_length_m, s.p_detect, s.description] for s in sensors
-    ]
+    rows = [[s.sensor_id, s.kind, s.lat, s.lon, s.range_km, s.min_length_m, s.p_detect, s.description] for s in sensors]
     if rows:
         con.executemany(UPSERT_SENSOR, rows)
     return len(rows)
