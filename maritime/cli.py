@@ -26,9 +26,9 @@ from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US, DecodeOptions
 from maritime.detect.cli import add_parsers as add_detect_parsers
 from maritime.detect.cli import cmd_detect, cmd_events
 from maritime.errors import MaritimeError, UsageError
+from maritime.ingest.options import add_contact_options, contact_options
 
 if TYPE_CHECKING:
-    from maritime.ingest.contacts import ContactOptions
     from maritime.ingest.options import IngestOptions
     from maritime.store.database import Store
 
@@ -77,17 +77,7 @@ def _decode_options(p: argparse.ArgumentParser) -> None:
         metavar="S",
         help="same MMSI and payload within this many seconds is one transmission (default %(default)s)",
     )
-    g = p.add_argument_group("radar and satellite contacts")
-    g.add_argument(
-        "--radar-origin", metavar="LAT,LON", help="fixed position of the radar whose lines name no sensor (degrees)"
-    )
-    g.add_argument("--sensors", metavar="FILE", help="TOML file of radar stations and satellite sensors")
-    g.add_argument(
-        "--detections-kind",
-        choices=("sar", "optical", "viirs"),
-        default="sar",
-        help="source kind of detection files (default %(default)s)",
-    )
+    add_contact_options(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -165,22 +155,6 @@ def _make_decode_options(args: argparse.Namespace, start: datetime | None = None
         default_station=args.station,
         start_time_us=int(start.timestamp() * 1_000_000) if start else None,
     )
-
-
-def contact_options(args: argparse.Namespace) -> ContactOptions:
-    """``--radar-origin``, ``--sensors`` and ``--detections-kind`` as ingest options."""
-    from maritime.decode.sensors import parse_origin, parse_sensors
-    from maritime.ingest.contacts import ContactOptions
-
-    sensors = {}
-    if getattr(args, "sensors", None):
-        try:
-            text = Path(args.sensors).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"--sensors {args.sensors}: cannot read ({exc.strerror or exc})") from None
-        sensors = parse_sensors(text, args.sensors)
-    origin = parse_origin(args.radar_origin) if getattr(args, "radar_origin", None) else None
-    return ContactOptions(sensors=sensors, origin=origin, detections_kind=getattr(args, "detections_kind", "sar"))
 
 
 #: DuckDB memory for ingest: bulk appends need little, and the cap keeps a multi-GB ingest

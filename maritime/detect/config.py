@@ -141,6 +141,7 @@ class ContactsConfig:
     radar_look_minutes: float = 1.0
     radar_min_unseen_minutes: float = 10.0
     correlation_context_minutes: float = 120.0
+    track_context_minutes: float = 10.0
 
 
 @dataclass(frozen=True)

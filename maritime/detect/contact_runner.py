@@ -15,6 +15,7 @@ SQL in ``detect/sql/`` (``contacts_to_correlate``, ``ais_near_contacts``, ``stor
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -38,6 +39,9 @@ Connection = duckdb.DuckDBPyConnection
 BATCH = 200_000
 #: Fastest vessel the AIS search box allows for (knots), as the correlation's ``max_speed_kn``.
 MAX_SPEED_KN = 30.0
+#: One correlation at a time in a process (serve's correlation thread and its detection runs
+#: would otherwise update the same rows from two cursors).
+_LOCK = threading.Lock()
 
 
 def _sql(name: str) -> str:
@@ -114,14 +118,18 @@ def _ais_around(con: Connection, t: F64, lat: F64, lon: F64, minutes: float) -> 
 
 def correlate_pending(con: Connection, config: DetectConfig | None = None, limit: int = BATCH) -> int:
     """Correlate the contacts not yet correlated; returns how many rows were written."""
-    cfg = (config or DetectConfig()).contacts
+    with _LOCK:
+        return _correlate_pending(con, (config or DetectConfig()).contacts, limit)
+
+
+def _correlate_pending(con: Connection, cfg: ContactsConfig, limit: int) -> int:
     try:
         first = con.execute("SELECT min(ts) FROM contacts WHERE correlated_at IS NULL").fetchall()[0]
     except duckdb.CatalogException:
         return 0
     if first[0] is None:
         return 0
-    since = first[0].timestamp() - cfg.correlation_context_minutes * 60.0
+    since = first[0].timestamp() - cfg.track_context_minutes * 60.0
     tb = con.sql(_sql("contacts_to_correlate"), params={"limit": limit, "since": _utc_us(since * 1e6)})
     table = tb.to_arrow_table()
     cols = {name: table.column(name).to_pylist() for name in table.column_names}

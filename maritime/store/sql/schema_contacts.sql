@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS contacts (
     runner_up_mmsi   INTEGER,                   -- the best other candidate
     runner_up_score  DOUBLE,
     n_candidates     INTEGER,                   -- AIS vessels inside the gate
-    correlated_at    TIMESTAMPTZ                -- wall clock of the run that matched it
+    correlated_at    TIMESTAMPTZ                -- wall clock when it was first correlated
 );
 
 -- One row per satellite scene: where the sensor looked (WKT polygon, lon/lat) and when.
