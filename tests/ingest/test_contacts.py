@@ -25,6 +25,7 @@ FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 RADAR = FIXTURES / "radar" / "published_examples.nmea"
 AIS = FIXTURES / "ais" / "amsa_exact_earth_tagblock_excerpt.nmea"
 ORIGIN = "37.5,24.6"
+RING = [[-80, 1], [-78, 1], [-78, 3], [-80, 1]]
 
 
 def _mixed(tmp: Path) -> Path:
@@ -105,7 +106,7 @@ def test_detection_files_by_content_with_footprints_once(tmp_path: Path) -> None
                 "features": [
                     {"type": "Feature", "geometry": {"type": "Point", "coordinates": [-79.2, 1.7]},
                      "properties": {"timestamp": "2025-03-01T15:00:00Z", "score": 0.8, "scene_id": "OPT-1"}},
-                    {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [[[-80, 1], [-78, 1], [-78, 3], [-80, 1]]]},
+                    {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [RING]},
                      "properties": {"timestamp": "2025-03-01T15:00:00Z", "scene_id": "OPT-1"}},
                 ],
             }
