@@ -149,7 +149,8 @@ def _near_rows(index: TrackIndex, order: I64, t0: float, t1: float, lat: float, 
     dlat = km / KM_PER_DEG
     dlon = dlat / max(np.cos(np.radians(lat)), 0.05)
     keep = (np.abs(index.lat[rows] - lat) <= dlat) & (np.abs((index.lon[rows] - lon + 540.0) % 360.0 - 180.0) <= dlon)
-    return rows[keep]
+    out: I64 = rows[keep]
+    return out
 
 
 def detect_dark_vessels(

@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from maritime.geodesy import NM_KM, bearing_deg, destination, haversine_km
-from maritime.scenario.payloads import nmea_checksum, pack_sixbit, payload_strings, text_codes
+from maritime.scenario.payloads import Field, nmea_checksum, pack_sixbit, payload_strings, text_codes
 
 START = 1740787200  # 2025-03-01T00:00:00Z
 RADAR_ID = "RADAR-TUMACO"
@@ -201,7 +201,7 @@ def _type1(mmsi: int, lat: F, lon: F, sog: F, cog: F, second: npt.NDArray[np.int
 
 def _type5(mmsi: int, name: str, length: float, seq: int) -> list[str]:
     bow = int(length * 0.6)
-    fields = [
+    fields: list[Field] = [
         (5, 6), (0, 2), (mmsi, 30), (0, 2), (0, 30), (np.array([text_codes("X" + str(mmsi)[-5:], 7)]), 6),
         (np.array([text_codes(name, 20)]), 6), (70, 8), (bow, 9), (int(length) - bow, 9), (5, 6), (5, 6),
         (1, 4), (3, 4), (1, 5), (0, 5), (0, 6), (50, 8), (np.array([text_codes("TUMACO", 20)]), 6), (0, 1), (0, 1),
