@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from maritime.decode.sensors import parse_sensors
@@ -47,5 +48,11 @@ def test_correlation_is_stored_per_track_and_detection_is_idempotent(tmp_path: P
         assert {"dark_vessel", "dark_rendezvous"} <= kinds
         again = run_detection(con)
         assert again.written == 0 and again.deleted == 0
+        # the README's queries on contacts return rows
+        readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+        queries = [q for b in re.findall(r"```sql contacts\n(.*?)```", readme, re.S) for q in b.split(";") if q.strip()]
+        assert len(queries) >= 2
+        for q in queries:
+            assert con.execute(q).fetchall(), q
     finally:
         store.close()
