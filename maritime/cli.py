@@ -33,6 +33,7 @@ from maritime.detect.anchorage_cli import cmd_anchorages
 from maritime.detect.cli import add_parsers as add_detect_parsers
 from maritime.detect.cli import cmd_detect, cmd_events
 from maritime.errors import MaritimeError, UsageError
+from maritime.ingest.options import add_contact_options, contact_options
 
 if TYPE_CHECKING:
     from maritime.ingest.options import IngestOptions
@@ -83,6 +84,7 @@ def _decode_options(p: argparse.ArgumentParser) -> None:
         metavar="S",
         help="same MMSI and payload within this many seconds is one transmission (default %(default)s)",
     )
+    add_contact_options(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -193,6 +195,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         mapping=mapping,
         progress=not args.no_progress,
         reingest=args.reingest,
+        contacts=contact_options(args),
     )
     if args.archive:
         return _ingest_to_archive(args, options)
@@ -243,7 +246,7 @@ def cmd_listen(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         feeds.append(TcpFeed(host, port, watchdog_s=args.watchdog) if scheme == "tcp" else UdpFeed(host, port))
-    options = IngestOptions(decode=_make_decode_options(args))
+    options = IngestOptions(decode=_make_decode_options(args), contacts=contact_options(args))
     store = _open_store(args.db, options.decode.dedup_window_us)
     stop = threading.Event()
     if args.duration is not None:

@@ -27,6 +27,7 @@ import duckdb
 
 from maritime.alerts.live import AlertLoops
 from maritime.analytics.risk_store import update_risk
+from maritime.detect.contact_runner import correlate_pending
 from maritime.detect.runner import LiveDetection
 from maritime.errors import MaritimeError
 from maritime.ingest.live import LiveIngest
@@ -238,6 +239,25 @@ def detection_thread(
         cur.close()
 
 
+def correlation_thread(store: Store, stop: threading.Event, every_s: float = 0.5) -> None:
+    """Correlate newly stored contacts with AIS every ``every_s`` seconds until ``stop``, so a
+    live radar contact carries its match within about a second, between detection runs."""
+    cur = store.cursor()
+    try:
+        while not stop.wait(every_s):
+            try:
+                correlate_pending(cur)
+            except Exception:  # noqa: BLE001 - the next round tries again
+                try:
+                    cur.execute("ROLLBACK")
+                except Exception:  # noqa: BLE001 - nothing to roll back
+                    pass
+                if not stop.is_set():
+                    log.exception("contact correlation failed")
+    finally:
+        cur.close()
+
+
 def monitor_thread(store: Store, health: Health, stop: threading.Event, every_s: float = 2.0) -> None:
     """Sample feed rates; raise an alert when a live feed goes silent, close it when it talks."""
     cur = store.cursor()
@@ -279,6 +299,7 @@ class Runtime:
     options: IngestOptions
     health: Health
     detect_every_s: float | None = 10.0  #: ``None``: no detection in this process
+    correlate_every_s: float = 0.5  #: new contacts are matched with AIS this often (live feeds)
     stop: threading.Event = field(default_factory=threading.Event, init=False)
     threads: list[threading.Thread] = field(default_factory=list, init=False)
     detect_cursor: duckdb.DuckDBPyConnection | None = field(default=None, init=False)
@@ -292,6 +313,8 @@ class Runtime:
             self.detect_cursor = self.store.cursor()
             args = (self.store, self.health, self.detect_every_s, self.stop, self.detect_cursor)
             self._spawn("detect", detection_thread, *args)
+            if self.feeds:
+                self._spawn("correlate", correlation_thread, self.store, self.stop, self.correlate_every_s)
         self._spawn("monitor", monitor_thread, self.store, self.health, self.stop)
         if self.alerts is not None:  # evaluate rules and watch lists; deliver to the sinks
             self._spawn("alerts", self.alerts.raise_loop, self.stop)

@@ -44,7 +44,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 TOOL_PACKAGES = ("maritime.scenario",)
 TOOL_MAX_LAYER = 2
 #: Modules of the detection package that are adapters (I/O), not detectors.
-DETECT_ADAPTERS = ("maritime.detect.runner", "maritime.detect.cluster", "maritime.detect.cli")
+DETECT_ADAPTERS = (
+    "maritime.detect.runner",
+    "maritime.detect.cluster",
+    "maritime.detect.cli",
+    "maritime.detect.contact_runner",
+)
 DETECT_ADAPTERS += ("maritime.detect.anchorage_store", "maritime.detect.anchorage_cli")
 #: Third-party packages that mean I/O: forbidden in the pure layers.
 IO_PACKAGES = ("duckdb", "socket", "dask", "distributed", "pyarrow.fs", "requests", "urllib.request")

@@ -19,6 +19,14 @@ CATEGORIES: dict[str, tuple[str, str, str]] = {
 STALE_COLOR = "#5c6773"
 ALERT_NEW = "#ff4d4f"
 ALERT_HANDLED = "#ffb020"
+#: Contacts layer: key → (label, colour, scatter symbol). Matched contacts are small and grey,
+#: joined to their vessel; unmatched ones prominent.
+CONTACTS: dict[str, tuple[str, str, str]] = {
+    "matched": ("contact matched to AIS", "#8a96a3", "circle"),
+    "unmatched_track": ("radar track, no AIS", "#ff3b3b", "x"),
+    "unmatched_point": ("detection, no AIS", "#ff9f1a", "x-thin-open"),
+    "footprint": ("scene footprint", "#7fd3ff", "line-ew"),
+}
 
 _SHIP_TYPE_NAMES = {
     30: "Fishing",
@@ -86,4 +94,5 @@ def style_spec() -> dict[str, Any]:
         "stale": STALE_COLOR,
         "alert_new": ALERT_NEW,
         "alert_handled": ALERT_HANDLED,
+        "contacts": {k: {"label": v[0], "color": v[1], "symbol": v[2]} for k, v in CONTACTS.items()},
     }

@@ -22,6 +22,9 @@ _KIND_COLORS = {
     "rendezvous": "#ba68c8",
     "identity_conflict": "#4dd0e1",
     "feed_silent": "#90a4ae",
+    "dark_vessel": "#ff3b3b",
+    "dark_rendezvous": "#ff7043",
+    "ais_unconfirmed": "#fff176",
 }
 
 

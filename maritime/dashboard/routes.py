@@ -15,7 +15,7 @@ from urllib.parse import urlparse, urlsplit
 import dash
 import flask
 
-from maritime.dashboard import basemap, layout, panels, sync
+from maritime.dashboard import basemap, contacts, layout, panels, sync
 from maritime.dashboard import queries as q
 from maritime.dashboard.auth import TOKEN_NAME
 from maritime.dashboard.export import FORMATS, export_events
@@ -180,6 +180,8 @@ def _register_routes(server: flask.Flask, ctx: AppContext) -> None:
         resp = flask.Response(basemap.detail_land_json(), mimetype="application/json")
         resp.headers["Cache-Control"] = "private, max-age=86400"
         return resp
+
+    contacts.register(server, ctx)
 
     @server.route("/healthz")
     def healthz() -> flask.Response:

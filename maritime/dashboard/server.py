@@ -158,6 +158,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description="Live ingest, incremental detection and the watch-floor dashboard in one process.",
     )
     add_arguments(p)
+    from maritime.ingest.options import add_contact_options
+
+    add_contact_options(p)
     return p
 
 
@@ -232,7 +235,7 @@ def _serve(args: argparse.Namespace) -> int:
     from maritime.detect.cli import given_settings
     from maritime.detect.runner import use_settings
     from maritime.errors import UsageError
-    from maritime.ingest.options import IngestOptions
+    from maritime.ingest.options import IngestOptions, contact_options
     from maritime.runtime import FeedSetupError, Health, Runtime, build_feeds
     from maritime.store.database import Store, resolve_db_path
 
@@ -247,7 +250,8 @@ def _serve(args: argparse.Namespace) -> int:
     except FeedSetupError as exc:
         raise ServeError(str(exc)) from None
     options = IngestOptions(
-        decode=DecodeOptions(accept_dummy_tag_checksum=args.accept_dummy_tag_checksum, default_station=args.station)
+        decode=DecodeOptions(accept_dummy_tag_checksum=args.accept_dummy_tag_checksum, default_station=args.station),
+        contacts=contact_options(args),
     )
     try:
         given = given_settings(args.zones, args.config)

@@ -116,6 +116,35 @@ class DarkConfig:
 
 
 @dataclass(frozen=True)
+class ContactsConfig:
+    """Events from radar and satellite contacts (see ``[contacts]``)."""
+
+    min_track_contacts: int = 5
+    full_track_contacts: float = 20.0
+    min_detection_score: float = 0.5
+    unknown_detection_score: float = 0.7
+    coverage_radius_km: float = 20.0
+    coverage_window_minutes: float = 30.0
+    coverage_vessels: float = 3.0
+    min_coverage_factor: float = 0.5
+    rendezvous_max_distance_km: float = 0.5
+    rendezvous_max_speed_kn: float = 2.0
+    rendezvous_min_minutes: float = 30.0
+    rendezvous_max_gap_minutes: float = 10.0
+    snapshot_rendezvous_factor: float = 0.7
+    min_length_m: float = 15.0
+    p_detect: float = 0.9
+    max_sigma_m: float = 500.0
+    max_report_age_minutes: float = 10.0
+    edge_margin_km: float = 1.0
+    radar_max_scan_gap_s: float = 60.0
+    radar_look_minutes: float = 1.0
+    radar_min_unseen_minutes: float = 10.0
+    correlation_context_minutes: float = 120.0
+    track_context_minutes: float = 10.0
+
+
+@dataclass(frozen=True)
 class RunnerConfig:
     """Incremental runs (see ``[runner]``)."""
 
@@ -148,6 +177,7 @@ class DetectConfig:
     dark: DarkConfig = field(default_factory=DarkConfig)
     runner: RunnerConfig = field(default_factory=RunnerConfig)
     anchorages: AnchorageConfig = field(default_factory=AnchorageConfig)
+    contacts: ContactsConfig = field(default_factory=ContactsConfig)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain nested dictionary (for JSON and the ``detect_runs`` table)."""
@@ -166,6 +196,7 @@ _CLASSES = {
     "dark": DarkConfig,
     "runner": RunnerConfig,
     "anchorages": AnchorageConfig,
+    "contacts": ContactsConfig,
 }
 
 

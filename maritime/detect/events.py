@@ -23,7 +23,10 @@ LOITERING = "loitering"
 DARK = "dark_period"
 RENDEZVOUS = "rendezvous"
 IDENTITY_CONFLICT = "identity_conflict"
-KINDS = (LOITERING, DARK, RENDEZVOUS, IDENTITY_CONFLICT)
+DARK_VESSEL = "dark_vessel"
+DARK_RENDEZVOUS = "dark_rendezvous"
+AIS_UNCONFIRMED = "ais_unconfirmed"
+KINDS = (LOITERING, DARK, RENDEZVOUS, IDENTITY_CONFLICT, DARK_VESSEL, DARK_RENDEZVOUS, AIS_UNCONFIRMED)
 
 #: The columns of the ``events`` table, in order (``maritime/store/sql/schema_events.sql`` is
 #: the source of truth; ``tests/detect/test_events.py`` checks that they agree). The first

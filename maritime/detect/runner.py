@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 from maritime.detect.anchorage_store import refresh_anchorages, replan, stored_points
 from maritime.detect.compose import detect_all
 from maritime.detect.config import DetectConfig, RunnerConfig, load_config, load_config_text
+from maritime.detect.contact_runner import contact_events_since, correlate_pending
 from maritime.detect.events import EVENT_COLUMNS, Event, assign_zones, utc
 from maritime.detect.increment import LiveState
 from maritime.detect.inputs import (
@@ -276,9 +277,12 @@ def run_detection(con: Connection, zones: ZonesArg = None, config: DetectConfig 
     plan = replan(con, plan, before, anchorages.points, cfg, now)  # events new anchorages can change
 
     # --- detect
-    tr = read_tracks(con, utc(plan.read_since(cfg.runner.context_hours * 3600.0)), cfg, now)
+    correlate_pending(con, cfg)
+    since = utc(plan.read_since(cfg.runner.context_hours * 3600.0))
+    tr = read_tracks(con, since, cfg, now)
     tr.anchorages = anchorages.points
     found = detect_all(tr, cfg)
+    found += contact_events_since(con, tr, since, zone_list, cfg)
     assign_zones(found, zone_list)
 
     # --- replace the stored events of the window

@@ -9,10 +9,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 import numpy as np
+import pyarrow as pa
 
 from maritime.decode.pipeline import ChunkDecoder, ChunkResult
+from maritime.decode.radar import Contact
+from maritime.ingest.contacts import RadarRouter, merge_radar
 from maritime.ingest.options import IngestOptions, count_result
 from maritime.sources.live import LineFeed, LiveLine
+from maritime.store.contacts import append_contacts, upsert_sensors
 from maritime.store.database import Store
 
 #: Live lines are decoded and committed at least this often (seconds). Half a second
@@ -47,6 +51,7 @@ class LiveIngest:
         self.counts: Counter[str] = Counter()  # all feeds together
         self.feed_counts: dict[str, Counter[str]] = {}  # per feed URL
         self.decoders: dict[str, ChunkDecoder] = {}
+        self.radars: dict[str, RadarRouter] = {}
         self.line_no: Counter[str] = Counter()
         self.run_ids: dict[str, int] = {}
 
@@ -58,6 +63,7 @@ class LiveIngest:
         threads = [
             threading.Thread(target=self._pump, args=(f, stop), daemon=True, name=f"feed {f.url}") for f in self.feeds
         ]
+        upsert_sensors(self.store.con, self.options.contacts.all_sensors())
         for f in self.feeds:
             kind = f.url.split(":", 1)[0]
             self.run_ids[f.url] = self.store.begin_run(f.url, kind)
@@ -99,17 +105,24 @@ class LiveIngest:
             data = b"\n".join(i.line for i in items) + b"\n"
             arrival = np.array([int(i.arrival * 1_000_000) for i in items], dtype=np.int64)
             result = decoder.decode(data, first_line_no=self.line_no[source] + 1, arrival_us=arrival)
+            radar = self.radars.setdefault(source, RadarRouter(self.options.contacts))
+            chunk = radar.decode(data, self.line_no[source] + 1, arrival)
+            merge_radar(result.counts, chunk)
+            if chunk.rejects:
+                result.rejects = pa.concat_tables([result.rejects, chunk.reject_table()])
             self.line_no[source] += len(items)
-            self._commit(source, result)
+            self._commit(source, result, chunk.contacts)
         if final:
             for source, decoder in self.decoders.items():
                 self._commit(source, decoder.finish())
 
-    def _commit(self, source: str, result: ChunkResult) -> None:
+    def _commit(self, source: str, result: ChunkResult, contacts: list[Contact] | None = None) -> None:
         run_id = self.run_ids.get(source) or next(iter(self.run_ids.values()))
         stored = self.store.append(run_id, source, result.positions, result.identities, result.rejects)
         batch: Counter[str] = Counter()
         count_result(batch, result, stored)
+        if contacts:
+            batch["contacts_stored"] += append_contacts(self.store.con, run_id, contacts)
         self.counts.update(batch)
         self.feed_counts.setdefault(source, Counter()).update(batch)
         if self.on_commit is not None:

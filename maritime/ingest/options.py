@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from maritime.decode.csv.mapping import ColumnMapping
 from maritime.decode.pipeline import ChunkResult, DecodeOptions
-from maritime.errors import MaritimeError
+from maritime.decode.sensors import Sensor, parse_origin, parse_sensors
+from maritime.errors import MaritimeError, UsageError
+from maritime.ingest.contacts import ContactOptions
 from maritime.store.database import Stored
 
 #: Bytes of text decoded and committed per batch. 24 MiB is ~300k AIS lines: enough rows
@@ -50,6 +54,7 @@ class IngestOptions:
     progress: bool = False
     reingest: bool = False  # replace what earlier ingests of the same file stored
     chunk_bytes: int = field(default_factory=lambda: int(os.environ.get("MARITIME_CHUNK_BYTES", CHUNK_BYTES)))
+    contacts: ContactOptions = field(default_factory=ContactOptions)  # radar sensors and their positions
 
 
 def count_result(counts: Counter[str], result: ChunkResult, stored: Stored) -> None:
@@ -72,4 +77,34 @@ def options_salt(options: IngestOptions) -> str:
         changed["format"] = options.fmt
     if options.mapping:
         changed["columns"] = repr(options.mapping)
+    if options.contacts.origin is not None or options.contacts.sensors:
+        changed["radar"] = repr((options.contacts.origin, sorted(options.contacts.sensors.items())))
     return json.dumps(changed, sort_keys=True) if changed else ""
+
+
+def add_contact_options(p: argparse.ArgumentParser) -> None:
+    """``--radar-origin``, ``--sensors`` and ``--detections-kind`` (ingest, listen, serve)."""
+    g = p.add_argument_group("radar and satellite contacts")
+    g.add_argument(
+        "--radar-origin", metavar="LAT,LON", help="fixed position of the radar whose lines name no sensor (degrees)"
+    )
+    g.add_argument("--sensors", metavar="FILE", help="TOML file of radar stations and satellite sensors")
+    g.add_argument(
+        "--detections-kind",
+        choices=("sar", "optical", "viirs"),
+        default="sar",
+        help="source kind of detection files (default %(default)s)",
+    )
+
+
+def contact_options(args: argparse.Namespace) -> ContactOptions:
+    """The contact options of parsed arguments (one-line errors for a bad file or origin)."""
+    sensors: dict[str, Sensor] = {}
+    if getattr(args, "sensors", None):
+        try:
+            text = Path(args.sensors).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--sensors {args.sensors}: cannot read ({exc.strerror or exc})") from None
+        sensors = parse_sensors(text, args.sensors)
+    origin = parse_origin(args.radar_origin) if getattr(args, "radar_origin", None) else None
+    return ContactOptions(sensors=sensors, origin=origin, detections_kind=getattr(args, "detections_kind", "sar"))

@@ -19,7 +19,7 @@ import gzip
 import io
 import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -28,7 +28,18 @@ import pyarrow as pa
 
 from maritime.decode.csv.mapping import CsvLayoutError
 from maritime.decode.csv.reader import read_csv_batches
+from maritime.decode.detections import DetectionFormatError
 from maritime.decode.pipeline import ChunkDecoder, ChunkResult, DecoderState, NoTimeError, empty_result
+from maritime.decode.radar import Contact
+from maritime.ingest.contacts import (
+    RadarChunk,
+    RadarRouter,
+    detection_counts,
+    detection_format,
+    detection_rejects,
+    merge_radar,
+    read_detection_text,
+)
 from maritime.ingest.options import (
     CSV_BATCH_ROWS,
     IngestError,
@@ -50,6 +61,7 @@ from maritime.sources.files import (
     sniff_format,
     truncated_at,
 )
+from maritime.store.contacts import append_contacts, upsert_scenes, upsert_sensors
 from maritime.store.database import FileProgress, JsonDict, Store, Stored
 
 
@@ -91,11 +103,25 @@ class _FileRun:
     options: IngestOptions
     bar: _Progress
 
-    def commit(self, result: ChunkResult, status: str, offset: int, line_no: int, state: JsonDict | None) -> None:
-        """Store one decoded chunk with the checkpoint that follows it, in one transaction."""
+    def commit(
+        self,
+        result: ChunkResult,
+        status: str,
+        offset: int,
+        line_no: int,
+        state: JsonDict | None,
+        contacts: list[Contact] | None = None,
+        store_more: Callable[[], None] | None = None,
+    ) -> None:
+        """Store one decoded chunk (and its contacts) with the checkpoint that follows it, in
+        one transaction."""
 
         def checkpoint(stored: Stored) -> FileProgress:
             count_result(self.counts, result, stored)
+            if contacts:
+                self.counts["contacts_stored"] += append_contacts(self.store.con, self.run_id, contacts)
+            if store_more is not None:
+                store_more()
             return FileProgress(self.fingerprint, status, offset, line_no, state, self.counts)
 
         self.store.append(
@@ -145,7 +171,8 @@ def _ingest_file(store: Store, path: str, fp: str, size: int, options: IngestOpt
         with open(p, "rb") as raw_file:
             stream = open_decompressed(io.BufferedReader(raw_file))
             head = stream.peek(4096) if hasattr(stream, "peek") else b""
-            fmt = _file_format(path, head, options)
+            det = None if options.fmt or options.mapping else detection_format(head)
+            fmt = det or _file_format(path, head, options)
             run = _FileRun(
                 store,
                 run_id,
@@ -160,7 +187,12 @@ def _ingest_file(store: Store, path: str, fp: str, size: int, options: IngestOpt
                 _Progress(options.progress, size, p.name),
             )
             try:
-                _ingest_csv(run) if fmt == "csv" else _ingest_nmea(run)
+                if det is not None:
+                    _ingest_detections(run, det)
+                elif fmt == "csv":
+                    _ingest_csv(run)
+                else:
+                    _ingest_nmea(run)
             finally:
                 run.bar.close()
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
@@ -169,7 +201,7 @@ def _ingest_file(store: Store, path: str, fp: str, size: int, options: IngestOpt
     except NoTimeError:
         store.finish_run(run_id, "failed", counts)
         raise no_time_error(path) from None
-    except CsvLayoutError as exc:
+    except (CsvLayoutError, DetectionFormatError, UnicodeDecodeError) as exc:
         store.finish_run(run_id, "failed", counts)
         raise IngestError(f"{path}: {exc}") from None
     except IngestError:
@@ -234,14 +266,39 @@ def _ingest_nmea(run: _FileRun) -> None:
     if offset:
         _skip(run.stream, offset)
     stats = ChunkStats()
+    radar = RadarRouter(run.options.contacts, run.options.decode.start_time_us)
     for data, consumed in iter_chunks(run.stream, run.options.chunk_bytes, lone_cr_ends_line=True, stats=stats):
         result = decoder.decode(data, first_line_no=line_no)
+        contacts = _with_radar(result, radar.decode(data, line_no))
         _take_stats(result, stats)
         offset += consumed
         line_no += result.counts["lines_read"]
-        run.commit(result, "in_progress", offset, line_no, decoder.state.to_json())
+        run.commit(result, "in_progress", offset, line_no, decoder.state.to_json(), contacts)
         run.bar.update(run.raw_file.tell())
     run.commit(_with_truncation(decoder.finish(), run.stream, line_no), "complete", offset, line_no, None)
+
+
+def _with_radar(result: ChunkResult, radar: RadarChunk) -> list[Contact]:
+    """Add a chunk's radar rejects and counters to its AIS result; its contacts."""
+    merge_radar(result.counts, radar)
+    if radar.rejects:
+        result.rejects = pa.concat_tables([result.rejects, radar.reject_table()])
+    return radar.contacts
+
+
+def _ingest_detections(run: _FileRun, fmt: str) -> None:
+    """Store a detection file (CSV or GeoJSON, read whole: one row per detected object) with
+    its scene footprints, in one transaction with its checkpoint."""
+    kind = run.options.contacts.detections_kind
+    batch = read_detection_text(run.stream.read().decode("utf-8-sig"), fmt, kind)
+    result = empty_result()
+    result.rejects = detection_rejects(batch)
+    result.counts.update(detection_counts(batch))
+
+    def scenes() -> None:
+        upsert_scenes(run.store.con, run.run_id, batch.footprints, kind)
+
+    run.commit(result, "complete", 0, result.counts["lines_read"] + 1, None, batch.contacts, scenes)
 
 
 def _with_truncation(result: ChunkResult, stream: BinaryIO, line_no: int) -> ChunkResult:
@@ -308,19 +365,22 @@ def ingest_stream(store: Store, stream: BinaryIO, source: str, options: IngestOp
         stream = io.BufferedReader(stream)  # type: ignore[type-var]  # any binary stream is raw enough
     stream = open_decompressed(stream)
     decoder = ChunkDecoder(options.decode)
+    radar = RadarRouter(options.contacts, options.decode.start_time_us)
     line_no = 1
 
-    def commit(result: ChunkResult) -> None:
+    def commit(result: ChunkResult, contacts: list[Contact] | None = None) -> None:
         stored = store.append(run_id, source, result.positions, result.identities, result.rejects)
         count_result(counts, result, stored)
+        counts["contacts_stored"] += append_contacts(store.con, run_id, contacts or [])
 
     try:
         stats = ChunkStats()
         for data, _ in iter_chunks(stream, options.chunk_bytes, lone_cr_ends_line=True, stats=stats):
             result = decoder.decode(data, first_line_no=line_no)
+            contacts = _with_radar(result, radar.decode(data, line_no))
             _take_stats(result, stats)
             line_no += result.counts["lines_read"]
-            commit(result)
+            commit(result, contacts)
         commit(decoder.finish())
     except NoTimeError:
         store.finish_run(run_id, "failed", counts)
@@ -335,6 +395,7 @@ def ingest_stream(store: Store, stream: BinaryIO, source: str, options: IngestOp
 def ingest_paths(store: Store, paths: Iterable[str], options: IngestOptions) -> Summary:
     """Ingest files, folders and ``-`` (standard input) in order."""
     summary = Summary()
+    upsert_sensors(store.con, options.contacts.all_sensors())
     for path in expand_paths(paths):
         try:
             if path == "-":

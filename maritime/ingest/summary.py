@@ -42,6 +42,11 @@ class Summary:
             f"duplicates dropped    {c['duplicates']:>12,}",
             f"reports w/o position  {c['no_position']:>12,}",
         ]
+        if c["contacts_decoded"] or c["radar_sentences"] or c["scenes"]:
+            out.append(
+                f"contacts stored       {c['contacts_stored']:>12,}  (radar sentences {c['radar_sentences']:,}, "
+                f"scene footprints {c['scenes']:,})"
+            )
         others = sorted((int(k.rsplit("_", 1)[1]), v) for k, v in c.items() if k.startswith("other_type_"))
         if others:
             out.append("other message types   " + ", ".join(f"type {t}: {v:,}" for t, v in others))

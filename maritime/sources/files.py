@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 #: Names of the files a folder is searched for (compressed files by their last suffix).
-FILE_SUFFIXES = (".nmea", ".ais", ".aivdm", ".txt", ".log", ".csv", ".gz", ".bz2")
+FILE_SUFFIXES = (".nmea", ".ais", ".aivdm", ".txt", ".log", ".csv", ".gz", ".bz2", ".geojson")
 _FINGERPRINT_SPAN = 1024 * 1024
 #: Largest read (bytes) of :func:`iter_chunks` (a chunk of the NMEA path is one read).
 READ_BYTES = 64 * 1024 * 1024

@@ -52,7 +52,7 @@ DEFAULT_DB = "maritime.duckdb"
 #: row, and a runaway line (megabytes of garbage) cannot bloat the table.
 MAX_REJECT_RAW = 4096
 #: Schema files run on every open, in order (all statements are idempotent).
-SCHEMA_FILES = ("schema", "schema_events", "schema_alerts", "schema_anchorages")
+SCHEMA_FILES = ("schema", "schema_events", "schema_alerts", "schema_anchorages", "schema_contacts")
 
 
 def sql(name: str) -> str:

@@ -136,6 +136,7 @@
                   color: ev.map((e) => (e.status === "new" ? style.alert_new : style.alert_handled)) },
       });
     }
+    contactTraces(meta, style).forEach((t) => traces.push(t));
     const selMmsi = selection && selection.mmsi;
     if (selMmsi !== null && selMmsi !== undefined && M.vessels.has(selMmsi)) {
       const r = M.vessels.get(selMmsi);
@@ -189,6 +190,62 @@
     return [{ data: baseTraces.concat(traces), layout: layout }, appliedOut];
   }
 
+  // Contacts layer (radar tracks, satellite detections, scene footprints) of the window shown:
+  // fetched from /contacts/layer.json when the window moves (at most every 5 s), drawn after
+  // the vessels. Matched contacts small and grey, joined to their vessel; unmatched prominent.
+  const C = { key: null, at: 0, data: null, busy: false };
+  function contactTraces(meta, style) {
+    const cs = style.contacts;
+    if (!cs || !meta || !meta.now) return [];
+    const key = Math.floor(meta.start || 0) + "-" + Math.floor(meta.now);
+    if (key !== C.key && !C.busy && Date.now() - C.at > 5000) {
+      C.busy = true;
+      fetch("contacts/layer.json?start=" + (meta.start || meta.now - 86400) + "&end=" + meta.now,
+            { credentials: "same-origin" })
+        .then((r) => r.json()).then((d) => { C.data = d; C.key = key; C.at = Date.now(); C.busy = false; })
+        .catch(() => { C.busy = false; C.at = Date.now(); });
+    }
+    const d = C.data;
+    if (!d) return [];
+    const out = [];
+    const fx = [], fy = [], fh = [];
+    for (const f of d.footprints) { fx.push(...f.x); fy.push(...f.y); fh.push(...f.x.map(() => f.id + " " + f.t)); }
+    out.push({ type: "scatter", mode: "lines", x: fx, y: fy, hovertext: fh, hoverinfo: "text",
+               name: cs.footprint.label, line: { color: cs.footprint.color, width: 1, dash: "dash" } });
+    const jx = [], jy = [];
+    for (const j of d.joins) { jx.push(j[0], j[2], null); jy.push(j[1], j[3], null); }
+    out.push({ type: "scatter", mode: "lines", x: jx, y: jy, hoverinfo: "skip", showlegend: false,
+               line: { color: cs.matched.color, width: 0.8, dash: "dot" } });
+    for (const t of d.tracks) {
+      const m = t.matched !== null;
+      out.push({ type: "scatter", mode: "lines+markers", x: t.x, y: t.y, name: t.id, showlegend: false,
+                 hovertext: t.x.map(() => t.hover), hoverinfo: "text",
+                 customdata: t.ids.map((i) => "contact:" + i),
+                 line: { color: m ? cs.matched.color : cs.unmatched_track.color, width: m ? 0.8 : 2.4 },
+                 marker: { size: m ? 3 : 6, color: m ? cs.matched.color : cs.unmatched_track.color } });
+    }
+    for (const [k, sel] of [["matched", (p) => p.matched !== null], ["unmatched_point", (p) => p.matched === null]]) {
+      const ps = d.points.filter(sel);
+      out.push({ type: "scatter", mode: "markers", x: ps.map((p) => p.x), y: ps.map((p) => p.y),
+                 hovertext: ps.map((p) => p.hover), hoverinfo: "text", name: cs[k].label,
+                 customdata: ps.map((p) => "contact:" + p.id),
+                 marker: { symbol: cs[k].symbol, color: cs[k].color, size: k === "matched" ? 5 : 13,
+                           line: { width: k === "matched" ? 0 : 2.5, color: cs[k].color } } });
+    }
+    return out;
+  }
+
+  function showContact(id) {
+    fetch("contacts/" + id + ".json", { credentials: "same-origin" }).then((r) => r.json()).then((c) => {
+      const note = document.getElementById("map-note");
+      if (!note) return;
+      const cands = c.candidates.length ? c.candidates.map((k) => k.role + " " + k.mmsi + (k.name ? " " + k.name : "") +
+        " (score " + k.score + ")").join(" · ") : "no AIS vessel matches";
+      note.textContent = (c.track || (c.source + " " + (c.scene || ""))) + " at " + c.time + ": " + cands +
+        " · " + c.n_candidates + " in the gate";
+    }).catch(() => {});
+  }
+
   function applyAlerts(adata) {
     if (!adata || adata.seq === A.seq) return [NU(), NU(), NU()];
     if (adata.now) A.now = adata.now;
@@ -224,6 +281,10 @@
     if (trig.startsWith("map")) {
       if (!click || !click.points || !click.points.length) return [NU(), NU(), NU()];
       const cd = click.points[0].customdata;
+      if (typeof cd === "string" && cd.startsWith("contact:")) {
+        showContact(cd.slice(8));
+        return [NU(), NU(), NU()];
+      }
       if (typeof cd === "string" && cd.startsWith("event:")) {
         return [{ mmsi: selection ? selection.mmsi : null, event_id: cd.slice(6) }, NU(), "vessel"];
       }
