@@ -4,7 +4,8 @@ time window, and a contact's candidates for a click.
 Routes (registered by :func:`register`; the page's script fetches them when the window moves):
 
 * ``/contacts/layer.json?start=S&end=E`` (UTC seconds): ``tracks`` (one polyline per radar
-  track, with its match), ``points`` (satellite detections and single radar contacts),
+  track, with its match; ``short`` when it has fewer contacts than ``dark_vessel`` needs, drawn
+  faint), ``points`` (satellite detections and single radar contacts),
   ``joins`` (a matched contact to its vessel's position nearest in time), ``footprints``.
   Matched contacts are drawn small and grey, joined to their vessel; unmatched ones large and
   red (tracks) or orange (detections).
@@ -25,6 +26,7 @@ import shapely
 
 from maritime.dashboard import queries as q
 from maritime.dashboard.state import iso
+from maritime.detect.config import ContactsConfig
 
 if TYPE_CHECKING:
     from maritime.dashboard.context import AppContext
@@ -105,6 +107,9 @@ def layer(cur: q.Cursor, start_s: float, end_s: float, limit: int = MAX_CONTACTS
             x += [round(v, 4) for v in xs] + [None]
             y += [round(v, 4) for v in ys] + [None]
         footprints.append({"id": s["scene_id"], "t": iso(s["t"]), "sensor": s["sensor_id"], "x": x, "y": y})
+    short = ContactsConfig().min_track_contacts
+    for tr in tracks.values():
+        tr["short"] = len(tr["ids"]) < short  # too short for dark_vessel: drawn faint
     return {"tracks": list(tracks.values()), "points": points, "joins": joins, "footprints": footprints}
 
 

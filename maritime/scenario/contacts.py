@@ -342,7 +342,11 @@ def _satellite(rng: np.random.Generator, boats: list[Boat], hours: float, out: P
             rows.append(
                 f'{iso},{la + e_la:.6f},{lo + e_lo:.6f},{length:.1f},{rng.uniform(0.7, 1.0):.3f},{scene},{did},"{wkt}"'
             )
-            expect = b.mmsi if b.mmsi is not None and b.ais_on[t] and not b.spoof_dlat else None
+            # a vessel silent for up to 2 h is still the vessel it was (the prediction's
+            # dead-reckoning limit): the detection should match its MMSI
+            heard = np.flatnonzero(b.ais_on[: t + 1])
+            recent = heard.size > 0 and t - int(heard[-1]) <= 7200
+            expect = b.mmsi if b.mmsi is not None and recent and not b.spoof_dlat else None
             truth["detections"][did] = {"boat": b.name, "mmsi": expect, "labels": b.labels}
         for _ in range(2):  # false alarms (waves, rocks, wakes)
             j += 1

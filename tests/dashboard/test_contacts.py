@@ -35,6 +35,7 @@ def test_layer_has_tracks_points_joins_and_footprints(contact_store: Store) -> N
     matched = [t for t in d["tracks"] if t["matched"] is not None]
     dark = [t for t in d["tracks"] if t["matched"] is None]
     assert matched and dark and all(len(t["x"]) == len(t["ids"]) for t in d["tracks"])
+    assert any(t["short"] for t in dark) and not all(t["short"] for t in dark)  # clutter vs dark vessels
     assert d["points"] and any(p["matched"] is None for p in d["points"])
     assert d["joins"] and all(len(j) == 4 for j in d["joins"])
     # a window before the data has nothing

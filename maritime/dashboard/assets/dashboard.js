@@ -221,8 +221,9 @@
       out.push({ type: "scatter", mode: "lines+markers", x: t.x, y: t.y, name: t.id, showlegend: false,
                  hovertext: t.x.map(() => t.hover), hoverinfo: "text",
                  customdata: t.ids.map((i) => "contact:" + i),
-                 line: { color: m ? cs.matched.color : cs.unmatched_track.color, width: m ? 0.8 : 2.4 },
-                 marker: { size: m ? 3 : 6, color: m ? cs.matched.color : cs.unmatched_track.color } });
+                 opacity: t.short ? 0.45 : 1,
+                 line: { color: m ? cs.matched.color : cs.unmatched_track.color, width: m || t.short ? 0.8 : 2.4 },
+                 marker: { size: m || t.short ? 3 : 6, color: m ? cs.matched.color : cs.unmatched_track.color } });
     }
     for (const [k, sel] of [["matched", (p) => p.matched !== null], ["unmatched_point", (p) => p.matched === null]]) {
       const ps = d.points.filter(sel);
