@@ -38,6 +38,7 @@ def register(app: dash.Dash, ctx: AppContext) -> None:
     _register_clientside(app)
     _register_selection(app, ctx)
     _register_panels(app, ctx)
+    _register_outcomes(app, ctx)
 
 
 def _register_view(app: dash.Dash) -> None:
@@ -328,3 +329,27 @@ def _register_panels(app: dash.Dash, ctx: AppContext) -> None:
         s = ViewState.from_dict(state)
         with ctx.pool.cursor() as cur:
             return results.results_panel(cur, s, ctx.now(cur))
+
+
+def _register_outcomes(app: dash.Dash, ctx: AppContext) -> None:
+    @app.callback(
+        Output("outcome-msg", "children"),
+        Output("outcome-msg", "className"),
+        Input("btn-outcome", "n_clicks"),
+        State("selection", "data"),
+        State("operator", "value"),
+        State("unit", "value"),
+        State("outcome-result", "value"),
+        State("outcome-report", "value"),
+        prevent_initial_call=True,
+    )
+    def _outcome(_n: Any, selection: Any, operator: Any, unit: Any, result: Any, report: Any) -> tuple[Any, ...]:
+        _mmsi, event_id = checked_selection(selection)
+        typed = [
+            None if v is None else checked_text(v, name, 4000)
+            for v, name in ((operator, "operator"), (unit, "unit"), (result, "outcome"), (report, "report"))
+        ]
+        actor = flask.g.get("user") or (typed[0] or "")
+        with ctx.pool.cursor() as cur:
+            ok, msg = panels.record_outcome(cur, event_id, typed[2], typed[1], typed[3], actor)
+        return msg, "action-msg ok" if ok else "action-msg err"

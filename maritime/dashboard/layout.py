@@ -296,8 +296,31 @@ def action_box(box: list[Any] | None = None, units: list[Any] | None = None) -> 
                 className="actions",
             ),
             html.Div(id="action-msg", className="action-msg"),
+            outcome_row(),
         ],
         className="action-panel",
+    )
+
+
+def outcome_row() -> html.Div:
+    """What the patrol found (maritime/analytics/outcomes.py): result, report and a button; the
+    unit is the patrol unit field above."""
+    from maritime.analytics.outcomes import RESULTS
+
+    return html.Div(
+        [
+            dcc.Dropdown(
+                id="outcome-result",
+                options=[{"label": r.replace("_", " "), "value": r} for r in RESULTS],
+                placeholder="outcome",
+                clearable=True,
+                className="dd outcome",
+            ),
+            dcc.Input(id="outcome-report", type="text", placeholder="patrol report", maxLength=4000, className="inp"),
+            html.Button("Record outcome", id="btn-outcome", n_clicks=0, className="btn"),
+            html.Div(id="outcome-msg", className="action-msg"),
+        ],
+        className="actions outcome-row",
     )
 
 

@@ -397,3 +397,21 @@ def act(
         "reopen": "Reopened",
     }[action]
     return True, f"{verb} by {(actor or '').strip()} at {(wall_now or datetime.now(UTC)).strftime('%H:%M:%S')} UTC"
+
+
+def record_outcome(
+    cur: q.Cursor, event_id: str | None, result: str | None, unit: str | None, report: str | None, actor: str
+) -> tuple[bool, str]:
+    """Record what a patrol found for the selected alert (append-only); ``(ok, message)``."""
+    from maritime.analytics.outcomes import OutcomeError
+    from maritime.analytics.outcomes_store import record_outcome as store_outcome
+
+    if not event_id:
+        return False, "Select an alert first."
+    if not result:
+        return False, "Choose the outcome."
+    try:
+        store_outcome(cur, event_id, result, unit or "", report or "", actor=actor or None)
+    except OutcomeError as exc:
+        return False, str(exc)
+    return True, f"Outcome recorded: {result.replace('_', ' ')} by {(unit or '').strip()}"

@@ -150,3 +150,15 @@ def test_vessel_card_shows_risk_and_its_factors(cur):
     score = cur.execute("SELECT score FROM vessel_risk_latest WHERE mmsi = 352847939").fetchone()[0]
     text = text_of(panels.vessel_card(cur, 352847939, st.ViewState(), now(cur))[0])
     assert f"Risk {score:.2f}" in text and "loitering" in text and "contribution" in text
+
+
+def test_outcome_form_records_append_only(cur):
+    assert panels.record_outcome(cur, None, "seized", "U", "", "A") == (False, "Select an alert first.")
+    assert panels.record_outcome(cur, "truth-0-loitering", None, "U", "", "A")[0] is False
+    ok, msg = panels.record_outcome(cur, "truth-0-loitering", "seized", "", "", "A")
+    assert not ok and "--unit" in msg
+    ok, msg = panels.record_outcome(cur, "truth-0-loitering", "violation_found", "BAP Guise", "nets", "A")
+    assert ok and "violation found by BAP Guise" in msg
+    panels.record_outcome(cur, "truth-0-loitering", "seized", "BAP Guise", "vessel taken to port", "A")
+    rows = cur.execute("SELECT result, actor FROM alert_outcomes ORDER BY outcome_id").fetchall()
+    assert rows == [("violation_found", "A"), ("seized", "A")]

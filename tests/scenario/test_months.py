@@ -15,12 +15,14 @@ def test_reproducible_and_structured() -> None:
     pd.testing.assert_frame_equal(a["events"].drop(columns="updated_at"), b["events"].drop(columns="updated_at"))
     ev = a["events"]
     assert set(ev.kind) >= {"loitering", "fishing", "dark_period", "rendezvous", "zone_entry"}
-    # every site's events fall on its active weekdays
+    # events near a site fall on its active weekdays (1-2 of 7: 21 % by chance)
     dow = ev.start_time.dt.day_of_week.to_numpy()
-    for lat, lon, days in truth.sites[:20]:
-        near = (np.abs(ev.lat - lat) < 0.15) & (np.abs(ev.lon - lon) < 0.15) & (ev.kind != "zone_entry")
-        if near.sum() >= 5:
-            assert np.isin(dow[near.to_numpy()], days).mean() > 0.5  # active days are at most 2 of 7
+    hits = total = 0
+    for lat, lon, days in truth.sites:
+        near = ((np.abs(ev.lat - lat) < 0.1) & (np.abs(ev.lon - lon) < 0.1) & (ev.kind != "zone_entry")).to_numpy()
+        hits += int(np.isin(dow[near], days).sum())
+        total += int(near.sum())
+    assert total > 200 and hits / total > 0.7
     net = set(truth.network)
     meets = ev[(ev.kind == "rendezvous") & ev.mmsi.isin(net) & ev.other_mmsi.isin(net)]
     assert len(meets) >= 3 * cfg.weeks - 2

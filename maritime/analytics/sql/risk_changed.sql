@@ -5,4 +5,4 @@ SELECT mmsi FROM events WHERE $events_since IS NULL OR updated_at > $events_sinc
 UNION SELECT other_mmsi FROM events
       WHERE other_mmsi IS NOT NULL AND ($events_since IS NULL OR updated_at > $events_since)
 UNION SELECT mmsi FROM identity_history WHERE $identity_since IS NULL OR ts > $identity_since
-UNION SELECT mmsi FROM vessels WHERE mmsi NOT IN (SELECT mmsi FROM vessel_risk)
+UNION SELECT mmsi FROM vessels WHERE mmsi NOT IN (SELECT mmsi FROM vessel_risk_latest)
