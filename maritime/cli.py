@@ -276,6 +276,8 @@ def cmd_detect_and_alert(args: argparse.Namespace) -> int:
     from maritime.store.database import Store, resolve_db_path
 
     options = load_options(args.rules, args.watchlist, args.sinks)  # checked before detecting
+    if options is not None and args.engine == "dask" and not args.db:
+        raise UsageError("--rules, --watchlist and --sinks with --engine dask need --db (where alerts are queued)")
     status = cmd_detect(args)
     if options is None or status != 0:
         return status

@@ -143,7 +143,11 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     try:
         rows = store.con.execute(sql("list_alerts"), {"state": args.state}).fetchall()
     except duckdb.CatalogException:
-        rows = []
+        rows = []  # no alert was ever queued in this database
+    except duckdb.BinderException:
+        raise UsageError(
+            "the alert tables predate rule versions: run `maritime serve` or `detect --rules` once"
+        ) from None
     finally:
         store.close()
     cols = LIST_COLUMNS

@@ -22,8 +22,8 @@ def recent_alerts(cur: q.Cursor, limit: int = LIMIT) -> list[dict[str, Any]]:
     """The latest alerts with their delivery state (empty when no alert was ever raised)."""
     try:
         return q.run(cur, "alert_delivery", limit=limit)
-    except duckdb.CatalogException:  # no alert_outbox table: rules never ran on this database
-        return []
+    except (duckdb.CatalogException, duckdb.BinderException):
+        return []  # no alert_outbox table (rules never ran here), or one older than rule_version
 
 
 def _when(epoch_s: float | None) -> str:

@@ -92,7 +92,7 @@ def test_every_receiver_killed_and_restarted_during_a_replay_gets_every_alert_on
     (tmp_path / "sinks.toml").write_text(_sinks(http, smtp, udp, tcp, certificate[0]))
     db = tmp_path / "live.duckdb"
     env = {k: v for k, v in os.environ.items() if not k.startswith("MARITIME_")}
-    args = ["--db", str(db), "--port", "0", "--no-detect", "--replay", str(tmp_path / "rec.nmea"), "--speed", "500"]
+    args = ["--db", str(db), "--port", "0", "--no-detect", "--replay", str(tmp_path / "rec.nmea"), "--speed", "200"]
     args += ["--rules", str(tmp_path / "rules.toml"), "--watchlist", str(tmp_path / "iuu.csv")]
     args += ["--sinks", str(tmp_path / "sinks.toml"), "--alert-every", "0.3"]
     proc = subprocess.Popen(
@@ -108,11 +108,11 @@ def test_every_receiver_killed_and_restarted_during_a_replay_gets_every_alert_on
         assert proc.stderr is not None
         line = proc.stderr.readline()
         assert "watch floor at" in line, line + proc.stderr.read()
-        assert _wait(lambda: len(http.ledger.accepted) >= 2, 90), "no alert reached the webhook"
+        assert _wait(lambda: len(http.ledger.accepted) >= 1, 90), "no alert reached the webhook"
         for r in receivers:  # killed while the replay goes on ...
             r.stop()
         down_at = {id(r): len(r.ledger.accepted) for r in receivers}
-        time.sleep(3)
+        time.sleep(4)
         for r in receivers:  # ... and back
             r.start()
         assert _wait(lambda: all(len(r.ledger.accepted) >= expected for r in receivers), 120), [
