@@ -20,7 +20,7 @@ from maritime.alerts.cli import add_alert_options, cmd_alerts, cmd_rules
 from maritime.alerts.cli import add_parsers as add_alert_parsers
 from maritime.analytics.cli import COMMANDS as ANALYTICS_COMMANDS
 from maritime.analytics.cli import add_parsers as add_analytics_parsers
-from maritime.analytics.cli import cmd_detect_then_risk
+from maritime.analytics.cli import update_risk_after_detect
 from maritime.archive.cli import add_cell_option, cmd_archive
 from maritime.archive.cli import add_parser as add_archive_parser
 from maritime.arguments import add_db_option, parse_time, positive_seconds
@@ -270,7 +270,8 @@ def cmd_listen(args: argparse.Namespace) -> int:
 
 
 def cmd_detect_and_alert(args: argparse.Namespace) -> int:
-    """``maritime detect``, then with ``--rules``/``--watchlist`` evaluate every event and watch
+    """``maritime detect``, then the vessel risk update over the events it wrote
+    (:mod:`maritime.analytics.risk_store`), then with ``--rules``/``--watchlist`` evaluate every event and watch
     list and queue the alerts (for the sinks of ``--sinks``; `maritime serve --sinks` sends them)."""
     from maritime.alerts.live import load_options, raise_once
     from maritime.store.database import Store, resolve_db_path
@@ -279,8 +280,11 @@ def cmd_detect_and_alert(args: argparse.Namespace) -> int:
     if options is not None and args.engine == "dask" and not args.db:
         raise UsageError("--rules, --watchlist and --sinks with --engine dask need --db (where alerts are queued)")
     status = cmd_detect(args)
-    if options is None or status != 0:
+    if status != 0:
         return status
+    update_risk_after_detect(args)
+    if options is None:
+        return 0
     store = Store(resolve_db_path(args.db))
     try:
         result = raise_once(store.con, options)
@@ -312,8 +316,6 @@ COMMANDS = {
     "alerts": cmd_alerts,
     **ANALYTICS_COMMANDS,
 }
-#: detect also brings vessel risk up to date (maritime/analytics/risk_store.py)
-COMMANDS["detect"] = cmd_detect_then_risk
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -145,17 +145,14 @@ def cmd_brief(args: argparse.Namespace) -> int:
 COMMANDS = {"risk": cmd_risk, "hotspots": cmd_hotspots, "outcome": cmd_outcome, "brief": cmd_brief}
 
 
-def cmd_detect_then_risk(args: argparse.Namespace) -> int:
-    """``maritime detect``, then the incremental risk update over the events it wrote (when
+def update_risk_after_detect(args: argparse.Namespace) -> None:
+    """After ``maritime detect``: the incremental risk update over the events it wrote (when
     they went to a database: the DuckDB engine, or the Dask engine with ``--db``)."""
     from maritime.analytics.risk_store import update_risk
-    from maritime.detect.cli import cmd_detect
 
-    rc = cmd_detect(args)
-    if rc == 0 and (getattr(args, "engine", "duckdb") != "dask" or args.db):
+    if getattr(args, "engine", "duckdb") != "dask" or args.db:
         store = _open(args.db)
         try:
             print(update_risk(store.con).line())
         finally:
             store.close()
-    return rc
