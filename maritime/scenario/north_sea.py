@@ -10,7 +10,8 @@ cases. Geography (bundled in ``data/``):
 
 Traffic: ships berthed (status 5) at the ports, ships at anchor (status 1) at the listed
 anchorages, merchant transits between the ports, and :data:`UNLISTED_ANCHORAGE`, an anchorage in
-open water 35 km from the nearest WPI port that is in no port list (only learnable from the data).
+open water 35 km from the nearest WPI port that is in no port list (only learnable from the data),
+with a bunker tanker moored alongside one of its ships (``bunkering`` in its label).
 Labels in the truth's ``decoys``: one ``port_stay`` per port or anchorage with the vessels staying
 there, and one ``unlisted_anchorage``; none of them should give a loitering or rendezvous event.
 No true events are injected in this region. Times in seconds, distances in metres.
@@ -40,6 +41,8 @@ UNLISTED_ANCHORAGE: LatLon = (52.03, 3.62)
 #: Ships at the unlisted anchorage, and the radius they anchor within (m).
 UNLISTED_SHIPS = 8
 UNLISTED_RADIUS_M = 3000.0
+#: Distance (m) of the bunker tanker from the ship it serves at the unlisted anchorage.
+BUNKER_OFFSET_M = 150.0
 #: Shares of the rest of the fleet: berthed, at a listed anchorage; merchant transits take the rest.
 SHARE_BERTHED = 0.35
 SHARE_ANCHORED = 0.20
@@ -103,6 +106,7 @@ def populate(fb: FleetBuilder) -> None:
     """The unlisted anchorage, then berthed, anchored and transiting ships up to ``n_vessels``,
     then the ``port_stay`` and ``unlisted_anchorage`` labels."""
     add_unlisted_anchorage(fb)
+    add_unlisted_bunkering(fb)
     n_pop = max(0, fb.cfg.n_vessels - len(fb.vessels))
     n_berth = int(math.floor(SHARE_BERTHED * n_pop))
     n_anch = int(math.floor(SHARE_ANCHORED * n_pop))
@@ -204,6 +208,33 @@ def add_unlisted_anchorage(fb: FleetBuilder) -> None:
             },
         )
     )
+
+
+def add_unlisted_bunkering(fb: FleetBuilder) -> None:
+    """A bunker tanker moored alongside the first ship at the unlisted anchorage all day, about
+    :data:`BUNKER_OFFSET_M` away: a rendezvous by every distance and speed rule, at a place only
+    the data can tell is an anchorage. Recorded as ``bunkering`` (the two MMSIs) in the
+    ``unlisted_anchorage`` label (no rendezvous is expected)."""
+    (label,) = [d for d in fb.decoys if d.kind == "unlisted_anchorage"]
+    mmsis = label.extra["mmsis"]
+    assert isinstance(mmsis, list)
+    ship = int(mmsis[0])
+    (host,) = [v for v in fb.vessels if v.mmsi == ship]
+    rng = fb.vrng(53)
+    la0, lo0 = float(host.track.lat[0]), float(host.track.lon[0])
+    la, lo = offset(la0, lo0, rng.uniform(0, 360), BUNKER_OFFSET_M)
+    tb = TrackBuilder(fb.T0 - 1, la, lo, 1)
+    tb.hold(fb.T1, 1, rng, radius_m=20.0)
+    v = fb.new_vessel(
+        "tanker",
+        str(rng.choice(_FLAGS)),
+        "merchant",
+        tb.build(fb.T1),
+        rng,
+        destination=LOCODES["Europoort|NL"],
+        note="bunkering alongside: unlisted anchorage",
+    )
+    label.extra["bunkering"] = [ship, v.mmsi]
 
 
 def label_port_stays(fb: FleetBuilder) -> None:

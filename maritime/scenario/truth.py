@@ -172,7 +172,8 @@ GAP_AND_PORT_DEFINITIONS: dict[str, str] = {
     "at anchor at a listed anchorage within 10 km of one, all day; no loitering or rendezvous is expected",
     "decoys.unlisted_anchorage": "vessels (mmsis) at anchor all day within radius_m of lat/lon, an anchorage in no "
     "port list (nearest_wpi_port_km from the nearest WPI port): only learnable from the data. Once learned, no "
-    "loitering or rendezvous is expected there",
+    "loitering or rendezvous is expected there; bunkering: a ship there and the bunker tanker moored alongside it "
+    "all day (a rendezvous unless the anchorage is learned)",
 }
 
 

@@ -32,7 +32,8 @@ EVENTS = "SELECT event_id, kind, mmsi, other_mmsi, start_time, end_time, lat, lo
 
 @pytest.fixture(scope="module")
 def tables() -> list[pa.Table]:
-    """A day of the North Sea scenario in 3-hour tables, in time order."""
+    """A day of the North Sea scenario in 3-hour tables, in time order (the unlisted anchorage:
+    8 ships at anchor and a bunker tanker alongside one of them, 35 km from any listed port)."""
     sc = build_scenario(ScenarioConfig(seed=8, hours=24.0, n_vessels=40, region="north_sea"))
     return list(position_tables(sc, chunk_s=3 * 3600.0))
 
@@ -55,8 +56,10 @@ def test_the_unlisted_anchorage_is_learned_and_stops_its_false_events(tables, tm
     try:
         run_detection(off.con, config=OFF)
         run_detection(on.con, config=CFG)
-        # without the learned step, the ships at anchor there loiter
-        assert len(near_unlisted(off.con, ("loitering", "rendezvous"), 10.0)) >= 3
+        # without the learned step, the ships at anchor there loiter, and the bunker tanker
+        # alongside one of them meets it
+        assert len(near_unlisted(off.con, ("loitering",), 10.0)) >= 3
+        assert len(near_unlisted(off.con, ("rendezvous",), 10.0)) == 1
         # with it: none there, and no loitering or rendezvous anywhere (the other stays are in ports)
         assert on.con.execute("SELECT count(*) FROM events WHERE kind IN ('loitering', 'rendezvous')").fetchall() == [
             (0,)
