@@ -8,7 +8,7 @@
    ``benchmarks/out/cycle_day.duckdb``; the last ``--minutes`` + 1 minutes are held back in a
    side table.
 2. Full detection over every stored report (``run_detection`` from nothing): its time.
-3. The live loop of ``maritime serve``: :class:`maritime.detect.runner.LiveDetection` starts on
+3. The live loop of ``maritime serve``: :class:`maritime.detect.live.LiveDetection` starts on
    the stored day (one full cycle, not timed), then one minute of held-back data is appended
    at a time and one cycle is timed after each (the first minute warms up). Prints the median
    and 95th percentile cycle time. Target: < 1 s.
@@ -61,7 +61,9 @@ def build_dataset(path: Path, vessels: int, seed: int = 23) -> None:
         f"CREATE TABLE held_back AS SELECT * FROM positions WHERE ts > (SELECT max(ts) FROM positions) "
         f"- INTERVAL {HELD_MINUTES * 60} SECOND"
     )
-    con.execute(f"DELETE FROM positions WHERE ts > (SELECT max(ts) FROM positions) - INTERVAL {HELD_MINUTES * 60} SECOND")
+    con.execute(
+        f"DELETE FROM positions WHERE ts > (SELECT max(ts) FROM positions) - INTERVAL {HELD_MINUTES * 60} SECOND"
+    )
     con.execute("CHECKPOINT")
     con.close()
     tmp.replace(path)
@@ -88,7 +90,8 @@ def main() -> int:
 def run(minutes: int) -> int:
     import duckdb
 
-    from maritime.detect.runner import LiveDetection, run_detection
+    from maritime.detect.live import LiveDetection
+    from maritime.detect.runner import run_detection
 
     work = OUT / "cycle_work.duckdb"
     shutil.copy(DATA, work)

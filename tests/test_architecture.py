@@ -43,7 +43,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 TOOL_PACKAGES = ("maritime.scenario",)
 TOOL_MAX_LAYER = 2
 #: Modules of the detection package that are adapters (I/O), not detectors.
-DETECT_ADAPTERS = ("maritime.detect.runner", "maritime.detect.cluster", "maritime.detect.cli")
+DETECT_ADAPTERS = ("maritime.detect.runner", "maritime.detect.cluster", "maritime.detect.cli", "maritime.detect.live")
 #: Third-party packages that mean I/O: forbidden in the pure layers.
 IO_PACKAGES = ("duckdb", "socket", "dask", "distributed", "pyarrow.fs", "requests", "urllib.request")
 UI_PACKAGES = ("dash", "dash_ag_grid", "flask", "plotly")
