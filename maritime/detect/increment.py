@@ -41,6 +41,7 @@ from maritime.detect.dark import Evidence, Silence
 from maritime.detect.dark import _evidence as silence_evidence
 from maritime.detect.events import Event
 from maritime.detect.inputs import Columns, tracks_from_columns
+from maritime.detect.loitering import run_key
 from maritime.detect.reception import Reception
 from maritime.detect.rendezvous import slow_grid
 from maritime.detect.tracks import Tracks, empty_tracks
@@ -292,12 +293,15 @@ class LiveState:
             if e.end is None
         ]
         redo = np.union1d(vessels, np.array(open_, dtype=np.int64)).astype(np.int64)
+        sub = take_tracks(self.tracks, block_rows(self.tracks.mmsi, redo), now)
+        shared = np.array(self.tracks.shared_mmsis, dtype=np.int64)
         part = vessel_events(
-            take_tracks(self.tracks, block_rows(self.tracks.mmsi, redo), now),
+            sub,
             cfg,
             dark_tracks=self.tracks,
             dark_since=since,
             dark_evidence=self.memo,
+            loitering_since=np.where(np.isin(sub.seg_mmsi, shared), -np.inf, since),
         )
         redo_set = set(redo.tolist())
         merged = VesselEvents()
@@ -305,6 +309,8 @@ class LiveState:
             old: list[Event] = getattr(self.stages, f.name)
             if f.name == "dark":  # settled silences are kept, the others were examined again
                 kept = [e for e in old if e.end is not None and e.end < since]
+            elif f.name == "loitering":  # runs of the vessels examined that cannot have changed
+                kept = [e for e in old if e.mmsi not in redo_set or self._settled_run(e, since, shared)]
             else:
                 kept = [e for e in old if e.mmsi not in redo_set]
             setattr(merged, f.name, kept + getattr(part, f.name))
@@ -322,6 +328,18 @@ class LiveState:
         ] + grid_rendezvous(self.grid, cfg, now, vessels=pairs)
         self.stats = CycleStats(len(new["t"]), len(vessels), len(redo_set | pair_set), since)
         return self.events()
+
+    def _settled_run(self, e: Event, since: float, shared: Ints) -> bool:
+        """Whether loitering event ``e`` comes from a run that depends only on reports before
+        ``since`` (:func:`maritime.detect.loitering.run_key`), in the current tracks."""
+        if e.mmsi in shared:
+            return False
+        tr, last_seen = self.tracks, float(e.details.get("last_seen", np.inf))
+        a, b = int(np.searchsorted(tr.mmsi, e.mmsi, "left")), int(np.searchsorted(tr.mmsi, e.mmsi, "right"))
+        i = a + int(np.searchsorted(tr.t[a:b], last_seen))
+        if i >= b or tr.t[i] != last_seen:
+            return False
+        return bool(run_key(tr, np.array([i]), self.config.loitering)[0] < since)
 
     def _merge(self, new: Columns, vessels: Ints) -> None:
         """Add ``new`` (sorted) to the window, keeping it sorted."""
