@@ -28,7 +28,7 @@ import duckdb
 from maritime.alerts.live import AlertLoops
 from maritime.analytics.risk_store import update_risk
 from maritime.detect.contact_runner import correlate_pending
-from maritime.detect.runner import LiveDetection
+from maritime.detect.live import LiveDetection
 from maritime.errors import MaritimeError
 from maritime.ingest.live import LiveIngest
 from maritime.ingest.options import IngestOptions
@@ -203,7 +203,7 @@ def detection_thread(
     (:func:`maritime.detect.runner.use_settings`; ``serve --zones/--config`` store them before
     this starts); :meth:`Runtime.close` interrupts its queries. Each cycle reads only the
     reports stored since the last one and recomputes what they can change
-    (:class:`maritime.detect.runner.LiveDetection`)."""
+    (:class:`maritime.detect.live.LiveDetection`)."""
     cur = cur or store.cursor()
     health.detection = {"available": True, "last_run": None}
     live = LiveDetection(cur)

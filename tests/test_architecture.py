@@ -48,9 +48,11 @@ DETECT_ADAPTERS = (
     "maritime.detect.runner",
     "maritime.detect.cluster",
     "maritime.detect.cli",
+    "maritime.detect.live",
     "maritime.detect.contact_runner",
+    "maritime.detect.anchorage_store",
+    "maritime.detect.anchorage_cli",
 )
-DETECT_ADAPTERS += ("maritime.detect.anchorage_store", "maritime.detect.anchorage_cli")
 #: Third-party packages that mean I/O: forbidden in the pure layers.
 IO_PACKAGES = ("duckdb", "socket", "dask", "distributed", "pyarrow.fs", "requests", "urllib.request")
 UI_PACKAGES = ("dash", "dash_ag_grid", "flask", "plotly")

@@ -70,11 +70,11 @@ def test_a_silent_feed_raises_an_alert_and_clears_it(store):
 def test_close_interrupts_a_detection_query_under_way(store, monkeypatch):
     started = threading.Event()
 
-    def endless_detection(cur, zones=None, config=None):
+    def endless_cycle(live):
         started.set()
-        cur.execute("SELECT count(*) FROM range(100000000000::BIGINT) r WHERE r % 7 = 3").fetchall()
+        live.con.execute("SELECT count(*) FROM range(100000000000::BIGINT) r WHERE r % 7 = 3").fetchall()
 
-    monkeypatch.setattr(runtime, "run_detection", endless_detection)
+    monkeypatch.setattr(runtime.LiveDetection, "cycle", endless_cycle)
     health = Health([])
     rt = runtime.Runtime(store, [], IngestOptions(), health, detect_every_s=0.05)
     rt.start()

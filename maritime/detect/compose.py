@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from maritime.detect.config import DetectConfig
-from maritime.detect.dark import EvidenceMemo, detect_dark
+from maritime.detect.dark import EvidenceFn, detect_dark
 from maritime.detect.events import Event
 from maritime.detect.loitering import detect_loitering, suppress_explained
 from maritime.detect.reception import Reception
@@ -48,7 +48,8 @@ def vessel_events(
     reception: Reception | None = None,
     dark_tracks: Tracks | None = None,
     dark_since: float | None = None,
-    dark_memo: EvidenceMemo | None = None,
+    dark_evidence: EvidenceFn | None = None,
+    loitering_since: float | npt.NDArray[np.float64] | None = None,
 ) -> VesselEvents:
     """Loitering, dark periods and identity conflicts of ``tr``'s vessels.
 
@@ -57,14 +58,18 @@ def vessel_events(
     ``dark_tracks``, ``dark_since`` (a live cycle, :mod:`maritime.detect.increment`): the dark
     periods are those of ``dark_tracks`` (all vessels) still open or ending at or after
     ``dark_since`` (UTC s), while loitering and conflicts are those of ``tr`` (the vessels
-    with new reports); ``dark_memo`` keeps the evidence of settled open silences across cycles.
+    with new reports); ``dark_evidence`` keeps the evidence of settled open silences across cycles;
+    ``loitering_since``: only the loitering runs that can have changed (UTC s, or per segment).
     """
     return VesselEvents(
-        loitering=detect_loitering(tr, config.loitering),
+        loitering=detect_loitering(tr, config.loitering, since=loitering_since),
         dark=detect_dark(
-            tr if dark_tracks is None else dark_tracks, config.dark, config.tracks, reception=reception,
+            tr if dark_tracks is None else dark_tracks,
+            config.dark,
+            config.tracks,
+            reception=reception,
             since=dark_since,
-            memo=dark_memo,
+            evidence=dark_evidence,
         ),
         conflicts=list(tr.conflicts),
     )

@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -95,6 +95,9 @@ class Silence:
 
 #: Records why a silence is not flagged (for ``diagnostics``).
 Reject = Callable[[Silence, str, dict[str, Any] | None], None]
+#: Finds the evidence of a silence: ``(tracks, silence, reception, config, class B, satellite
+#: receiver codes) -> Evidence`` (None: no bin to judge).
+EvidenceFn = Callable[[Tracks, Silence, Reception, DarkConfig, bool, npt.NDArray[np.bool_]], "Evidence | None"]
 
 
 @dataclass
@@ -124,15 +127,14 @@ def detect_dark(
     diagnostics: list[Diagnostic] | None = None,
     reception: Reception | None = None,
     since: float | None = None,
-    memo: EvidenceMemo | None = None,
+    evidence: EvidenceFn | None = None,
 ) -> list[Event]:
     """Dark-period events (and low-confidence coverage gaps) of all segments of ``tr``.
 
     ``since`` (UTC s): examine only the silences still open or ending at or after it (a live
     cycle: older ones are settled, see :mod:`maritime.detect.increment`); None: all of them.
-    ``memo`` (a live cycle): the evidence of open silences whose evidence window is complete,
-    kept across cycles (:func:`settle_memo` drops what new data can have changed); only the
-    silences ending around "now" are counted again.
+    ``evidence``: how the evidence of a silence is found (default :func:`_evidence`; a live
+    cycle keeps that of settled open silences, :class:`maritime.detect.increment.EvidenceMemo`).
 
     ``reception``: the reception model of the whole area, when ``tr`` holds only some of its
     vessels (a cluster partition); by default it is built from ``tr``.
@@ -171,7 +173,7 @@ def detect_dark(
             reject(c, "shared_mmsi_sibling")
             continue
         cls_b = bool(cls_b_seg[c.s])
-        ev = _evidence(tr, c, rec, cfg, cls_b, sat) if memo is None else _memo_evidence(tr, c, rec, cfg, cls_b, sat, memo)
+        ev = (_evidence if evidence is None else evidence)(tr, c, rec, cfg, cls_b, sat)
         if ev is None:
             continue
         details = _details(tr, c, ev, cls_b, float(shore[i]), float(port[i]))
@@ -179,42 +181,6 @@ def detect_dark(
         if event is not None:
             events.append(event)
     return events
-
-
-#: Evidence of open silences kept across live cycles: key (MMSI, segment start, history start,
-#: last report time) -> (horizon: the latest data time it depends on, UTC s; evidence).
-EvidenceMemo = dict[tuple[int, float, float, float], tuple[float, "Evidence"]]
-
-
-def settle_memo(memo: EvidenceMemo, settled: float) -> None:
-    """Drop from ``memo`` the evidence that depends on data at or after ``settled`` (UTC s: the
-    earliest report that changed since the last cycle, less the ``together_minutes`` margin)."""
-    for key in [k for k, (horizon, _) in memo.items() if horizon >= settled]:
-        del memo[key]
-
-
-def _memo_evidence(
-    tr: Tracks, c: Silence, rec: Reception, cfg: DarkConfig, cls_b: bool, sat: Bools, memo: EvidenceMemo
-) -> Evidence | None:
-    """:func:`_evidence`, reusing the evidence of an open silence whose evidence window is
-    complete (it then depends only on data up to its horizon, and on the silences ending
-    around "now", counted again here)."""
-    bin_s = cfg.bin_minutes * 60.0
-    E = cfg.evidence_hours * 3600.0
-    if c.t_next is not None or c.gap < E + bin_s:
-        return _evidence(tr, c, rec, cfg, cls_b, sat)
-    key = (int(tr.seg_mmsi[c.s]), float(tr.t[tr.seg_start[c.s]]), float(tr.t[c.a]), c.t_last)
-    if key in memo:
-        ev = memo[key][1]
-    else:
-        ev = _evidence(tr, c, rec, cfg, cls_b, sat)
-        if ev is None:
-            return None
-        together = cfg.together_minutes * 60.0
-        memo[key] = (c.t_last + max(E, cfg.min_gap_hours * 3600.0 + together) + 2.0 * bin_s, ev)
-    win = int(math.ceil(cfg.together_minutes / cfg.bin_minutes))
-    ended = rec.silences_around(True, float(tr.lat[c.k]), float(tr.lon[c.k]), int(math.floor(tr.now / bin_s)), win)
-    return replace(ev, others_reappeared=ended - 1)
 
 
 def _candidates(tr: Tracks, cfg: DarkConfig, since: float | None = None) -> list[Silence]:

@@ -28,17 +28,21 @@ Data time only: ``now`` is the latest report time (UTC seconds), never the wall 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import math
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from maritime.detect.compose import VesselEvents, combine, grid_rendezvous, vessel_events
-from maritime.detect.config import DetectConfig
-from maritime.detect.dark import EvidenceMemo, settle_memo
+from maritime.detect.config import DarkConfig, DetectConfig
+from maritime.detect.dark import Evidence, Silence
+from maritime.detect.dark import _evidence as silence_evidence
 from maritime.detect.events import Event
 from maritime.detect.inputs import Columns, tracks_from_columns
+from maritime.detect.loitering import run_key
+from maritime.detect.reception import Reception
 from maritime.detect.rendezvous import slow_grid
 from maritime.detect.tracks import Tracks, empty_tracks
 
@@ -186,6 +190,53 @@ def _time_order(tr: Tracks, vessels: Ints) -> tuple[Ints, Ints]:
     return rows.astype(np.int64), vid
 
 
+class EvidenceMemo:
+    """The evidence of open silences (:mod:`maritime.detect.dark`) kept across live cycles.
+
+    An open silence whose evidence window (``evidence_hours``) is complete depends only on data
+    up to its *horizon* (the end of that window, or ``min_gap_hours + together_minutes`` after
+    the last report for the silences that started with it, plus two bins) and on the silences
+    ending around "now", which are counted again at each use. :meth:`settle` drops what the
+    new data of a cycle can have changed. Keys: (MMSI, segment start, history start, last
+    report time).
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[int, float, float, float], tuple[float, Evidence]] = {}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def settle(self, settled: float) -> None:
+        """Drop the evidence whose horizon is at or after ``settled`` (UTC s: the earliest
+        report that changed since the last cycle, less the ``together_minutes`` margin)."""
+        for key in [k for k, (horizon, _) in self.entries.items() if horizon >= settled]:
+            del self.entries[key]
+
+    def __call__(
+        self, tr: Tracks, c: Silence, rec: Reception, cfg: DarkConfig, cls_b: bool, sat: npt.NDArray[np.bool_]
+    ) -> Evidence | None:
+        """The evidence of silence ``c`` (an :data:`maritime.detect.dark.EvidenceFn`)."""
+        bin_s = cfg.bin_minutes * 60.0
+        E = cfg.evidence_hours * 3600.0
+        if c.t_next is not None or c.gap < E + bin_s:
+            return silence_evidence(tr, c, rec, cfg, cls_b, sat)
+        key = (int(tr.seg_mmsi[c.s]), float(tr.t[tr.seg_start[c.s]]), float(tr.t[c.a]), c.t_last)
+        if key in self.entries:
+            ev = self.entries[key][1]
+        else:
+            fresh = silence_evidence(tr, c, rec, cfg, cls_b, sat)
+            if fresh is None:
+                return None
+            ev = fresh
+            started_by = cfg.min_gap_hours * 3600.0 + cfg.together_minutes * 60.0
+            self.entries[key] = (c.t_last + max(E, started_by) + 2.0 * bin_s, ev)
+        win = int(math.ceil(cfg.together_minutes / cfg.bin_minutes))
+        b_now = int(math.floor(tr.now / bin_s))
+        ended = rec.silences_around(True, float(tr.lat[c.k]), float(tr.lon[c.k]), b_now, win)
+        return replace(ev, others_reappeared=ended - 1)
+
+
 class LiveState:
     """The detection window kept between live cycles, and the events of each stage.
 
@@ -203,8 +254,8 @@ class LiveState:
         self.now = now
         self.start = float(self.cols["t"].min()) if len(self.cols["t"]) else now  #: earliest report (UTC s)
         self.tracks = tracks_from_columns(dict(self.cols), self.station_names, config, now)
-        self.memo: EvidenceMemo = {}  #: evidence of settled open silences (maritime.detect.dark)
-        self.stages = vessel_events(self.tracks, config, dark_memo=self.memo)
+        self.memo = EvidenceMemo()  #: evidence of settled open silences
+        self.stages = vessel_events(self.tracks, config, dark_evidence=self.memo)
         self.grid = slow_grid(self.tracks, config.rendezvous)
         self.rendezvous = grid_rendezvous(self.grid, config, now)
         self.stats = CycleStats(new_reports=len(self.cols["t"]))
@@ -231,17 +282,26 @@ class LiveState:
         self.tracks = splice(old_tr, fresh, vessels, now)
         dirty = min(dirty_time(old_tr, self.tracks, vessels), prev_now)
         since = dirty - (cfg.dark.together_minutes + 2.0 * cfg.dark.bin_minutes) * 60.0
-        settle_memo(self.memo, since)
+        self.memo.settle(since)
         # per-vessel detectors: the touched vessels and those with an open episode (it may close
         # as data time advances); dark periods: every vessel, silences open or ending since
-        open_ = [e.mmsi for f in fields(VesselEvents) if f.name != "dark" for e in getattr(self.stages, f.name) if e.end is None]
+        open_ = [
+            e.mmsi
+            for f in fields(VesselEvents)
+            if f.name != "dark"
+            for e in getattr(self.stages, f.name)
+            if e.end is None
+        ]
         redo = np.union1d(vessels, np.array(open_, dtype=np.int64)).astype(np.int64)
+        sub = take_tracks(self.tracks, block_rows(self.tracks.mmsi, redo), now)
+        shared = np.array(self.tracks.shared_mmsis, dtype=np.int64)
         part = vessel_events(
-            take_tracks(self.tracks, block_rows(self.tracks.mmsi, redo), now),
+            sub,
             cfg,
             dark_tracks=self.tracks,
             dark_since=since,
-            dark_memo=self.memo,
+            dark_evidence=self.memo,
+            loitering_since=np.where(np.isin(sub.seg_mmsi, shared), -np.inf, since),
         )
         redo_set = set(redo.tolist())
         merged = VesselEvents()
@@ -249,6 +309,8 @@ class LiveState:
             old: list[Event] = getattr(self.stages, f.name)
             if f.name == "dark":  # settled silences are kept, the others were examined again
                 kept = [e for e in old if e.end is not None and e.end < since]
+            elif f.name == "loitering":  # runs of the vessels examined that cannot have changed
+                kept = [e for e in old if e.mmsi not in redo_set or self._settled_run(e, since, shared)]
             else:
                 kept = [e for e in old if e.mmsi not in redo_set]
             setattr(merged, f.name, kept + getattr(part, f.name))
@@ -266,6 +328,18 @@ class LiveState:
         ] + grid_rendezvous(self.grid, cfg, now, vessels=pairs)
         self.stats = CycleStats(len(new["t"]), len(vessels), len(redo_set | pair_set), since)
         return self.events()
+
+    def _settled_run(self, e: Event, since: float, shared: Ints) -> bool:
+        """Whether loitering event ``e`` comes from a run that depends only on reports before
+        ``since`` (:func:`maritime.detect.loitering.run_key`), in the current tracks."""
+        if e.mmsi in shared:
+            return False
+        tr, last_seen = self.tracks, float(e.details.get("last_seen", np.inf))
+        a, b = int(np.searchsorted(tr.mmsi, e.mmsi, "left")), int(np.searchsorted(tr.mmsi, e.mmsi, "right"))
+        i = a + int(np.searchsorted(tr.t[a:b], last_seen))
+        if i >= b or tr.t[i] != last_seen:
+            return False
+        return bool(run_key(tr, np.array([i]), self.config.loitering)[0] < since)
 
     def _merge(self, new: Columns, vessels: Ints) -> None:
         """Add ``new`` (sorted) to the window, keeping it sorted."""

@@ -64,11 +64,27 @@ def runs(
     return idx[starts], idx[ends]
 
 
-def detect_loitering(tr: Tracks, config: LoiteringConfig | None = None) -> list[Event]:
+def run_key(tr: Tracks, last: npt.NDArray[Any], cfg: LoiteringConfig) -> npt.NDArray[Any]:
+    """The latest report time a run ending at report ``last`` depends on (UTC s): the report
+    after it and ``merge_gap_minutes`` after its end (what could extend it); +inf when it ends
+    its segment (it may still be open or extended)."""
+    last = np.asarray(last, dtype=np.int64)
+    if len(last) == 0:
+        return np.zeros(0)
+    seg_last = tr.seg_end[tr.seg[last]] - 1
+    key = np.maximum(tr.t[np.minimum(last + 1, len(tr) - 1)], tr.t[last] + cfg.merge_gap_minutes * 60.0)
+    return np.where(last >= seg_last, np.inf, key)
+
+
+def detect_loitering(
+    tr: Tracks, config: LoiteringConfig | None = None, since: float | npt.NDArray[Any] | None = None
+) -> list[Event]:
     """Loitering events of all segments of ``tr`` (see the module docstring).
 
     An event whose last report is the segment's last report and whose segment was heard
-    within ``max_gap_hours`` of ``tr.now`` is still open (``end`` None).
+    within ``max_gap_hours`` of ``tr.now`` is still open (``end`` None). ``since`` (UTC s, or
+    one value per segment; a live cycle, :mod:`maritime.detect.increment`): only the runs
+    whose :func:`run_key` is at or after it (the others depend on reports that have not changed).
     """
     cfg = config or LoiteringConfig()
     if len(tr) == 0:
@@ -89,6 +105,9 @@ def detect_loitering(tr: Tracks, config: LoiteringConfig | None = None) -> list[
     t1 = tr.t[last] + np.minimum(gn / 2.0, edge)
     dur = t1 - t0
     cand = np.nonzero(dur >= cfg.min_duration_hours * 3600.0)[0]
+    if since is not None:
+        lim = since if np.ndim(since) == 0 else np.asarray(since)[tr.seg[last[cand]]]
+        cand = cand[run_key(tr, last[cand], cfg) >= lim]
     if len(cand) == 0:
         return []
 

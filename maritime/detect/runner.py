@@ -16,23 +16,19 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 
 import duckdb
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from maritime.detect.anchorage_store import refresh_anchorages, replan, stored_points
 from maritime.detect.compose import detect_all
 from maritime.detect.config import DetectConfig, RunnerConfig, load_config, load_config_text
 from maritime.detect.contact_runner import contact_events_since, correlate_pending
 from maritime.detect.events import EVENT_COLUMNS, Event, assign_zones, utc
-from maritime.detect.increment import LiveState
 from maritime.detect.inputs import (
-    Columns,
     ZoneRow,
     ZonesArg,
     ZoneSet,
@@ -399,144 +395,3 @@ def store_events(
     rec = Reconciliation(to_delete=existing, to_insert=[e.row() for e in events])
     fp = "cluster-" + _fingerprint(cfg, zone_rows)
     return _write(con, rec, zone_rows, RunRecord(cfg, fp, t_start, None, None if now is None else utc(now), positions))
-
-
-# ---------------------------------------------------------------------------------------------
-# live detection (maritime serve): cycles that follow new data (the pure part is maritime.detect.increment)
-
-#: Rows stored (count, last row id, latest data time in µs): one snapshot.
-STORED = "SELECT count(*), max(rowid), epoch_us(max(ts)) FROM positions"
-#: A live window is re-read from the database after this many hours of data time (bounds its memory).
-LIVE_REBASE_HOURS = 6.0
-
-
-@dataclass
-class LiveSummary(DetectSummary):
-    """What one live cycle did (:class:`DetectSummary` and the cycle's own figures)."""
-
-    new_positions: int = 0  #: reports stored since the last cycle
-    vessels: int = 0  #: vessels with new reports
-    affected: int = 0  #: vessels whose loitering, conflicts and rendezvous were recomputed
-
-
-class LiveDetection:
-    """Incremental detection for a live process: each :meth:`cycle` reads only the reports
-    stored since the last one (by row id, the order of ingest, not by time), updates the
-    :class:`~maritime.detect.increment.LiveState` kept in memory and writes only the events
-    that changed. It reads the window again (as :func:`run_detection` plans it) on the first
-    cycle, when the zones or thresholds change, when rows were deleted, when late data falls
-    before the window or a new receiver appears, and every :data:`LIVE_REBASE_HOURS` of data.
-    The events are those :func:`run_detection` would write."""
-
-    def __init__(self, con: Connection, rebase_hours: float = LIVE_REBASE_HOURS) -> None:
-        self.con = con
-        self.rebase_hours = rebase_hours
-        self.state: LiveState | None = None
-        self.fingerprint = ""
-        self.plan = Plan(True, "first run")
-        self.count = 0  #: rows stored at the last cycle
-        self.rowid = -1  #: last row id read
-        self.hourly: dict[int, int] = {}
-        self.base_now = 0.0  #: data time of the last full read
-
-    def cycle(self) -> LiveSummary:
-        """One cycle with the zones and thresholds stored in the database (:func:`use_settings`).
-        A cycle that fails (or is interrupted) leaves the next one to read the window again."""
-        try:
-            return self._cycle()
-        except BaseException:
-            self.state = None
-            raise
-
-    def _cycle(self) -> LiveSummary:
-        from maritime.store.database import StoreError
-        from maritime.store.database import sql as store_sql
-
-        t_start = time.perf_counter()
-        con = self.con
-        settings = use_settings(con)
-        cfg = settings.config
-        zone_list, zone_rows = zones_rows(settings.zones)
-        fp = _fingerprint(cfg, zone_rows)
-        try:
-            con.execute(store_sql("schema_events"))
-            count, upto, now_us = con.execute(STORED).fetchall()[0]
-        except duckdb.CatalogException:
-            raise StoreError("the database has no positions table: run `maritime ingest` first") from None
-        summary = LiveSummary()
-        if not count:
-            return summary
-        now = now_us / 1e6
-        new, why = None, "first cycle" if self.state is None else ""
-        if self.state is not None and fp != self.fingerprint:
-            why = "zones or thresholds changed"
-        elif self.state is not None and now - self.base_now >= self.rebase_hours * 3600.0:
-            why = f"{self.rebase_hours:g} h of data since the window was read"
-        elif self.state is not None:
-            new, names = self._read(-1e18, self.rowid, upto)
-            if count != self.count + len(new["t"]):
-                why = "rows deleted"
-            elif names:
-                why = f"new receiver {names[0]}"
-            elif len(new["t"]) and new["t"].min() < self.state.start:
-                why = "late data older than the window"
-        if why:
-            summary.full = self._rebase(cfg, fp, now, upto)
-            assert self.state is not None
-            found = self.state.events()
-            summary.reason = f"window read again ({why}): {self.plan.reason}"
-        else:
-            assert self.state is not None and new is not None
-            found = self.state.update(new, now) if len(new["t"]) else self.state.events()
-            for h, n in zip(*np.unique((new["t"] // 3600).astype(np.int64), return_counts=True)):
-                self.hourly[int(h)] = self.hourly.get(int(h), 0) + int(n)
-        self.count, self.rowid = int(count), int(upto)
-        found = [replace(e, details=dict(e.details)) for e in found]  # reconcile may move starts
-        assign_zones(found, zone_list)
-        plan = self.plan
-        stored = con.execute(
-            sql("events_in_window"),
-            {
-                "from": EPOCH0 if plan.full else utc(max(plan.window_from, 0.0)),
-                "recompute": EPOCH0 if plan.full else utc(max(plan.recompute, 0.0)),
-            },
-        ).fetchall()
-        rec = reconcile(found, stored, plan)
-        since = history_since(now, cfg.runner)
-        hourly = {h: n for h, n in self.hourly.items() if h * 3600 >= since - 3600}
-        data_from = None if plan.full else utc(max(plan.window_from, 0.0))
-        st = self.state.stats
-        record = RunRecord(cfg, fp, t_start, data_from, utc(now), st.new_reports, hourly, self.count)
-        summary.written = _write(con, rec, zone_rows, record)
-        summary.deleted, summary.unchanged = rec.deleted, rec.unchanged
-        summary.data_from, summary.data_to, summary.positions = data_from, utc(now), len(self.state.tracks)
-        summary.reason = summary.reason or "live cycle"
-        summary.new_positions, summary.vessels, summary.affected = st.new_reports, st.vessels, st.affected
-        summary.seconds = time.perf_counter() - t_start
-        return summary
-
-    def _rebase(self, cfg: DetectConfig, fp: str, now: float, upto: int) -> bool:
-        """Read the window again (planned as :func:`run_detection` plans it); True when it is
-        everything."""
-        plan, self.hourly = _plan(self.con, now, fp, cfg.runner)
-        cols, names = self._read(plan.read_since(cfg.runner.context_hours * 3600.0), -1, upto, all_names=True)
-        self.state = LiveState(cols, names, cfg, now)
-        self.plan, self.fingerprint, self.base_now = plan, fp, now
-        return plan.full
-
-    def _read(self, since: float, after: int, upto: int, all_names: bool = False) -> tuple[Columns, list[str]]:
-        """Reports with ``since <= t`` and a row id in (after, upto] (:data:`COLUMNS`) and the
-        receiver names: all of them (``all_names``, numbered in name order as
-        ``read_positions.sql`` does), else those the window does not know yet."""
-        tb = self.con.sql(
-            sql("live_positions"), params={"since": utc(max(since, 0.0)), "after": after, "upto": upto}
-        ).to_arrow_table()
-        st = tb.column("station")
-        known = [] if all_names or self.state is None else self.state.station_names
-        seen = sorted({s for s in pc.unique(st).to_pylist() if s is not None})
-        names = seen if all_names else [s for s in seen if s not in set(known)]
-        codes = pc.index_in(st, value_set=pa.array(seen if all_names else known, pa.string()))
-        tb = tb.append_column("station_code", codes.cast(pa.int32()))
-        cols = position_columns(tb)
-        cols["hash"] = tb.column("payload_hash").to_numpy().astype(np.uint64)
-        return cols, names
