@@ -10,15 +10,26 @@ Pure: tracks in, events out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from maritime.detect.config import DetectConfig
 from maritime.detect.dark import detect_dark
 from maritime.detect.events import Event
+from maritime.detect.identity_change import IdentityChanges, detect_identity_changes
 from maritime.detect.loitering import detect_loitering, suppress_explained
+from maritime.detect.position_anomaly import (
+    detect_position_anomalies,
+    detect_shared_positions,
+    detect_static_changes,
+    one_per_id,
+)
 from maritime.detect.reception import Reception
 from maritime.detect.rendezvous import detect_rendezvous
+from maritime.detect.speed_range import detect_speed_range
 from maritime.detect.tracks import Tracks
+from maritime.detect.zone_entry import detect_zone_entries
 
 
 @dataclass
@@ -28,34 +39,93 @@ class VesselEvents:
     loitering: list[Event] = field(default_factory=list)
     dark: list[Event] = field(default_factory=list)
     conflicts: list[Event] = field(default_factory=list)
+    zone_entries: list[Event] = field(default_factory=list)
+    speed_ranges: list[Event] = field(default_factory=list)
+    anomalies: list[Event] = field(default_factory=list)
 
     def extend(self, other: VesselEvents) -> None:
         """Add another partition's events."""
         self.loitering.extend(other.loitering)
         self.dark.extend(other.dark)
         self.conflicts.extend(other.conflicts)
+        self.zone_entries.extend(other.zone_entries)
+        self.speed_ranges.extend(other.speed_ranges)
+        self.anomalies.extend(other.anomalies)
 
 
-def vessel_events(tr: Tracks, config: DetectConfig, reception: Reception | None = None) -> VesselEvents:
-    """Loitering, dark periods and identity conflicts of ``tr``'s vessels.
+def vessel_events(
+    tr: Tracks,
+    config: DetectConfig,
+    reception: Reception | None = None,
+    zones: Sequence[tuple[str, Any]] = (),
+) -> VesselEvents:
+    """Loitering, dark periods, identity conflicts, zone entries, speed ranges and the
+    per-vessel position anomalies of ``tr``'s vessels.
 
     ``reception``: the reception model of the whole area when ``tr`` holds only some of its
-    vessels (a cluster partition); by default it is built from ``tr``.
+    vessels (a cluster partition); by default it is built from ``tr``. ``zones``: the patrol
+    zones ``[(name, polygon), ...]`` (zone entries and speed ranges; none: no such events).
     """
     return VesselEvents(
         loitering=detect_loitering(tr, config.loitering),
         dark=detect_dark(tr, config.dark, config.tracks, reception=reception),
         conflicts=list(tr.conflicts),
+        zone_entries=detect_zone_entries(tr, zones, config.zone_entry),
+        speed_ranges=detect_speed_range(tr, zones, config.speed_range),
+        anomalies=detect_position_anomalies(tr, config.tracks, config.position_anomaly),
     )
 
 
-def combine(vessels: VesselEvents, rendezvous: list[Event], config: DetectConfig, now: float) -> list[Event]:
+def identity_events(tr: Tracks, changes: IdentityChanges | None, config: DetectConfig) -> list[Event]:
+    """Unusual identity changes and claimed type/size changes at sea (``changes``: the
+    identity history of the run's window; None: no identity data, no such events)."""
+    if changes is None or len(changes) == 0:
+        return []
+    return detect_identity_changes(tr, changes, config.identity_change) + detect_static_changes(
+        tr, changes, config.position_anomaly
+    )
+
+
+def shared_position_events(tr: Tracks, config: DetectConfig) -> list[Event]:
+    """Many MMSIs at one position: needs every vessel at once (a fleet stage, like rendezvous)."""
+    return detect_shared_positions(tr.mmsi, tr.t, tr.lat, tr.lon, config.position_anomaly)
+
+
+def combine(
+    vessels: VesselEvents,
+    rendezvous: list[Event],
+    config: DetectConfig,
+    now: float,
+    fleet: Sequence[Event] = (),
+) -> list[Event]:
     """Every event of a run: loitering not explained by a rendezvous, rendezvous, dark
-    periods, identity conflicts (``now``: the latest data time, UTC seconds)."""
+    periods, identity conflicts, zone entries, speed ranges, position anomalies (with the
+    ``fleet`` ones: shared positions, type/size changes) and identity changes (``now``: the
+    latest data time, UTC seconds)."""
     loi = suppress_explained(vessels.loitering, rendezvous, config.loitering.suppress_rendezvous_fraction, now)
-    return loi + rendezvous + vessels.dark + vessels.conflicts
+    anomalies = one_per_id(vessels.anomalies + [e for e in fleet if e.kind == "position_anomaly"])
+    others = [e for e in fleet if e.kind != "position_anomaly"]
+    return (
+        loi
+        + rendezvous
+        + vessels.dark
+        + vessels.conflicts
+        + vessels.zone_entries
+        + vessels.speed_ranges
+        + anomalies
+        + others
+    )
 
 
-def detect_all(tr: Tracks, config: DetectConfig) -> list[Event]:
-    """Every detector over prepared tracks (pure)."""
-    return combine(vessel_events(tr, config), detect_rendezvous(tr, config.rendezvous), config, tr.now)
+def detect_all(
+    tr: Tracks,
+    config: DetectConfig,
+    zones: Sequence[tuple[str, Any]] = (),
+    changes: IdentityChanges | None = None,
+) -> list[Event]:
+    """Every detector over prepared tracks (pure); ``zones`` and ``changes`` as in
+    :func:`vessel_events` and :func:`identity_events`."""
+    fleet = shared_position_events(tr, config) + identity_events(tr, changes, config)
+    return combine(
+        vessel_events(tr, config, zones=zones), detect_rendezvous(tr, config.rendezvous), config, tr.now, fleet
+    )
