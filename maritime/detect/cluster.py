@@ -214,10 +214,11 @@ def _vessel_events(
     grid_folder: str,
     cell_deg: float,
     window_hours: float,
+    zones: Sequence[tuple[str, Any]] = (),
 ) -> dict[str, Any]:
     t0 = time.perf_counter()
     tr = _tracks(arch, path, names, config, now)
-    found = vessel_events(tr, config, reception=_aligned(reception))
+    found = vessel_events(tr, config, reception=_aligned(reception), zones=zones)
     grid = slow_grid(tr, config.rendezvous)
     idx, group, core = grid_groups(
         grid["lat"], grid["lon"], grid["bin"], config.rendezvous.grid_minutes, cell_deg, window_hours
@@ -348,6 +349,7 @@ def detect_on_cluster(
                 [f"{scratch}/grid"] * n,
                 [cell_deg] * n,
                 [window_hours] * n,
+                [zone_list] * n,
                 pure=False,
             )
         )

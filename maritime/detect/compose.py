@@ -20,10 +20,12 @@ from maritime.detect.events import Event
 from maritime.detect.identity_change import IdentityChanges, detect_identity_changes
 from maritime.detect.loitering import detect_loitering, suppress_explained
 from maritime.detect.position_anomaly import (
+    concat_inputs,
     detect_position_anomalies,
     detect_shared_positions,
     detect_static_changes,
     one_per_id,
+    shared_inputs,
 )
 from maritime.detect.reception import Reception
 from maritime.detect.rendezvous import detect_rendezvous
@@ -42,6 +44,8 @@ class VesselEvents:
     zone_entries: list[Event] = field(default_factory=list)
     speed_ranges: list[Event] = field(default_factory=list)
     anomalies: list[Event] = field(default_factory=list)
+    #: reports held at one point, per partition (the input of the fleet-wide shared-position check)
+    shared: list[dict[str, Any]] = field(default_factory=list)
 
     def extend(self, other: VesselEvents) -> None:
         """Add another partition's events."""
@@ -51,6 +55,7 @@ class VesselEvents:
         self.zone_entries.extend(other.zone_entries)
         self.speed_ranges.extend(other.speed_ranges)
         self.anomalies.extend(other.anomalies)
+        self.shared.extend(other.shared)
 
 
 def vessel_events(
@@ -73,6 +78,7 @@ def vessel_events(
         zone_entries=detect_zone_entries(tr, zones, config.zone_entry),
         speed_ranges=detect_speed_range(tr, zones, config.speed_range),
         anomalies=detect_position_anomalies(tr, config.tracks, config.position_anomaly),
+        shared=[shared_inputs(tr, config.position_anomaly)],
     )
 
 
@@ -86,9 +92,6 @@ def identity_events(tr: Tracks, changes: IdentityChanges | None, config: DetectC
     )
 
 
-def shared_position_events(tr: Tracks, config: DetectConfig) -> list[Event]:
-    """Many MMSIs at one position: needs every vessel at once (a fleet stage, like rendezvous)."""
-    return detect_shared_positions(tr.mmsi, tr.t, tr.lat, tr.lon, config.position_anomaly)
 
 
 def combine(
@@ -103,7 +106,8 @@ def combine(
     ``fleet`` ones: shared positions, type/size changes) and identity changes (``now``: the
     latest data time, UTC seconds)."""
     loi = suppress_explained(vessels.loitering, rendezvous, config.loitering.suppress_rendezvous_fraction, now)
-    anomalies = one_per_id(vessels.anomalies + [e for e in fleet if e.kind == "position_anomaly"])
+    shared = detect_shared_positions(concat_inputs(vessels.shared), config.position_anomaly)
+    anomalies = one_per_id(vessels.anomalies + shared + [e for e in fleet if e.kind == "position_anomaly"])
     others = [e for e in fleet if e.kind != "position_anomaly"]
     return (
         loi
@@ -125,7 +129,10 @@ def detect_all(
 ) -> list[Event]:
     """Every detector over prepared tracks (pure); ``zones`` and ``changes`` as in
     :func:`vessel_events` and :func:`identity_events`."""
-    fleet = shared_position_events(tr, config) + identity_events(tr, changes, config)
     return combine(
-        vessel_events(tr, config, zones=zones), detect_rendezvous(tr, config.rendezvous), config, tr.now, fleet
+        vessel_events(tr, config, zones=zones),
+        detect_rendezvous(tr, config.rendezvous),
+        config,
+        tr.now,
+        identity_events(tr, changes, config),
     )

@@ -13,9 +13,10 @@ Maritime Authority's AisAbnormal, Windward):
 - ``invalid_mmsi``: an MMSI that is not a ship-station form of ITU-R M.585 (or a placeholder
   such as 123456789), or whose MID is not allocated by the ITU (see
   :mod:`maritime.reference.mid`). One event per MMSI, open while it is heard.
-- ``shared_position``: at least ``shared_min_mmsis`` MMSIs reporting exactly the same
-  position within ``shared_window_minutes`` (GNSS spoofing), away from ports. Needs every
-  vessel at once: :func:`detect_shared_positions` (the fleet stage of a run).
+- ``shared_position``: at least ``shared_min_mmsis`` MMSIs held at exactly the same position
+  (two consecutive reports there) within ``shared_window_minutes`` (GNSS spoofing), away from
+  ports. Needs every vessel at once: each partition gives its :func:`shared_inputs`, and
+  :func:`detect_shared_positions` runs over all of them (the fleet stage of a run).
 - ``type_changed`` / ``dimensions_changed``: the claimed ship type category or length/beam
   changing while the vessel is at sea (``voyage_min_port_km`` from every port):
   :func:`detect_static_changes`, from :class:`~maritime.detect.identity_change.IdentityChanges`.
@@ -217,6 +218,32 @@ def shared_position_keys(
     return key
 
 
+def shared_inputs(tr: Tracks, cfg: PositionAnomalyConfig) -> dict[str, npt.NDArray[Any]]:
+    """The reports that can take part in a shared position: those whose rounded position
+    equals that of the previous or next report of their segment (a vessel *held* at the
+    point, as a spoofed position is). Per vessel, so a cluster partition computes its own;
+    :func:`detect_shared_positions` then runs over all of them together."""
+    n = len(tr)
+    if n < 2:
+        z = np.zeros(0)
+        return {"mmsi": z.astype(np.int64), "t": z, "lat": z, "lon": z}
+    key = shared_position_keys(tr.lat, tr.lon, cfg.shared_resolution_deg)
+    same = (key[1:] == key[:-1]) & (tr.seg[1:] == tr.seg[:-1])
+    held = np.zeros(n, dtype=bool)
+    held[1:] |= same
+    held[:-1] |= same
+    idx = np.nonzero(held)[0]
+    return {"mmsi": tr.mmsi[idx], "t": tr.t[idx], "lat": tr.lat[idx], "lon": tr.lon[idx]}
+
+
+def concat_inputs(parts: list[dict[str, npt.NDArray[Any]]]) -> dict[str, npt.NDArray[Any]]:
+    """The :func:`shared_inputs` of several partitions as one set of arrays."""
+    names = ("mmsi", "t", "lat", "lon")
+    if not parts:
+        return {k: np.zeros(0, dtype=np.int64 if k == "mmsi" else np.float64) for k in names}
+    return {k: np.concatenate([p[k] for p in parts]) for k in names}
+
+
 def shared_candidates(mmsi: Ints, key: Ints) -> npt.NDArray[np.bool_]:
     """Reports whose position key is reported by at least two MMSIs (cheap pre-filter)."""
     if len(key) == 0:
@@ -232,12 +259,12 @@ def shared_candidates(mmsi: Ints, key: Ints) -> npt.NDArray[np.bool_]:
     return out
 
 
-def detect_shared_positions(
-    mmsi: Ints, t: npt.NDArray[np.float64], lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64],
-    cfg: PositionAnomalyConfig,
-) -> list[Event]:
-    """``shared_position`` anomalies over the reports of every vessel (arrays, any order):
-    one event per group of MMSIs on one point, on the lowest MMSI, the others in details."""
+def detect_shared_positions(inputs: dict[str, npt.NDArray[Any]], cfg: PositionAnomalyConfig) -> list[Event]:
+    """``shared_position`` anomalies over the :func:`shared_inputs` of every vessel (in any
+    order): at least ``shared_min_mmsis`` MMSIs held at exactly one point, their reports there
+    no more than ``shared_window_minutes`` apart; one event per group, on the lowest MMSI,
+    the others in details."""
+    mmsi, t, lat, lon = inputs["mmsi"], inputs["t"], inputs["lat"], inputs["lon"]
     if len(t) == 0:
         return []
     key = shared_position_keys(lat, lon, cfg.shared_resolution_deg)
@@ -245,7 +272,7 @@ def detect_shared_positions(
     if len(cand) == 0:
         return []
     k, m, tt = key[cand], mmsi[cand], t[cand]
-    order = np.lexsort((m, tt, k))
+    order = np.lexsort((lon[cand], lat[cand], m, tt, k))
     k, m, tt, cand = k[order], m[order], tt[order], cand[order]
     win = cfg.shared_window_minutes * 60.0
     groups: list[tuple[list[int], list[float], int]] = []
@@ -279,7 +306,7 @@ def detect_shared_positions(
                 {
                     "reason": "shared_position",
                     "mmsis": ms,
-                    "position": [round(float(lat[i0]), 6), round(float(lon[i0]), 6)],
+                    "position": [round(float(lat[i0]), 5), round(float(lon[i0]), 5)],
                     "first_time": iso(t0),
                     "last_time": iso(t1),
                     "distance_to_port_km": round(float(dp), 2),
