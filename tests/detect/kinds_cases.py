@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
+from functools import lru_cache
 
 from maritime.detect.compose import detect_all
 from maritime.detect.config import DetectConfig, load_config
@@ -52,12 +53,17 @@ def score(events: Iterable[Event], truths: Iterable[Truth], kind: str) -> tuple[
     return len(ev), good, len(tt), found
 
 
+@lru_cache(maxsize=16)
+def _seed_events(seed: int) -> tuple[KindsScenario, list[Event]]:
+    sc = build_kinds(seed)
+    return sc, detect_scenario(sc)
+
+
 def evaluate(seeds: Iterable[int], kinds: Iterable[str] = NEW_KINDS) -> dict[str, tuple[int, int, int, int]]:
     """Summed :func:`score` per kind over the seeds."""
     out = {k: (0, 0, 0, 0) for k in kinds}
     for seed in seeds:
-        sc = build_kinds(seed)
-        ev = detect_scenario(sc)
+        sc, ev = _seed_events(seed)
         for k in out:
             s = score(ev, sc.truth, k)
             out[k] = tuple(a + b for a, b in zip(out[k], s))  # type: ignore[assignment]
@@ -71,3 +77,26 @@ def table(results: dict[str, tuple[int, int, int, int]]) -> str:
         r = found / nt if nt else 1.0
         lines.append(f"{k:<18}{n:>8}{p:>11.3f}{nt:>8}{r:>8.3f}")
     return "\n".join(lines)
+
+
+def kinds_positions(start: float, seed: int = 7):  # -> pa.Table
+    """The position reports of :func:`build_kinds` as a table for
+    :func:`maritime.scenario.positions.insert_positions` (as ``test_cluster.edge_pair``)."""
+    import numpy as np
+    import pyarrow as pa
+
+    a = build_kinds(seed, start).arrays()
+    n = len(a["t"])
+    return pa.table(
+        {
+            "mmsi": a["mmsi"].astype(np.int32),
+            "t_us": (a["t"] * 1e6).astype(np.int64),
+            "lat": a["lat"],
+            "lon": a["lon"],
+            "sog": a["sog"],
+            "cog": np.zeros(n, dtype=np.float32),
+            "msg_type": np.full(n, 1, dtype=np.int8),
+            "station": pa.array(["KINDS"] * n),
+            "payload_hash": np.arange(2 * 10**12, 2 * 10**12 + n, dtype=np.uint64),
+        }
+    )
