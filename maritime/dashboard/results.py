@@ -22,6 +22,10 @@ _KIND_COLORS = {
     "rendezvous": "#ba68c8",
     "identity_conflict": "#4dd0e1",
     "feed_silent": "#90a4ae",
+    "zone_entry": "#66bb6a",
+    "speed_range": "#ffee58",
+    "position_anomaly": "#ff7043",
+    "identity_change": "#26c6da",
 }
 
 

@@ -141,7 +141,7 @@ def test_positions_archived_twice_count_once(both_engines, client, tmp_path):
     shutil.copytree(src.path("positions"), dest / "positions")
     for f in list((dest / "positions").rglob("*.parquet")):
         shutil.copy(f, f.with_name(f.name.replace("part-db-", "part-db-copy-")))
-    twice = detect_on_cluster(client, open_archive(str(dest)), rows_per_partition=20_000)
+    twice = detect_on_cluster(client, open_archive(str(dest)), config=CFG, rows_per_partition=20_000)
     assert twice.positions == 2 * both_engines["positions"]
     assert norm(e.row() for e in twice.events) == norm(both_engines["single"])
 
