@@ -92,8 +92,6 @@ def identity_events(tr: Tracks, changes: IdentityChanges | None, config: DetectC
     )
 
 
-
-
 def combine(
     vessels: VesselEvents,
     rendezvous: list[Event],

@@ -182,7 +182,7 @@ def _without_alternation(
     drop: set[int] = set()
     for idx in by.values():
         for pos, i in enumerate(idx):
-            t, v, p = cands[i][1], norm(cands[i][3]), norm(cands[i][4])
+            t, p = cands[i][1], norm(cands[i][4])
             for j in idx[pos + 1 :]:
                 if cands[j][1] - t > window_s:
                     break
@@ -249,7 +249,8 @@ def detect_identity_changes(
             reasons.append("frequent")
         if not reasons:
             continue
-        lat, lon = pos[i] if pos[i] is not None else (float("nan"), float("nan"))
+        here = pos[i]
+        lat, lon = here if here is not None else (float("nan"), float("nan"))
         details: dict[str, Any] = {
             "field": f,
             "value": v,

@@ -82,7 +82,9 @@ def detect_teleports(tr: Tracks, tracks_cfg: TracksConfig, cfg: PositionAnomalyC
     buf = tracks_cfg.time_buffer_minutes * 60.0
     with np.errstate(divide="ignore", invalid="ignore"):
         v = np.maximum(d - tracks_cfg.noise_km, 0.0) / NM_KM / (np.maximum(dt + buf, 1.0) / 3600.0)
-    vmax = np.where(dt > tracks_cfg.sustained_after_hours * 3600.0, tracks_cfg.max_sustained_speed_kn, tracks_cfg.max_speed_kn)
+    vmax = np.where(
+        dt > tracks_cfg.sustained_after_hours * 3600.0, tracks_cfg.max_sustained_speed_kn, tracks_cfg.max_speed_kn
+    )
     ok &= (v > vmax) & (d >= cfg.teleport_min_km)
     if not ok.any():
         return []
@@ -201,15 +203,18 @@ def detect_invalid_mmsi(tr: Tracks, cfg: PositionAnomalyConfig) -> list[Event]:
                 tr.lat[i0],
                 tr.lon[i0],
                 0.95 if why == "placeholder_digits" else 0.85,
-                {"reason": "invalid_mmsi", "problem": why, "last_seen": iso(t_last), "reports": int((tr.mmsi == mm).sum())},
+                {
+                    "reason": "invalid_mmsi",
+                    "problem": why,
+                    "last_seen": iso(t_last),
+                    "reports": int((tr.mmsi == mm).sum()),
+                },
             )
         )
     return out
 
 
-def shared_position_keys(
-    lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], resolution_deg: float
-) -> Ints:
+def shared_position_keys(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], resolution_deg: float) -> Ints:
     """An integer key per position rounded to ``resolution_deg`` (equal keys: same point)."""
     ilat = np.round((lat + 90.0) / resolution_deg).astype(np.int64)
     ilon = np.round((lon + 180.0) / resolution_deg).astype(np.int64)
@@ -367,7 +372,12 @@ def detect_static_changes(tr: Tracks, changes: IdentityChanges, cfg: PositionAno
             continue
         lat, lon = pos[i]  # type: ignore[misc]
         out[key] = _event(
-            m, t, t, lat, lon, 0.7,
+            m,
+            t,
+            t,
+            lat,
+            lon,
+            0.7,
             {"reason": reason, "field": f, "value": v, "previous": p, "distance_to_port_km": round(float(dp), 2)},
         )
     return list(out.values())

@@ -142,7 +142,15 @@ class _Builder:
 def build_kinds(seed: int, start: float = 1_736_899_200.0) -> KindsScenario:
     """The labelled cases of one seed (``start``: UTC seconds of the first report)."""
     b = _Builder(seed, start)
-    s = start
+    _zone_cases(b)
+    _spoof_cases(b)
+    _identity_cases(b)
+    return b.sc
+
+
+def _zone_cases(b: _Builder) -> None:
+    """Zone entries (with boundary jitter), speed ranges, and ordinary traffic."""
+    s = b.start
     west = -86.0
     # --- zone entries: enter from the west, cross the line once
     for _ in range(b.n(3, 6)):
@@ -191,6 +199,10 @@ def build_kinds(seed: int, start: float = 1_736_899_200.0) -> KindsScenario:
         b.track(m, s + b.u(0, 7200), b.u(-7, -5), b.u(-85, -83.5), [(b.u(3, 5), b.u(6, 12), b.u(0, 360))])
         b.negative("ordinary", m)
 
+
+def _spoof_cases(b: _Builder) -> None:
+    """Teleports, positions on land, shared positions, invalid MMSIs."""
+    s = b.start
     # --- teleport: 2-3 h silence then 300-500 km away
     for _ in range(b.n(2, 4)):
         m = b.mmsi(760)
@@ -218,6 +230,11 @@ def build_kinds(seed: int, start: float = 1_736_899_200.0) -> KindsScenario:
     for m in bad:
         b.track(m, s + b.u(0, 3600), b.u(-7, -4), b.u(-85, -83.5), [(b.u(1, 3), b.u(6, 12), b.u(0, 360))])
         b.truth("position_anomaly", m, 0.0, "invalid_mmsi")
+
+
+def _identity_cases(b: _Builder) -> None:
+    """Identity changes, usual and unusual, and claimed size changes."""
+    s = b.start
 
     # --- identity changes
     def ident(m: int, t: float, fld: str, value: str, prev: str | None) -> None:
@@ -291,4 +308,3 @@ def build_kinds(seed: int, start: float = 1_736_899_200.0) -> KindsScenario:
     b.track(m, t0, PAITA[0], PAITA[1] - 0.01, [(3.0, 0.0, 0.0)])
     ident(m, t0 + 3600, "length", "180", "60")
     b.negative("length_fixed_in_port", m)
-    return b.sc

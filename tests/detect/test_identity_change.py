@@ -46,7 +46,10 @@ def test_retyped_blank_and_alternating_values_are_not_changes():
     rows = [
         (735000004, T0 + 600, "name", "SEA STAR@@@", "SEA  STAR"),
         (735000004, T0 + 700, "callsign", "", "ABC"),
-    ] + [(735000004, T0 + 900 + 1800 * k, "name", "B" if k % 2 == 0 else "A", "A" if k % 2 == 0 else "B") for k in range(5)]
+    ] + [
+        (735000004, T0 + 900 + 1800 * k, "name", "B" if k % 2 == 0 else "A", "A" if k % 2 == 0 else "B")
+        for k in range(5)
+    ]
     assert run(parts, rows) == []
 
 

@@ -69,8 +69,10 @@ def test_invalid_mmsi_forms_and_mids():
 
 
 def test_shared_position_needs_several_mmsis_held_at_one_point():
-    held = [(np.full(20, m), T0 + 180.0 * np.arange(20) + 7 * k, np.full(20, -5.12345), np.full(20, -84.54321))
-            for k, m in enumerate((735000001, 760000002, 412000003))]
+    held = [
+        (np.full(20, m), T0 + 180.0 * np.arange(20) + 7 * k, np.full(20, -5.12345), np.full(20, -84.54321))
+        for k, m in enumerate((735000001, 760000002, 412000003))
+    ]
     tr = tracks(*held)
     (e,) = detect_shared_positions(shared_inputs(tr, CFG), CFG)
     assert e.mmsi == 412000003 and e.details["mmsis"] == [412000003, 735000001, 760000002]
@@ -82,8 +84,11 @@ def test_length_change_at_sea_not_in_port():
     at_sea = line(760000005, T0, -5.0, -84.0)
     in_port = line(760000006, T0, -5.083, -81.12, dlat=0.0)  # Paita
     tr = tracks(at_sea, in_port)
-    rows = [(760000005, T0 + 1800, "length", "180", "60"), (760000006, T0 + 1800, "length", "180", "60"),
-            (760000005, T0 + 1900, "ship_type", "70", "30")]
+    rows = [
+        (760000005, T0 + 1800, "length", "180", "60"),
+        (760000006, T0 + 1800, "length", "180", "60"),
+        (760000005, T0 + 1900, "ship_type", "70", "30"),
+    ]
     ev = detect_static_changes(tr, IdentityChanges.from_rows(rows), CFG)
     got = sorted((e.mmsi, e.details["reason"]) for e in ev)
     assert got == [(760000005, "dimensions_changed"), (760000005, "type_changed")]
