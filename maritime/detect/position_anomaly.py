@@ -127,7 +127,17 @@ def detect_on_land(tr: Tracks, cfg: PositionAnomalyConfig) -> list[Event]:
     """``on_land`` anomalies (see the module docstring)."""
     if len(tr) == 0:
         return []
-    inland = signed_shore_distance(tr.lat, tr.lon) <= -cfg.land_min_inland_km
+    # a run of k >= land_min_reports consecutive inland reports holds a report of every
+    # k-th index: look up every k-th report, then the neighbours of the hits only
+    k = max(int(cfg.land_min_reports), 1)
+    probe = np.arange(0, len(tr), k)
+    hit = probe[signed_shore_distance(tr.lat[probe], tr.lon[probe]) <= -cfg.land_min_inland_km]
+    if len(hit) == 0:
+        return []
+    near = np.unique((hit[:, None] + np.arange(-k + 1, k)[None, :]).ravel())
+    near = near[(near >= 0) & (near < len(tr))]
+    inland = np.zeros(len(tr), dtype=bool)
+    inland[near] = signed_shore_distance(tr.lat[near], tr.lon[near]) <= -cfg.land_min_inland_km
     idx = np.nonzero(inland)[0]
     if len(idx) == 0:
         return []

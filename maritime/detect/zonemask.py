@@ -1,15 +1,19 @@
 """Which reports lie inside a zone, optionally widened by a distance: the geometry shared by
 the zone detectors (:mod:`~maritime.detect.zone_entry`, :mod:`~maritime.detect.speed_range`).
 
-Pure: arrays of degrees and shapely polygons in, boolean arrays out. Only reports inside the
-zone's bounding box are tested against the polygon (``shapely.contains_xy`` on a prepared
-geometry), so the cost grows with the traffic near the zone, not with the whole fleet.
+Pure: arrays of degrees and shapely polygons in, boolean arrays out. Each zone is rasterised
+once (:func:`raster`, cells of :data:`CELL_DEG`): a cell that no edge of the polygon crosses is
+wholly inside or wholly outside, so a report there is classified by an array lookup; only the
+reports in cells the boundary crosses (a few percent) are tested against the polygon
+(``shapely.contains_xy``). The result is exact, and the cost is a few array operations per
+report in the zone's bounding box.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -18,6 +22,10 @@ import shapely
 
 #: Kilometres in a degree of latitude (mean Earth radius 6371 km).
 KM_PER_DEG = 111.195
+#: Raster cell (degrees) of :func:`raster`.
+CELL_DEG = 0.02
+#: Cell states of a :class:`Raster`.
+OUTSIDE, INSIDE, EDGE = 0, 1, 2
 
 Bools = npt.NDArray[np.bool_]
 
@@ -45,8 +53,54 @@ def widened(geom: Any, km: float) -> Any:
     return geom.buffer(km / (KM_PER_DEG * coslat))
 
 
+@dataclass(frozen=True)
+class Raster:
+    """A zone's cells: ``state[row, col]`` is OUTSIDE, INSIDE or EDGE (the boundary crosses
+    the cell or a neighbour); row 0 starts at ``lat0``, column 0 at ``lon0``."""
+
+    lat0: float
+    lon0: float
+    cell: float
+    state: npt.NDArray[np.uint8]
+
+
+_RASTERS: dict[bytes, Raster] = {}
+
+
+def raster(geom: Any, cell: float = CELL_DEG) -> Raster:
+    """The :class:`Raster` of a polygon (cached by its WKB: built once per zone and process)."""
+    key = shapely.to_wkb(geom) + str(cell).encode()
+    hit = _RASTERS.get(key)
+    if hit is not None:
+        return hit
+    x0, y0, x1, y1 = geom.bounds
+    ny, nx = int(math.floor((y1 - y0) / cell)) + 1, int(math.floor((x1 - x0) / cell)) + 1
+    cy = y0 + (np.arange(ny) + 0.5) * cell
+    cx = x0 + (np.arange(nx) + 0.5) * cell
+    gx, gy = np.meshgrid(cx, cy)
+    shapely.prepare(geom)
+    state = shapely.contains_xy(geom, gx.ravel(), gy.ravel()).reshape(ny, nx).astype(np.uint8)
+    # every cell the boundary passes through: sample each ring at a quarter cell, mark the 3x3
+    # cells around each sample (two consecutive samples are less than a cell apart, so the
+    # boundary between them lies in the cells around them)
+    edge = np.zeros((ny, nx), dtype=bool)
+    for ring in shapely.get_rings(geom):
+        xy = shapely.get_coordinates(shapely.segmentize(ring, cell / 4.0))
+        r = np.floor((xy[:, 1] - y0) / cell).astype(np.int64)
+        c = np.floor((xy[:, 0] - x0) / cell).astype(np.int64)
+        for dr in (-1, 0, 1):
+            for dc in (-1, 0, 1):
+                rr, cc = r + dr, c + dc
+                ok = (rr >= 0) & (rr < ny) & (cc >= 0) & (cc < nx)
+                edge[rr[ok], cc[ok]] = True
+    state[edge] = EDGE
+    out = Raster(float(y0), float(x0), cell, state)
+    _RASTERS[key] = out
+    return out
+
+
 def inside(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], geom: Any) -> Bools:
-    """True for each point covered by ``geom`` (boundary included)."""
+    """True for each point inside ``geom`` (exact; see the module docstring)."""
     out = np.zeros(len(lat), dtype=bool)
     if len(lat) == 0:
         return out
@@ -54,7 +108,14 @@ def inside(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], geom: Any
     box = np.nonzero((lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))[0]
     if len(box) == 0:
         return out
-    shapely.prepare(geom)
-    hit = shapely.contains_xy(geom, lon[box], lat[box]) | shapely.intersects_xy(geom, lon[box], lat[box])
-    out[box] = hit
+    rs = raster(geom)
+    ny, nx = rs.state.shape
+    r = np.minimum(((lat[box] - rs.lat0) / rs.cell).astype(np.int64), ny - 1)
+    c = np.minimum(((lon[box] - rs.lon0) / rs.cell).astype(np.int64), nx - 1)
+    st = rs.state[r, c]
+    out[box[st == INSIDE]] = True
+    edge = box[st == EDGE]
+    if len(edge):
+        shapely.prepare(geom)
+        out[edge] = shapely.contains_xy(geom, lon[edge], lat[edge])
     return out
