@@ -32,6 +32,17 @@ def report_speed(tr: Tracks) -> np.ndarray[Any, np.dtype[np.float64]]:
     return np.where(np.isfinite(sog), sog, tr.speed)
 
 
+def _cum_km(tr: Tracks, cache: dict[str, Any]) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """Cumulative distance (km) along the reports (computed once per call)."""
+    if "cum" not in cache:
+        steps = np.zeros(len(tr))
+        if len(tr) > 1:
+            steps[1:] = haversine_km(tr.lat[:-1], tr.lon[:-1], tr.lat[1:], tr.lon[1:])
+        cache["cum"] = np.cumsum(steps)
+    out: np.ndarray[Any, np.dtype[np.float64]] = cache["cum"]
+    return out
+
+
 def detect_speed_range(
     tr: Tracks, zones: Sequence[tuple[str, Any]], config: SpeedRangeConfig | None = None
 ) -> list[Event]:
@@ -41,12 +52,19 @@ def detect_speed_range(
     if len(tr) == 0 or not watch:
         return []
     speed = report_speed(tr)
+    known = np.isfinite(speed)
     with np.errstate(invalid="ignore"):
         in_range = (speed >= cfg.min_kn) & (speed <= cfg.max_kn)
     gap = cfg.max_gap_minutes * 60.0
     out: list[Event] = []
     taken: set[tuple[int, int]] = set()
+    cache: dict[str, Any] = {}
+    definition_tail = f" or >= {cfg.min_distance_km:g} km" if cfg.min_distance_km > 0 else ""
     for name, geom in watch:
+        definition = (
+            f"speed in [{cfg.min_kn:g}, {cfg.max_kn:g}] kn inside {name} for >= {cfg.min_duration_minutes:g} min"
+            + definition_tail
+        )
         flag = in_range & inside(tr.lat, tr.lon, geom)
         idx = np.nonzero(flag)[0]
         if len(idx) == 0:
@@ -58,14 +76,29 @@ def detect_speed_range(
         starts = np.nonzero(brk)[0]
         ends = np.append(starts[1:], len(idx)) - 1
         first, last = idx[starts], idx[ends]
-        dur = tr.t[last] - tr.t[first]
-        long_enough = dur >= cfg.min_duration_minutes * 60.0
-        for a, b, ok in zip(first.tolist(), last.tolist(), long_enough.tolist()):
-            if not ok and cfg.min_distance_km <= 0:
-                continue
-            dist = float(haversine_km(tr.lat[a:b], tr.lon[a:b], tr.lat[a + 1 : b + 1], tr.lon[a + 1 : b + 1]).sum())
-            if not ok and not (cfg.min_distance_km > 0 and dist >= cfg.min_distance_km):
-                continue
+        long_enough = tr.t[last] - tr.t[first] >= cfg.min_duration_minutes * 60.0
+        if cfg.min_distance_km <= 0:
+            first, last, long_enough = first[long_enough], last[long_enough], long_enough[long_enough]
+        if len(first) == 0:
+            continue
+        cum_km = _cum_km(tr, cache)
+        dists = cum_km[last] - cum_km[first]
+        keep = long_enough | ((cfg.min_distance_km > 0) & (dists >= cfg.min_distance_km))
+        first, last, dists = first[keep], last[keep], dists[keep]
+        if len(first) == 0:
+            continue
+        # per-run statistics, vectorised over the runs (contiguous report ranges)
+        if "csum" not in cache:
+            cache["csum"] = np.r_[0.0, np.cumsum(np.where(known, speed, 0.0))]
+            cache["ccount"] = np.r_[0.0, np.cumsum(known)]
+            cache["lo"] = np.r_[np.where(known, speed, np.inf), np.inf]
+            cache["hi"] = np.r_[np.where(known, speed, -np.inf), -np.inf]
+        csum, ccount = cache["csum"], cache["ccount"]
+        mean = (csum[last + 1] - csum[first]) / np.maximum(ccount[last + 1] - ccount[first], 1.0)
+        pairs = np.ravel(np.column_stack([first, last + 1]))
+        mins = np.minimum.reduceat(cache["lo"], pairs)[::2]
+        maxs = np.maximum.reduceat(cache["hi"], pairs)[::2]
+        for k, (a, b) in enumerate(zip(first.tolist(), last.tolist())):
             s = int(tr.seg[a])
             seg_last = int(tr.seg_end[s]) - 1
             open_ = b == seg_last and tr.now - float(tr.t[b]) <= gap
@@ -73,7 +106,6 @@ def detect_speed_range(
             if key in taken:
                 continue
             taken.add(key)
-            sp = speed[a : b + 1]
             hours = float(tr.t[b] - tr.t[a]) / 3600.0
             out.append(
                 Event(
@@ -89,17 +121,13 @@ def detect_speed_range(
                         "zone": name,
                         "range_kn": [cfg.min_kn, cfg.max_kn],
                         "duration_h": round(hours, 3),
-                        "distance_km": round(dist, 3),
-                        "mean_speed_kn": round(float(np.nanmean(sp)), 2),
-                        "min_speed_kn": round(float(np.nanmin(sp)), 2),
-                        "max_speed_kn": round(float(np.nanmax(sp)), 2),
+                        "distance_km": round(float(dists[k]), 3),
+                        "mean_speed_kn": round(float(mean[k]), 2),
+                        "min_speed_kn": round(float(mins[k]), 2),
+                        "max_speed_kn": round(float(maxs[k]), 2),
                         "reports": int(b - a + 1),
                         "last_seen": iso(float(tr.t[b])),
-                        "definition": (
-                            f"speed in [{cfg.min_kn:g}, {cfg.max_kn:g}] kn inside {name} for >= "
-                            f"{cfg.min_duration_minutes:g} min"
-                            + (f" or >= {cfg.min_distance_km:g} km" if cfg.min_distance_km > 0 else "")
-                        ),
+                        "definition": definition,
                     },
                     zone=name,
                 )

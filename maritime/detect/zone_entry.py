@@ -75,10 +75,13 @@ def detect_zone_entries(
     out: list[Event] = []
     taken: set[tuple[int, int]] = set()
     for name, geom in watch:
-        core = inside(tr.lat, tr.lon, geom)
+        buf = inside(tr.lat, tr.lon, widened(geom, cfg.hysteresis_km))
+        near = np.nonzero(buf)[0]
+        core = np.zeros(len(tr), dtype=bool)
+        core[near] = inside(tr.lat[near], tr.lon[near], geom)
         if not core.any():
             continue
-        buf = inside(tr.lat, tr.lon, widened(geom, cfg.hysteresis_km)) | core
+        buf |= core
         vs = visits(tr, core, buf)
         merged: list[list[int]] = []  # [entry, last inside, exit, n visits]
         for e, b, x in vs:
