@@ -18,11 +18,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from maritime.detect.config import SpeedRangeConfig
 from maritime.detect.events import SPEED_RANGE, Event, iso
 from maritime.detect.tracks import Tracks
-from maritime.detect.zonemask import inside, selected
+from maritime.detect.zonemask import inside_many, selected
 from maritime.geodesy import haversine_km
 
 
@@ -32,14 +33,17 @@ def report_speed(tr: Tracks) -> np.ndarray[Any, np.dtype[np.float64]]:
     return np.where(np.isfinite(sog), sog, tr.speed)
 
 
-def _cum_km(tr: Tracks, cache: dict[str, Any]) -> np.ndarray[Any, np.dtype[np.float64]]:
-    """Cumulative distance (km) along the reports (computed once per call)."""
-    if "cum" not in cache:
-        steps = np.zeros(len(tr))
-        if len(tr) > 1:
-            steps[1:] = haversine_km(tr.lat[:-1], tr.lon[:-1], tr.lat[1:], tr.lon[1:])
-        cache["cum"] = np.cumsum(steps)
-    out: np.ndarray[Any, np.dtype[np.float64]] = cache["cum"]
+def run_distances(tr: Tracks, first: npt.NDArray[np.int64], last: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """Distance (km) along each run of reports ``first[k]..last[k]`` (only their steps are
+    computed)."""
+    lengths = last - first
+    out = np.zeros(len(first))
+    if lengths.sum() == 0:
+        return out
+    idx = np.repeat(first, lengths) + (np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths))
+    steps = haversine_km(tr.lat[idx], tr.lon[idx], tr.lat[idx + 1], tr.lon[idx + 1])
+    has = lengths > 0
+    out[has] = np.add.reduceat(steps, (np.cumsum(lengths) - lengths)[has])
     return out
 
 
@@ -60,12 +64,13 @@ def detect_speed_range(
     taken: set[tuple[int, int]] = set()
     cache: dict[str, Any] = {}
     definition_tail = f" or >= {cfg.min_distance_km:g} km" if cfg.min_distance_km > 0 else ""
-    for name, geom in watch:
+    masks = inside_many(tr.lat, tr.lon, [g for _, g in watch])
+    for (name, _geom), in_zone in zip(watch, masks):
         definition = (
             f"speed in [{cfg.min_kn:g}, {cfg.max_kn:g}] kn inside {name} for >= {cfg.min_duration_minutes:g} min"
             + definition_tail
         )
-        flag = in_range & inside(tr.lat, tr.lon, geom)
+        flag = in_range & in_zone
         idx = np.nonzero(flag)[0]
         if len(idx) == 0:
             continue
@@ -81,8 +86,7 @@ def detect_speed_range(
             first, last, long_enough = first[long_enough], last[long_enough], long_enough[long_enough]
         if len(first) == 0:
             continue
-        cum_km = _cum_km(tr, cache)
-        dists = cum_km[last] - cum_km[first]
+        dists = run_distances(tr, first, last)
         keep = long_enough | ((cfg.min_distance_km > 0) & (dists >= cfg.min_distance_km))
         first, last, dists = first[keep], last[keep], dists[keep]
         if len(first) == 0:

@@ -30,7 +30,7 @@ import numpy.typing as npt
 from maritime.detect.config import ZoneEntryConfig
 from maritime.detect.events import ZONE_ENTRY, Event, iso
 from maritime.detect.tracks import Tracks
-from maritime.detect.zonemask import inside, selected, widened
+from maritime.detect.zonemask import inside_many, selected, widened
 
 Ints = npt.NDArray[np.int64]
 
@@ -74,14 +74,13 @@ def detect_zone_entries(
     reentry = cfg.reentry_minutes * 60.0
     out: list[Event] = []
     taken: set[tuple[int, int]] = set()
-    for name, geom in watch:
-        buf = inside(tr.lat, tr.lon, widened(geom, cfg.hysteresis_km))
-        near = np.nonzero(buf)[0]
-        core = np.zeros(len(tr), dtype=bool)
-        core[near] = inside(tr.lat[near], tr.lon[near], geom)
+    geoms = [g for _, g in watch]
+    masks = inside_many(tr.lat, tr.lon, geoms + [widened(g, cfg.hysteresis_km) for g in geoms])
+    for k, (name, _geom) in enumerate(watch):
+        core = masks[k]
         if not core.any():
             continue
-        buf |= core
+        buf = masks[len(watch) + k] | core
         vs = visits(tr, core, buf)
         merged: list[list[int]] = []  # [entry, last inside, exit, n visits]
         for e, b, x in vs:

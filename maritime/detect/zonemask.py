@@ -67,19 +67,23 @@ class Raster:
 _RASTERS: dict[bytes, Raster] = {}
 
 
-def raster(geom: Any, cell: float = CELL_DEG) -> Raster:
-    """The :class:`Raster` of a polygon (cached by its WKB: built once per zone and process)."""
-    key = shapely.to_wkb(geom) + str(cell).encode()
-    hit = _RASTERS.get(key)
-    if hit is not None:
-        return hit
-    x0, y0, x1, y1 = geom.bounds
-    ny, nx = int(math.floor((y1 - y0) / cell)) + 1, int(math.floor((x1 - x0) / cell)) + 1
-    cy = y0 + (np.arange(ny) + 0.5) * cell
-    cx = x0 + (np.arange(nx) + 0.5) * cell
+def _classify(geom: Any, y0: float, x0: float, ny: int, nx: int, cell: float) -> npt.NDArray[np.uint8]:
+    """OUTSIDE / INSIDE / EDGE of each cell of the grid (origin ``y0``, ``x0``; ``ny`` x
+    ``nx`` cells of ``cell`` degrees) for ``geom``; only the cells over its bounding box are
+    tested."""
+    state = np.zeros((ny, nx), dtype=np.uint8)
+    bx0, by0, bx1, by1 = geom.bounds
+    r0 = max(int(math.floor((by0 - y0) / cell)) - 1, 0)
+    c0 = max(int(math.floor((bx0 - x0) / cell)) - 1, 0)
+    r1 = min(int(math.floor((by1 - y0) / cell)) + 2, ny)
+    c1 = min(int(math.floor((bx1 - x0) / cell)) + 2, nx)
+    if r1 <= r0 or c1 <= c0:
+        return state
+    cy = y0 + (np.arange(r0, r1) + 0.5) * cell
+    cx = x0 + (np.arange(c0, c1) + 0.5) * cell
     gx, gy = np.meshgrid(cx, cy)
     shapely.prepare(geom)
-    state = shapely.contains_xy(geom, gx.ravel(), gy.ravel()).reshape(ny, nx).astype(np.uint8)
+    state[r0:r1, c0:c1] = shapely.contains_xy(geom, gx.ravel(), gy.ravel()).reshape(r1 - r0, c1 - c0)
     # every cell the boundary passes through: sample each ring at a quarter cell, mark the 3x3
     # cells around each sample (two consecutive samples are less than a cell apart, so the
     # boundary between them lies in the cells around them)
@@ -94,8 +98,85 @@ def raster(geom: Any, cell: float = CELL_DEG) -> Raster:
                 ok = (rr >= 0) & (rr < ny) & (cc >= 0) & (cc < nx)
                 edge[rr[ok], cc[ok]] = True
     state[edge] = EDGE
-    out = Raster(float(y0), float(x0), cell, state)
+    return state
+
+
+def raster(geom: Any, cell: float = CELL_DEG) -> Raster:
+    """The :class:`Raster` of a polygon (cached by its WKB: built once per zone and process)."""
+    key = shapely.to_wkb(geom) + str(cell).encode()
+    hit = _RASTERS.get(key)
+    if hit is not None:
+        return hit
+    x0, y0, x1, y1 = geom.bounds
+    ny, nx = int(math.floor((y1 - y0) / cell)) + 1, int(math.floor((x1 - x0) / cell)) + 1
+    out = Raster(float(y0), float(x0), cell, _classify(geom, y0, x0, ny, nx, cell))
     _RASTERS[key] = out
+    return out
+
+
+@dataclass(frozen=True)
+class MultiRaster:
+    """Several polygons on one grid: bit k of ``inside_bits`` / ``edge_bits`` is polygon k."""
+
+    lat0: float
+    lon0: float
+    cell: float
+    inside_bits: npt.NDArray[np.uint64]
+    edge_bits: npt.NDArray[np.uint64]
+
+
+_MULTI: dict[bytes, MultiRaster] = {}
+
+
+def multi_raster(geoms: Sequence[Any], cell: float = CELL_DEG) -> MultiRaster:
+    """The :class:`MultiRaster` of up to 64 polygons (cached)."""
+    key = b"|".join(shapely.to_wkb(g) for g in geoms) + str(cell).encode()
+    hit = _MULTI.get(key)
+    if hit is not None:
+        return hit
+    bounds = np.array([g.bounds for g in geoms])
+    x0, y0 = float(bounds[:, 0].min()), float(bounds[:, 1].min())
+    x1, y1 = float(bounds[:, 2].max()), float(bounds[:, 3].max())
+    ny, nx = int(math.floor((y1 - y0) / cell)) + 1, int(math.floor((x1 - x0) / cell)) + 1
+    ins = np.zeros((ny, nx), dtype=np.uint64)
+    edg = np.zeros((ny, nx), dtype=np.uint64)
+    for k, g in enumerate(geoms):
+        st = _classify(g, y0, x0, ny, nx, cell)
+        bit = np.uint64(1) << np.uint64(k)
+        ins[st == INSIDE] |= bit
+        edg[st == EDGE] |= bit
+    out = MultiRaster(y0, x0, cell, ins, edg)
+    _MULTI[key] = out
+    return out
+
+
+def inside_many(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], geoms: Sequence[Any]) -> list[Bools]:
+    """:func:`inside` for several polygons in one lookup per report (a bit per polygon on one
+    grid); only reports in a cell a polygon's boundary crosses go to that polygon's exact
+    test. Exact, as :func:`inside`."""
+    if len(geoms) == 0:
+        return []
+    if len(geoms) > 64 or len(lat) == 0:
+        return [inside(lat, lon, g) for g in geoms]
+    mr = multi_raster(geoms)
+    ny, nx = mr.inside_bits.shape
+    r = np.floor((lat - mr.lat0) / mr.cell)
+    c = np.floor((lon - mr.lon0) / mr.cell)
+    ok = np.nonzero((r >= 0) & (r < ny) & (c >= 0) & (c < nx))[0]
+    ri, ci = r[ok].astype(np.int64), c[ok].astype(np.int64)
+    ib, eb = mr.inside_bits[ri, ci], mr.edge_bits[ri, ci]
+    hot = np.nonzero(ib | eb)[0]  # reports near or in some polygon
+    ok, ib, eb = ok[hot], ib[hot], eb[hot]
+    out = []
+    for k, g in enumerate(geoms):
+        bit = np.uint64(1) << np.uint64(k)
+        m = np.zeros(len(lat), dtype=bool)
+        m[ok[(ib & bit) != 0]] = True
+        e = ok[(eb & bit) != 0]
+        if len(e):
+            shapely.prepare(g)
+            m[e] = shapely.contains_xy(g, lon[e], lat[e])
+        out.append(m)
     return out
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import shapely
 
 from maritime.detect.inputs import zones_rows
-from maritime.detect.zonemask import EDGE, inside, raster, selected, widened
+from maritime.detect.zonemask import EDGE, inside, inside_many, raster, selected, widened
 
 
 def test_agrees_with_shapely_on_the_bundled_zones():
@@ -35,3 +35,13 @@ def test_widened_covers_at_least_the_distance_and_selection_by_name():
     assert selected(zones, ["*"]) == zones
     assert [n for n, _ in selected(zones, [name])] == [name]
     assert selected(zones, []) == []
+
+
+def test_many_zones_in_one_pass_agree_with_shapely():
+    zones, _ = zones_rows(None)
+    geoms = [g for _, g in zones] + [widened(g, 1.0) for _, g in zones]
+    rng = np.random.default_rng(1)
+    lon = rng.uniform(-100.0, -75.0, 200_000)
+    lat = rng.uniform(-12.0, 10.0, 200_000)
+    for g, m in zip(geoms, inside_many(lat, lon, geoms)):
+        assert np.array_equal(m, shapely.contains_xy(g, lon, lat))
