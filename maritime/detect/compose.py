@@ -1,11 +1,13 @@
 """The one composition of the detectors, used by both engines.
 
 A run is two stages: the per-vessel detectors (:func:`vessel_events`: loitering, dark
-periods, identity conflicts), which a cluster runs on each vessel partition, and the
-events of pairs (rendezvous), found over all vessels; :func:`combine` joins them (a
-loitering episode explained by a rendezvous is reported as the rendezvous only).
-:func:`detect_all` is both stages over one :class:`Tracks`, as the DuckDB runner does.
-Pure: tracks in, events out.
+periods, identity conflicts, zone entries, speed ranges, the per-vessel position anomalies,
+and each partition's reports held at one point), which a cluster runs on each vessel
+partition, and the events of pairs and of the whole fleet (rendezvous; shared positions over
+every partition's held reports; identity changes and claimed size changes from the identity
+history, :func:`identity_events`); :func:`combine` joins them (a loitering episode explained
+by a rendezvous is reported as the rendezvous only). :func:`detect_all` is both stages over
+one :class:`Tracks`, as the DuckDB runner does. Pure: tracks in, events out.
 """
 
 from __future__ import annotations
