@@ -16,6 +16,18 @@ CATEGORIES: dict[str, tuple[str, str, str]] = {
     "leis": ("Sail / pleasure", "#f48fb1", "circle"),
     "other": ("Other / unknown", "#b0bec5", "circle"),
 }
+#: Event kinds on the map (a vessel's track): kind → (label, colour, scattergl symbol). Kinds
+#: not listed are drawn as a star.
+EVENT_SYMBOLS: dict[str, tuple[str, str, str]] = {
+    "loitering": ("Loitering", "#ffb74d", "star"),
+    "dark_period": ("Dark period", "#ef5350", "star"),
+    "rendezvous": ("Rendezvous", "#ba68c8", "star"),
+    "identity_conflict": ("Identity conflict", "#4dd0e1", "star"),
+    "zone_entry": ("Zone entry", "#66bb6a", "triangle-right"),
+    "speed_range": ("Speed range", "#ffee58", "hourglass"),
+    "position_anomaly": ("Position anomaly", "#ff7043", "x"),
+    "identity_change": ("Identity change", "#26c6da", "hexagram"),
+}
 STALE_COLOR = "#5c6773"
 ALERT_NEW = "#ff4d4f"
 ALERT_HANDLED = "#ffb020"
@@ -95,4 +107,5 @@ def style_spec() -> dict[str, Any]:
         "alert_new": ALERT_NEW,
         "alert_handled": ALERT_HANDLED,
         "contacts": {k: {"label": v[0], "color": v[1], "symbol": v[2]} for k, v in CONTACTS.items()},
+        "events": {k: {"label": v[0], "color": v[1], "symbol": v[2]} for k, v in EVENT_SYMBOLS.items()},
     }

@@ -37,6 +37,10 @@ KINDS = (
     "dark_vessel",
     "dark_rendezvous",
     "ais_unconfirmed",
+    "zone_entry",
+    "speed_range",
+    "position_anomaly",
+    "identity_change",
 )
 #: Actions an officer can take, and the status each one gives.
 ACTIONS = {"acknowledge": "acknowledged", "assign": "assigned", "dismiss": "dismissed", "reopen": "new"}

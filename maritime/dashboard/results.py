@@ -25,6 +25,10 @@ _KIND_COLORS = {
     "dark_vessel": "#ff3b3b",
     "dark_rendezvous": "#ff7043",
     "ais_unconfirmed": "#fff176",
+    "zone_entry": "#66bb6a",
+    "speed_range": "#ffee58",
+    "position_anomaly": "#ff7043",
+    "identity_change": "#26c6da",
 }
 
 

@@ -216,11 +216,12 @@ def _vessel_events(
     cell_deg: float,
     window_hours: float,
     anchorages: npt.NDArray[np.float64],
+    zones: Sequence[tuple[str, Any]] = (),
 ) -> dict[str, Any]:
     t0 = time.perf_counter()
     tr = _tracks(arch, path, names, config, now)
     tr.anchorages = anchorages
-    found = vessel_events(tr, config, reception=_aligned(reception))
+    found = vessel_events(tr, config, reception=_aligned(reception), zones=zones)
     grid = slow_grid(tr, config.rendezvous)
     idx, group, core = grid_groups(
         grid["lat"], grid["lon"], grid["bin"], config.rendezvous.grid_minutes, cell_deg, window_hours
@@ -355,6 +356,7 @@ def detect_on_cluster(
                 [cell_deg] * n,
                 [window_hours] * n,
                 [np.zeros((0, 2)) if anchorages is None else anchorages] * n,
+                [zone_list] * n,
                 pure=False,
             )
         )

@@ -144,6 +144,59 @@ class ContactsConfig:
     track_context_minutes: float = 10.0
 
 
+class ZoneEntryConfig:
+    """Zone entries (see ``[zone_entry]``)."""
+
+    zones: tuple[str, ...] = ("*",)
+    hysteresis_km: float = 1.0
+    reentry_minutes: float = 60.0
+    open_hours: float = 6.0
+
+
+@dataclass(frozen=True)
+class SpeedRangeConfig:
+    """Speed within a range inside a zone (see ``[speed_range]``)."""
+
+    zones: tuple[str, ...] = ()
+    min_kn: float = 0.0
+    max_kn: float = 4.0
+    min_duration_minutes: float = 60.0
+    min_distance_km: float = 0.0
+    max_gap_minutes: float = 60.0
+
+
+@dataclass(frozen=True)
+class PositionAnomalyConfig:
+    """Reports a real ship cannot make (see ``[position_anomaly]``)."""
+
+    teleport_min_km: float = 20.0
+    teleport_max_gap_hours: float = 24.0
+    land_min_inland_km: float = 3.0
+    land_min_port_km: float = 25.0
+    land_min_reports: int = 3
+    check_mmsi: bool = True
+    shared_min_mmsis: int = 3
+    shared_window_minutes: float = 10.0
+    shared_resolution_deg: float = 1.0e-5
+    shared_min_port_km: float = 2.0
+    dimension_change_m: float = 10.0
+    voyage_min_port_km: float = 10.0
+    merge_hours: float = 6.0
+    open_hours: float = 6.0
+
+
+@dataclass(frozen=True)
+class IdentityChangeConfig:
+    """Unusual identity changes (see ``[identity_change]``)."""
+
+    fields: tuple[str, ...] = ("name", "callsign", "imo", "flag")
+    at_sea_min_port_km: float = 10.0
+    position_window_hours: float = 1.0
+    dark_min_hours: float = 2.0
+    frequent_changes: int = 3
+    frequent_hours: float = 24.0
+
+
 @dataclass(frozen=True)
 class RunnerConfig:
     """Incremental runs (see ``[runner]``)."""
@@ -178,6 +231,10 @@ class DetectConfig:
     runner: RunnerConfig = field(default_factory=RunnerConfig)
     anchorages: AnchorageConfig = field(default_factory=AnchorageConfig)
     contacts: ContactsConfig = field(default_factory=ContactsConfig)
+    zone_entry: ZoneEntryConfig = field(default_factory=ZoneEntryConfig)
+    speed_range: SpeedRangeConfig = field(default_factory=SpeedRangeConfig)
+    position_anomaly: PositionAnomalyConfig = field(default_factory=PositionAnomalyConfig)
+    identity_change: IdentityChangeConfig = field(default_factory=IdentityChangeConfig)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain nested dictionary (for JSON and the ``detect_runs`` table)."""
@@ -197,6 +254,10 @@ _CLASSES = {
     "runner": RunnerConfig,
     "anchorages": AnchorageConfig,
     "contacts": ContactsConfig,
+    "zone_entry": ZoneEntryConfig,
+    "speed_range": SpeedRangeConfig,
+    "position_anomaly": PositionAnomalyConfig,
+    "identity_change": IdentityChangeConfig,
 }
 
 

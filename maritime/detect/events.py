@@ -26,7 +26,26 @@ IDENTITY_CONFLICT = "identity_conflict"
 DARK_VESSEL = "dark_vessel"
 DARK_RENDEZVOUS = "dark_rendezvous"
 AIS_UNCONFIRMED = "ais_unconfirmed"
-KINDS = (LOITERING, DARK, RENDEZVOUS, IDENTITY_CONFLICT, DARK_VESSEL, DARK_RENDEZVOUS, AIS_UNCONFIRMED)
+ZONE_ENTRY = "zone_entry"
+SPEED_RANGE = "speed_range"
+POSITION_ANOMALY = "position_anomaly"
+IDENTITY_CHANGE = "identity_change"
+KINDS = (
+    LOITERING,
+    DARK,
+    RENDEZVOUS,
+    IDENTITY_CONFLICT,
+    ZONE_ENTRY,
+    SPEED_RANGE,
+    POSITION_ANOMALY,
+    IDENTITY_CHANGE,
+    DARK_VESSEL,
+    DARK_RENDEZVOUS,
+    AIS_UNCONFIRMED,
+)
+#: Kinds whose detector sets the zone itself (the zone entered / watched), kept by
+#: :func:`assign_zones`.
+ZONE_KINDS = (ZONE_ENTRY, SPEED_RANGE)
 
 #: The columns of the ``events`` table, in order (``maritime/store/sql/schema_events.sql`` is
 #: the source of truth; ``tests/detect/test_events.py`` checks that they agree). The first
@@ -145,13 +164,15 @@ def details_json(details: dict[str, Any]) -> str:
 def assign_zones(events: Sequence[Event], zones: Sequence[tuple[str, Any]]) -> None:
     """Set ``zone`` of each event to the first zone (in file order) covering its position.
 
-    Events are found everywhere; the zone is None outside every patrol zone.
+    Events are found everywhere; the zone is None outside every patrol zone. Events of
+    :data:`ZONE_KINDS` keep the zone their detector set.
     """
     if not events:
         return
     if not zones:
         for e in events:
-            e.zone = None
+            if e.kind not in ZONE_KINDS:
+                e.zone = None
         return
     geoms = [g for _, g in zones]
     tree = STRtree(geoms)
@@ -162,4 +183,6 @@ def assign_zones(events: Sequence[Event], zones: Sequence[tuple[str, Any]]) -> N
         if i_pt not in best or i_zone < best[i_pt]:
             best[i_pt] = i_zone
     for i, e in enumerate(events):
+        if e.kind in ZONE_KINDS and e.zone is not None:
+            continue
         e.zone = zones[best[i]][0] if i in best else None

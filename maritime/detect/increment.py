@@ -29,6 +29,7 @@ Data time only: ``now`` is the latest report time (UTC seconds), never the wall 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
@@ -42,6 +43,7 @@ from maritime.detect.dark import _evidence as silence_evidence
 from maritime.detect.events import Event
 from maritime.detect.inputs import Columns, tracks_from_columns
 from maritime.detect.loitering import run_key
+from maritime.detect.position_anomaly import shared_inputs
 from maritime.detect.reception import Reception
 from maritime.detect.rendezvous import slow_grid
 from maritime.detect.tracks import Tracks, empty_tracks
@@ -118,6 +120,7 @@ def _assemble(
         now=now,
         conflicts=[c for c in conflicts if c.mmsi in mmsis],
         shared_mmsis=[m for m in like.shared_mmsis if m in mmsis],
+        anchorages=like.anchorages,
     )
 
 
@@ -247,27 +250,45 @@ class LiveState:
         now: latest data time (UTC s).
     """
 
-    def __init__(self, cols: Columns, station_names: list[str], config: DetectConfig, now: float) -> None:
+    def __init__(
+        self,
+        cols: Columns,
+        station_names: list[str],
+        config: DetectConfig,
+        now: float,
+        zones: Sequence[tuple[str, Any]] = (),
+        anchorages: npt.NDArray[np.float64] | None = None,
+    ) -> None:
         self.config = config
+        self.zones = zones  #: patrol zones ``[(name, polygon), ...]`` (zone entries, speed ranges)
+        #: learned anchorage points (lat, lon), counted as ports by the detectors
+        self.anchorages = np.zeros((0, 2)) if anchorages is None else anchorages
         self.station_names = list(station_names)
         self.cols = sort_columns(cols)
         self.now = now
         self.start = float(self.cols["t"].min()) if len(self.cols["t"]) else now  #: earliest report (UTC s)
-        self.tracks = tracks_from_columns(dict(self.cols), self.station_names, config, now)
+        self.tracks = self._tracks(self.cols, now)
         self.memo = EvidenceMemo()  #: evidence of settled open silences
-        self.stages = vessel_events(self.tracks, config, dark_evidence=self.memo)
+        self.stages = vessel_events(self.tracks, config, zones=zones, dark_evidence=self.memo)
         self.grid = slow_grid(self.tracks, config.rendezvous)
         self.rendezvous = grid_rendezvous(self.grid, config, now)
         self.stats = CycleStats(new_reports=len(self.cols["t"]))
 
-    def events(self) -> list[Event]:
-        """Every event of the window, as :func:`maritime.detect.compose.detect_all` finds them."""
-        return combine(self.stages, self.rendezvous, self.config, self.now)
+    def _tracks(self, cols: Columns, now: float) -> Tracks:
+        tr = tracks_from_columns(dict(cols), self.station_names, self.config, now)
+        tr.anchorages = self.anchorages
+        return tr
 
-    def update(self, new: Columns, now: float) -> list[Event]:
+    def events(self, fleet: Sequence[Event] = ()) -> list[Event]:
+        """Every event of the window, as :func:`maritime.detect.compose.detect_all` finds them
+        (``fleet``: the events of the identity history, :func:`~maritime.detect.compose.identity_events`)."""
+        return combine(self.stages, self.rendezvous, self.config, self.now, fleet)
+
+    def update(self, new: Columns, now: float, fleet: Sequence[Event] = ()) -> list[Event]:
         """Add the reports stored since the last cycle (:data:`COLUMNS`) and return every event.
 
-        ``now``: the latest data time (UTC s), at least the last cycle's.
+        ``now``: the latest data time (UTC s), at least the last cycle's; ``fleet`` as in
+        :meth:`events`.
         """
         cfg = self.config
         prev_now = self.now
@@ -276,9 +297,7 @@ class LiveState:
         vessels = np.unique(new["mmsi"]).astype(np.int64)
         self._merge(new, vessels)
         old_tr = self.tracks
-        fresh = tracks_from_columns(
-            {k: v[block_rows(self.cols["mmsi"], vessels)] for k, v in self.cols.items()}, self.station_names, cfg, now
-        )
+        fresh = self._tracks({k: v[block_rows(self.cols["mmsi"], vessels)] for k, v in self.cols.items()}, now)
         self.tracks = splice(old_tr, fresh, vessels, now)
         dirty = min(dirty_time(old_tr, self.tracks, vessels), prev_now)
         since = dirty - (cfg.dark.together_minutes + 2.0 * cfg.dark.bin_minutes) * 60.0
@@ -288,7 +307,7 @@ class LiveState:
         open_ = [
             e.mmsi
             for f in fields(VesselEvents)
-            if f.name != "dark"
+            if f.name not in ("dark", "shared")
             for e in getattr(self.stages, f.name)
             if e.end is None
         ]
@@ -298,6 +317,7 @@ class LiveState:
         part = vessel_events(
             sub,
             cfg,
+            zones=self.zones,
             dark_tracks=self.tracks,
             dark_since=since,
             dark_evidence=self.memo,
@@ -307,6 +327,9 @@ class LiveState:
         merged = VesselEvents()
         for f in fields(VesselEvents):
             old: list[Event] = getattr(self.stages, f.name)
+            if f.name == "shared":  # reports held at one point: of the whole window
+                merged.shared = [shared_inputs(self.tracks, cfg.position_anomaly)]
+                continue
             if f.name == "dark":  # settled silences are kept, the others were examined again
                 kept = [e for e in old if e.end is not None and e.end < since]
             elif f.name == "loitering":  # runs of the vessels examined that cannot have changed
@@ -327,7 +350,7 @@ class LiveState:
             r for r in self.rendezvous if r.mmsi not in pair_set and r.other_mmsi not in pair_set
         ] + grid_rendezvous(self.grid, cfg, now, vessels=pairs)
         self.stats = CycleStats(len(new["t"]), len(vessels), len(redo_set | pair_set), since)
-        return self.events()
+        return self.events(fleet)
 
     def _settled_run(self, e: Event, since: float, shared: Ints) -> bool:
         """Whether loitering event ``e`` comes from a run that depends only on reports before

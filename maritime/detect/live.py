@@ -13,13 +13,18 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
+from typing import Any
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from maritime.detect.anchorage_store import refresh_anchorages, replan, stored_points
+from maritime.detect.compose import identity_events
 from maritime.detect.config import DetectConfig
+from maritime.detect.contact_runner import contact_events_since, correlate_pending
 from maritime.detect.events import assign_zones, utc
 from maritime.detect.increment import LiveState
 from maritime.detect.inputs import Columns, position_columns, zones_rows
@@ -32,6 +37,7 @@ from maritime.detect.runner import (
     _fingerprint,
     _plan,
     _write,
+    read_identity_changes,
     sql,
     use_settings,
 )
@@ -101,9 +107,13 @@ class LiveDetection:
         if not count:
             return summary
         now = now_us / 1e6
+        before = stored_points(con, cfg)
+        learned = refresh_anchorages(con, cfg, int(now_us)).points  # incremental, as run_detection
         new, why = None, "first cycle" if self.state is None else ""
         if self.state is not None and fp != self.fingerprint:
             why = "zones or thresholds changed"
+        elif self.state is not None and not np.array_equal(learned, self.state.anchorages):
+            why = "learned anchorages changed"
         elif self.state is not None and now - self.base_now >= self.rebase_hours * 3600.0:
             why = f"{self.rebase_hours:g} h of data since the window was read"
         elif self.state is not None:
@@ -115,16 +125,21 @@ class LiveDetection:
             elif len(new["t"]) and new["t"].min() < self.state.start:
                 why = "late data older than the window"
         if why:
-            summary.full = self._rebase(cfg, fp, now, upto)
+            summary.full = self._rebase(cfg, fp, now, upto, zone_list, before, learned)
             assert self.state is not None
-            found = self.state.events()
             summary.reason = f"window read again ({why}): {self.plan.reason}"
         else:
             assert self.state is not None and new is not None
-            found = self.state.update(new, now) if len(new["t"]) else self.state.events()
+            if len(new["t"]):
+                self.state.update(new, now)
             for h, n in zip(*np.unique((new["t"] // 3600).astype(np.int64), return_counts=True)):
                 self.hourly[int(h)] = self.hourly.get(int(h), 0) + int(n)
         self.count, self.rowid = int(count), int(upto)
+        since_dt = utc(max(self.plan.read_since(cfg.runner.context_hours * 3600.0), 0.0))
+        fleet = identity_events(self.state.tracks, read_identity_changes(con, since_dt), cfg)
+        found = self.state.events(fleet)
+        correlate_pending(con, cfg)
+        found += contact_events_since(con, self.state.tracks, since_dt, zone_list, cfg)
         found = [replace(e, details=dict(e.details)) for e in found]  # reconcile may move starts
         assign_zones(found, zone_list)
         plan = self.plan
@@ -149,12 +164,22 @@ class LiveDetection:
         summary.seconds = time.perf_counter() - t_start
         return summary
 
-    def _rebase(self, cfg: DetectConfig, fp: str, now: float, upto: int) -> bool:
+    def _rebase(
+        self,
+        cfg: DetectConfig,
+        fp: str,
+        now: float,
+        upto: int,
+        zone_list: list[tuple[str, Any]],
+        before: npt.NDArray[np.float64],
+        anchorages: npt.NDArray[np.float64],
+    ) -> bool:
         """Read the window again (planned as :func:`run_detection` plans it); True when it is
         everything."""
         plan, self.hourly = _plan(self.con, now, fp, cfg.runner)
+        plan = replan(self.con, plan, before, anchorages, cfg, now)  # events the learned anchorages change
         cols, names = self._read(plan.read_since(cfg.runner.context_hours * 3600.0), -1, upto, all_names=True)
-        self.state = LiveState(cols, names, cfg, now)
+        self.state = LiveState(cols, names, cfg, now, zones=zone_list, anchorages=anchorages)
         self.plan, self.fingerprint, self.base_now = plan, fp, now
         return plan.full
 

@@ -28,6 +28,7 @@ from maritime.detect.compose import detect_all
 from maritime.detect.config import DetectConfig, RunnerConfig, load_config, load_config_text
 from maritime.detect.contact_runner import contact_events_since, correlate_pending
 from maritime.detect.events import EVENT_COLUMNS, Event, assign_zones, utc
+from maritime.detect.identity_change import IdentityChanges
 from maritime.detect.inputs import (
     ZoneRow,
     ZonesArg,
@@ -204,6 +205,16 @@ def read_tracks(con: Connection, since: datetime, config: DetectConfig, now: flo
     return tracks_from_columns(cols, names, config, now)
 
 
+def read_identity_changes(con: Connection, since: datetime) -> IdentityChanges | None:
+    """The identity changes of ``sql/read_identity_changes.sql`` from ``since`` (None when the
+    database has no identity tables)."""
+    try:
+        rows = con.execute(sql("read_identity_changes"), {"since": since}).fetchall()
+    except duckdb.CatalogException:
+        return None
+    return IdentityChanges.from_rows([(m, t_us / 1e6, f, v, p) for m, t_us, f, v, p in rows])
+
+
 def _fingerprint(config: DetectConfig, zone_rows: list[ZoneRow]) -> str:
     z = hashlib.sha1(json.dumps(zone_rows, sort_keys=True).encode()).hexdigest()[:16]
     return f"{config.fingerprint()}-{z}"
@@ -277,7 +288,7 @@ def run_detection(con: Connection, zones: ZonesArg = None, config: DetectConfig 
     since = utc(plan.read_since(cfg.runner.context_hours * 3600.0))
     tr = read_tracks(con, since, cfg, now)
     tr.anchorages = anchorages.points
-    found = detect_all(tr, cfg)
+    found = detect_all(tr, cfg, zone_list, read_identity_changes(con, since))
     found += contact_events_since(con, tr, since, zone_list, cfg)
     assign_zones(found, zone_list)
 

@@ -51,3 +51,15 @@ def port_distance(lat: npt.ArrayLike, lon: npt.ArrayLike, anchorages: Floats | N
         learned, _ = nearest_port(port_grid(pts.tobytes()), la, lo)
         port = np.fmin(port, learned)
     return port
+
+
+def signed_shore_distance(lat: npt.ArrayLike, lon: npt.ArrayLike) -> Floats:
+    """Signed distance (km) to the shore: positive at sea, negative on land (how far inland)."""
+    from maritime.reference import coast
+    from maritime.reference.shoregrid import signed_distance_km
+
+    la = np.ascontiguousarray(lat, dtype=np.float64)
+    lo = np.ascontiguousarray(lon, dtype=np.float64)
+    if la.size == 0:
+        return np.zeros(0)
+    return np.asarray(signed_distance_km(coast.shore_grid(), la, lo), dtype=np.float64)

@@ -12,6 +12,8 @@ two vessels of a meeting land in different ones), 1° cells and 1-hour windows.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import shutil
 from datetime import UTC, datetime
 
@@ -24,17 +26,20 @@ from maritime.archive.export import mirror_database
 from maritime.archive.layout import open_archive
 from maritime.detect.anchorage_store import stored_points
 from maritime.detect.cluster import detect_on_cluster
-from maritime.detect.config import load_config
+from maritime.detect.config import SpeedRangeConfig, load_config
 from maritime.detect.events import RENDEZVOUS
 from maritime.detect.planning import norm_row
 from maritime.detect.runner import run_detection
 from maritime.scenario import ScenarioConfig, build_scenario
 from maritime.scenario.positions import insert_positions, position_tables
 from maritime.store.database import Store
+from tests.detect.kinds_cases import kinds_positions
 
 START = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)
 MIDNIGHT = datetime(2025, 1, 16, tzinfo=UTC).timestamp()
 EDGE_PAIR = (725000001, 760000002)
+#: Speed ranges watched in every zone, so that the comparison covers them too.
+CFG = dataclasses.replace(load_config(), speed_range=SpeedRangeConfig(zones=("*",)))
 EVENT_COLUMNS = "event_id, kind, mmsi, other_mmsi, start_time, end_time, lat, lon, zone, confidence, details"
 
 
@@ -76,17 +81,20 @@ def both_engines(tmp_path_factory, client):
     sc = build_scenario(ScenarioConfig(seed=5, start=START, hours=30, n_vessels=120))
     n = sum(insert_positions(store.con, tb) for tb in position_tables(sc))
     n += insert_positions(store.con, edge_pair())
+    # issue 13's kinds: spoofed tracks (teleports, on land, shared positions, invalid MMSIs)
+    # and speed ranges watched in every zone
+    n += insert_positions(store.con, kinds_positions(MIDNIGHT - 6 * 3600))
     arch = open_archive(str(d / "archive"))
     mirror_database(store.con, arch, cell_deg=5.0)
-    run_detection(store.con)
+    run_detection(store.con, config=CFG)
     single = store.con.execute(f"SELECT {EVENT_COLUMNS} FROM events").fetchall()
     learned = stored_points(store.con, load_config())  # the anchorages the run learned
     store.close()
     small = detect_on_cluster(
-        client, arch, rows_per_partition=8_000, cell_deg=1.0, window_hours=1.0, anchorages=learned
+        client, arch, config=CFG, rows_per_partition=8_000, cell_deg=1.0, window_hours=1.0, anchorages=learned
     )
     large = detect_on_cluster(
-        client, arch, rows_per_partition=10**7, cell_deg=5.0, window_hours=24.0, anchorages=learned
+        client, arch, config=CFG, rows_per_partition=10**7, cell_deg=5.0, window_hours=24.0, anchorages=learned
     )
     archived = duckdb.sql(
         f"SELECT {EVENT_COLUMNS} FROM read_parquet(?)", params=[arch.uri("events", "part-detect.parquet")]
@@ -116,6 +124,9 @@ def test_cluster_events_identical_to_single_machine(both_engines):
 def test_events_cover_every_kind_and_the_boundary_meeting(both_engines):
     kinds = {r[1] for r in both_engines["single"]}
     assert {"loitering", "dark_period", "rendezvous", "identity_conflict"} <= kinds
+    assert {"zone_entry", "speed_range", "position_anomaly"} <= kinds
+    reasons = {json.loads(r[10])["reason"] for r in both_engines["single"] if r[1] == "position_anomaly"}
+    assert {"teleport", "on_land", "shared_position", "invalid_mmsi"} <= reasons
     edge = [r for r in both_engines["single"] if r[1] == RENDEZVOUS and (r[2], r[3]) == EDGE_PAIR]
     assert len(edge) == 1, "the meeting across 85°W / 5°S / midnight is one event"
     start, end = edge[0][4].timestamp(), edge[0][5].timestamp()
@@ -145,7 +156,7 @@ def test_positions_archived_twice_count_once(both_engines, client, tmp_path):
     shutil.copytree(src.path("positions"), dest / "positions")
     for f in list((dest / "positions").rglob("*.parquet")):
         shutil.copy(f, f.with_name(f.name.replace("part-db-", "part-db-copy-")))
-    twice = detect_on_cluster(client, open_archive(str(dest)), rows_per_partition=20_000)
+    twice = detect_on_cluster(client, open_archive(str(dest)), config=CFG, rows_per_partition=20_000)
     assert twice.positions == 2 * both_engines["positions"]
     assert norm(e.row() for e in twice.events) == norm(both_engines["single"])
 
