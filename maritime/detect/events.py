@@ -23,7 +23,8 @@ LOITERING = "loitering"
 DARK = "dark_period"
 RENDEZVOUS = "rendezvous"
 IDENTITY_CONFLICT = "identity_conflict"
-KINDS = (LOITERING, DARK, RENDEZVOUS, IDENTITY_CONFLICT)
+FISHING = "fishing"
+KINDS = (LOITERING, DARK, RENDEZVOUS, IDENTITY_CONFLICT, FISHING)
 
 #: The columns of the ``events`` table, in order (``maritime/store/sql/schema_events.sql`` is
 #: the source of truth; ``tests/detect/test_events.py`` checks that they agree). The first
