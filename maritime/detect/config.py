@@ -136,6 +136,7 @@ class FishingConfig:
     seine_min_slow_minutes: float = 30.0
     night_sun_depression_deg: float = 0.0
     squid_min_night_fraction: float = 0.7
+    squid_min_speed_kn: float = 0.1
     squid_max_speed_kn: float = 1.5
     squid_min_duration_hours: float = 3.0
     trawl_min_speed_kn: float = 1.8
@@ -147,7 +148,7 @@ class FishingConfig:
     longline_min_irregularity_deg: float = 8.0
     transit_min_straightness: float = 0.85
     transit_max_irregularity_deg: float = 8.0
-    min_port_km: float = 5.0
+    min_port_km: float = 10.0
     fishing_ship_types: tuple[int, ...] = (30,)
     unknown_ship_types: tuple[int, ...] = (0, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99)
 

@@ -63,6 +63,29 @@ SQUID_JIGGING = "squid_jigging"
 GEARS = (TRAWL, LONGLINE, PURSE_SEINE, SQUID_JIGGING)
 _TRANSIT = "transit"
 _NONE = ""
+#: Declared AIS ship type (ITU-R M.1371-5 table 53) of each MMSI; absent or None: unknown.
+ShipTypes = Mapping[int, int | None]
+
+
+def fold_ship_types(
+    mmsi: npt.ArrayLike, ship_type: npt.ArrayLike, config: FishingConfig | None = None
+) -> dict[int, int]:
+    """One declared ship type per MMSI from rows (mmsi, ship_type) that may repeat an MMSI (the
+    archive holds one vessels file per origin): a type that makes the vessel a fishing
+    candidate wins over any other, so that a conflicting declaration never hides a fishing
+    vessel; else the highest type. Missing types (NULL, negative) are skipped. Both engines
+    build their mapping here."""
+    cfg = config or FishingConfig()
+    ok = set(cfg.fishing_ship_types) | set(cfg.unknown_ship_types)
+    out: dict[int, int] = {}
+    for m, t in zip(np.asarray(mmsi).tolist(), np.asarray(ship_type).tolist()):
+        if t is None or t != t or int(t) < 0:
+            continue
+        m, t = int(m), int(t)
+        cur = out.get(m)
+        if cur is None or (t in ok and cur not in ok) or ((t in ok) == (cur in ok) and t > cur):
+            out[m] = t
+    return out
 
 
 def sun_elevation_deg(t: npt.ArrayLike, lat: npt.ArrayLike, lon: npt.ArrayLike) -> Floats:
@@ -83,7 +106,7 @@ def sun_elevation_deg(t: npt.ArrayLike, lat: npt.ArrayLike, lon: npt.ArrayLike) 
     return out
 
 
-def candidate_mask(tr: Tracks, cfg: FishingConfig, ship_types: Mapping[int, int | None] | None) -> Bools:
+def candidate_mask(tr: Tracks, cfg: FishingConfig, ship_types: ShipTypes | None) -> Bools:
     """Reports of vessels that may fish: declared type fishing, not available, "other", or unknown."""
     if not ship_types:
         return np.ones(len(tr), dtype=bool)
@@ -225,6 +248,7 @@ def _classify(
     seine = (circles >= 1) & (slow_min >= cfg.seine_min_slow_minutes)
     squid = (
         (night >= cfg.squid_min_night_fraction)
+        & (mean_v >= cfg.squid_min_speed_kn)
         & (mean_v < cfg.squid_max_speed_kn)
         & (dur_h >= cfg.squid_min_duration_hours)
     )
@@ -291,9 +315,7 @@ def _runs(tr: Tracks, wd: dict[str, Any], cfg: FishingConfig) -> tuple[Ints, Int
     return wk[s], wk[e]
 
 
-def detect_fishing(
-    tr: Tracks, config: FishingConfig | None = None, ship_types: Mapping[int, int | None] | None = None
-) -> list[Event]:
+def detect_fishing(tr: Tracks, config: FishingConfig | None = None, ship_types: ShipTypes | None = None) -> list[Event]:
     """Apparent fishing events of ``tr`` (see the module docstring).
 
     Args:
@@ -408,7 +430,11 @@ def _events(
             "last_seen": float(tr.t[i1]),
         }
         for k, x in feats.items():
-            val = float(np.sum(x[g])) if k in ("circles", "path_km", "slow_minutes") else float(np.average(x[g], weights=wts))
+            val = (
+                float(np.sum(x[g]))
+                if k in ("circles", "path_km", "slow_minutes")
+                else float(np.average(x[g], weights=wts))
+            )
             details[k] = round(val, 3)
         events.append(
             Event(

@@ -202,6 +202,18 @@ def read_tracks(con: Connection, since: datetime, config: DetectConfig, now: flo
     return tracks_from_columns(cols, names, config, now)
 
 
+def read_ship_types(con: Connection, config: DetectConfig) -> dict[int, int]:
+    """Declared ship type per MMSI from ``vessels`` (``sql/ship_types.sql``), folded by
+    :func:`~maritime.detect.fishing.fold_ship_types`; empty without a vessels table."""
+    from maritime.detect.fishing import fold_ship_types
+
+    try:
+        tb = con.sql(sql("ship_types")).to_arrow_table()
+    except duckdb.CatalogException:
+        return {}
+    return fold_ship_types(tb.column("mmsi").to_numpy(), tb.column("ship_type").to_numpy(), config.fishing)
+
+
 def _fingerprint(config: DetectConfig, zone_rows: list[ZoneRow]) -> str:
     z = hashlib.sha1(json.dumps(zone_rows, sort_keys=True).encode()).hexdigest()[:16]
     return f"{config.fingerprint()}-{z}"
@@ -269,7 +281,7 @@ def run_detection(con: Connection, zones: ZonesArg = None, config: DetectConfig 
 
     # --- detect
     tr = read_tracks(con, utc(plan.read_since(cfg.runner.context_hours * 3600.0)), cfg, now)
-    found = detect_all(tr, cfg)
+    found = detect_all(tr, cfg, read_ship_types(con, cfg))
     assign_zones(found, zone_list)
 
     # --- replace the stored events of the window

@@ -37,7 +37,9 @@ import numpy as np
 import numpy.typing as npt
 
 from maritime.scenario.config import KN
-from maritime.scenario.geography import LatLon, distance1_m, offset
+from maritime.scenario.fleet import FleetBuilder
+from maritime.scenario.geography import LatLon, offset
+from maritime.scenario.model import ScenarioEvent
 from maritime.scenario.tracks import Track, TrackBuilder
 
 #: Gear types, as the detector reports them.
@@ -259,8 +261,55 @@ def fishing_positions(
     return {k: v[order] for k, v in out.items()}, types, labels
 
 
-def distance_travelled_m(track: Track) -> float:
-    """Length of a track (m), for labels."""
-    return float(
-        sum(distance1_m(track.lat[i], track.lon[i], track.lat[i + 1], track.lon[i + 1]) for i in range(len(track.t) - 1))
-    )
+#: Scenario profile (dimensions, for the made-up identity) of each kind of track.
+_PROFILE = {
+    "trawl": "coastal_seiner",
+    "longline": "coastal_seiner",
+    "purse_seine": "seiner",
+    "squid_jigging": "squid",
+    "transit": "coastal_seiner",
+}
+#: Definitions written to the truth file when the scenario has fishing (``--fishing``).
+FISHING_DEFINITIONS: dict[str, str] = {
+    "events.fishing": "a fishing operation (extra field gear: trawl, longline, purse_seine or squid_jigging) of "
+    "the vessel between start and end; lat/lon: the ground it works (see maritime.scenario.fishing)",
+    "decoys.fishing_speed_transit": "a vessel (ship_type 30 fishing or 0 not available) going straight at 2-9.5 kn "
+    "(mode slow, trawl_speed, set_speed) or drifting day and night (mode drift) for the whole scenario: "
+    "no fishing event is expected",
+}
+
+
+def inject_fishing(fb: FleetBuilder, per_gear: int = 2, transits: int = 4) -> None:
+    """Add ``per_gear`` vessels of each gear (their operations labelled ``fishing`` events with
+    ``gear``) and ``transits`` transits at fishing speeds (``fishing_speed_transit`` decoys)."""
+    rng = fb.vrng(60)
+    start_unix = fb.cfg.start_utc().timestamp()
+    for ft in fishing_tracks(rng, fb.D / 3600.0, start_unix, per_gear, transits):
+        vr = fb.vrng(61)
+        ais_class = "B" if ft.kind not in ("purse_seine", "squid_jigging") and vr.random() < 0.3 else "A"
+        v = fb.new_vessel(
+            _PROFILE[ft.kind], "PE", "fishing", ft.track, vr, ais_class=ais_class, name_style="cn", note=ft.kind
+        )
+        v.ship_type = ft.ship_type
+        la, lo, *_ = ft.track.sample(np.array([fb.D / 2.0]))
+        for a, b in ft.labels:
+            la, lo, *_ = ft.track.sample(np.array([(a + b) / 2.0]))
+            fb.events.append(
+                ScenarioEvent(
+                    "fishing", v.mmsi, None, a, b, float(la[0]), float(lo[0]), fb.zone(la[0], lo[0]), {"gear": ft.kind}
+                )
+            )
+        if ft.kind == "transit":
+            fb.decoys.append(
+                ScenarioEvent(
+                    "fishing_speed_transit",
+                    v.mmsi,
+                    None,
+                    0.0,
+                    fb.D,
+                    float(la[0]),
+                    float(lo[0]),
+                    fb.zone(float(la[0]), float(lo[0])),
+                    {"mode": ft.note, "ship_type": ft.ship_type},
+                )
+            )
