@@ -16,6 +16,11 @@ CATEGORIES: dict[str, tuple[str, str, str]] = {
     "leis": ("Sail / pleasure", "#f48fb1", "circle"),
     "other": ("Other / unknown", "#b0bec5", "circle"),
 }
+#: Event markers on the map by kind (issue 13's kinds): kind → (label, colour, scattergl symbol);
+#: kinds not listed keep the star.
+EVENT_SYMBOLS: dict[str, tuple[str, str, str]] = {
+    "fishing": ("Apparent fishing", "#ffb74d", "diamond-open"),
+}
 STALE_COLOR = "#5c6773"
 ALERT_NEW = "#ff4d4f"
 ALERT_HANDLED = "#ffb020"
@@ -83,6 +88,7 @@ def style_spec() -> dict[str, Any]:
     """Colours and symbols for the page's map script (one source of truth)."""
     return {
         "cats": {k: {"label": v[0], "color": v[1], "symbol": v[2]} for k, v in CATEGORIES.items()},
+        "events": {k: {"label": v[0], "color": v[1], "symbol": v[2]} for k, v in EVENT_SYMBOLS.items()},
         "stale": STALE_COLOR,
         "alert_new": ALERT_NEW,
         "alert_handled": ALERT_HANDLED,

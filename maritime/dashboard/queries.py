@@ -28,7 +28,7 @@ Cursor = duckdb.DuckDBPyConnection
 #: Statuses of an alert in the workflow.
 STATUSES = ("new", "acknowledged", "assigned", "dismissed")
 #: Alert kinds: detection's and the server's own.
-KINDS = ("loitering", "dark_period", "rendezvous", "identity_conflict", "feed_silent")
+KINDS = ("loitering", "dark_period", "rendezvous", "identity_conflict", "feed_silent", "fishing")
 #: Actions an officer can take, and the status each one gives.
 ACTIONS = {"acknowledge": "acknowledged", "assign": "assigned", "dismiss": "dismissed", "reopen": "new"}
 #: Reports with a time further ahead of the wall clock than this are ignored for "now".

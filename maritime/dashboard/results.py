@@ -22,6 +22,7 @@ _KIND_COLORS = {
     "rendezvous": "#ba68c8",
     "identity_conflict": "#4dd0e1",
     "feed_silent": "#90a4ae",
+    "fishing": "#ffcc80",
 }
 
 

@@ -132,7 +132,8 @@
         type: "scatter", mode: "markers", x: ev.map((e) => e.lon), y: ev.map((e) => e.lat),
         name: "events", hovertext: ev.map((e) => esc(e.label)), hoverinfo: "text",
         customdata: ev.map((e) => "event:" + e.event_id),
-        marker: { symbol: "star", size: 15, line: { width: 1, color: "#0a121c" },
+        marker: { symbol: ev.map((e) => ((style.events || {})[e.kind] || { symbol: "star" }).symbol), size: 15,
+                  line: { width: 1, color: "#0a121c" },
                   color: ev.map((e) => (e.status === "new" ? style.alert_new : style.alert_handled)) },
       });
     }
