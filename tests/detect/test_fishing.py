@@ -283,7 +283,11 @@ def test_real_corpus_tracks_carry_no_labels_and_are_counted():
     df = pd.concat([pd.read_csv(f) for f in sorted(folder.glob("*.csv"))], ignore_index=True)
     types = fold_ship_types(df["mmsi"].to_numpy(), df["shiptype"].fillna(-1).to_numpy())
     pos = df[df["type"].isin([1, 2, 3, 18, 19, 27]) & (df["lat"].abs() <= 90) & (df["lon"].abs() <= 180)]
-    t = (pd.to_datetime(pos["timestamp"], utc=True, format="ISO8601") - pd.Timestamp(0, tz="UTC")).dt.total_seconds().to_numpy()
+    t = (
+        (pd.to_datetime(pos["timestamp"], utc=True, format="ISO8601") - pd.Timestamp(0, tz="UTC"))
+        .dt.total_seconds()
+        .to_numpy()
+    )
     tr = prepare_tracks(
         pos["mmsi"].to_numpy(),
         t,
