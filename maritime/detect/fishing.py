@@ -49,7 +49,7 @@ from maritime.detect.config import FishingConfig
 from maritime.detect.events import FISHING, Event
 from maritime.detect.shore import port_distance
 from maritime.detect.tracks import Tracks
-from maritime.geodesy import bearing_deg, haversine_km
+from maritime.geodesy import haversine_km
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -118,26 +118,33 @@ def candidate_mask(tr: Tracks, cfg: FishingConfig, ship_types: ShipTypes | None)
     return seg_ok[tr.seg] if len(tr) else np.zeros(0, dtype=bool)
 
 
-def report_speed(tr: Tracks) -> Floats:
-    """Speed of each report (knots): the reported SOG when available, else the implied speed."""
-    sog = tr.sog.astype(np.float64)
-    ok = np.isfinite(sog) & (sog < 102.2)
-    return np.where(ok, sog, tr.speed)
+def _chords(lat: Floats, lon: Floats) -> tuple[Floats, Floats]:
+    """Length (km) and bearing (degrees true) of the chord from each report to the next, in the
+    equirectangular approximation (within 0.1 % of the great circle for the km-scale chords
+    between consecutive reports, and about twice as fast as haversine and bearing)."""
+    la = np.radians(lat)
+    dlat = np.diff(la)
+    dlon = np.radians((np.diff(lon) + 540.0) % 360.0 - 180.0) * np.cos((la[1:] + la[:-1]) / 2.0)
+    ds: Floats = np.hypot(dlat, dlon) * 6371.0088
+    brg: Floats = np.degrees(np.arctan2(dlon, dlat)) % 360.0
+    return ds, brg
 
 
-def _features(tr: Tracks, cfg: FishingConfig) -> dict[str, Any]:
-    """Per-report features (step 1 and 2 of the module docstring)."""
-    n = len(tr)
-    v = report_speed(tr)
+def _features(tr: Tracks, idx: Ints, cfg: FishingConfig) -> dict[str, Any]:
+    """Per-report features of the candidate reports ``idx`` (whole segments, in order): step 1
+    and 2 of the module docstring, aligned with ``idx``."""
+    n = len(idx)
+    t, lat, lon, seg = tr.t[idx], tr.lat[idx], tr.lon[idx], tr.seg[idx]
+    sog = tr.sog[idx].astype(np.float64)
+    v = np.where(np.isfinite(sog) & (sog < 102.2), sog, tr.speed[idx])
     same = np.zeros(n, dtype=bool)
-    same[1:] = tr.seg[1:] == tr.seg[:-1]
     ds = np.zeros(n)
     brg = np.zeros(n)
     dt = np.zeros(n)
     if n > 1:
-        ds[1:] = haversine_km(tr.lat[:-1], tr.lon[:-1], tr.lat[1:], tr.lon[1:])
-        brg[1:] = bearing_deg(tr.lat[:-1], tr.lon[:-1], tr.lat[1:], tr.lon[1:])
-        dt[1:] = np.diff(tr.t)
+        same[1:] = seg[1:] == seg[:-1]
+        ds[1:], brg[1:] = _chords(lat, lon)
+        dt[1:] = np.diff(t)
     ds = np.where(same, ds, 0.0)
     chord = same & (ds >= cfg.min_step_km) & (dt <= cfg.max_step_minutes * 60.0)
     # signed course change between the chord into report i-1 and the chord into report i
@@ -150,54 +157,44 @@ def _features(tr: Tracks, cfg: FishingConfig) -> dict[str, Any]:
     # circle closing: cumulative signed change of course (the reported COG, else the chord's
     # bearing) between consecutive reports both moving at >= circle_min_speed_kn, over
     # circle_minutes, and back within circle_max_close_km
-    cog = tr.cog.astype(np.float64)
+    cog = tr.cog[idx].astype(np.float64)
     course = np.where(np.isfinite(cog) & (cog < 360.0), cog, brg)
     fast = np.nan_to_num(v, nan=0.0) >= cfg.circle_min_speed_kn
     moving = np.zeros(n, dtype=bool)
     dcourse = np.zeros(n)
+    sailed = np.zeros(n)
     if n > 1:
         moving[1:] = same[1:] & fast[1:] & fast[:-1] & (dt[1:] <= cfg.max_step_minutes * 60.0)
         dcourse[1:] = (course[1:] - course[:-1] + 540.0) % 360.0 - 180.0
-    cum = np.cumsum(np.where(moving, dcourse, 0.0))
-    # distance sailed between moving reports by their reported speeds (km): a closed circle
-    # sails far and ends near where it began even when too few reports fall in it to see the
-    # turn (the course aliases when the turn between two reports passes 180 degrees)
-    sailed = np.zeros(n)
-    if n > 1:
+        # distance sailed between moving reports by their reported speeds (km): a closed circle
+        # sails far and ends near where it began even when too few reports fall in it to see
+        # the turn (the course aliases when the turn between two reports passes 180 degrees)
         sailed[1:] = (np.nan_to_num(v[1:]) + np.nan_to_num(v[:-1])) / 2.0 * dt[1:] * (1.852 / 3600.0)
+    cum = np.cumsum(np.where(moving, dcourse, 0.0))
     cum_sailed = np.cumsum(np.where(moving, sailed, 0.0))
-    key = tr.key()
-    j = np.searchsorted(key, key + cfg.circle_minutes * 60.0, side="right") - 1
-    j = np.minimum(j, tr.seg_end[tr.seg] - 1) if n else j
-    swept = np.abs(cum[j] - cum) if n else np.zeros(0)
-    close = haversine_km(tr.lat, tr.lon, tr.lat[j], tr.lon[j]) if n else np.zeros(0)
-    far = (cum_sailed[j] - cum_sailed) >= cfg.circle_min_sailed_km if n else np.zeros(0, dtype=bool)
-    ends_slow = np.nan_to_num(v[j], nan=np.inf) < cfg.slow_speed_kn if n else np.zeros(0, dtype=bool)
-    circle = ((swept >= cfg.circle_min_turn_deg) | far) & (close <= cfg.circle_max_close_km) & ends_slow
-    # one circle counts once: only the first report of a run of circle starts
+    circle = np.zeros(n, dtype=bool)
     if n > 1:
+        key = tr.key()[idx]
+        j = np.searchsorted(key, key + cfg.circle_minutes * 60.0, side="right") - 1
+        j = np.minimum(j, np.searchsorted(seg, seg, side="right") - 1)
+        turned = (np.abs(cum[j] - cum) >= cfg.circle_min_turn_deg) | (
+            (cum_sailed[j] - cum_sailed) >= cfg.circle_min_sailed_km
+        )
+        maybe = np.nonzero(turned & (np.nan_to_num(v[j], nan=np.inf) < cfg.slow_speed_kn))[0]
+        close = haversine_km(lat[maybe], lon[maybe], lat[j[maybe]], lon[j[maybe]])
+        circle[maybe[close <= cfg.circle_max_close_km]] = True
+        # one circle counts once: only the first report of a run of circle starts
         circle[1:] &= ~circle[:-1] | ~same[1:]
-    night = sun_elevation_deg(tr.t, tr.lat, tr.lon) < -cfg.night_sun_depression_deg
     # time each report stands for: half the interval to each neighbour in the segment, at most
     # max_step_minutes each side
-    half = np.minimum(dt / 2.0, cfg.max_step_minutes * 60.0)
-    half = np.where(same, half, 0.0)
+    half = np.where(same, np.minimum(dt / 2.0, cfg.max_step_minutes * 60.0), 0.0)
     w = half.copy()
     w[:-1] += half[1:]
-    return {
-        "v": v,
-        "ds": ds,
-        "turn": turn,
-        "has_turn": has_turn,
-        "circle": circle,
-        "night": night,
-        "w": w,
-    }
+    return {"v": v, "ds": ds, "turn": turn, "has_turn": has_turn, "circle": circle, "w": w}
 
 
-def _windows(tr: Tracks, f: dict[str, Any], cand: Bools, cfg: FishingConfig) -> dict[str, Any]:
-    """Per-window sums over the candidate reports (step 3)."""
-    idx = np.nonzero(cand)[0]
+def _windows(tr: Tracks, idx: Ints, f: dict[str, Any], cfg: FishingConfig) -> dict[str, Any]:
+    """Per-window sums over the candidate reports ``idx`` (step 3)."""
     win = np.floor(tr.t[idx] / (cfg.window_minutes * 60.0)).astype(np.int64)
     seg = tr.seg[idx]
     brk = np.ones(len(idx), dtype=bool)
@@ -207,30 +204,45 @@ def _windows(tr: Tracks, f: dict[str, Any], cand: Bools, cfg: FishingConfig) -> 
     def tot(x: npt.NDArray[Any]) -> Floats:
         return np.add.reduceat(np.asarray(x, dtype=np.float64), starts) if len(starts) else np.zeros(0)
 
-    v = f["v"][idx]
+    v = f["v"]
     vk = np.isfinite(v)
     v0 = np.where(vk, v, 0.0)
-    w = f["w"][idx]
+    w = f["w"]
     slow = vk & (v < cfg.slow_speed_kn)
+    ends = np.append(starts[1:], len(idx)) - 1
     return {
-        "idx": idx,
-        "starts": starts,
+        "start_pos": starts,
+        "end_pos": ends,
         "first": idx[starts],
-        "last": idx[np.append(starts[1:], len(idx)) - 1],
+        "last": idx[ends],
         "seg": seg[starts],
-        "win": win[starts],
         "n": tot(np.ones(len(idx))),
         "nv": tot(vk),
         "sv": tot(v0),
         "sv2": tot(v0 * v0),
-        "path": tot(f["ds"][idx]),
-        "nturn": tot(f["has_turn"][idx]),
-        "aturn": tot(np.abs(f["turn"][idx])),
-        "night_w": tot(f["night"][idx] * w),
+        "path": tot(f["ds"]),
+        "nturn": tot(f["has_turn"]),
+        "aturn": tot(np.abs(f["turn"])),
         "w": tot(w),
         "slow_w": tot(slow * w),
-        "circles": tot(f["circle"][idx]),
+        "circles": tot(f["circle"]),
     }
+
+
+def _night_weight(tr: Tracks, idx: Ints, w: Floats, p0: Ints, p1: Ints, cfg: FishingConfig) -> Floats:
+    """Time (s) at night of each run (candidate positions ``p0``..``p1`` of ``idx``): the sun
+    is computed only for reports inside runs."""
+    mark = np.zeros(len(idx) + 1, dtype=np.int64)
+    np.add.at(mark, p0, 1)
+    np.add.at(mark, p1 + 1, -1)
+    inside = np.nonzero(np.cumsum(mark[:-1]) > 0)[0]
+    r = idx[inside]
+    dark = sun_elevation_deg(tr.t[r], tr.lat[r], tr.lon[r]) < -cfg.night_sun_depression_deg
+    nw = np.zeros(len(idx))
+    nw[inside] = dark * w[inside]
+    c = np.cumsum(np.append(0.0, nw))
+    out: Floats = c[p1 + 1] - c[p0]
+    return out
 
 
 def _classify(
@@ -333,11 +345,11 @@ def detect_fishing(tr: Tracks, config: FishingConfig | None = None, ship_types: 
     cfg = config or FishingConfig()
     if len(tr) < 3:
         return []
-    cand = candidate_mask(tr, cfg, ship_types)
-    if not cand.any():
+    idx = np.nonzero(candidate_mask(tr, cfg, ship_types))[0]
+    if len(idx) < 3:
         return []
-    f = _features(tr, cfg)
-    wd = _windows(tr, f, cand, cfg)
+    f = _features(tr, idx, cfg)
+    wd = _windows(tr, idx, f, cfg)
     w0, w1 = _runs(tr, wd, cfg)
     if len(w0) == 0:
         return []
@@ -359,7 +371,7 @@ def detect_fishing(tr: Tracks, config: FishingConfig | None = None, ship_types: 
     straight = np.where(path > 0, np.minimum(net / np.maximum(path, 1e-9), 1.0), 0.0)
     irregular = run_sum("aturn") / np.maximum(run_sum("nturn"), 1.0)
     wsum = np.maximum(run_sum("w"), 1.0)
-    night = run_sum("night_w") / wsum
+    night = _night_weight(tr, idx, f["w"], wd["start_pos"][w0], wd["end_pos"][w1], cfg) / wsum
     slow_min = run_sum("slow_w") / 60.0
     circles = run_sum("circles")
     gear, conf = _classify(dur_h, mean_v, cv, straight, irregular, night, slow_min, circles, cfg)
