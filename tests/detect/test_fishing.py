@@ -305,3 +305,16 @@ def test_real_corpus_tracks_carry_no_labels_and_are_counted():
     )
     assert all(types.get(e.mmsi) in (None, 0, 30) for e in ev)
     assert all(e.details["gear"] in GEARS for e in ev)
+
+
+def test_config_file_overrides_fishing_keys(tmp_path):
+    from maritime.detect.config import ConfigError
+
+    p = tmp_path / "my.toml"
+    p.write_text("[fishing]\nmin_port_km = 20\nfishing_ship_types = [30, 31]\n")
+    cfg = load_config(p)
+    assert cfg.fishing.min_port_km == 20.0 and cfg.fishing.fishing_ship_types == (30, 31)
+    assert cfg.fishing.window_minutes == FishingConfig().window_minutes
+    p.write_text('[fishing]\nfishing_ship_types = ["trawler"]\n')
+    with pytest.raises(ConfigError, match="list of integers"):
+        load_config(p)
