@@ -215,6 +215,8 @@ def fishing_tracks(
     ]
     out = [make() for make in makers for _ in range(per_gear)]
     out += [_transit(rng, end, k) for k in range(transits)]
+    for ft in out:  # the last leg may overrun the end: label what the recording holds
+        ft.labels = [(a, min(b, end)) for a, b in ft.labels if a < end]
     return out
 
 
