@@ -27,6 +27,10 @@ EVENT_SYMBOLS: dict[str, tuple[str, str, str]] = {
     "speed_range": ("Speed range", "#ffee58", "hourglass"),
     "position_anomaly": ("Position anomaly", "#ff7043", "x"),
     "identity_change": ("Identity change", "#26c6da", "hexagram"),
+    "fishing": ("Apparent fishing", "#ffcc80", "diamond-open"),
+    "dark_vessel": ("Dark vessel", "#ff3b3b", "cross"),
+    "dark_rendezvous": ("Dark rendezvous", "#ff7043", "bowtie"),
+    "ais_unconfirmed": ("AIS unconfirmed", "#fff176", "square-open"),
 }
 STALE_COLOR = "#5c6773"
 ALERT_NEW = "#ff4d4f"
@@ -103,9 +107,9 @@ def style_spec() -> dict[str, Any]:
     """Colours and symbols for the page's map script (one source of truth)."""
     return {
         "cats": {k: {"label": v[0], "color": v[1], "symbol": v[2]} for k, v in CATEGORIES.items()},
+        "events": {k: {"label": v[0], "color": v[1], "symbol": v[2]} for k, v in EVENT_SYMBOLS.items()},
         "stale": STALE_COLOR,
         "alert_new": ALERT_NEW,
         "alert_handled": ALERT_HANDLED,
         "contacts": {k: {"label": v[0], "color": v[1], "symbol": v[2]} for k, v in CONTACTS.items()},
-        "events": {k: {"label": v[0], "color": v[1], "symbol": v[2]} for k, v in EVENT_SYMBOLS.items()},
     }

@@ -41,6 +41,7 @@ KINDS = (
     "speed_range",
     "position_anomaly",
     "identity_change",
+    "fishing",
 )
 #: Actions an officer can take, and the status each one gives.
 ACTIONS = {"acknowledge": "acknowledged", "assign": "assigned", "dismiss": "dismissed", "reopen": "new"}

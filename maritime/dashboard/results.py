@@ -29,6 +29,7 @@ _KIND_COLORS = {
     "speed_range": "#ffee58",
     "position_anomaly": "#ff7043",
     "identity_change": "#26c6da",
+    "fishing": "#ffcc80",
 }
 
 

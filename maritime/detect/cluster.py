@@ -14,7 +14,8 @@ Steps, each a set of Dask tasks:
    a partition, not by the archive).
 3. Per vessel partition: the reception model of its vessels; the models are added up.
 4. Per vessel partition: tracks, loitering, dark periods (with the whole area's reception),
-   identity conflicts, and the rendezvous grid points with their halo copies (scratch).
+   identity conflicts, apparent fishing (with the ship types of the archive's vessels
+   files), and the rendezvous grid points with their halo copies (scratch).
 5. Grid points are shuffled by (time window, cell); per partition the close pairs.
 6. On the client: pairs → rendezvous events, loitering explained by a rendezvous removed,
    zones assigned; events written to ``DEST/events/part-detect.parquet``.
@@ -41,6 +42,7 @@ from maritime.archive.layout import (
     EVENTS,
     POSITIONS,
     STATE,
+    VESSELS,
     Archive,
     ArchiveError,
     list_files,
@@ -50,6 +52,7 @@ from maritime.archive.layout import (
 from maritime.detect.compose import VesselEvents, combine, vessel_events
 from maritime.detect.config import DetectConfig, load_config
 from maritime.detect.events import EVENT_COLUMNS, Event, assign_zones
+from maritime.detect.fishing import fold_ship_types
 from maritime.detect.inputs import ZonesArg, position_columns, tracks_from_columns, zones_rows
 from maritime.detect.partition import CELL_DEG, WINDOW_HOURS, grid_groups, pairs_by_group, vessel_partitions
 from maritime.detect.reception import Reception, bin_range, merge_receptions, reception_model
@@ -217,11 +220,12 @@ def _vessel_events(
     window_hours: float,
     anchorages: npt.NDArray[np.float64],
     zones: Sequence[tuple[str, Any]] = (),
+    ship_types: dict[int, int] | None = None,
 ) -> dict[str, Any]:
     t0 = time.perf_counter()
     tr = _tracks(arch, path, names, config, now)
     tr.anchorages = anchorages
-    found = vessel_events(tr, config, reception=_aligned(reception), zones=zones)
+    found = vessel_events(tr, config, reception=_aligned(reception), zones=zones, ship_types=ship_types)
     grid = slow_grid(tr, config.rendezvous)
     idx, group, core = grid_groups(
         grid["lat"], grid["lon"], grid["bin"], config.rendezvous.grid_minutes, cell_deg, window_hours
@@ -239,6 +243,19 @@ def _vessel_events(
         "segments": tr.n_segments,
         "seconds": time.perf_counter() - t0,
     }
+
+
+def _ship_types(arch: Archive, config: DetectConfig) -> dict[int, int]:
+    """Declared ship type per MMSI from the archive's vessels files (every origin), folded as
+    the single-machine run folds its ``vessels`` table."""
+    files = list_files(arch, VESSELS)
+    if not files:
+        return {}
+    tbs = [pq.read_table(f, filesystem=arch.fs, columns=["mmsi", "ship_type"]) for f in files]
+    tb = pa.concat_tables(tbs)
+    return fold_ship_types(
+        tb.column("mmsi").to_numpy(zero_copy_only=False), tb.column("ship_type").to_pylist(), config.fishing
+    )
 
 
 def _aligned(rec: Reception) -> Reception:
@@ -343,6 +360,8 @@ def detect_on_cluster(
 
         # -- 4. per-vessel detectors and the rendezvous grid
         t = time.perf_counter()
+        # a list of one, so that Dask sends the mapping whole (a dict would be scattered by key)
+        types = client.scatter([_ship_types(arch, cfg)], broadcast=True)[0]
         res = client.gather(
             client.map(
                 _vessel_events,
@@ -357,10 +376,11 @@ def detect_on_cluster(
                 [window_hours] * n,
                 [np.zeros((0, 2)) if anchorages is None else anchorages] * n,
                 [zone_list] * n,
+                [types] * n,
                 pure=False,
             )
         )
-        del partial, reception
+        del partial, reception, types
         found = VesselEvents()
         for r in res:
             found.extend(r["events"])

@@ -1,7 +1,7 @@
 """The one composition of the detectors, used by both engines.
 
 A run is two stages: the per-vessel detectors (:func:`vessel_events`: loitering, dark
-periods, identity conflicts, zone entries, speed ranges, the per-vessel position anomalies,
+periods, identity conflicts, apparent fishing, zone entries, speed ranges, the per-vessel position anomalies,
 and each partition's reports held at one point), which a cluster runs on each vessel
 partition, and the events of pairs and of the whole fleet (rendezvous; shared positions over
 every partition's held reports; identity changes and claimed size changes from the identity
@@ -24,6 +24,7 @@ import numpy.typing as npt
 from maritime.detect.config import DetectConfig
 from maritime.detect.dark import EvidenceFn, detect_dark
 from maritime.detect.events import Event
+from maritime.detect.fishing import ShipTypes, detect_fishing
 from maritime.detect.identity_change import IdentityChanges, detect_identity_changes
 from maritime.detect.loitering import detect_loitering, suppress_explained
 from maritime.detect.position_anomaly import (
@@ -48,6 +49,7 @@ class VesselEvents:
     loitering: list[Event] = field(default_factory=list)
     dark: list[Event] = field(default_factory=list)
     conflicts: list[Event] = field(default_factory=list)
+    fishing: list[Event] = field(default_factory=list)
     zone_entries: list[Event] = field(default_factory=list)
     speed_ranges: list[Event] = field(default_factory=list)
     anomalies: list[Event] = field(default_factory=list)
@@ -59,6 +61,7 @@ class VesselEvents:
         self.loitering.extend(other.loitering)
         self.dark.extend(other.dark)
         self.conflicts.extend(other.conflicts)
+        self.fishing.extend(other.fishing)
         self.zone_entries.extend(other.zone_entries)
         self.speed_ranges.extend(other.speed_ranges)
         self.anomalies.extend(other.anomalies)
@@ -70,17 +73,20 @@ def vessel_events(
     config: DetectConfig,
     reception: Reception | None = None,
     zones: Sequence[tuple[str, Any]] = (),
+    ship_types: ShipTypes | None = None,
     dark_tracks: Tracks | None = None,
     dark_since: float | None = None,
     dark_evidence: EvidenceFn | None = None,
     loitering_since: float | npt.NDArray[np.float64] | None = None,
 ) -> VesselEvents:
-    """Loitering, dark periods, identity conflicts, zone entries, speed ranges and the
+    """Loitering, dark periods, identity conflicts, apparent fishing, zone entries, speed ranges and the
     per-vessel position anomalies of ``tr``'s vessels.
 
     ``reception``: the reception model of the whole area when ``tr`` holds only some of its
     vessels (a cluster partition); by default it is built from ``tr``. ``zones``: the patrol
     zones ``[(name, polygon), ...]`` (zone entries and speed ranges; none: no such events).
+    ``ship_types``: the declared AIS ship type of each MMSI
+    (:func:`maritime.detect.fishing.fold_ship_types`); None: every vessel is a fishing candidate.
     ``dark_tracks``, ``dark_since`` (a live cycle, :mod:`maritime.detect.increment`): the dark
     periods are those of ``dark_tracks`` (all vessels) still open or ending at or after
     ``dark_since`` (UTC s), while the other kinds are those of ``tr`` (the vessels with new
@@ -98,6 +104,7 @@ def vessel_events(
             evidence=dark_evidence,
         ),
         conflicts=list(tr.conflicts),
+        fishing=detect_fishing(tr, config.fishing, ship_types),
         zone_entries=detect_zone_entries(tr, zones, config.zone_entry),
         speed_ranges=detect_speed_range(tr, zones, config.speed_range),
         anomalies=detect_position_anomalies(tr, config.tracks, config.position_anomaly),
@@ -140,7 +147,7 @@ def combine(
     fleet: Sequence[Event] = (),
 ) -> list[Event]:
     """Every event of a run: loitering not explained by a rendezvous, rendezvous, dark
-    periods, identity conflicts, zone entries, speed ranges, position anomalies (with the
+    periods, identity conflicts, apparent fishing, zone entries, speed ranges, position anomalies (with the
     ``fleet`` ones: shared positions, type/size changes) and identity changes (``now``: the
     latest data time, UTC seconds)."""
     loi = suppress_explained(vessels.loitering, rendezvous, config.loitering.suppress_rendezvous_fraction, now)
@@ -152,6 +159,7 @@ def combine(
         + rendezvous
         + vessels.dark
         + vessels.conflicts
+        + vessels.fishing
         + vessels.zone_entries
         + vessels.speed_ranges
         + anomalies
@@ -164,11 +172,12 @@ def detect_all(
     config: DetectConfig,
     zones: Sequence[tuple[str, Any]] = (),
     changes: IdentityChanges | None = None,
+    ship_types: ShipTypes | None = None,
 ) -> list[Event]:
-    """Every detector over prepared tracks (pure); ``zones`` and ``changes`` as in
-    :func:`vessel_events` and :func:`identity_events`."""
+    """Every detector over prepared tracks (pure); ``zones``, ``ship_types`` and ``changes``
+    as in :func:`vessel_events` and :func:`identity_events`."""
     return combine(
-        vessel_events(tr, config, zones=zones),
+        vessel_events(tr, config, zones=zones, ship_types=ship_types),
         detect_rendezvous(tr, config.rendezvous),
         config,
         tr.now,

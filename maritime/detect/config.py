@@ -197,6 +197,43 @@ class IdentityChangeConfig:
     frequent_hours: float = 24.0
 
 
+class FishingConfig:
+    """Apparent fishing (see ``[fishing]``)."""
+
+    window_minutes: float = 60.0
+    min_window_reports: int = 3
+    max_working_speed_kn: float = 5.5
+    max_gap_hours: float = 2.0
+    merge_gap_hours: float = 3.0
+    min_duration_hours: float = 1.5
+    min_step_km: float = 0.05
+    max_step_minutes: float = 15.0
+    slow_speed_kn: float = 1.5
+    circle_minutes: float = 20.0
+    circle_min_speed_kn: float = 6.0
+    circle_min_turn_deg: float = 180.0
+    circle_max_close_km: float = 1.0
+    circle_min_sailed_km: float = 1.2
+    seine_min_slow_minutes: float = 30.0
+    night_sun_depression_deg: float = 0.0
+    squid_min_night_fraction: float = 0.7
+    squid_min_speed_kn: float = 0.1
+    squid_max_speed_kn: float = 1.5
+    squid_min_duration_hours: float = 3.0
+    trawl_min_speed_kn: float = 1.8
+    trawl_max_speed_cv: float = 0.45
+    trawl_max_straightness: float = 0.6
+    longline_min_speed_kn: float = 1.0
+    longline_max_speed_kn: float = 4.5
+    longline_min_speed_cv: float = 0.45
+    longline_min_irregularity_deg: float = 8.0
+    transit_min_straightness: float = 0.85
+    transit_max_irregularity_deg: float = 8.0
+    min_port_km: float = 10.0
+    fishing_ship_types: tuple[int, ...] = (30,)
+    unknown_ship_types: tuple[int, ...] = (0, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99)
+
+
 @dataclass(frozen=True)
 class RunnerConfig:
     """Incremental runs (see ``[runner]``)."""
@@ -235,6 +272,7 @@ class DetectConfig:
     speed_range: SpeedRangeConfig = field(default_factory=SpeedRangeConfig)
     position_anomaly: PositionAnomalyConfig = field(default_factory=PositionAnomalyConfig)
     identity_change: IdentityChangeConfig = field(default_factory=IdentityChangeConfig)
+    fishing: FishingConfig = field(default_factory=FishingConfig)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         """Plain nested dictionary (for JSON and the ``detect_runs`` table)."""
@@ -258,6 +296,7 @@ _CLASSES = {
     "speed_range": SpeedRangeConfig,
     "position_anomaly": PositionAnomalyConfig,
     "identity_change": IdentityChangeConfig,
+    "fishing": FishingConfig,
 }
 
 
@@ -298,6 +337,10 @@ def _coerce(src: Path, section: str, key: str, value: Any, default: Any) -> Any:
         if value < 0:
             raise ConfigError(f"{where} must not be negative")
         return float(value)
+    if isinstance(default, tuple) and default and isinstance(default[0], int):
+        if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            raise ConfigError(f"{where} must be a list of integers, not {value!r}")
+        return tuple(value)
     if isinstance(default, tuple):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{where} must be a list of strings, not {value!r}")

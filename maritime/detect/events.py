@@ -30,6 +30,7 @@ ZONE_ENTRY = "zone_entry"
 SPEED_RANGE = "speed_range"
 POSITION_ANOMALY = "position_anomaly"
 IDENTITY_CHANGE = "identity_change"
+FISHING = "fishing"
 KINDS = (
     LOITERING,
     DARK,
@@ -42,6 +43,7 @@ KINDS = (
     DARK_VESSEL,
     DARK_RENDEZVOUS,
     AIS_UNCONFIRMED,
+    FISHING,
 )
 #: Kinds whose detector sets the zone itself (the zone entered / watched), kept by
 #: :func:`assign_zones`.

@@ -41,6 +41,7 @@ from maritime.detect.config import DarkConfig, DetectConfig
 from maritime.detect.dark import Evidence, Silence
 from maritime.detect.dark import _evidence as silence_evidence
 from maritime.detect.events import Event
+from maritime.detect.fishing import ShipTypes
 from maritime.detect.inputs import Columns, tracks_from_columns
 from maritime.detect.loitering import run_key
 from maritime.detect.position_anomaly import shared_inputs
@@ -258,8 +259,11 @@ class LiveState:
         now: float,
         zones: Sequence[tuple[str, Any]] = (),
         anchorages: npt.NDArray[np.float64] | None = None,
+        ship_types: ShipTypes | None = None,
     ) -> None:
         self.config = config
+        #: declared ship type per MMSI (fishing candidates; the adapter refreshes it each cycle)
+        self.ship_types = ship_types
         self.zones = zones  #: patrol zones ``[(name, polygon), ...]`` (zone entries, speed ranges)
         #: learned anchorage points (lat, lon), counted as ports by the detectors
         self.anchorages = np.zeros((0, 2)) if anchorages is None else anchorages
@@ -269,7 +273,7 @@ class LiveState:
         self.start = float(self.cols["t"].min()) if len(self.cols["t"]) else now  #: earliest report (UTC s)
         self.tracks = self._tracks(self.cols, now)
         self.memo = EvidenceMemo()  #: evidence of settled open silences
-        self.stages = vessel_events(self.tracks, config, zones=zones, dark_evidence=self.memo)
+        self.stages = vessel_events(self.tracks, config, zones=zones, ship_types=ship_types, dark_evidence=self.memo)
         self.grid = slow_grid(self.tracks, config.rendezvous)
         self.rendezvous = grid_rendezvous(self.grid, config, now)
         self.stats = CycleStats(new_reports=len(self.cols["t"]))
@@ -318,6 +322,7 @@ class LiveState:
             sub,
             cfg,
             zones=self.zones,
+            ship_types=self.ship_types,
             dark_tracks=self.tracks,
             dark_since=since,
             dark_evidence=self.memo,

@@ -38,6 +38,7 @@ from maritime.detect.runner import (
     _plan,
     _write,
     read_identity_changes,
+    read_ship_types,
     sql,
     use_settings,
 )
@@ -130,6 +131,7 @@ class LiveDetection:
             summary.reason = f"window read again ({why}): {self.plan.reason}"
         else:
             assert self.state is not None and new is not None
+            self.state.ship_types = read_ship_types(con, cfg)
             if len(new["t"]):
                 self.state.update(new, now)
             for h, n in zip(*np.unique((new["t"] // 3600).astype(np.int64), return_counts=True)):
@@ -179,7 +181,9 @@ class LiveDetection:
         plan, self.hourly = _plan(self.con, now, fp, cfg.runner)
         plan = replan(self.con, plan, before, anchorages, cfg, now)  # events the learned anchorages change
         cols, names = self._read(plan.read_since(cfg.runner.context_hours * 3600.0), -1, upto, all_names=True)
-        self.state = LiveState(cols, names, cfg, now, zones=zone_list, anchorages=anchorages)
+        self.state = LiveState(
+            cols, names, cfg, now, zones=zone_list, anchorages=anchorages, ship_types=read_ship_types(self.con, cfg)
+        )
         self.plan, self.fingerprint, self.base_now = plan, fp, now
         return plan.full
 

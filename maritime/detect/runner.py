@@ -215,6 +215,18 @@ def read_identity_changes(con: Connection, since: datetime) -> IdentityChanges |
     return IdentityChanges.from_rows([(m, t_us / 1e6, f, v, p) for m, t_us, f, v, p in rows])
 
 
+def read_ship_types(con: Connection, config: DetectConfig) -> dict[int, int]:
+    """Declared ship type per MMSI from ``vessels`` (``sql/ship_types.sql``), folded by
+    :func:`~maritime.detect.fishing.fold_ship_types`; empty without a vessels table."""
+    from maritime.detect.fishing import fold_ship_types
+
+    try:
+        tb = con.sql(sql("ship_types")).to_arrow_table()
+    except duckdb.CatalogException:
+        return {}
+    return fold_ship_types(tb.column("mmsi").to_numpy(), tb.column("ship_type").to_numpy(), config.fishing)
+
+
 def _fingerprint(config: DetectConfig, zone_rows: list[ZoneRow]) -> str:
     z = hashlib.sha1(json.dumps(zone_rows, sort_keys=True).encode()).hexdigest()[:16]
     return f"{config.fingerprint()}-{z}"
@@ -288,7 +300,7 @@ def run_detection(con: Connection, zones: ZonesArg = None, config: DetectConfig 
     since = utc(plan.read_since(cfg.runner.context_hours * 3600.0))
     tr = read_tracks(con, since, cfg, now)
     tr.anchorages = anchorages.points
-    found = detect_all(tr, cfg, zone_list, read_identity_changes(con, since))
+    found = detect_all(tr, cfg, zone_list, read_identity_changes(con, since), read_ship_types(con, cfg))
     found += contact_events_since(con, tr, since, zone_list, cfg)
     assign_zones(found, zone_list)
 

@@ -65,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add two lone vessels far offshore, each unheard for hours (labelled decoys)",
     )
+    p.add_argument(
+        "--fishing",
+        action="store_true",
+        help="add labelled fishing vessels of each gear and transits at fishing speeds (issue 13)",
+    )
     p.add_argument("--out", required=True, help="output file; gzip-compressed if it ends in .gz")
     p.add_argument("--no-truth", action="store_true", help="do not write <out>.truth.json")
     p.add_argument("--compresslevel", type=int, default=9, help="gzip level (default 9)")
@@ -87,9 +92,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         region=args.region,
         area_outage=args.area_outage,
         lone_silences=args.lone_silences,
+        fishing=args.fishing,
     )
-    if cfg.region != "eastern_pacific" and (cfg.area_outage or cfg.lone_silences):
-        print("error: --area-outage and --lone-silences are placed in the eastern_pacific region only", file=sys.stderr)
+    if cfg.region != "eastern_pacific" and (cfg.area_outage or cfg.lone_silences or cfg.fishing):
+        print(
+            "error: --area-outage, --lone-silences and --fishing are placed in the eastern_pacific region only",
+            file=sys.stderr,
+        )
         return 2
     t = time.perf_counter()
     truth = write_recording(args.out, cfg, write_truth=not args.no_truth, compresslevel=args.compresslevel)

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 import maritime.scenario.events as events
+import maritime.scenario.fishing as fishing
 import maritime.scenario.gaps as gaps
 import maritime.scenario.north_sea as north_sea
 import maritime.scenario.traffic as traffic
@@ -78,8 +79,8 @@ def build_scenario(
         raise ValueError(f"unknown region {cfg.region!r} (expected one of {', '.join(REGIONS)})")
     zones = zones if zones is not None else load_zones()
     if cfg.region == "north_sea":
-        if cfg.area_outage or cfg.lone_silences:
-            raise ValueError("area_outage and lone_silences are placed in the Eastern Pacific region only")
+        if cfg.area_outage or cfg.lone_silences or cfg.fishing:
+            raise ValueError("area_outage, lone_silences and fishing are placed in the Eastern Pacific region only")
         b = north_sea.builder(cfg, zones)
         north_sea.populate(b)
         atons = []
@@ -91,6 +92,8 @@ def build_scenario(
             gaps.inject_area_outage(b)
         if cfg.lone_silences:
             gaps.inject_lone_silences(b)
+        if cfg.fishing:
+            fishing.inject_fishing(b)
         _add_traffic(b, max(0, cfg.n_vessels - len(b.vessels)))
         atons = list(load_atons())
     gaps.label_neighbours(b)

@@ -157,6 +157,10 @@ class ScenarioConfig:
             ``area_outage`` decoy (Eastern Pacific only; see :mod:`maritime.scenario.gaps`).
         lone_silences: add two lone vessels far offshore, with no other vessel within hundreds of
             km, each unheard for 3-8 h, labelled as ``lone_silence`` decoys (Eastern Pacific only).
+        fishing: add labelled fishing vessels of each gear (trawl, longline, purse seine, squid
+            jigging; truth events of kind ``fishing`` with ``gear``) and transits at fishing
+            speeds (``fishing_speed_transit`` decoys), Eastern Pacific only (see
+            :mod:`maritime.scenario.fishing`).
     """
 
     seed: int = 7
@@ -177,6 +181,7 @@ class ScenarioConfig:
     region: str = "eastern_pacific"
     area_outage: bool = False
     lone_silences: bool = False
+    fishing: bool = False
 
     def start_utc(self) -> datetime:
         """``start`` as an aware UTC datetime."""
@@ -209,6 +214,8 @@ class ScenarioConfig:
             d["area_outage"] = True
         if self.lone_silences:
             d["lone_silences"] = True
+        if self.fishing:
+            d["fishing"] = True
         return d
 
 

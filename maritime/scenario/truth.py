@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, datetime
 
+from maritime.scenario.fishing import FISHING_DEFINITIONS
 from maritime.scenario.model import Scenario
 
 
@@ -179,5 +180,6 @@ GAP_AND_PORT_DEFINITIONS: dict[str, str] = {
 
 def _definitions(scenario: Scenario) -> dict[str, str]:
     kinds = {f"decoys.{d.kind}" for d in scenario.decoys}
-    extra = {k: v for k, v in GAP_AND_PORT_DEFINITIONS.items() if k in kinds}
+    kinds |= {f"events.{e.kind}" for e in scenario.events}
+    extra = {k: v for k, v in {**GAP_AND_PORT_DEFINITIONS, **FISHING_DEFINITIONS}.items() if k in kinds}
     return {**DEFINITIONS, **extra} if extra else DEFINITIONS

@@ -1,7 +1,8 @@
 """The Dask engine gives exactly the single-machine events (issue 5's equality test).
 
 A seeded scenario (120 vessels, 30 h across a UTC midnight, with its injected loitering,
-dark periods, rendezvous and shared MMSI) plus a meeting placed on purpose where every
+dark periods, rendezvous, shared MMSI and labelled fishing of each gear, with the vessels'
+declared ship types) plus a meeting placed on purpose where every
 partition boundary cuts it: the two vessels sit on either side of 85°W (a cell edge for
 1° and 5° cells) while drifting north across 5°S (another edge) from 22:00 to 02:30 UTC
 (a day partition and every time window). Positions go to DuckDB on disk, are archived to
@@ -78,12 +79,15 @@ def both_engines(tmp_path_factory, client):
     d = tmp_path_factory.mktemp("cluster")
     db = d / "single.duckdb"
     store = Store(db)
-    sc = build_scenario(ScenarioConfig(seed=5, start=START, hours=30, n_vessels=120))
+    sc = build_scenario(ScenarioConfig(seed=5, start=START, hours=30, n_vessels=120, fishing=True))
     n = sum(insert_positions(store.con, tb) for tb in position_tables(sc))
     n += insert_positions(store.con, edge_pair())
     # issue 13's kinds: spoofed tracks (teleports, on land, shared positions, invalid MMSIs)
     # and speed ranges watched in every zone
     n += insert_positions(store.con, kinds_positions(MIDNIGHT - 6 * 3600))
+    # declared ship types (fishing candidates), archived with the vessels table for the Dask engine
+    types = sorted({(v.mmsi, v.ship_type) for v in sc.vessels})
+    store.con.executemany("INSERT OR REPLACE INTO vessels (mmsi, ship_type) VALUES (?, ?)", types)
     arch = open_archive(str(d / "archive"))
     mirror_database(store.con, arch, cell_deg=5.0)
     run_detection(store.con, config=CFG)
@@ -123,7 +127,7 @@ def test_cluster_events_identical_to_single_machine(both_engines):
 
 def test_events_cover_every_kind_and_the_boundary_meeting(both_engines):
     kinds = {r[1] for r in both_engines["single"]}
-    assert {"loitering", "dark_period", "rendezvous", "identity_conflict"} <= kinds
+    assert {"loitering", "dark_period", "rendezvous", "identity_conflict", "fishing"} <= kinds
     assert {"zone_entry", "speed_range", "position_anomaly"} <= kinds
     reasons = {json.loads(r[10])["reason"] for r in both_engines["single"] if r[1] == "position_anomaly"}
     assert {"teleport", "on_land", "shared_position", "invalid_mmsi"} <= reasons

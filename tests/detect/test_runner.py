@@ -64,6 +64,8 @@ def test_hourly_detection_equals_detection_once(sample_db, tmp_path):
     for name in SCHEMA_FILES:
         inc.execute(sql(name))
     inc.execute(f"ATTACH '{sample_db}' AS src (READ_ONLY)")
+    # the vessels' declared ship types (which vessels may be fishing) as the full ingest knows them
+    inc.execute("INSERT INTO vessels SELECT * FROM src.vessels")
     t0, t1 = inc.execute("SELECT epoch(min(ts)), epoch(max(ts)) FROM src.positions").fetchall()[0]
     t = t0
     while t <= t1:
