@@ -144,6 +144,7 @@ class ContactsConfig:
     track_context_minutes: float = 10.0
 
 
+@dataclass(frozen=True)
 class ZoneEntryConfig:
     """Zone entries (see ``[zone_entry]``)."""
 
@@ -197,6 +198,7 @@ class IdentityChangeConfig:
     frequent_hours: float = 24.0
 
 
+@dataclass(frozen=True)
 class FishingConfig:
     """Apparent fishing (see ``[fishing]``)."""
 
