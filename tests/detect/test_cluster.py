@@ -158,7 +158,8 @@ def test_positions_archived_twice_count_once(both_engines, client, tmp_path):
     src = both_engines["arch"]
     dest = tmp_path / "twice"
     shutil.copytree(src.path("positions"), dest / "positions")
-    for f in list((dest / "positions").rglob("*.parquet")):
+    shutil.copytree(src.path("vessels"), dest / "vessels")  # the declared ship types (fishing candidates)
+    for f in list((dest / "positions").rglob("*.parquet")) + list((dest / "vessels").rglob("*.parquet")):
         shutil.copy(f, f.with_name(f.name.replace("part-db-", "part-db-copy-")))
     twice = detect_on_cluster(client, open_archive(str(dest)), config=CFG, rows_per_partition=20_000)
     assert twice.positions == 2 * both_engines["positions"]
