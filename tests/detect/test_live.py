@@ -54,6 +54,8 @@ def test_live_cycles_equal_detection_once(sample_db, tmp_path):
         live_con.execute(sql(name))
     live_con.execute(f"ATTACH '{sample_db}' AS src (READ_ONLY)")
     t0, t1 = live_con.execute("SELECT epoch(min(ts)), epoch(max(ts)) FROM src.positions").fetchall()[0]
+    # declared ship types decide the fishing candidates, as they do in the full run
+    live_con.execute("INSERT INTO vessels SELECT * FROM src.vessels")
     live = LiveDetection(live_con, rebase_hours=4.0)
     t, summaries = t1 - 6 * 3600, []
     live_con.execute("INSERT INTO positions SELECT * FROM src.positions WHERE epoch(ts) < ?", [t])
@@ -65,7 +67,11 @@ def test_live_cycles_equal_detection_once(sample_db, tmp_path):
         t += 900
     summaries.append(live.cycle())
     reads = [s.reason.split(":")[0] for s in summaries if s.reason != "live cycle"]
-    assert reads == ["window read again (first cycle)", "window read again (4 h of data since the window was read)"]
+    # the anchorages learned as the data arrives change a few times: each change reads the window again
+    learned = "window read again (learned anchorages changed)"
+    assert reads[0] == "window read again (first cycle)"
+    assert set(reads[1:]) <= {learned, "window read again (4 h of data since the window was read)"}
+    assert reads.count(learned) <= 3 and len(reads) < len(summaries) // 2
     assert summaries[0].full and not any(s.full for s in summaries[1:])
     n_vessels = live_con.execute("SELECT count(DISTINCT mmsi) FROM positions").fetchall()[0][0]
     assert 0 < max(s.vessels for s in summaries[1:]) < n_vessels
