@@ -38,7 +38,7 @@ from maritime.decode.messages import decode_payloads
 from maritime.decode.nmea import Sentence, TagLine, parse_line
 from maritime.decode.receive_time import TagCarry, apply_tag_lines, last_time, resolve_times
 from maritime.decode.sixbit import unarmour
-from maritime.decode.tables import Rejects, record_table, reject_table
+from maritime.decode.tables import Rejects, reception_table, record_table, reject_table
 from maritime.decode.timemarks import ClockState, base_station_clock, check_marks
 from maritime.errors import MaritimeError
 from maritime.records import IDENTITY_SCHEMA, POSITION_SCHEMA, REJECT_SCHEMA
@@ -100,6 +100,8 @@ class ChunkResult:
     identities: pa.Table
     rejects: pa.Table
     counts: Counter[str] = field(default_factory=Counter)
+    #: every reception of the stored transmissions (None: each record row is one reception)
+    receptions: pa.Table | None = None
 
 
 def empty_result() -> ChunkResult:
@@ -148,6 +150,15 @@ class ChunkDecoder:
         codes[has] = code_of[inverse]
         return codes
 
+    def _station_rank(self) -> npt.NDArray[np.int64]:
+        """Rank of each station code's name in name order, indexed by code; code -1 (no
+        station) is the last element and ranks after every name."""
+        names = self.state.stations
+        rank = np.empty(len(names) + 1, dtype=np.int64)
+        rank[np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)] = np.arange(len(names))
+        rank[-1] = len(names)
+        return rank
+
     # -- main entry ---------------------------------------------------------------------
     def decode(
         self, data: bytes, first_line_no: int = 1, arrival_us: npt.NDArray[np.int64] | None = None
@@ -172,7 +183,8 @@ class ChunkDecoder:
                 rejects.add(no, raw, reason)
         counts["decoded"] = int(valid.sum())
 
-        # Duplicate receptions: one transmission, however many stations heard it.
+        # Duplicate receptions: one transmission, however many stations heard it. Copies
+        # received at the same time are ordered by station name, not by stream position.
         candidates = np.flatnonzero(valid)
         first, n_stations = merge_duplicates(
             decoded.mmsi[candidates],
@@ -180,18 +192,18 @@ class ChunkDecoder:
             messages.time_us[candidates],
             messages.station[candidates],
             self.options.dedup_window_us,
+            self._station_rank()[messages.station[candidates]],
         )
         kept = candidates[first]
-        counts["duplicates"] = int(len(candidates) - len(kept))
         stations_of = np.zeros(len(valid), dtype=np.int16)
         stations_of[kept] = n_stations
-        is_kept = np.zeros(len(valid), dtype=bool)
-        is_kept[kept] = True
-        kept_types = decoded.msg_type[kept]
-        for t in np.unique(kept_types).tolist():
+        # Counted per reception (every copy): a transmission's copies may lie in different
+        # chunks, and the store merges only the records it keeps (see Store.append).
+        received_types = decoded.msg_type[candidates]
+        for t in np.unique(received_types).tolist():
             if t not in STORED_TYPES:
-                counts[f"other_type_{t}"] += int(np.count_nonzero(kept_types == t))
-        counts["no_position"] = int(np.count_nonzero(is_kept[decoded.no_position]))
+                counts[f"other_type_{t}"] += int(np.count_nonzero(received_types == t))
+        counts["no_position"] = int(np.count_nonzero(valid[decoded.no_position]))
 
         positions, identities = (
             record_table(
@@ -206,10 +218,23 @@ class ChunkDecoder:
             )
             for cols, schema in ((decoded.positions, POSITION_SCHEMA), (decoded.identities, IDENTITY_SCHEMA))
         )
+        kind = np.zeros(len(valid), dtype=np.int8)
+        kind[decoded.positions.msg] = 1
+        kind[decoded.identities.msg] |= 2
+        heard = candidates[kind[candidates] > 0]
+        receptions = reception_table(
+            heard,
+            kind[heard],
+            decoded.mmsi,
+            decoded.msg_hash,
+            messages.time_us,
+            messages.station,
+            self.state.stations,
+        )
         counts["positions"] = positions.num_rows
         counts["identities"] = identities.num_rows
         counts.update(rejects.counts())
-        return ChunkResult(positions, identities, rejects.table(), counts)
+        return ChunkResult(positions, identities, rejects.table(), counts, receptions)
 
     # -- stage 1: lines → sentences ------------------------------------------------------
     def _frame(

@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from maritime.decode.framing import Lines
 from maritime.decode.messages import Columns
-from maritime.records import REJECT_SCHEMA
+from maritime.records import RECEPTION_SCHEMA, REJECT_SCHEMA
 
 
 class Rejects:
@@ -98,6 +98,30 @@ def record_table(
                 null = cols.nulls.get(f.name)
                 data[f.name] = arrow_array(v[rows], f.type, None if null is None else null[rows])
     return pa.table(data, schema=schema)
+
+
+def reception_table(
+    rows: npt.NDArray[np.int64],
+    kind: npt.NDArray[np.int8],
+    mmsi: npt.NDArray[np.int64],
+    msg_hash: npt.NDArray[np.uint64],
+    time_us: npt.NDArray[np.int64],
+    station: npt.NDArray[np.int32],
+    station_names: list[str],
+) -> pa.Table:
+    """The receptions table (:data:`maritime.records.RECEPTION_SCHEMA`) of the messages
+    ``rows``: every copy of a stored transmission, with ``kind`` per row (1 position,
+    2 identity, 3 both)."""
+    return pa.table(
+        {
+            "mmsi": pa.array(mmsi[rows], pa.int32()),
+            "payload_hash": pa.array(msg_hash[rows], pa.uint64()),
+            "ts": pa.array(time_us[rows], pa.timestamp("us", tz="UTC")),
+            "station": pa.array([None, *station_names], pa.string()).take(pa.array(station[rows] + 1)),
+            "kind": pa.array(kind, pa.int8()),
+        },
+        schema=RECEPTION_SCHEMA,
+    )
 
 
 def arrow_array(values: npt.NDArray[np.generic], type_: pa.DataType, null: npt.NDArray[np.bool_] | None) -> pa.Array:

@@ -107,6 +107,7 @@ class _FileRun:
             checkpoint,
             self.path,
             self.size,
+            result.receptions,
         )
 
 
@@ -311,7 +312,9 @@ def ingest_stream(store: Store, stream: BinaryIO, source: str, options: IngestOp
     line_no = 1
 
     def commit(result: ChunkResult) -> None:
-        stored = store.append(run_id, source, result.positions, result.identities, result.rejects)
+        stored = store.append(
+            run_id, source, result.positions, result.identities, result.rejects, receptions=result.receptions
+        )
         count_result(counts, result, stored)
 
     try:

@@ -23,13 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US
 from maritime.errors import MaritimeError
+from maritime.records import RECEPTION_SCHEMA
 from maritime.store.summary import (
-    heard_twice_within,
     identity_changes,
     latest_identities,
     latest_positions,
@@ -41,6 +42,11 @@ from maritime.store.summary import (
 MAX_TEXT_CHARS = 64
 _TEXT_COLUMNS = ("station", "name", "callsign", "destination", "eta")
 
+#: Whether the database has the receptions table (a database made before it gets it filled
+#: from its stored rows: see backfill_receptions.sql).
+RECEPTIONS_EXIST = (
+    "SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = 'receptions' AND database_name = current_database()"
+)
 #: Runs left ``running`` by a process that died (see Store._mark_interrupted_runs).
 MARK_INTERRUPTED = "UPDATE ingest_runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'"
 
@@ -52,7 +58,7 @@ DEFAULT_DB = "maritime.duckdb"
 #: row, and a runaway line (megabytes of garbage) cannot bloat the table.
 MAX_REJECT_RAW = 4096
 #: Schema files run on every open, in order (all statements are idempotent).
-SCHEMA_FILES = ("schema", "schema_events", "schema_alerts")
+SCHEMA_FILES = ("schema", "schema_events", "schema_alerts", "schema_receptions")
 
 
 def sql(name: str) -> str:
@@ -137,8 +143,11 @@ class Store:
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
+            new_receptions = not _one(con.execute(RECEPTIONS_EXIST))
             for name in SCHEMA_FILES:
                 con.execute(sql(name))
+            if new_receptions:
+                con.execute(sql("backfill_receptions")).fetchall()
             if _one(con.execute("SELECT count(*) FROM mid_flags")) == 0:
                 mid_csv = resources.files("maritime.reference").joinpath("data", "mid.csv")
                 with resources.as_file(mid_csv) as path:
@@ -226,8 +235,15 @@ class Store:
         checkpoint: Callable[[Stored], FileProgress] | None = None,
         path: str | None = None,
         size: int | None = None,
+        receptions: pa.Table | None = None,
     ) -> Stored:
         """Store one batch and its checkpoint in a single transaction.
+
+        ``receptions`` (:data:`~maritime.records.RECEPTION_SCHEMA`) are every copy behind
+        the record rows, which the decoder merged (one row per transmission in the batch);
+        without it each record row is one copy and the batch is merged here. A transmission
+        that earlier batches heard too is stored once: at its earliest copy, with the
+        distinct stations of all its copies (``receptions`` keeps them all).
 
         ``checkpoint`` is called inside the transaction with what the batch stored and
         returns the source's progress to commit with it (counters included), so the
@@ -236,9 +252,15 @@ class Store:
         out = Stored()
         con = self.con
         own = not self._in_transaction
+        merged = receptions is not None
+        receptions = _cap_text(receptions if receptions is not None else receptions_of(positions, identities))
+        kinds = receptions.column("kind")
+        received_positions = pc.sum(pc.not_equal(pc.bit_wise_and(kinds, 1), 0).cast(pa.int64())).as_py() or 0
+        received_identities = pc.sum(pc.not_equal(pc.bit_wise_and(kinds, 2), 0).cast(pa.int64())).as_py() or 0
         if own:
             con.execute("BEGIN TRANSACTION")
         try:
+            rechain = self._store_receptions(run_id, receptions, merged)
             out.positions, out.duplicate_positions = self._append_records(
                 run_id,
                 _cap_text(positions),
@@ -246,6 +268,8 @@ class Store:
                 "positions",
                 {"batch_vessels": latest_positions} if positions.num_rows else {},
                 [sql("upsert_vessels_positions")],
+                received_positions,
+                rechain,
             )
             out.identities, out.duplicate_identities = self._append_records(
                 run_id,
@@ -254,6 +278,8 @@ class Store:
                 "identities",
                 {"id_batch_vessels": latest_identities, "id_batch_changes": identity_changes},
                 [sql("identity_history"), sql("upsert_vessels_identities")],
+                received_identities,
+                rechain,
             )
             if rejects.num_rows:
                 con.register("reject_batch", _cap_raw(rejects))
@@ -332,6 +358,55 @@ class Store:
                 con.unregister("id_batch_vessels")
                 con.unregister("id_batch_changes")
 
+    def _store_receptions(self, run_id: int, receptions: pa.Table, merged: bool) -> dict[str, Any] | None:
+        """Add a batch's receptions to ``receptions`` and find the transmissions it shares with
+        earlier batches (or, when the batch was not ``merged`` on decoding, with itself).
+
+        Returns ``None`` when there are none; else the span ``a``, ``b`` (UTC) that holds every
+        copy of those transmissions, whose rows :meth:`_append_records` then rewrites from
+        the temp table ``chains`` (chains.sql).
+        """
+        if receptions.num_rows == 0:
+            return None
+        con = self.con
+        window = self.dedup_window_us
+        margin = timedelta(microseconds=max(window, 0))
+        ts = receptions.column("ts")
+        params: dict[str, Any] = {
+            "run_id": run_id,
+            "lo": pc.min(ts).as_py() - margin,
+            "hi": pc.max(ts).as_py() + margin,
+            "window_us": window,
+        }
+        con.register("rec_batch", receptions)
+        try:
+            first, last = _run(con, "span_receptions", params)[0]
+            touched = first is not None
+            if touched:
+                params.update(risk_lo=first - margin, risk_hi=last + margin)
+                _run(con, "touched_transmissions", params)
+            if not merged:
+                if not touched:
+                    con.execute("CREATE OR REPLACE TEMP TABLE touched (mmsi INTEGER, payload_hash UBIGINT)").fetchall()
+                _run(con, "touched_within_batch", params)
+                touched = True
+            con.execute(
+                "INSERT INTO receptions SELECT mmsi, payload_hash, ts, station, ? FROM rec_batch", [run_id]
+            ).fetchall()
+        finally:
+            con.unregister("rec_batch")
+        if not touched or _one(con.execute("SELECT count(*) FROM touched")) == 0:
+            return None
+        # widen [a, b] until no copy of a touched transmission chains into it from outside
+        span = {"a": params["lo"], "b": params["hi"], "window_us": window}
+        while True:
+            lo, hi = _run(con, "touched_extent", span)[0]
+            if lo is None or (lo >= span["a"] and hi <= span["b"]):
+                break
+            span.update(a=min(lo, span["a"]), b=max(hi, span["b"]))
+        _run(con, "chains", span)
+        return span
+
     def _append_records(
         self,
         run_id: int,
@@ -340,48 +415,29 @@ class Store:
         kind: str,
         summaries: dict[str, Callable[[pa.Table], pa.Table]],
         fold_sql: list[str],
+        received: int,
+        rechain: dict[str, Any] | None,
     ) -> tuple[int, int]:
-        """Append ``table`` (registered as ``name``) without the transmissions already stored,
-        then fold it into the per-vessel tables: each summary of the batch is registered
-        under its name and the ``fold_sql`` statements run. Returns (stored, duplicates)."""
+        """Append ``table`` (registered as ``name``) to the ``kind`` table, rewrite the rows of
+        the transmissions earlier batches heard too (``rechain``, from
+        :meth:`_store_receptions`), then fold the batch into the per-vessel tables: each
+        summary of the batch is registered under its name and the ``fold_sql`` statements
+        run. ``received`` is the number of copies behind the batch's rows. Returns (rows
+        added, copies not stored)."""
         if table.num_rows == 0:
             return 0, 0
         con = self.con
-        ts = table.column("ts")
-        window = self.dedup_window_us
-        lo = pc.min(ts).as_py()
-        hi = pc.max(ts).as_py()
-        margin = timedelta(microseconds=max(window, 0))
-        params = {"run_id": run_id, "lo": lo - margin, "hi": hi + margin, "window_us": window}
-        span_sql = sql(f"span_{kind}")
-        first, last = con.execute(span_sql, _params(span_sql, params)).fetchall()[0]
-        if first is None:  # nothing stored near this batch: no row can be a duplicate
-            params.update(risk_lo=hi + margin, risk_hi=lo - margin)
-        else:
-            params.update(risk_lo=first - margin, risk_hi=last + margin)
+        target = "positions" if kind == "positions" else "identity_reports"
         registered = [name]
         con.register(name, table)
         try:
-            insert_sql = sql(f"store_{kind}")
-            inserted = _one(con.execute(insert_sql, _params(insert_sql, params)))
-            if inserted < table.num_rows:
-                # Some rows had a stored twin: count their stations. Only rows in the risk
-                # span can have one, and their twins lie within a window of that span, so
-                # the join is narrowed to those rows, unless the batch itself holds a
-                # transmission heard twice (a CSV batch can), whose rows the join pairs too.
-                if heard_twice_within(table, window):
-                    params.update(
-                        heard_lo=params["lo"], heard_hi=params["hi"], near_lo=params["lo"], near_hi=params["hi"]
-                    )
-                else:
-                    params.update(
-                        heard_lo=params["risk_lo"],
-                        heard_hi=params["risk_hi"],
-                        near_lo=max(params["lo"], params["risk_lo"] - margin),
-                        near_hi=min(params["hi"], params["risk_hi"] + margin),
-                    )
-                heard_sql = sql(f"count_heard_{kind}")
-                con.execute(heard_sql, _params(heard_sql, params)).fetchall()
+            con.execute(f"INSERT INTO {target} SELECT *, ? FROM {name}", [run_id]).fetchall()
+            added = table.num_rows
+            if rechain is not None:
+                before = _one(con.execute(f"SELECT count(*) FROM {target} WHERE ts BETWEEN ? AND ?", [rechain["a"], rechain["b"]]))
+                _run(con, f"rechain_{kind}", rechain)
+                after = _one(con.execute(f"SELECT count(*) FROM {target} WHERE ts BETWEEN ? AND ?", [rechain["a"], rechain["b"]]))
+                added += after - before
             for view, summarise in summaries.items():
                 con.register(view, summarise(table))
                 registered.append(view)
@@ -390,7 +446,7 @@ class Store:
         finally:
             for view in registered:
                 con.unregister(view)
-        return int(inserted), int(table.num_rows - inserted)
+        return int(added), int(received - added)
 
 
 def _cap_text(table: pa.Table) -> pa.Table:
@@ -417,7 +473,8 @@ def _cap_raw(rejects: pa.Table) -> pa.Table:
 
 def _one(cursor: duckdb.DuckDBPyConnection) -> Any:
     """The single value a statement returns."""
-    row = cursor.fetchone()
+    rows = cursor.fetchall()  # (fetchall: the result is complete, the connection free for the next one)
+    row = rows[0] if rows else None
     if row is None:  # pragma: no cover - every caller's statement returns one row
         raise StoreError("the database returned no row where one was expected")
     return row[0]
@@ -426,3 +483,35 @@ def _one(cursor: duckdb.DuckDBPyConnection) -> Any:
 def _params(text: str, params: dict[str, Any]) -> dict[str, Any]:
     """The named parameters a statement uses (DuckDB refuses unused ones)."""
     return {k: v for k, v in params.items() if f"${k}" in text}
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> list[Any]:
+    """Run the statements of ``store/sql/<name>.sql`` in order, each with the named
+    parameters it uses; the rows of the last one."""
+    rows: list[Any] = []
+    for text in sql(name).split(";\n"):
+        if not _comment_only(text):
+            rows = con.execute(text, _params(text, params)).fetchall()
+    return rows
+
+
+def _comment_only(text: str) -> bool:
+    return all(not line.strip() or line.strip().startswith("--") for line in text.splitlines())
+
+
+def receptions_of(positions: pa.Table, identities: pa.Table) -> pa.Table:
+    """Each record row as one reception (records not merged on decoding: a CSV batch)."""
+    parts = [
+        pa.table(
+            {
+                "mmsi": t.column("mmsi"),
+                "payload_hash": t.column("payload_hash"),
+                "ts": t.column("ts"),
+                "station": t.column("station"),
+                "kind": pa.array(np.full(t.num_rows, code, dtype=np.int8)),
+            },
+            schema=RECEPTION_SCHEMA,
+        )
+        for t, code in ((positions, 1), (identities, 2))
+    ]
+    return pa.concat_tables(parts)
