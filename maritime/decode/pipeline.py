@@ -197,13 +197,20 @@ class ChunkDecoder:
         kept = candidates[first]
         stations_of = np.zeros(len(valid), dtype=np.int16)
         stations_of[kept] = n_stations
-        # Counted per reception (every copy): a transmission's copies may lie in different
-        # chunks, and the store merges only the records it keeps (see Store.append).
-        received_types = decoded.msg_type[candidates]
-        for t in np.unique(received_types).tolist():
+        kind = np.zeros(len(valid), dtype=np.int8)
+        kind[decoded.positions.msg] = 1
+        kind[decoded.identities.msg] |= 2
+        # Copies of messages that no record table holds (other types, reports without a
+        # position); the store merges the rest, and these too across batches (Store.append).
+        unstored = kind[kept] == 0
+        counts["duplicates"] = int(np.count_nonzero(kind[candidates] == 0) - np.count_nonzero(unstored))
+        kept_types = decoded.msg_type[kept]
+        for t in np.unique(kept_types[unstored]).tolist():
             if t not in STORED_TYPES:
-                counts[f"other_type_{t}"] += int(np.count_nonzero(received_types == t))
-        counts["no_position"] = int(np.count_nonzero(valid[decoded.no_position]))
+                counts[f"other_type_{t}"] += int(np.count_nonzero(kept_types[unstored] == t))
+        is_kept = np.zeros(len(valid), dtype=bool)
+        is_kept[kept] = True
+        counts["no_position"] = int(np.count_nonzero(is_kept[decoded.no_position]))
 
         positions, identities = (
             record_table(
@@ -218,13 +225,10 @@ class ChunkDecoder:
             )
             for cols, schema in ((decoded.positions, POSITION_SCHEMA), (decoded.identities, IDENTITY_SCHEMA))
         )
-        kind = np.zeros(len(valid), dtype=np.int8)
-        kind[decoded.positions.msg] = 1
-        kind[decoded.identities.msg] |= 2
-        heard = candidates[kind[candidates] > 0]
         receptions = reception_table(
-            heard,
-            kind[heard],
+            candidates,
+            kind[candidates],
+            decoded.msg_type,
             decoded.mmsi,
             decoded.msg_hash,
             messages.time_us,

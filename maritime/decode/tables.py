@@ -103,6 +103,7 @@ def record_table(
 def reception_table(
     rows: npt.NDArray[np.int64],
     kind: npt.NDArray[np.int8],
+    msg_type: npt.NDArray[np.int64],
     mmsi: npt.NDArray[np.int64],
     msg_hash: npt.NDArray[np.uint64],
     time_us: npt.NDArray[np.int64],
@@ -110,14 +111,15 @@ def reception_table(
     station_names: list[str],
 ) -> pa.Table:
     """The receptions table (:data:`maritime.records.RECEPTION_SCHEMA`) of the messages
-    ``rows``: every copy of a stored transmission, with ``kind`` per row (1 position,
-    2 identity, 3 both)."""
+    ``rows`` (every copy), with ``kind`` per row (0 not stored, 1 position, 2 identity,
+    3 both) and the message type of each message."""
     return pa.table(
         {
             "mmsi": pa.array(mmsi[rows], pa.int32()),
             "payload_hash": pa.array(msg_hash[rows], pa.uint64()),
             "ts": pa.array(time_us[rows], pa.timestamp("us", tz="UTC")),
             "station": pa.array([None, *station_names], pa.string()).take(pa.array(station[rows] + 1)),
+            "msg_type": pa.array(msg_type[rows], pa.int8()),
             "kind": pa.array(kind, pa.int8()),
         },
         schema=RECEPTION_SCHEMA,

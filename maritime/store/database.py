@@ -16,7 +16,7 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
@@ -47,6 +47,10 @@ _TEXT_COLUMNS = ("station", "name", "callsign", "destination", "eta")
 RECEPTIONS_EXIST = (
     "SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = 'receptions' AND database_name = current_database()"
 )
+#: The temp table of the transmissions a batch shares with what is stored (Store._store_receptions).
+TOUCHED_TABLE = "CREATE OR REPLACE TEMP TABLE touched (mmsi INTEGER, payload_hash UBIGINT, msg_type TINYINT, kind TINYINT)"
+#: AIS message types of position reports (a report of these without a position is stored nowhere).
+POSITION_TYPES = frozenset((1, 2, 3, 18, 19, 27))
 #: Runs left ``running`` by a process that died (see Store._mark_interrupted_runs).
 MARK_INTERRUPTED = "UPDATE ingest_runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'"
 
@@ -96,6 +100,8 @@ class Stored:
     duplicate_positions: int = 0
     duplicate_identities: int = 0
     rejects: int = 0
+    #: corrections to the decoder's counters (Store._store_receptions)
+    corrections: Counter[str] = field(default_factory=Counter)
 
 
 class Store:
@@ -256,11 +262,12 @@ class Store:
         receptions = _cap_text(receptions if receptions is not None else receptions_of(positions, identities))
         kinds = receptions.column("kind")
         received_positions = pc.sum(pc.not_equal(pc.bit_wise_and(kinds, 1), 0).cast(pa.int64())).as_py() or 0
-        received_identities = pc.sum(pc.not_equal(pc.bit_wise_and(kinds, 2), 0).cast(pa.int64())).as_py() or 0
+        # (a type 19 is a position and an identity report: its copies count with the positions)
+        received_identities = pc.sum(pc.equal(kinds, 2).cast(pa.int64())).as_py() or 0
         if own:
             con.execute("BEGIN TRANSACTION")
         try:
-            rechain = self._store_receptions(run_id, receptions, merged)
+            rechain, out.corrections = self._store_receptions(run_id, receptions, merged)
             out.positions, out.duplicate_positions = self._append_records(
                 run_id,
                 _cap_text(positions),
@@ -358,16 +365,21 @@ class Store:
                 con.unregister("id_batch_vessels")
                 con.unregister("id_batch_changes")
 
-    def _store_receptions(self, run_id: int, receptions: pa.Table, merged: bool) -> dict[str, Any] | None:
+    def _store_receptions(
+        self, run_id: int, receptions: pa.Table, merged: bool
+    ) -> tuple[dict[str, Any] | None, Counter[str]]:
         """Add a batch's receptions to ``receptions`` and find the transmissions it shares with
         earlier batches (or, when the batch was not ``merged`` on decoding, with itself).
 
-        Returns ``None`` when there are none; else the span ``a``, ``b`` (UTC) that holds every
-        copy of those transmissions, whose rows :meth:`_append_records` then rewrites from
-        the temp table ``chains`` (chains.sql).
+        Returns the span ``a``, ``b`` (UTC) that holds every copy of those transmissions, or
+        ``None`` when there are none (then :meth:`_append_records` rewrites their rows from
+        the temp table ``chains``, chains.sql), and the corrections to the decoder's counters
+        of messages no record table holds (other types, reports without a position): their
+        transmissions that the batch shares with earlier batches are counted once.
         """
+        corrections: Counter[str] = Counter()
         if receptions.num_rows == 0:
-            return None
+            return None, corrections
         con = self.con
         window = self.dedup_window_us
         margin = timedelta(microseconds=max(window, 0))
@@ -378,6 +390,9 @@ class Store:
             "hi": pc.max(ts).as_py() + margin,
             "window_us": window,
         }
+        span: dict[str, Any] | None = None
+        before: dict[int, int] = {}
+        in_batch: dict[int, int] = {}
         con.register("rec_batch", receptions)
         try:
             first, last = _run(con, "span_receptions", params)[0]
@@ -387,25 +402,33 @@ class Store:
                 _run(con, "touched_transmissions", params)
             if not merged:
                 if not touched:
-                    con.execute("CREATE OR REPLACE TEMP TABLE touched (mmsi INTEGER, payload_hash UBIGINT)").fetchall()
+                    con.execute(TOUCHED_TABLE).fetchall()
                 _run(con, "touched_within_batch", params)
                 touched = True
+            if touched and _one(con.execute("SELECT count(*) FROM touched")):
+                # widen [a, b] until no stored copy of a touched transmission chains into it
+                span = {"a": params["lo"], "b": params["hi"], "window_us": window}
+                while True:
+                    lo, hi = _run(con, "touched_extent", span)[0]
+                    if lo is None or (lo >= span["a"] and hi <= span["b"]):
+                        break
+                    span.update(a=min(lo, span["a"]), b=max(hi, span["b"]))
+                before = dict(_run(con, "count_chains", span, source="receptions"))
+                in_batch = dict(_run(con, "count_chains", span, source="rec_batch"))
             con.execute(
-                "INSERT INTO receptions SELECT mmsi, payload_hash, ts, station, ? FROM rec_batch", [run_id]
+                "INSERT INTO receptions SELECT mmsi, payload_hash, ts, station, msg_type, ? FROM rec_batch", [run_id]
             ).fetchall()
         finally:
             con.unregister("rec_batch")
-        if not touched or _one(con.execute("SELECT count(*) FROM touched")) == 0:
-            return None
-        # widen [a, b] until no copy of a touched transmission chains into it from outside
-        span = {"a": params["lo"], "b": params["hi"], "window_us": window}
-        while True:
-            lo, hi = _run(con, "touched_extent", span)[0]
-            if lo is None or (lo >= span["a"] and hi <= span["b"]):
-                break
-            span.update(a=min(lo, span["a"]), b=max(hi, span["b"]))
+        if span is None:
+            return None, corrections
         _run(con, "chains", span)
-        return span
+        for msg_type, after in _run(con, "count_chained", span):
+            change = int(after) - before.get(msg_type, 0) - in_batch.get(msg_type, 0)
+            if change:
+                corrections["no_position" if msg_type in POSITION_TYPES else f"other_type_{msg_type}"] += change
+                corrections["duplicates"] -= change
+        return span, corrections
 
     def _append_records(
         self,
@@ -428,16 +451,21 @@ class Store:
             return 0, 0
         con = self.con
         target = "positions" if kind == "positions" else "identity_reports"
+        # identity rows of type 19 are position reports too: their copies count there
+        also_positions = pc.sum(pc.equal(table.column("msg_type"), 19).cast(pa.int64())).as_py() if kind != "positions" else 0
+        count_sql = f"SELECT count(*), count(*) FILTER (WHERE msg_type = 19) FROM {target} WHERE ts BETWEEN ? AND ?"
         registered = [name]
         con.register(name, table)
         try:
             con.execute(f"INSERT INTO {target} SELECT *, ? FROM {name}", [run_id]).fetchall()
-            added = table.num_rows
+            added, added_19 = table.num_rows, also_positions or 0
             if rechain is not None:
-                before = _one(con.execute(f"SELECT count(*) FROM {target} WHERE ts BETWEEN ? AND ?", [rechain["a"], rechain["b"]]))
+                span = [rechain["a"], rechain["b"]]
+                rows_before, rows_19_before = con.execute(count_sql, span).fetchall()[0]
                 _run(con, f"rechain_{kind}", rechain)
-                after = _one(con.execute(f"SELECT count(*) FROM {target} WHERE ts BETWEEN ? AND ?", [rechain["a"], rechain["b"]]))
-                added += after - before
+                rows_after, rows_19_after = con.execute(count_sql, span).fetchall()[0]
+                added += rows_after - rows_before
+                added_19 += rows_19_after - rows_19_before
             for view, summarise in summaries.items():
                 con.register(view, summarise(table))
                 registered.append(view)
@@ -446,7 +474,9 @@ class Store:
         finally:
             for view in registered:
                 con.unregister(view)
-        return int(added), int(received - added)
+        if kind == "positions":
+            added_19 = 0
+        return int(added), int(received - (added - added_19))
 
 
 def _cap_text(table: pa.Table) -> pa.Table:
@@ -485,11 +515,11 @@ def _params(text: str, params: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if f"${k}" in text}
 
 
-def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> list[Any]:
+def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any], source: str = "") -> list[Any]:
     """Run the statements of ``store/sql/<name>.sql`` in order, each with the named
-    parameters it uses; the rows of the last one."""
+    parameters it uses (and ``{source}`` replaced by ``source``); the rows of the last one."""
     rows: list[Any] = []
-    for text in sql(name).split(";\n"):
+    for text in sql(name).replace("{source}", source).split(";\n"):
         if not _comment_only(text):
             rows = con.execute(text, _params(text, params)).fetchall()
     return rows
@@ -508,6 +538,7 @@ def receptions_of(positions: pa.Table, identities: pa.Table) -> pa.Table:
                 "payload_hash": t.column("payload_hash"),
                 "ts": t.column("ts"),
                 "station": t.column("station"),
+                "msg_type": t.column("msg_type"),
                 "kind": pa.array(np.full(t.num_rows, code, dtype=np.int8)),
             },
             schema=RECEPTION_SCHEMA,
