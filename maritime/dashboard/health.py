@@ -82,7 +82,10 @@ def health_panel(
         html.Table(
             [
                 html.Tr(
-                    [html.Th(h) for h in ("feed", "state", "msg/s", "lines", "last line", "reconnects", "dropped", "last error")]
+                    [
+                        html.Th(h)
+                        for h in ("feed", "state", "msg/s", "lines", "last line", "reconnects", "dropped", "last error")
+                    ]
                 ),
                 *feed_rows,
             ],

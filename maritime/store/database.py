@@ -48,7 +48,9 @@ RECEPTIONS_EXIST = (
     "SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = 'receptions' AND database_name = current_database()"
 )
 #: The temp table of the transmissions a batch shares with what is stored (Store._store_receptions).
-TOUCHED_TABLE = "CREATE OR REPLACE TEMP TABLE touched (mmsi INTEGER, payload_hash UBIGINT, msg_type TINYINT, kind TINYINT)"
+TOUCHED_TABLE = (
+    "CREATE OR REPLACE TEMP TABLE touched (mmsi INTEGER, payload_hash UBIGINT, msg_type TINYINT, kind TINYINT)"
+)
 #: AIS message types of position reports (a report of these without a position is stored nowhere).
 POSITION_TYPES = frozenset((1, 2, 3, 18, 19, 27))
 #: Runs left ``running`` by a process that died (see Store._mark_interrupted_runs).
@@ -452,7 +454,9 @@ class Store:
         con = self.con
         target = "positions" if kind == "positions" else "identity_reports"
         # identity rows of type 19 are position reports too: their copies count there
-        also_positions = pc.sum(pc.equal(table.column("msg_type"), 19).cast(pa.int64())).as_py() if kind != "positions" else 0
+        also_positions = (
+            pc.sum(pc.equal(table.column("msg_type"), 19).cast(pa.int64())).as_py() if kind != "positions" else 0
+        )
         count_sql = f"SELECT count(*), count(*) FILTER (WHERE msg_type = 19) FROM {target} WHERE ts BETWEEN ? AND ?"
         registered = [name]
         con.register(name, table)

@@ -110,7 +110,9 @@ def variants(lines: list[bytes]) -> list[tuple[str, list[list[bytes]], int]]:
             out.append((f"{name}, chunks of {chunk} B", [ordered], chunk))
     n = len(lines)
     out.append(("second half first", [lines[n // 2 :], lines[: n // 2]], 1 << 24))
-    out.append(("reversed, three files", [lines[::-1][: n // 3], lines[::-1][n // 3 : n // 2], lines[::-1][n // 2 :]], 4096))
+    out.append(
+        ("reversed, three files", [lines[::-1][: n // 3], lines[::-1][n // 3 : n // 2], lines[::-1][n // 2 :]], 4096)
+    )
     odd, even = lines[1::2], lines[0::2]
     out.append(("odd lines, then even lines", [odd, even], 1 << 24))
     return out
