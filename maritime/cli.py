@@ -253,7 +253,7 @@ def cmd_listen(args: argparse.Namespace) -> int:
 
     summary = Summary()
     summary.add(live.counts)
-    summary.add(Counter(udp_dropped=sum(f.status.dropped for f in feeds)))  # UDP: kernel drops
+    summary.add(Counter(udp_dropped=sum(f.status.dropped for f in feeds if isinstance(f, UdpFeed))))
     print("\n".join(summary.lines()))
     return 0
 

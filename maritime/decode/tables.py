@@ -103,7 +103,7 @@ def record_table(
 def reception_table(
     rows: npt.NDArray[np.int64],
     kind: npt.NDArray[np.int8],
-    msg_type: npt.NDArray[np.int64],
+    msg_type: npt.NDArray[np.integer],
     mmsi: npt.NDArray[np.int64],
     msg_hash: npt.NDArray[np.uint64],
     time_us: npt.NDArray[np.int64],
