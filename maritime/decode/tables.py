@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from maritime.decode.framing import Lines
 from maritime.decode.messages import Columns
-from maritime.records import RECEPTION_SCHEMA, REJECT_SCHEMA
+from maritime.records import REJECT_SCHEMA
 
 
 class Rejects:
@@ -118,11 +118,13 @@ def reception_table(
             "mmsi": pa.array(mmsi[rows], pa.int32()),
             "payload_hash": pa.array(msg_hash[rows], pa.uint64()),
             "ts": pa.array(time_us[rows], pa.timestamp("us", tz="UTC")),
-            "station": pa.array([None, *station_names], pa.string()).take(pa.array(station[rows] + 1)),
+            # station names as a dictionary: DuckDB reads it without one string per copy
+            "station": pa.DictionaryArray.from_arrays(
+                pa.array(station[rows], pa.int32(), mask=station[rows] < 0), pa.array(station_names, pa.string())
+            ),
             "msg_type": pa.array(msg_type[rows], pa.int8()),
             "kind": pa.array(kind, pa.int8()),
         },
-        schema=RECEPTION_SCHEMA,
     )
 
 

@@ -490,9 +490,15 @@ def _cap_text(table: pa.Table) -> pa.Table:
         if i < 0 or table.num_rows == 0:
             continue
         column = table.column(i)
+        if pa.types.is_dictionary(column.type):  # (receptions' station names): the names only
+            names = [chunk.dictionary for chunk in column.chunks]
+            if max((pc.max(pc.utf8_length(n)).as_py() or 0) for n in names) <= MAX_TEXT_CHARS:
+                continue
+            column = column.cast(pa.string())
         longest = pc.max(pc.utf8_length(column)).as_py()
         if longest is not None and longest > MAX_TEXT_CHARS:
-            table = table.set_column(i, table.schema.field(i), pc.utf8_slice_codeunits(column, 0, MAX_TEXT_CHARS))
+            cut = pc.utf8_slice_codeunits(column, 0, MAX_TEXT_CHARS)
+            table = table.set_column(i, pa.field(name, pa.string()), cut)
     return table
 
 
