@@ -48,6 +48,15 @@ def merge_duplicates(
     return first[:groups], n_stations[:groups]
 
 
+def station_rank(names: list[str]) -> npt.NDArray[np.int64]:
+    """Rank of each station code's name in name order, indexed by code (the ``rank`` of
+    :func:`merge_duplicates`); code -1 (no station) is the last element, after every name."""
+    rank = np.empty(len(names) + 1, dtype=np.int64)
+    rank[np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)] = np.arange(len(names))
+    rank[-1] = len(names)
+    return rank
+
+
 @numba.njit(cache=True)
 def _merge_kernel(
     order: npt.NDArray[np.int64],

@@ -32,7 +32,7 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from maritime.decode import assembly
-from maritime.decode.duplicates import merge_duplicates
+from maritime.decode.duplicates import merge_duplicates, station_rank
 from maritime.decode.framing import FastSentences, Lines, frame_fast, split_lines
 from maritime.decode.messages import decode_payloads
 from maritime.decode.nmea import Sentence, TagLine, parse_line
@@ -150,15 +150,6 @@ class ChunkDecoder:
         codes[has] = code_of[inverse]
         return codes
 
-    def _station_rank(self) -> npt.NDArray[np.int64]:
-        """Rank of each station code's name in name order, indexed by code; code -1 (no
-        station) is the last element and ranks after every name."""
-        names = self.state.stations
-        rank = np.empty(len(names) + 1, dtype=np.int64)
-        rank[np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)] = np.arange(len(names))
-        rank[-1] = len(names)
-        return rank
-
     # -- main entry ---------------------------------------------------------------------
     def decode(
         self, data: bytes, first_line_no: int = 1, arrival_us: npt.NDArray[np.int64] | None = None
@@ -192,7 +183,7 @@ class ChunkDecoder:
             messages.time_us[candidates],
             messages.station[candidates],
             self.options.dedup_window_us,
-            self._station_rank()[messages.station[candidates]],
+            station_rank(self.state.stations)[messages.station[candidates]],
         )
         kept = candidates[first]
         stations_of = np.zeros(len(valid), dtype=np.int16)
@@ -200,17 +191,13 @@ class ChunkDecoder:
         kind = np.zeros(len(valid), dtype=np.int8)
         kind[decoded.positions.msg] = 1
         kind[decoded.identities.msg] |= 2
-        # Copies of messages that no record table holds (other types, reports without a
-        # position); the store merges the rest, and these too across batches (Store.append).
-        unstored = kind[kept] == 0
+        unstored = kind[kept] == 0  # no record table holds them; the store merges across batches
         counts["duplicates"] = int(np.count_nonzero(kind[candidates] == 0) - np.count_nonzero(unstored))
         kept_types = decoded.msg_type[kept]
         for t in np.unique(kept_types[unstored]).tolist():
             if t not in STORED_TYPES:
                 counts[f"other_type_{t}"] += int(np.count_nonzero(kept_types[unstored] == t))
-        is_kept = np.zeros(len(valid), dtype=bool)
-        is_kept[kept] = True
-        counts["no_position"] = int(np.count_nonzero(is_kept[decoded.no_position]))
+        counts["no_position"] = int(np.count_nonzero(np.bincount(kept, minlength=len(valid))[decoded.no_position]))
 
         positions, identities = (
             record_table(
@@ -226,15 +213,9 @@ class ChunkDecoder:
             for cols, schema in ((decoded.positions, POSITION_SCHEMA), (decoded.identities, IDENTITY_SCHEMA))
         )
         receptions = reception_table(
-            candidates,
-            kind[candidates],
-            decoded.msg_type,
-            decoded.mmsi,
-            decoded.msg_hash,
-            messages.time_us,
-            messages.station,
-            self.state.stations,
-        )
+            candidates, kind[candidates], decoded.msg_type, decoded.mmsi, decoded.msg_hash, messages.time_us,
+            messages.station, self.state.stations,
+        )  # fmt: skip
         counts["positions"] = positions.num_rows
         counts["identities"] = identities.num_rows
         counts.update(rejects.counts())

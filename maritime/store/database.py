@@ -17,19 +17,18 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US
 from maritime.errors import MaritimeError
-from maritime.records import RECEPTION_SCHEMA
+from maritime.store.receptions import receptions_of, run_sql, store_receptions
 from maritime.store.summary import (
     identity_changes,
     latest_identities,
@@ -47,12 +46,6 @@ _TEXT_COLUMNS = ("station", "name", "callsign", "destination", "eta")
 RECEPTIONS_EXIST = (
     "SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = 'receptions' AND database_name = current_database()"
 )
-#: The temp table of the transmissions a batch shares with what is stored (Store._store_receptions).
-TOUCHED_TABLE = (
-    "CREATE OR REPLACE TEMP TABLE touched (mmsi INTEGER, payload_hash UBIGINT, msg_type TINYINT, kind TINYINT)"
-)
-#: AIS message types of position reports (a report of these without a position is stored nowhere).
-POSITION_TYPES = frozenset((1, 2, 3, 18, 19, 27))
 #: Runs left ``running`` by a process that died (see Store._mark_interrupted_runs).
 MARK_INTERRUPTED = "UPDATE ingest_runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'"
 
@@ -269,7 +262,7 @@ class Store:
         if own:
             con.execute("BEGIN TRANSACTION")
         try:
-            rechain, out.corrections = self._store_receptions(run_id, receptions, merged)
+            rechain, out.corrections = store_receptions(con, run_id, receptions, merged, self.dedup_window_us)
             out.positions, out.duplicate_positions = self._append_records(
                 run_id,
                 _cap_text(positions),
@@ -367,71 +360,6 @@ class Store:
                 con.unregister("id_batch_vessels")
                 con.unregister("id_batch_changes")
 
-    def _store_receptions(
-        self, run_id: int, receptions: pa.Table, merged: bool
-    ) -> tuple[dict[str, Any] | None, Counter[str]]:
-        """Add a batch's receptions to ``receptions`` and find the transmissions it shares with
-        earlier batches (or, when the batch was not ``merged`` on decoding, with itself).
-
-        Returns the span ``a``, ``b`` (UTC) that holds every copy of those transmissions, or
-        ``None`` when there are none (then :meth:`_append_records` rewrites their rows from
-        the temp table ``chains``, chains.sql), and the corrections to the decoder's counters
-        of messages no record table holds (other types, reports without a position): their
-        transmissions that the batch shares with earlier batches are counted once.
-        """
-        corrections: Counter[str] = Counter()
-        if receptions.num_rows == 0:
-            return None, corrections
-        con = self.con
-        window = self.dedup_window_us
-        margin = timedelta(microseconds=max(window, 0))
-        ts = receptions.column("ts")
-        params: dict[str, Any] = {
-            "run_id": run_id,
-            "lo": pc.min(ts).as_py() - margin,
-            "hi": pc.max(ts).as_py() + margin,
-            "window_us": window,
-        }
-        span: dict[str, Any] | None = None
-        before: dict[int, int] = {}
-        in_batch: dict[int, int] = {}
-        con.register("rec_batch", receptions)
-        try:
-            first, last = _run(con, "span_receptions", params)[0]
-            touched = first is not None
-            if touched:
-                params.update(risk_lo=first - margin, risk_hi=last + margin)
-                _run(con, "touched_transmissions", params)
-            if not merged:
-                if not touched:
-                    con.execute(TOUCHED_TABLE).fetchall()
-                _run(con, "touched_within_batch", params)
-                touched = True
-            if touched and _one(con.execute("SELECT count(*) FROM touched")):
-                # widen [a, b] until no stored copy of a touched transmission chains into it
-                span = {"a": params["lo"], "b": params["hi"], "window_us": window}
-                while True:
-                    lo, hi = _run(con, "touched_extent", span)[0]
-                    if lo is None or (lo >= span["a"] and hi <= span["b"]):
-                        break
-                    span.update(a=min(lo, span["a"]), b=max(hi, span["b"]))
-                before = dict(_run(con, "count_chains", span, source="receptions"))
-                in_batch = dict(_run(con, "count_chains", span, source="rec_batch"))
-            con.execute(
-                "INSERT INTO receptions SELECT mmsi, payload_hash, ts, station, msg_type, ? FROM rec_batch", [run_id]
-            ).fetchall()
-        finally:
-            con.unregister("rec_batch")
-        if span is None:
-            return None, corrections
-        _run(con, "chains", span)
-        for msg_type, after in _run(con, "count_chained", span):
-            change = int(after) - before.get(msg_type, 0) - in_batch.get(msg_type, 0)
-            if change:
-                corrections["no_position" if msg_type in POSITION_TYPES else f"other_type_{msg_type}"] += change
-                corrections["duplicates"] -= change
-        return span, corrections
-
     def _append_records(
         self,
         run_id: int,
@@ -445,7 +373,7 @@ class Store:
     ) -> tuple[int, int]:
         """Append ``table`` (registered as ``name``) to the ``kind`` table, rewrite the rows of
         the transmissions earlier batches heard too (``rechain``, from
-        :meth:`_store_receptions`), then fold the batch into the per-vessel tables: each
+        :func:`~maritime.store.receptions.store_receptions`), then fold the batch into the per-vessel tables: each
         summary of the batch is registered under its name and the ``fold_sql`` statements
         run. ``received`` is the number of copies behind the batch's rows. Returns (rows
         added, copies not stored)."""
@@ -466,7 +394,7 @@ class Store:
             if rechain is not None:
                 span = [rechain["a"], rechain["b"]]
                 rows_before, rows_19_before = con.execute(count_sql, span).fetchall()[0]
-                _run(con, f"rechain_{kind}", rechain)
+                run_sql(con, f"rechain_{kind}", rechain)
                 rows_after, rows_19_after = con.execute(count_sql, span).fetchall()[0]
                 added += rows_after - rows_before
                 added_19 += rows_19_after - rows_19_before
@@ -518,41 +446,3 @@ def _one(cursor: duckdb.DuckDBPyConnection) -> Any:
     if row is None:  # pragma: no cover - every caller's statement returns one row
         raise StoreError("the database returned no row where one was expected")
     return row[0]
-
-
-def _params(text: str, params: dict[str, Any]) -> dict[str, Any]:
-    """The named parameters a statement uses (DuckDB refuses unused ones)."""
-    return {k: v for k, v in params.items() if f"${k}" in text}
-
-
-def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any], source: str = "") -> list[Any]:
-    """Run the statements of ``store/sql/<name>.sql`` in order, each with the named
-    parameters it uses (and ``{source}`` replaced by ``source``); the rows of the last one."""
-    rows: list[Any] = []
-    for text in sql(name).replace("{source}", source).split(";\n"):
-        if not _comment_only(text):
-            rows = con.execute(text, _params(text, params)).fetchall()
-    return rows
-
-
-def _comment_only(text: str) -> bool:
-    return all(not line.strip() or line.strip().startswith("--") for line in text.splitlines())
-
-
-def receptions_of(positions: pa.Table, identities: pa.Table) -> pa.Table:
-    """Each record row as one reception (records not merged on decoding: a CSV batch)."""
-    parts = [
-        pa.table(
-            {
-                "mmsi": t.column("mmsi"),
-                "payload_hash": t.column("payload_hash"),
-                "ts": t.column("ts"),
-                "station": t.column("station"),
-                "msg_type": t.column("msg_type"),
-                "kind": pa.array(np.full(t.num_rows, code, dtype=np.int8)),
-            },
-            schema=RECEPTION_SCHEMA,
-        )
-        for t, code in ((positions, 1), (identities, 2))
-    ]
-    return pa.concat_tables(parts)
