@@ -27,6 +27,8 @@ from maritime.records import RECEPTION_SCHEMA
 TOUCHED_TABLE = (
     "CREATE OR REPLACE TEMP TABLE touched (mmsi INTEGER, payload_hash UBIGINT, msg_type TINYINT, kind TINYINT)"
 )
+#: The span of a batch's copies of the touched transmissions.
+TOUCHED_COPIES = "SELECT min(b.ts), max(b.ts) FROM rec_batch b SEMI JOIN touched t ON b.mmsi = t.mmsi AND b.payload_hash = t.payload_hash"
 #: AIS message types of position reports (a report of these without a position is stored nowhere).
 POSITION_TYPES = frozenset((1, 2, 3, 18, 19, 27))
 
@@ -72,7 +74,8 @@ def store_receptions(
             touched = True
         if touched and con.execute("SELECT count(*) FROM touched").fetchall()[0][0]:
             # widen [a, b] until no stored copy of a touched transmission chains into it
-            span = {"a": params["lo"], "b": params["hi"], "window_us": window}
+            first, last = con.execute(TOUCHED_COPIES).fetchall()[0]  # the batch's copies of them
+            span = {"a": first - margin, "b": last + margin, "window_us": window}
             while True:
                 lo, hi = run_sql(con, "touched_extent", span)[0]
                 if lo is None or (lo >= span["a"] and hi <= span["b"]):
