@@ -28,7 +28,10 @@ TOUCHED_TABLE = (
     "CREATE OR REPLACE TEMP TABLE touched (mmsi INTEGER, payload_hash UBIGINT, msg_type TINYINT, kind TINYINT)"
 )
 #: The span of a batch's copies of the touched transmissions.
-TOUCHED_COPIES = "SELECT min(b.ts), max(b.ts) FROM rec_batch b SEMI JOIN touched t ON b.mmsi = t.mmsi AND b.payload_hash = t.payload_hash"
+TOUCHED_COPIES = (
+    "SELECT min(b.ts), max(b.ts) FROM rec_batch b "
+    "SEMI JOIN touched t ON b.mmsi = t.mmsi AND b.payload_hash = t.payload_hash"
+)
 #: AIS message types of position reports (a report of these without a position is stored nowhere).
 POSITION_TYPES = frozenset((1, 2, 3, 18, 19, 27))
 
