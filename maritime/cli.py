@@ -261,10 +261,13 @@ def cmd_listen(args: argparse.Namespace) -> int:
         stop.set()
     finally:
         store.close()
+    from collections import Counter
+
     from maritime.ingest.summary import Summary
 
     summary = Summary()
     summary.add(live.counts)
+    summary.add(Counter(udp_dropped=sum(f.status.dropped for f in feeds if isinstance(f, UdpFeed))))
     print("\n".join(summary.lines()))
     return 0
 

@@ -69,3 +69,18 @@ REJECT_SCHEMA = pa.schema(
         pa.field("reason", pa.string(), nullable=False),
     ]
 )
+
+#: One row per reception of a valid message (every copy, from every station): the
+#: transmission is the MMSI and payload within the duplicate window. ``kind`` says which
+#: record tables hold the transmission: 0 none (another type, or no position), 1 positions,
+#: 2 identity reports, 3 both (type 19). The decoder gives ``station`` dictionary-encoded.
+RECEPTION_SCHEMA = pa.schema(
+    [
+        pa.field("mmsi", pa.int32(), nullable=False),
+        pa.field("payload_hash", pa.uint64(), nullable=False),
+        pa.field("ts", TS, nullable=False),
+        pa.field("station", pa.string()),
+        pa.field("msg_type", pa.int8(), nullable=False),
+        pa.field("kind", pa.int8(), nullable=False),
+    ]
+)

@@ -159,6 +159,7 @@ class Health:
                         "last_error": st.last_error,
                         "rate": rate,
                         "state": self.feed_state(f, now),
+                        "dropped": st.dropped,  # UDP: datagrams the kernel dropped (buffer full)
                     }
                 )
             detection = dict(self.detection)

@@ -190,6 +190,7 @@ def drain_staging(con: duckdb.DuckDBPyConnection, arch: Archive, cell_deg: float
     try:
         for table in DAY_TABLES:
             con.execute(f"DELETE FROM {table}")
+        con.execute("DELETE FROM receptions")  # their rows are in the archive now
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -28,7 +28,20 @@ def feed_chips(snapshot: Mapping[str, Any]) -> list[Any]:
             className="chip chip-new" if silent else "chip chip-ok",
         ),
         html.Span([html.B(f"{snapshot.get('rate', 0.0):.1f}"), " msg/s"], className="chip"),
+        *dropped_chips(feeds),
     ]
+
+
+def dropped_chips(feeds: list[Mapping[str, Any]]) -> list[Any]:
+    """A warning chip with the datagrams the kernel dropped on the UDP feeds (receive buffer
+    full: the feed sends faster than it is read), none when nothing was dropped."""
+    dropped = sum(int(f.get("dropped") or 0) for f in feeds)
+    if not dropped:
+        return []
+    title = "UDP datagrams the kernel dropped because the receive buffer was full: " + ", ".join(
+        f"{f['url']} {int(f.get('dropped') or 0):,}" for f in feeds if f.get("dropped")
+    )
+    return [html.Span([html.B(f"{dropped:,}"), " dropped"], className="chip chip-new", title=title)]
 
 
 # -- the health tab -----------------------------------------------------------------------------
@@ -60,6 +73,7 @@ def health_panel(
                     html.Td(f"{f.get('lines', 0):,}"),
                     html.Td("—" if age is None else age_text(age)),
                     html.Td(str(f.get("reconnects", 0))),
+                    html.Td(f"{f.get('dropped') or 0:,}", className="warn" if f.get("dropped") else ""),
                     html.Td(f.get("last_error") or ""),
                 ]
             )
@@ -68,7 +82,10 @@ def health_panel(
         html.Table(
             [
                 html.Tr(
-                    [html.Th(h) for h in ("feed", "state", "msg/s", "lines", "last line", "reconnects", "last error")]
+                    [
+                        html.Th(h)
+                        for h in ("feed", "state", "msg/s", "lines", "last line", "reconnects", "dropped", "last error")
+                    ]
                 ),
                 *feed_rows,
             ],

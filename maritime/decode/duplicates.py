@@ -18,13 +18,16 @@ def merge_duplicates(
     ts: npt.NDArray[np.int64],
     station: npt.NDArray[np.int32],
     window_us: int,
+    rank: npt.NDArray[np.int64] | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int16]]:
     """Receptions of one transmission: the same MMSI and payload within ``window_us``.
 
     Receptions are chained in time: each copy within the window (microseconds) of the
-    previous copy belongs to the same transmission. Returns the indices of the first
-    reception of each transmission, in time order (ties in stream order), and the number
-    of distinct stations that heard it.
+    previous copy belongs to the same transmission. Returns the index of the first
+    reception of each transmission, in time order, and the number of distinct stations
+    that heard it. Among copies received at the same time the first is the one of lowest
+    ``rank`` (the rank of its station's name, so that the choice does not depend on the
+    order of the input), then the first in the stream.
     """
     n = len(ts)
     ts = ts.astype(np.int64, copy=False)
@@ -37,11 +40,21 @@ def merge_duplicates(
         payload_hash.astype(np.uint64, copy=False),
         ts,
         station.astype(np.int64, copy=False),
+        np.zeros(n, dtype=np.int64) if rank is None else rank.astype(np.int64, copy=False),
         window_us,
         first,
         n_stations,
     )
     return first[:groups], n_stations[:groups]
+
+
+def station_rank(names: list[str]) -> npt.NDArray[np.int64]:
+    """Rank of each station code's name in name order, indexed by code (the ``rank`` of
+    :func:`merge_duplicates`); code -1 (no station) is the last element, after every name."""
+    rank = np.empty(len(names) + 1, dtype=np.int64)
+    rank[np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)] = np.arange(len(names))
+    rank[-1] = len(names)
+    return rank
 
 
 @numba.njit(cache=True)
@@ -51,11 +64,15 @@ def _merge_kernel(
     payload_hash: npt.NDArray[np.uint64],
     ts: npt.NDArray[np.int64],
     station: npt.NDArray[np.int64],
+    rank: npt.NDArray[np.int64],
     window_us: int,
     first: npt.NDArray[np.int64],
     n_stations: npt.NDArray[np.int16],
 ) -> int:
     """Group receptions visited in ``order`` (time order) by (MMSI, payload) chains.
+
+    A copy received at the same time as its group's first reception, with a lower ``rank``,
+    becomes the first.
 
     Open addressing on the (MMSI, payload hash) key gives each key its current group; a
     reception more than ``window_us`` after the key's previous one starts a new group.
@@ -96,6 +113,8 @@ def _merge_kernel(
             first[g] = r
             station_bits[g] = 0
             n_stations[g] = 0
+        elif t == ts[first[g]] and rank[r] < rank[first[g]]:
+            first[g] = r
         last_ts[g] = t
         if st < 63:
             bit = np.uint64(1) << np.uint64(st + 1)

@@ -611,10 +611,14 @@ def decode_payloads(values: _U8, starts: _I64, ends: _I64, fill: npt.NDArray[np.
 
     # Every other message type is counted, not stored: it needs an MMSI and a hash only
     # so that its duplicate receptions are counted once.
+    # The hash is taken at the payload's own width (whole ten-character words), so that it
+    # is the same whatever else the batch holds.
     rest = np.flatnonzero(~_IS_STORED[msg_type] & (nchars >= 7))
-    if len(rest):
-        width = int(nchars[rest].max())
-        msg_hash[rest] = words_hash(Bits(payload_matrix(values, starts[rest], ends[rest], width)), nchars[rest])
+    words_of = (nchars[rest] + 9) // 10
+    for nwords in np.unique(words_of).tolist():
+        same = rest[words_of == nwords]
+        matrix = payload_matrix(values, starts[same], ends[same], 10 * nwords)
+        msg_hash[same] = words_hash(Bits(matrix), nchars[same])
     mmsi = np.empty(n, dtype=np.int64)
     if n:
         _header_mmsi(values, starts.astype(np.int64, copy=False), nchars.astype(np.int64, copy=False), mmsi)

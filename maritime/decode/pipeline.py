@@ -32,13 +32,13 @@ import numpy.typing as npt
 import pyarrow as pa
 
 from maritime.decode import assembly
-from maritime.decode.duplicates import merge_duplicates
+from maritime.decode.duplicates import merge_duplicates, station_rank
 from maritime.decode.framing import FastSentences, Lines, frame_fast, split_lines
 from maritime.decode.messages import decode_payloads
 from maritime.decode.nmea import Sentence, TagLine, parse_line
 from maritime.decode.receive_time import TagCarry, apply_tag_lines, last_time, resolve_times
 from maritime.decode.sixbit import unarmour
-from maritime.decode.tables import Rejects, record_table, reject_table
+from maritime.decode.tables import Rejects, reception_table, record_table, reject_table
 from maritime.decode.timemarks import ClockState, base_station_clock, check_marks
 from maritime.errors import MaritimeError
 from maritime.records import IDENTITY_SCHEMA, POSITION_SCHEMA, REJECT_SCHEMA
@@ -100,6 +100,8 @@ class ChunkResult:
     identities: pa.Table
     rejects: pa.Table
     counts: Counter[str] = field(default_factory=Counter)
+    #: every reception of the stored transmissions (None: each record row is one reception)
+    receptions: pa.Table | None = None
 
 
 def empty_result() -> ChunkResult:
@@ -172,7 +174,8 @@ class ChunkDecoder:
                 rejects.add(no, raw, reason)
         counts["decoded"] = int(valid.sum())
 
-        # Duplicate receptions: one transmission, however many stations heard it.
+        # Duplicate receptions: one transmission, however many stations heard it. Copies
+        # received at the same time are ordered by station name, not by stream position.
         candidates = np.flatnonzero(valid)
         first, n_stations = merge_duplicates(
             decoded.mmsi[candidates],
@@ -180,18 +183,21 @@ class ChunkDecoder:
             messages.time_us[candidates],
             messages.station[candidates],
             self.options.dedup_window_us,
+            station_rank(self.state.stations)[messages.station[candidates]],
         )
         kept = candidates[first]
-        counts["duplicates"] = int(len(candidates) - len(kept))
         stations_of = np.zeros(len(valid), dtype=np.int16)
         stations_of[kept] = n_stations
-        is_kept = np.zeros(len(valid), dtype=bool)
-        is_kept[kept] = True
+        kind = np.zeros(len(valid), dtype=np.int8)
+        kind[decoded.positions.msg] = 1
+        kind[decoded.identities.msg] |= 2
+        unstored = kind[kept] == 0  # no record table holds them; the store merges across batches
+        counts["duplicates"] = int(np.count_nonzero(kind[candidates] == 0) - np.count_nonzero(unstored))
         kept_types = decoded.msg_type[kept]
-        for t in np.unique(kept_types).tolist():
+        for t in np.unique(kept_types[unstored]).tolist():
             if t not in STORED_TYPES:
-                counts[f"other_type_{t}"] += int(np.count_nonzero(kept_types == t))
-        counts["no_position"] = int(np.count_nonzero(is_kept[decoded.no_position]))
+                counts[f"other_type_{t}"] += int(np.count_nonzero(kept_types[unstored] == t))
+        counts["no_position"] = int(np.count_nonzero(np.bincount(kept, minlength=len(valid))[decoded.no_position]))
 
         positions, identities = (
             record_table(
@@ -206,10 +212,14 @@ class ChunkDecoder:
             )
             for cols, schema in ((decoded.positions, POSITION_SCHEMA), (decoded.identities, IDENTITY_SCHEMA))
         )
+        receptions = reception_table(
+            candidates, kind[candidates], decoded.msg_type, decoded.mmsi, decoded.msg_hash, messages.time_us,
+            messages.station, self.state.stations,
+        )  # fmt: skip
         counts["positions"] = positions.num_rows
         counts["identities"] = identities.num_rows
         counts.update(rejects.counts())
-        return ChunkResult(positions, identities, rejects.table(), counts)
+        return ChunkResult(positions, identities, rejects.table(), counts, receptions)
 
     # -- stage 1: lines → sentences ------------------------------------------------------
     def _frame(

@@ -100,6 +100,34 @@ def record_table(
     return pa.table(data, schema=schema)
 
 
+def reception_table(
+    rows: npt.NDArray[np.int64],
+    kind: npt.NDArray[np.int8],
+    msg_type: npt.NDArray[np.integer],
+    mmsi: npt.NDArray[np.int64],
+    msg_hash: npt.NDArray[np.uint64],
+    time_us: npt.NDArray[np.int64],
+    station: npt.NDArray[np.int32],
+    station_names: list[str],
+) -> pa.Table:
+    """The receptions table (:data:`maritime.records.RECEPTION_SCHEMA`) of the messages
+    ``rows`` (every copy), with ``kind`` per row (0 not stored, 1 position, 2 identity,
+    3 both) and the message type of each message."""
+    return pa.table(
+        {
+            "mmsi": pa.array(mmsi[rows], pa.int32()),
+            "payload_hash": pa.array(msg_hash[rows], pa.uint64()),
+            "ts": pa.array(time_us[rows], pa.timestamp("us", tz="UTC")),
+            # station names as a dictionary: DuckDB reads it without one string per copy
+            "station": pa.DictionaryArray.from_arrays(
+                pa.array(station[rows], pa.int32(), mask=station[rows] < 0), pa.array(station_names, pa.string())
+            ),
+            "msg_type": pa.array(msg_type[rows], pa.int8()),
+            "kind": pa.array(kind, pa.int8()),
+        },
+    )
+
+
 def arrow_array(values: npt.NDArray[np.generic], type_: pa.DataType, null: npt.NDArray[np.bool_] | None) -> pa.Array:
     """An Arrow array of ``values`` (NULL where ``null``), without a copy when the numpy
     type is already the Arrow one."""

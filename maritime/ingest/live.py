@@ -118,7 +118,9 @@ class LiveIngest:
 
     def _commit(self, source: str, result: ChunkResult, contacts: list[Contact] | None = None) -> None:
         run_id = self.run_ids.get(source) or next(iter(self.run_ids.values()))
-        stored = self.store.append(run_id, source, result.positions, result.identities, result.rejects)
+        stored = self.store.append(
+            run_id, source, result.positions, result.identities, result.rejects, receptions=result.receptions
+        )
         batch: Counter[str] = Counter()
         count_result(batch, result, stored)
         if contacts:

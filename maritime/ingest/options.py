@@ -63,6 +63,7 @@ def count_result(counts: Counter[str], result: ChunkResult, stored: Stored) -> N
     counts["identities_stored"] += stored.identities
     counts["duplicates"] += stored.duplicate_positions + stored.duplicate_identities
     counts["rejected"] += stored.rejects
+    counts.update(stored.corrections)  # transmissions of other types shared with earlier batches
 
 
 def options_salt(options: IngestOptions) -> str:

@@ -133,6 +133,7 @@ class _FileRun:
             checkpoint,
             self.path,
             self.size,
+            result.receptions,
         )
 
 
@@ -369,7 +370,9 @@ def ingest_stream(store: Store, stream: BinaryIO, source: str, options: IngestOp
     line_no = 1
 
     def commit(result: ChunkResult, contacts: list[Contact] | None = None) -> None:
-        stored = store.append(run_id, source, result.positions, result.identities, result.rejects)
+        stored = store.append(
+            run_id, source, result.positions, result.identities, result.rejects, receptions=result.receptions
+        )
         count_result(counts, result, stored)
         counts["contacts_stored"] += append_contacts(store.con, run_id, contacts or [])
 

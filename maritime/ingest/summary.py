@@ -72,6 +72,11 @@ class Summary:
                 f"tag blocks accepted with placeholder checksum *00 (--accept-dummy-tag-checksum): "
                 f"{c['dummy_tag_checksums_accepted']:,}"
             )
+        if c["udp_dropped"]:
+            out.append(
+                f"UDP datagrams dropped by the kernel (receive buffer full; raise net.core.rmem_max): "
+                f"{c['udp_dropped']:,}"
+            )
         out.append(f"lines rejected        {c['rejected']:>12,}")
         for k, v in sorted(((k[9:], v) for k, v in c.items() if k.startswith("rejected_") and v), key=lambda x: -x[1]):
             out.append(f"  {k:<20}{v:>12,}")

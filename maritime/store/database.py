@@ -16,8 +16,8 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,8 @@ import pyarrow.compute as pc
 
 from maritime.decode.pipeline import DEFAULT_DEDUP_WINDOW_US
 from maritime.errors import MaritimeError
+from maritime.store.receptions import receptions_of, run_sql, store_receptions
 from maritime.store.summary import (
-    heard_twice_within,
     identity_changes,
     latest_identities,
     latest_positions,
@@ -41,6 +41,11 @@ from maritime.store.summary import (
 MAX_TEXT_CHARS = 64
 _TEXT_COLUMNS = ("station", "name", "callsign", "destination", "eta")
 
+#: Whether the database has the receptions table (a database made before it gets it filled
+#: from its stored rows: see backfill_receptions.sql).
+RECEPTIONS_EXIST = (
+    "SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = 'receptions' AND database_name = current_database()"
+)
 #: Runs left ``running`` by a process that died (see Store._mark_interrupted_runs).
 MARK_INTERRUPTED = "UPDATE ingest_runs SET status = 'interrupted', finished_at = ? WHERE status = 'running'"
 
@@ -52,7 +57,14 @@ DEFAULT_DB = "maritime.duckdb"
 #: row, and a runaway line (megabytes of garbage) cannot bloat the table.
 MAX_REJECT_RAW = 4096
 #: Schema files run on every open, in order (all statements are idempotent).
-SCHEMA_FILES = ("schema", "schema_events", "schema_alerts", "schema_anchorages", "schema_contacts")
+SCHEMA_FILES = (
+    "schema",
+    "schema_events",
+    "schema_alerts",
+    "schema_anchorages",
+    "schema_contacts",
+    "schema_receptions",
+)
 
 
 def sql(name: str) -> str:
@@ -90,6 +102,8 @@ class Stored:
     duplicate_positions: int = 0
     duplicate_identities: int = 0
     rejects: int = 0
+    #: corrections to the decoder's counters (Store._store_receptions)
+    corrections: Counter[str] = field(default_factory=Counter)
 
 
 class Store:
@@ -137,8 +151,11 @@ class Store:
         con = self.con
         con.execute("BEGIN TRANSACTION")
         try:
+            new_receptions = not _one(con.execute(RECEPTIONS_EXIST))
             for name in SCHEMA_FILES:
                 con.execute(sql(name))
+            if new_receptions:
+                con.execute(sql("backfill_receptions")).fetchall()
             if _one(con.execute("SELECT count(*) FROM mid_flags")) == 0:
                 mid_csv = resources.files("maritime.reference").joinpath("data", "mid.csv")
                 with resources.as_file(mid_csv) as path:
@@ -226,8 +243,15 @@ class Store:
         checkpoint: Callable[[Stored], FileProgress] | None = None,
         path: str | None = None,
         size: int | None = None,
+        receptions: pa.Table | None = None,
     ) -> Stored:
         """Store one batch and its checkpoint in a single transaction.
+
+        ``receptions`` (:data:`~maritime.records.RECEPTION_SCHEMA`) are every copy behind
+        the record rows, which the decoder merged (one row per transmission in the batch);
+        without it each record row is one copy and the batch is merged here. A transmission
+        that earlier batches heard too is stored once: at its earliest copy, with the
+        distinct stations of all its copies (``receptions`` keeps them all).
 
         ``checkpoint`` is called inside the transaction with what the batch stored and
         returns the source's progress to commit with it (counters included), so the
@@ -236,9 +260,16 @@ class Store:
         out = Stored()
         con = self.con
         own = not self._in_transaction
+        merged = receptions is not None
+        receptions = _cap_text(receptions if receptions is not None else receptions_of(positions, identities))
+        kinds = receptions.column("kind")
+        received_positions = pc.sum(pc.not_equal(pc.bit_wise_and(kinds, 1), 0).cast(pa.int64())).as_py() or 0
+        # (a type 19 is a position and an identity report: its copies count with the positions)
+        received_identities = pc.sum(pc.equal(kinds, 2).cast(pa.int64())).as_py() or 0
         if own:
             con.execute("BEGIN TRANSACTION")
         try:
+            rechain, out.corrections = store_receptions(con, run_id, receptions, merged, self.dedup_window_us)
             out.positions, out.duplicate_positions = self._append_records(
                 run_id,
                 _cap_text(positions),
@@ -246,6 +277,8 @@ class Store:
                 "positions",
                 {"batch_vessels": latest_positions} if positions.num_rows else {},
                 [sql("upsert_vessels_positions")],
+                received_positions,
+                rechain,
             )
             out.identities, out.duplicate_identities = self._append_records(
                 run_id,
@@ -254,6 +287,8 @@ class Store:
                 "identities",
                 {"id_batch_vessels": latest_identities, "id_batch_changes": identity_changes},
                 [sql("identity_history"), sql("upsert_vessels_identities")],
+                received_identities,
+                rechain,
             )
             if rejects.num_rows:
                 con.register("reject_batch", _cap_raw(rejects))
@@ -340,48 +375,36 @@ class Store:
         kind: str,
         summaries: dict[str, Callable[[pa.Table], pa.Table]],
         fold_sql: list[str],
+        received: int,
+        rechain: dict[str, Any] | None,
     ) -> tuple[int, int]:
-        """Append ``table`` (registered as ``name``) without the transmissions already stored,
-        then fold it into the per-vessel tables: each summary of the batch is registered
-        under its name and the ``fold_sql`` statements run. Returns (stored, duplicates)."""
+        """Append ``table`` (registered as ``name``) to the ``kind`` table, rewrite the rows of
+        the transmissions earlier batches heard too (``rechain``, from
+        :func:`~maritime.store.receptions.store_receptions`), then fold the batch into the per-vessel tables: each
+        summary of the batch is registered under its name and the ``fold_sql`` statements
+        run. ``received`` is the number of copies behind the batch's rows. Returns (rows
+        added, copies not stored)."""
         if table.num_rows == 0:
             return 0, 0
         con = self.con
-        ts = table.column("ts")
-        window = self.dedup_window_us
-        lo = pc.min(ts).as_py()
-        hi = pc.max(ts).as_py()
-        margin = timedelta(microseconds=max(window, 0))
-        params = {"run_id": run_id, "lo": lo - margin, "hi": hi + margin, "window_us": window}
-        span_sql = sql(f"span_{kind}")
-        first, last = con.execute(span_sql, _params(span_sql, params)).fetchall()[0]
-        if first is None:  # nothing stored near this batch: no row can be a duplicate
-            params.update(risk_lo=hi + margin, risk_hi=lo - margin)
-        else:
-            params.update(risk_lo=first - margin, risk_hi=last + margin)
+        target = "positions" if kind == "positions" else "identity_reports"
+        # identity rows of type 19 are position reports too: their copies count there
+        also_positions = (
+            pc.sum(pc.equal(table.column("msg_type"), 19).cast(pa.int64())).as_py() if kind != "positions" else 0
+        )
+        count_sql = f"SELECT count(*), count(*) FILTER (WHERE msg_type = 19) FROM {target} WHERE ts BETWEEN ? AND ?"
         registered = [name]
         con.register(name, table)
         try:
-            insert_sql = sql(f"store_{kind}")
-            inserted = _one(con.execute(insert_sql, _params(insert_sql, params)))
-            if inserted < table.num_rows:
-                # Some rows had a stored twin: count their stations. Only rows in the risk
-                # span can have one, and their twins lie within a window of that span, so
-                # the join is narrowed to those rows, unless the batch itself holds a
-                # transmission heard twice (a CSV batch can), whose rows the join pairs too.
-                if heard_twice_within(table, window):
-                    params.update(
-                        heard_lo=params["lo"], heard_hi=params["hi"], near_lo=params["lo"], near_hi=params["hi"]
-                    )
-                else:
-                    params.update(
-                        heard_lo=params["risk_lo"],
-                        heard_hi=params["risk_hi"],
-                        near_lo=max(params["lo"], params["risk_lo"] - margin),
-                        near_hi=min(params["hi"], params["risk_hi"] + margin),
-                    )
-                heard_sql = sql(f"count_heard_{kind}")
-                con.execute(heard_sql, _params(heard_sql, params)).fetchall()
+            con.execute(f"INSERT INTO {target} SELECT *, ? FROM {name}", [run_id]).fetchall()
+            added, added_19 = table.num_rows, also_positions or 0
+            if rechain is not None:
+                span = [rechain["a"], rechain["b"]]
+                rows_before, rows_19_before = con.execute(count_sql, span).fetchall()[0]
+                run_sql(con, f"rechain_{kind}", rechain)
+                rows_after, rows_19_after = con.execute(count_sql, span).fetchall()[0]
+                added += rows_after - rows_before
+                added_19 += rows_19_after - rows_19_before
             for view, summarise in summaries.items():
                 con.register(view, summarise(table))
                 registered.append(view)
@@ -390,7 +413,9 @@ class Store:
         finally:
             for view in registered:
                 con.unregister(view)
-        return int(inserted), int(table.num_rows - inserted)
+        if kind == "positions":
+            added_19 = 0
+        return int(added), int(received - (added - added_19))
 
 
 def _cap_text(table: pa.Table) -> pa.Table:
@@ -400,9 +425,15 @@ def _cap_text(table: pa.Table) -> pa.Table:
         if i < 0 or table.num_rows == 0:
             continue
         column = table.column(i)
+        if pa.types.is_dictionary(column.type):  # (receptions' station names): the names only
+            names = [chunk.dictionary for chunk in column.chunks]
+            if max((pc.max(pc.utf8_length(n)).as_py() or 0) for n in names) <= MAX_TEXT_CHARS:
+                continue
+            column = column.cast(pa.string())
         longest = pc.max(pc.utf8_length(column)).as_py()
         if longest is not None and longest > MAX_TEXT_CHARS:
-            table = table.set_column(i, table.schema.field(i), pc.utf8_slice_codeunits(column, 0, MAX_TEXT_CHARS))
+            cut = pc.utf8_slice_codeunits(column, 0, MAX_TEXT_CHARS)
+            table = table.set_column(i, pa.field(name, pa.string()), cut)
     return table
 
 
@@ -417,12 +448,8 @@ def _cap_raw(rejects: pa.Table) -> pa.Table:
 
 def _one(cursor: duckdb.DuckDBPyConnection) -> Any:
     """The single value a statement returns."""
-    row = cursor.fetchone()
+    rows = cursor.fetchall()  # (fetchall: the result is complete, the connection free for the next one)
+    row = rows[0] if rows else None
     if row is None:  # pragma: no cover - every caller's statement returns one row
         raise StoreError("the database returned no row where one was expected")
     return row[0]
-
-
-def _params(text: str, params: dict[str, Any]) -> dict[str, Any]:
-    """The named parameters a statement uses (DuckDB refuses unused ones)."""
-    return {k: v for k, v in params.items() if f"${k}" in text}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from maritime.dashboard import health
 from maritime.dashboard import state as st
 
@@ -38,3 +40,30 @@ def test_health_panel_shows_feeds_rates_rejects_and_stations(cur):
         "Detection: last run",
     ):
         assert expected in text
+
+
+def test_udp_kernel_drops_show_in_the_feed_chips_and_the_feed_table(cur):
+    """A real UDP feed flooded before anyone reads it: the datagrams the kernel dropped reach
+    the top bar ("N dropped") and the feed table through the live process's snapshot."""
+    import socket
+
+    from maritime.runtime import Health
+    from maritime.sources.udp import UdpFeed
+
+    with UdpFeed("127.0.0.1", 0) as feed:
+        health_ = Health([feed])
+        assert "dropped" not in text_of(health.feed_chips(health_.snapshot()))
+        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        datagram = b"!AIVDM,1,1,,A,15M67FC000G?ufbE`FepT@3n00Sa,0*5C\n" * 20
+        for _ in range(2 * feed.status.receive_buffer // len(datagram) + 1000):  # overflow the buffer
+            sender.sendto(datagram, ("127.0.0.1", feed.port))
+        sender.close()
+        stop = threading.Event()
+        next(iter(feed.lines(stop)))  # the feed reads the kernel's drop counter as it reads
+        stop.set()
+    dropped = feed.status.dropped
+    assert dropped > 0
+    snap = health_.snapshot()
+    assert f"{dropped:,} dropped" in " ".join(text_of(health.feed_chips(snap)).split())
+    table = text_of(health.health_panel(cur, snap, st.ViewState(), now(cur)))
+    assert "dropped" in table and f"{dropped:,}" in table

@@ -45,3 +45,21 @@ def test_reference_helpers_agree_on_a_small_case() -> None:
         np.array([1, 1, 1]), np.array([9, 9, 9], np.uint64), np.array([0, 30, 100]), np.array([0, 1, 1]), 60
     )
     assert first == [0, 2] and n_stations == [2, 1]
+
+
+def test_copies_at_the_same_time_keep_the_lowest_rank_whatever_their_order() -> None:
+    """Three copies received in the same second: the row is the copy of lowest rank (the
+    station name that sorts first), in every order of the input."""
+    ts = np.array([5, 5, 5, 30])
+    rank = np.array([2, 0, 1, 2])
+    for order in ([0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1]):
+        idx = np.array(order)
+        first, n_stations = merge_duplicates(
+            np.ones(4, np.int64)[idx],
+            np.full(4, 7, np.uint64)[idx],
+            ts[idx],
+            np.array([2, 0, 1, 2])[idx],
+            60,
+            rank[idx],
+        )
+        assert idx[first].tolist() == [1] and n_stations.tolist() == [3]

@@ -65,15 +65,14 @@ def test_a_transmission_heard_again_in_a_later_batch_counts_its_station(tmp_path
     store.close()
 
 
-def test_a_batch_that_repeats_a_transmission_is_paired_as_before(tmp_path: Path) -> None:
-    """A CSV batch is not merged: the same MMSI and payload twice within the window, from
-    two stations, are both stored, and when the batch also holds a duplicate of a stored
-    row the station count pairs them with each other too (the behaviour is kept as is)."""
+def test_a_batch_not_merged_on_decoding_is_merged_in_the_store(tmp_path: Path) -> None:
+    """A CSV batch is not merged by the decoder: the same MMSI and payload twice within the
+    window, from two stations, is one transmission, and so is its copy of a stored row."""
     store = Store(tmp_path / "t.duckdb")
     run = store.begin_run("test", "file")
     append(store, run, positions([{"mmsi": 1, "ts": T0, "payload_hash": 10, "station": "a"}]))
     hour = 3_600_000_000
-    append(
+    stored = append(
         store,
         run,
         positions(
@@ -84,7 +83,66 @@ def test_a_batch_that_repeats_a_transmission_is_paired_as_before(tmp_path: Path)
             ]
         ),
     )
-    assert n_stations(store) == [(1, 0, 2), (2, hour, 2), (2, hour + 10_000_000, 2)]
+    assert n_stations(store) == [(1, 0, 2), (2, hour, 2)]
+    assert (stored.positions, stored.duplicate_positions) == (1, 2)
+    store.close()
+
+
+def rows(store: Store) -> list[tuple[int, int, str | None, int]]:
+    return store.con.execute(
+        "SELECT mmsi, epoch_us(ts) - ?, station, n_stations FROM positions ORDER BY mmsi, ts", [T0]
+    ).fetchall()
+
+
+def test_a_later_batch_with_an_earlier_copy_moves_the_row_to_it(tmp_path: Path) -> None:
+    store = Store(tmp_path / "t.duckdb")
+    run = store.begin_run("test", "file")
+    append(store, run, positions([{"mmsi": 1, "ts": T0 + 20_000_000, "payload_hash": 10, "station": "b"}]))
+    stored = append(store, run, positions([{"mmsi": 1, "ts": T0, "payload_hash": 10, "station": "c"}]))
+    assert rows(store) == [(1, 0, "c", 2)]
+    assert (stored.positions, stored.duplicate_positions) == (0, 1)
+    # a copy at the same time from a station whose name sorts first takes the row
+    append(store, run, positions([{"mmsi": 1, "ts": T0, "payload_hash": 10, "station": "a"}]))
+    assert rows(store) == [(1, 0, "a", 3)]
+    # the same station again, in another batch, is not another station
+    append(store, run, positions([{"mmsi": 1, "ts": T0 + 5_000_000, "payload_hash": 10, "station": "b"}]))
+    assert rows(store) == [(1, 0, "a", 3)]
+    assert store.con.execute("SELECT count(*) FROM receptions").fetchone()[0] == 4
+    store.close()
+
+
+def test_a_copy_between_two_stored_transmissions_joins_them(tmp_path: Path) -> None:
+    """Copies are chained: one within the window of each of two stored rows makes them one
+    transmission, stored at the earlier, with the stations of both."""
+    store = Store(tmp_path / "t.duckdb")
+    run = store.begin_run("test", "file")
+    append(
+        store,
+        run,
+        positions(
+            [
+                {"mmsi": 1, "ts": T0, "payload_hash": 10, "station": "a"},
+                {"mmsi": 1, "ts": T0 + 100_000_000, "payload_hash": 10, "station": "b"},
+            ]
+        ),
+    )
+    assert rows(store) == [(1, 0, "a", 1), (1, 100_000_000, "b", 1)]
+    stored = append(store, run, positions([{"mmsi": 1, "ts": T0 + 50_000_000, "payload_hash": 10, "station": "c"}]))
+    assert rows(store) == [(1, 0, "a", 3)]
+    assert (stored.positions, stored.duplicate_positions) == (-1, 2)
+    store.close()
+
+
+def test_a_database_made_before_the_receptions_table_gets_its_rows_as_receptions(tmp_path: Path) -> None:
+    store = Store(tmp_path / "t.duckdb")
+    run = store.begin_run("test", "file")
+    append(store, run, positions([{"mmsi": 1, "ts": T0, "payload_hash": 10, "station": "a"}]))
+    store.con.execute("DROP TABLE receptions")
+    store.close()
+    store = Store(tmp_path / "t.duckdb")
+    assert store.con.execute("SELECT mmsi, station FROM receptions").fetchall() == [(1, "a")]
+    append(store, run, positions([{"mmsi": 1, "ts": T0 + 10_000_000, "payload_hash": 10, "station": "b"}]))
+    assert rows(store) == [(1, 0, "a", 2)]
     store.close()
 
 

@@ -1,5 +1,5 @@
 -- Forget what earlier ingests of one file stored (`maritime ingest --reingest`): its
--- positions, identity reports and rejects, its checkpoints, and the per-vessel rows of the
+-- positions, identity reports, receptions and rejects, its checkpoints, and the per-vessel rows of the
 -- vessels it touched (refolded from what remains afterwards, see Store.forget_file).
 -- `forget_runs` holds the run ids of the file (by path or by fingerprint).
 CREATE OR REPLACE TEMP TABLE forget_mmsi AS
@@ -9,6 +9,7 @@ CREATE OR REPLACE TEMP TABLE forget_mmsi AS
 DELETE FROM positions WHERE run_id IN (SELECT run_id FROM forget_runs);
 DELETE FROM identity_reports WHERE run_id IN (SELECT run_id FROM forget_runs);
 DELETE FROM rejects WHERE run_id IN (SELECT run_id FROM forget_runs);
+DELETE FROM receptions WHERE run_id IN (SELECT run_id FROM forget_runs);
 DELETE FROM source_files WHERE fingerprint IN (
     SELECT fingerprint FROM ingest_runs WHERE run_id IN (SELECT run_id FROM forget_runs) AND fingerprint IS NOT NULL
 );
