@@ -16,6 +16,11 @@ anchorages on). The truth labels (``Scenario.events`` / ``Scenario.decoys``) the
    is in no list (``unlisted_anchorage``, only learnable from the data), which is learned.
 
 Seeds differ from those of the generator's own tests (3, 4 gaps; 2, 6, 8 North Sea; 11, 1-7).
+Each check was seen to fail with thresholds that break what it guards: ``[dark]`` counting
+satellites as the serving receiver and neighbours 20 degrees away (1 and 2: the outage vessels
+flagged at 0.6-0.83), ``[dark] min_covered_bins = 10000`` (3: recall 0), ``[anchorages]
+enabled = false`` (4: 7 loitering and the bunkering rendezvous at the unlisted anchorage) and
+``min_port_km = 0`` (4: loitering in the WPI ports).
 Run with ``-s`` to see the figures.
 """
 
@@ -25,7 +30,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pytest
 
@@ -40,6 +44,10 @@ from maritime.store.database import Store
 from tests.detect import events_of
 
 #: Eastern Pacific days with the area outage and the lone silences (and the default events).
+#: 200 vessels, the generator's default traffic: the labelled dark vessels then have neighbours
+#: heard around them. With 80 vessels (seed 31) two of the three labelled dark vessels have no
+#: other vessel heard near them during their silence and are rightly not flagged (issue 10: no
+#: neighbour evidence, no confident dark period), so those are not "well-heard waters".
 OUTAGE_SEEDS = (31, 32, 33)
 OUTAGE_VESSELS = 200
 #: The North Sea day.
@@ -145,7 +153,7 @@ def _dark_during(run: Run, kind: str) -> tuple[list[str], int, int]:
                 if e["confidence"] >= CONFIDENT:
                     confident.append(
                         f"seed {run.seed} mmsi {mmsi}: dark_period {e['start']:.0f}-{e['end']} "
-                        f"confidence {e['confidence']} details {e['details']}"
+                        f"confidence {e['confidence']} reception {e['details'].get('reception')}"
                     )
                 else:
                     low += 1
@@ -209,19 +217,24 @@ def test_north_sea_no_loitering_or_rendezvous_in_ports_and_anchorages(north_sea_
     (unlisted,) = [d for d in run.scenario.decoys if d.kind == "unlisted_anchorage"]
     assert {d.extra["port_kind"] for d in stays} == {"port", "anchorage"}
     staying: set[int] = set()
-    for d in [*stays, unlisted]:
+    for d in stays:
         members = d.extra["mmsis"]
         assert isinstance(members, list)
         staying |= {int(m) for m in members}
-    unlisted_km = float(unlisted.extra["radius_m"]) / 1000.0 + PORT_KM  # type: ignore[arg-type]
+    at_unlisted = unlisted.extra["mmsis"]
+    radius_m = unlisted.extra["radius_m"]
+    assert isinstance(at_unlisted, list) and isinstance(radius_m, float)
+    n_stay = len(staying)
+    staying |= {int(m) for m in at_unlisted}
+    unlisted_km = radius_m / 1000.0 + PORT_KM
     centre = np.array([[unlisted.lat, unlisted.lon]])
 
     # the anchorage in no list is learned from the data
     learned = np.array(run.anchorages, dtype=float).reshape(-1, 2)
     near_unlisted = [p for p in run.anchorages if _dist_km(p[0], p[1], centre) < unlisted_km]
     print(
-        f"\nnorth_sea seed {run.seed}: {len(stays)} port/anchorage stays of {len(staying) - len(unlisted.extra['mmsis'])} "  # type: ignore[arg-type]
-        f"ships, unlisted anchorage of {len(unlisted.extra['mmsis'])} ships; learned anchorages {len(learned)} "  # type: ignore[arg-type]
+        f"\nnorth_sea seed {run.seed}: {len(stays)} port/anchorage stays of {n_stay} ships, unlisted anchorage "
+        f"of {len(at_unlisted)} ships; learned anchorages {len(learned)} "
         f"({len(near_unlisted)} at the unlisted one)"
     )
     assert near_unlisted, f"the unlisted anchorage at {unlisted.lat}, {unlisted.lon} was not learned"
