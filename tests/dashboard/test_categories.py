@@ -18,6 +18,6 @@ def test_every_event_symbol_is_a_plotly_symbol_of_a_known_kind():
 
 def test_fishing_events_have_their_own_symbol_and_filter():
     spec = style_spec()
-    assert spec["events"]["fishing"] == {"label": "Apparent fishing", "color": "#ffb74d", "symbol": "diamond-open"}
+    assert spec["events"]["fishing"] == {"label": "Apparent fishing", "color": "#ffcc80", "symbol": "diamond-open"}
     assert "fishing" in q.KINDS
     assert category(30) == "fish"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pyarrow.compute as pc
 import pytest
 
 from maritime.decode.pipeline import ChunkDecoder, ChunkResult, DecodeOptions
@@ -119,6 +120,12 @@ class Decoded:
         self.finish_rejects = final.rejects
         self.counts: Counter = Counter(result.counts)
         self.counts.update(final.counts)
+        #: every valid copy of a stored kind (positions, identities): the store merges them
+        self.stored_copies = sum(
+            int(pc.sum(pc.not_equal(r.receptions.column("kind"), 0)).as_py() or 0)
+            for r in (result, final)
+            if r.receptions is not None
+        )
 
     @property
     def rejects(self) -> list[dict]:
