@@ -148,7 +148,7 @@ class ContactsConfig:
 class ZoneEntryConfig:
     """Zone entries (see ``[zone_entry]``)."""
 
-    zones: tuple[str, ...] = ("*",)
+    zones: tuple[str, ...] = ()
     hysteresis_km: float = 1.0
     reentry_minutes: float = 60.0
     open_hours: float = 6.0

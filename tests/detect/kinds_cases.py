@@ -23,9 +23,13 @@ TOLERANCE_S = {"zone_entry": 600.0, "speed_range": 600.0, "position_anomaly": 12
 
 
 def kinds_config() -> DetectConfig:
-    """The bundled thresholds, with the speed range watched in the test zone."""
+    """The bundled thresholds, with entries and the speed range watched in the test zone."""
     cfg = load_config()
-    return dataclasses.replace(cfg, speed_range=dataclasses.replace(cfg.speed_range, zones=(KINDS_ZONE_NAME,)))
+    return dataclasses.replace(
+        cfg,
+        speed_range=dataclasses.replace(cfg.speed_range, zones=(KINDS_ZONE_NAME,)),
+        zone_entry=dataclasses.replace(cfg.zone_entry, zones=(KINDS_ZONE_NAME,)),
+    )
 
 
 def detect_scenario(sc: KindsScenario, config: DetectConfig | None = None) -> list[Event]:

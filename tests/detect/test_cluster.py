@@ -27,7 +27,7 @@ from maritime.archive.export import mirror_database
 from maritime.archive.layout import open_archive
 from maritime.detect.anchorage_store import stored_points
 from maritime.detect.cluster import detect_on_cluster
-from maritime.detect.config import SpeedRangeConfig, load_config
+from maritime.detect.config import SpeedRangeConfig, ZoneEntryConfig, load_config
 from maritime.detect.events import RENDEZVOUS
 from maritime.detect.planning import norm_row
 from maritime.detect.runner import run_detection
@@ -40,7 +40,9 @@ START = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)
 MIDNIGHT = datetime(2025, 1, 16, tzinfo=UTC).timestamp()
 EDGE_PAIR = (725000001, 760000002)
 #: Speed ranges watched in every zone, so that the comparison covers them too.
-CFG = dataclasses.replace(load_config(), speed_range=SpeedRangeConfig(zones=("*",)))
+CFG = dataclasses.replace(
+    load_config(), speed_range=SpeedRangeConfig(zones=("*",)), zone_entry=ZoneEntryConfig(zones=("*",))
+)
 EVENT_COLUMNS = "event_id, kind, mmsi, other_mmsi, start_time, end_time, lat, lon, zone, confidence, details"
 
 

@@ -13,6 +13,9 @@ from maritime.detect.tracks import prepare_tracks
 from maritime.detect.zone_entry import detect_zone_entries
 from tests.detect.kinds_cases import EVAL_SEEDS, evaluate, table
 
+#: every zone watched (none is by default)
+EVERY = ZoneEntryConfig(zones=("*",))
+
 ZONE = [("Box", box(-86.0, -3.0, -85.0, -2.0))]
 T0 = 1_736_899_200.0
 
@@ -25,7 +28,7 @@ def crossing(lons: np.ndarray, step_s: float = 60.0, mmsi: int = 735000001):
 def test_entry_then_exit_gives_times_and_time_inside():
     lons = np.r_[np.linspace(-86.1, -85.5, 60), np.linspace(-85.5, -86.1, 60)]  # in, then out
     tr = crossing(lons)
-    (e,) = detect_zone_entries(tr, ZONE)
+    (e,) = detect_zone_entries(tr, ZONE, EVERY)
     inside = np.nonzero(lons >= -86.0)[0]
     assert e.start == T0 + 60.0 * inside[0]
     assert e.end is not None and e.end > T0 + 60.0 * inside[-1]  # first report >= 1 km out
@@ -35,7 +38,7 @@ def test_entry_then_exit_gives_times_and_time_inside():
 
 def test_still_inside_is_open():
     tr = crossing(np.linspace(-86.1, -85.5, 60))
-    (e,) = detect_zone_entries(tr, ZONE)
+    (e,) = detect_zone_entries(tr, ZONE, EVERY)
     assert e.end is None and e.details["exit_time"] is None
 
 
@@ -43,16 +46,16 @@ def test_boundary_jitter_is_one_entry_and_refires_without_hysteresis():
     k = np.arange(240)
     lons = -86.0 + 0.004 * np.sin(2 * np.pi * k / 20.0)  # +-0.45 km across the line, 4 h
     tr = crossing(np.r_[np.linspace(-86.05, -86.0, 10), lons])
-    assert len(detect_zone_entries(tr, ZONE)) == 1
-    none = ZoneEntryConfig(hysteresis_km=0.0, reentry_minutes=0.0)
+    assert len(detect_zone_entries(tr, ZONE, EVERY)) == 1
+    none = ZoneEntryConfig(zones=("*",), hysteresis_km=0.0, reentry_minutes=0.0)
     assert len(detect_zone_entries(tr, ZONE, none)) > 5  # what the hysteresis prevents
 
 
 def test_time_hysteresis_merges_a_quick_reentry():
     lons = np.r_[np.linspace(-86.1, -85.9, 20), np.full(10, -86.05), np.linspace(-85.99, -85.8, 20)]
     tr = crossing(lons)
-    assert len(detect_zone_entries(tr, ZONE)) == 1  # out 1 km+ for 10 min: same visit
-    assert len(detect_zone_entries(tr, ZONE, ZoneEntryConfig(reentry_minutes=5.0))) == 2
+    assert len(detect_zone_entries(tr, ZONE, EVERY)) == 1  # out 1 km+ for 10 min: same visit
+    assert len(detect_zone_entries(tr, ZONE, ZoneEntryConfig(zones=("*",), reentry_minutes=5.0))) == 2
 
 
 def test_only_the_configured_zones():
