@@ -6,6 +6,7 @@ The detectors and these tests use the real :mod:`maritime.reference.coast`.
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +15,13 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO.parent / "shared" / "ais-corpus"
+#: The bundled real recording (``sample_db`` in conftest.py is it, ingested).
+SAMPLE = REPO / "fixtures" / "ais" / "eastern_pacific_sample.nmea.gz"
+#: Every stored event, comparable across databases.
+EVENT_ROWS = (
+    "SELECT event_id, kind, mmsi, other_mmsi, start_time, end_time, lat, lon, zone, confidence, "
+    "CAST(details AS VARCHAR) FROM events ORDER BY event_id"
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,3 +207,10 @@ def tracks_of(rows, **kw):
     cog = np.array([r[5] for r in rows], dtype=float)
     mt = np.array([r[6] for r in rows])
     return prepare_tracks(a[:, 0].astype(np.int64), a[:, 1], a[:, 2], a[:, 3], sog, cog, mt, **kw)
+
+
+def copy_db(src: Path, tmp_path: Path) -> Path:
+    """A copy of database ``src`` in ``tmp_path`` (tests write to the copy)."""
+    dst = tmp_path / "copy.duckdb"
+    shutil.copy(src, dst)
+    return dst

@@ -4,48 +4,20 @@ events of one run, read the window again when they must, and leave bookkeeping t
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import duckdb
-import pytest
 
 from maritime.detect.live import LiveDetection
 from maritime.detect.runner import run_detection
-from maritime.ingest.options import IngestOptions
-from maritime.ingest.recordings import ingest_paths
-from maritime.store.database import SCHEMA_FILES, Store, sql
-from tests.detect import REPO
+from maritime.store.database import SCHEMA_FILES, sql
+from tests.detect import EVENT_ROWS, copy_db
 
-SAMPLE = REPO / "fixtures" / "ais" / "eastern_pacific_sample.nmea.gz"
-ROWS = (
-    "SELECT event_id, kind, mmsi, other_mmsi, start_time, end_time, lat, lon, zone, confidence, "
-    "CAST(details AS VARCHAR) FROM events ORDER BY event_id"
-)
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> Path:
-    """The real sample recording, ingested."""
-    db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    store = Store(db)
-    try:
-        ingest_paths(store, [str(SAMPLE)], IngestOptions(progress=False))
-    finally:
-        store.close()
-    return db
-
-
-def _copy(src: Path, tmp_path: Path) -> Path:
-    dst = tmp_path / "copy.duckdb"
-    shutil.copy(src, dst)
-    return dst
+ROWS = EVENT_ROWS
 
 
 def test_live_cycles_equal_detection_once(sample_db, tmp_path):
     """maritime serve's cycles (LiveDetection), every 15 minutes of data over the last 6 h of
     the day, write the events of one run; a deletion makes a cycle read the window again."""
-    once = duckdb.connect(str(_copy(sample_db, tmp_path)))
+    once = duckdb.connect(str(copy_db(sample_db, tmp_path)))
     run_detection(once)
     want = once.execute(ROWS).fetchall()
 

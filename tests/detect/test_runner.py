@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -14,37 +13,14 @@ from maritime.detect.cli import cmd_detect, cmd_events
 from maritime.detect.config import load_config
 from maritime.detect.runner import run_detection
 from maritime.errors import UsageError
-from maritime.ingest.options import IngestOptions
-from maritime.ingest.recordings import ingest_paths
-from maritime.store.database import SCHEMA_FILES, Store, StoreError, sql
-from tests.detect import REPO, T0, straight, write_positions
+from maritime.store.database import SCHEMA_FILES, StoreError, sql
+from tests.detect import EVENT_ROWS, T0, copy_db, straight, write_positions
 
-SAMPLE = REPO / "fixtures" / "ais" / "eastern_pacific_sample.nmea.gz"
-ROWS = (
-    "SELECT event_id, kind, mmsi, other_mmsi, start_time, end_time, lat, lon, zone, confidence, "
-    "CAST(details AS VARCHAR) FROM events ORDER BY event_id"
-)
-
-
-@pytest.fixture(scope="module")
-def sample_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
-    store = Store(db)
-    try:
-        ingest_paths(store, [str(SAMPLE)], IngestOptions(progress=False))
-    finally:
-        store.close()
-    return db
-
-
-def _copy(src: Path, tmp_path: Path) -> Path:
-    dst = tmp_path / "copy.duckdb"
-    shutil.copy(src, dst)
-    return dst
+ROWS = EVENT_ROWS
 
 
 def test_second_run_changes_nothing(sample_db, tmp_path):
-    con = duckdb.connect(str(_copy(sample_db, tmp_path)))
+    con = duckdb.connect(str(copy_db(sample_db, tmp_path)))
     first = run_detection(con)
     assert first.written > 0 and first.full
     before = con.execute(ROWS.replace("FROM events", ", updated_at FROM events")).fetchall()
@@ -55,7 +31,7 @@ def test_second_run_changes_nothing(sample_db, tmp_path):
 
 
 def test_hourly_detection_equals_detection_once(sample_db, tmp_path):
-    once = duckdb.connect(str(_copy(sample_db, tmp_path)))
+    once = duckdb.connect(str(copy_db(sample_db, tmp_path)))
     run_detection(once)
     want = once.execute(ROWS).fetchall()
     assert len(want) >= 9
@@ -107,7 +83,7 @@ def test_open_dark_event_closes_when_the_vessel_reappears(tmp_path):
 
 
 def test_zones_are_written_and_events_named(sample_db, tmp_path):
-    con = duckdb.connect(str(_copy(sample_db, tmp_path)))
+    con = duckdb.connect(str(copy_db(sample_db, tmp_path)))
     run_detection(con)
     zones = con.execute("SELECT name, description, geojson FROM zones").fetchall()
     assert len(zones) == 9 and all(json.loads(g)["type"] == "Polygon" for _, _, g in zones)
@@ -117,7 +93,7 @@ def test_zones_are_written_and_events_named(sample_db, tmp_path):
 
 
 def test_other_thresholds_recompute_everything(sample_db, tmp_path):
-    con = duckdb.connect(str(_copy(sample_db, tmp_path)))
+    con = duckdb.connect(str(copy_db(sample_db, tmp_path)))
     run_detection(con)
     cfg = tmp_path / "strict.toml"
     cfg.write_text("[rendezvous]\nmin_duration_hours = 48.0\n")
@@ -157,7 +133,7 @@ def _ns(**kw):
 
 
 def test_cli_detect_and_events(sample_db, tmp_path, capsys):
-    db = str(_copy(sample_db, tmp_path))
+    db = str(copy_db(sample_db, tmp_path))
     assert cmd_detect(_ns(db=db)) == 0
     out = capsys.readouterr().out
     assert "events by kind and zone" in out and "rendezvous" in out and "time" in out
@@ -220,7 +196,7 @@ def zone_names(con) -> tuple[set[str], set[str | None]]:
 
 
 def test_cli_zones_stay_until_new_ones_are_given(sample_db, tmp_path, capsys):
-    db = str(_copy(sample_db, tmp_path))
+    db = str(copy_db(sample_db, tmp_path))
     ours = write_zones(tmp_path / "ours.geojson")
     assert cmd_detect(_ns(db=db, zones=str(ours))) == 0
     assert "zones: " + str(ours) + " (new: replaces the bundled patrol zones" in capsys.readouterr().out
@@ -239,7 +215,7 @@ def test_cli_zones_stay_until_new_ones_are_given(sample_db, tmp_path, capsys):
 
 
 def test_cli_thresholds_stay_until_new_ones_are_given(sample_db, tmp_path, capsys):
-    db = str(_copy(sample_db, tmp_path))
+    db = str(copy_db(sample_db, tmp_path))
     strict = tmp_path / "strict.toml"
     strict.write_text("[rendezvous]\nmin_duration_hours = 48.0\n")
 
