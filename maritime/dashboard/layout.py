@@ -14,7 +14,7 @@ from typing import Any
 import dash_ag_grid as dag
 from dash import dcc, html
 
-from maritime.dashboard import basemap
+from maritime.dashboard import analytics_layout, basemap
 from maritime.dashboard.categories import style_spec
 from maritime.dashboard.inputs import WINDOWS
 from maritime.dashboard.queries import KINDS, STATUSES
@@ -237,6 +237,7 @@ def control_bar(state: ViewState, zone_names: Sequence[str], initial: dict[str, 
                         value=["hide"] if state.hide else [],
                         className="chk",
                     ),
+                    analytics_layout.colour_by_control(),
                 ],
                 className="ctl-group mapopts",
             ),
@@ -396,7 +397,7 @@ def page(
                 value="results",
                 className="tab",
                 selected_className="tab-sel",
-                children=[html.Div(id="results-panel", className="card")],
+                children=[html.Div(id="results-panel", className="card"), analytics_layout.interest_section()],
             ),
             dcc.Tab(
                 label="Alerts sent",
@@ -404,6 +405,13 @@ def page(
                 className="tab",
                 selected_className="tab-sel",
                 children=[html.Div(id="delivery-panel", className="card")],
+            ),
+            dcc.Tab(
+                label="Hotspots",
+                value="hotspots",
+                className="tab",
+                selected_className="tab-sel",
+                children=analytics_layout.hotspot_tab_children(),
             ),
         ],
     )
@@ -438,6 +446,7 @@ def page(
             dcc.Store(id="track-data", data=(initial.get("panel") or {}).get("track") or {"mmsi": None}),
             dcc.Store(id="actions-rev", data=0),
             dcc.Store(id="card-stamp", data=initial.get("stamp")),
+            *analytics_layout.stores(),
             dcc.Interval(id="tick", interval=int(refresh_s * 1000), n_intervals=0),
             top_bar(user, state, initial),
             control_bar(state, zone_names, initial),
@@ -455,6 +464,7 @@ def page(
                                         "displaylogo": False,
                                         "topojsonURL": "",
                                         "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
+                                        "modeBarButtonsToAdd": ["drawrect", "eraseshape"],
                                         "doubleClick": "reset",
                                     },
                                 ),
