@@ -132,7 +132,7 @@ def _register_hotspots(app: dash.Dash, ctx: AppContext) -> None:
         i = hl.slice_index(fc, value)
         with ctx.pool.cursor() as cur:
             rows = hl.read_cells(cur, fc, i)
-        layer = {"traces": hl.layer_traces(rows, fc.cmax), "slice": i}
+        layer: Any = {"traces": hl.layer_traces(rows, fc.cmax), "slice": i}
         if dash.ctx.triggered_id == "patrol-boxes":
             layer = no_update
         if not boxes:

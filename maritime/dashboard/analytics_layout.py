@@ -49,7 +49,7 @@ def interest_section() -> html.Div:
         [
             html.H4("Vessels of interest"),
             html.Div(id="risk-msg", className="muted small"),
-            dash_table.DataTable(
+            dash_table.DataTable(  # type: ignore[attr-defined]  # generated at import time
                 id="risk-table",
                 columns=INTEREST_COLUMNS,
                 data=[],
