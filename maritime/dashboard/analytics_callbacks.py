@@ -94,26 +94,24 @@ def _register_hotspots(app: dash.Dash, ctx: AppContext) -> None:
         Input("hotspot-horizon", "value"),
         Input("tick", "n_intervals"),
         State("hotspot-meta", "data"),
+        State("hotspot-msg", "children"),
         prevent_initial_call=True,
     )
-    def _meta(horizon: Any, _n: Any, previous: Any) -> tuple[Any, ...]:
+    def _meta(horizon: Any, _n: Any, previous: Any, previous_msg: Any) -> tuple[Any, ...]:
+        # Idempotent (the answer depends on the horizon and the database only): Dash drops the
+        # answer to a click when a tick's request for the same callback follows it.
         if horizon not in _OFF + hl.HORIZONS:
             raise BadInput("hotspot-horizon: unknown value")
-        unchanged = (no_update,) * 6
-        tick = dash.ctx.triggered_id == "tick"
-        if horizon == "off":
-            return unchanged if tick else (None, "", 0, 0, {}, 0)
-        with ctx.pool.cursor() as cur:
-            fc = hl.read_forecast(cur, horizon)
-        if fc is None:
-            if tick and previous is None:
-                return unchanged
-            return None, hl.NO_FORECAST.format(horizon=horizon), 0, 0, {}, 0
-        meta = fc.to_dict()
-        if meta == previous:
-            return unchanged
+        fc = None
+        if horizon != "off":
+            with ctx.pool.cursor() as cur:
+                fc = hl.read_forecast(cur, horizon)
+        meta = None if fc is None else fc.to_dict()
+        msg = hl.NO_FORECAST.format(horizon=horizon) if horizon != "off" and fc is None else ""
+        if meta == previous and msg == (previous_msg or ""):
+            return (no_update,) * 6
         sp = hl.slider_props(fc)
-        return meta, "", sp["min"], sp["max"], sp["marks"], sp["value"]
+        return meta, msg, sp["min"], sp["max"], sp["marks"], sp["value"]
 
     @app.callback(
         Output("hotspot-layer", "data"),
@@ -122,8 +120,9 @@ def _register_hotspots(app: dash.Dash, ctx: AppContext) -> None:
         Input("hotspot-meta", "data"),
         Input("hotspot-slider", "value"),
         Input("patrol-boxes", "data"),
+        State("hotspot-layer", "data"),
     )
-    def _layer(meta: Any, value: Any, boxes_data: Any) -> tuple[Any, Any, Any]:
+    def _layer(meta: Any, value: Any, boxes_data: Any, shown: Any) -> tuple[Any, Any, Any]:
         boxes = pb.checked_boxes((boxes_data or {}).get("boxes") if isinstance(boxes_data, Mapping) else boxes_data)
         if meta is None:
             hint = "Choose a forecast horizon to see the hotspot layer and measure patrol boxes."
@@ -132,9 +131,9 @@ def _register_hotspots(app: dash.Dash, ctx: AppContext) -> None:
         i = hl.slice_index(fc, value)
         with ctx.pool.cursor() as cur:
             rows = hl.read_cells(cur, fc, i)
-        layer: Any = {"traces": hl.layer_traces(rows, fc.cmax), "slice": i}
-        if dash.ctx.triggered_id == "patrol-boxes":
-            layer = no_update
+        key = [fc.computed_us, fc.slices[i].from_s]
+        same = isinstance(shown, Mapping) and shown.get("key") == key  # redraw only a new slice
+        layer: Any = no_update if same else {"traces": hl.layer_traces(rows, fc.cmax), "slice": i, "key": key}
         if not boxes:
             return layer, hl.slice_label(fc, i), pb.patrol_panel([], None)
         from maritime.analytics.hotspots_store import sea_mask
