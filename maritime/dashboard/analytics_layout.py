@@ -86,6 +86,17 @@ def interest_section() -> html.Div:
     )
 
 
+def hotspot_tab() -> dcc.Tab:
+    """The Hotspots tab of the side panel."""
+    return dcc.Tab(
+        label="Hotspots",
+        value="hotspots",
+        className="tab",
+        selected_className="tab-sel",
+        children=hotspot_tab_children(),
+    )
+
+
 def hotspot_tab_children() -> list[Any]:
     """The Hotspots tab: horizon (or off), the slice slider, the patrol boxes."""
     return [

@@ -60,6 +60,16 @@ ALERT_COLUMNS: list[dict[str, Any]] = [
     {"field": "actor", "headerName": "by", "width": 80},
 ]
 
+#: The map's Plotly config: no tiles or topojson from the internet; the toolbar draws patrol boxes.
+MAP_CONFIG: dict[str, Any] = {
+    "scrollZoom": True,
+    "displaylogo": False,
+    "topojsonURL": "",
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
+    "modeBarButtonsToAdd": ["drawrect", "eraseshape"],
+    "doubleClick": "reset",
+}
+
 
 def _options(values: Sequence[str], label: Callable[[str], str] = str) -> list[dict[str, str]]:
     return [{"label": label(v), "value": v} for v in values]
@@ -406,13 +416,7 @@ def page(
                 selected_className="tab-sel",
                 children=[html.Div(id="delivery-panel", className="card")],
             ),
-            dcc.Tab(
-                label="Hotspots",
-                value="hotspots",
-                className="tab",
-                selected_className="tab-sel",
-                children=analytics_layout.hotspot_tab_children(),
-            ),
+            analytics_layout.hotspot_tab(),
         ],
     )
     sel = {"mmsi": state.mmsi, "event_id": state.event}
@@ -459,14 +463,7 @@ def page(
                                     id="map",
                                     figure=fig,
                                     className="map",
-                                    config={
-                                        "scrollZoom": True,
-                                        "displaylogo": False,
-                                        "topojsonURL": "",
-                                        "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
-                                        "modeBarButtonsToAdd": ["drawrect", "eraseshape"],
-                                        "doubleClick": "reset",
-                                    },
+                                    config=MAP_CONFIG,
                                 ),
                                 className="map-box",
                             ),
