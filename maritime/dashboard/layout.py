@@ -61,7 +61,7 @@ ALERT_COLUMNS: list[dict[str, Any]] = [
 ]
 
 #: The map's Plotly config: no tiles or topojson from the internet; the toolbar draws patrol boxes.
-MAP_CONFIG: dict[str, Any] = {
+MAP_CONFIG: Any = {  # dcc.Graph types it as its own TypedDict
     "scrollZoom": True,
     "displaylogo": False,
     "topojsonURL": "",
