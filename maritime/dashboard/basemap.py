@@ -246,6 +246,8 @@ def base_figure(
             "xaxis": {**axis, "range": [lon0, lon1], "ticksuffix": "°", "title": {"text": ""}},
             "yaxis": {**axis, "range": [lat0, lat1], "ticksuffix": "°", "scaleanchor": "x", "scaleratio": 1},
             "dragmode": "pan",
+            # patrol boxes drawn with the toolbar's rectangle tool (maritime/dashboard/patrol_boxes.py)
+            "newshape": {"line": {"color": "#5ee7ff", "width": 2}, "fillcolor": "rgba(94,231,255,0.06)"},
             "hovermode": "closest",
             "hoverlabel": {"bgcolor": "#111c28", "bordercolor": "#3b4c5f", "font": {"color": "#e6edf3"}},
             "showlegend": True,

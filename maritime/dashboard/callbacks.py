@@ -13,7 +13,7 @@ import dash
 import flask
 from dash import ClientsideFunction, Input, Output, State, no_update
 
-from maritime.dashboard import delivery, health, panels, results, sync
+from maritime.dashboard import analytics_callbacks, delivery, health, panels, results, sync
 from maritime.dashboard import queries as q
 from maritime.dashboard.inputs import (
     checked_applied,
@@ -39,6 +39,7 @@ def register(app: dash.Dash, ctx: AppContext) -> None:
     _register_selection(app, ctx)
     _register_panels(app, ctx)
     _register_outcomes(app, ctx)
+    analytics_callbacks.register(app, ctx)
 
 
 def _register_view(app: dash.Dash) -> None:
@@ -186,8 +187,10 @@ def _register_clientside(app: dash.Dash) -> None:
         Output("side-tabs", "value"),
         Input("alerts-grid", "cellClicked"),
         Input("map", "clickData"),
+        Input("risk-table", "active_cell"),
         State("selection", "data"),
         State("view", "data"),
+        State("risk-table", "data"),
         prevent_initial_call=True,
     )
     clientside(
@@ -209,6 +212,10 @@ def _register_clientside(app: dash.Dash) -> None:
         Input("stale-min", "value"),
         Input("selection", "data"),
         Input("view", "data"),
+        Input("color-by", "value"),
+        Input("risk-scores", "data"),
+        Input("hotspot-layer", "data"),
+        Input("patrol-boxes", "data"),
         State("style", "data"),
         State("map", "figure"),
     )

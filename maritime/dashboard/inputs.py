@@ -24,7 +24,7 @@ WINDOWS: dict[str, int] = {
     "30d": 30 * 86400,
 }
 DEFAULT_STATUSES = ("new", "acknowledged", "assigned")
-TABS = ("vessel", "health", "results", "delivery")
+TABS = ("vessel", "health", "results", "delivery", "hotspots")
 #: Bounds of the "stale after" control, in minutes (one minute to one week).
 STALE_MIN, STALE_MAX = 1, 7 * 24 * 60
 #: Longest zone name or event id read from a URL or the page.

@@ -14,7 +14,7 @@ from typing import Any
 import dash_ag_grid as dag
 from dash import dcc, html
 
-from maritime.dashboard import basemap
+from maritime.dashboard import analytics_layout, basemap
 from maritime.dashboard.categories import style_spec
 from maritime.dashboard.inputs import WINDOWS
 from maritime.dashboard.queries import KINDS, STATUSES
@@ -59,6 +59,16 @@ ALERT_COLUMNS: list[dict[str, Any]] = [
     {"field": "unit", "width": 90},
     {"field": "actor", "headerName": "by", "width": 80},
 ]
+
+#: The map's Plotly config: no tiles or topojson from the internet; the toolbar draws patrol boxes.
+MAP_CONFIG: Any = {  # dcc.Graph types it as its own TypedDict
+    "scrollZoom": True,
+    "displaylogo": False,
+    "topojsonURL": "",
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
+    "modeBarButtonsToAdd": ["drawrect", "eraseshape"],
+    "doubleClick": "reset",
+}
 
 
 def _options(values: Sequence[str], label: Callable[[str], str] = str) -> list[dict[str, str]]:
@@ -237,6 +247,7 @@ def control_bar(state: ViewState, zone_names: Sequence[str], initial: dict[str, 
                         value=["hide"] if state.hide else [],
                         className="chk",
                     ),
+                    analytics_layout.colour_by_control(),
                 ],
                 className="ctl-group mapopts",
             ),
@@ -396,7 +407,7 @@ def page(
                 value="results",
                 className="tab",
                 selected_className="tab-sel",
-                children=[html.Div(id="results-panel", className="card")],
+                children=[html.Div(id="results-panel", className="card"), analytics_layout.interest_section()],
             ),
             dcc.Tab(
                 label="Alerts sent",
@@ -405,6 +416,7 @@ def page(
                 selected_className="tab-sel",
                 children=[html.Div(id="delivery-panel", className="card")],
             ),
+            analytics_layout.hotspot_tab(),
         ],
     )
     sel = {"mmsi": state.mmsi, "event_id": state.event}
@@ -438,6 +450,7 @@ def page(
             dcc.Store(id="track-data", data=(initial.get("panel") or {}).get("track") or {"mmsi": None}),
             dcc.Store(id="actions-rev", data=0),
             dcc.Store(id="card-stamp", data=initial.get("stamp")),
+            *analytics_layout.stores(),
             dcc.Interval(id="tick", interval=int(refresh_s * 1000), n_intervals=0),
             top_bar(user, state, initial),
             control_bar(state, zone_names, initial),
@@ -450,13 +463,7 @@ def page(
                                     id="map",
                                     figure=fig,
                                     className="map",
-                                    config={
-                                        "scrollZoom": True,
-                                        "displaylogo": False,
-                                        "topojsonURL": "",
-                                        "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"],
-                                        "doubleClick": "reset",
-                                    },
+                                    config=MAP_CONFIG,
                                 ),
                                 className="map-box",
                             ),

@@ -148,10 +148,9 @@ def _table(columns: Sequence[str], rows: Sequence[Sequence[Any]], cls: str = "re
 
 
 def patrol_results(cur: q.Cursor, since: Any) -> list[Any]:
-    """Patrol outcomes per zone, unit and week, confirmation rates by kind and rule (see
-    :mod:`maritime.analytics.outcomes`), and the vessels of interest (highest risk first)."""
+    """Patrol outcomes per zone, unit and week and confirmation rates by kind and rule (see
+    :mod:`maritime.analytics.outcomes`)."""
     from maritime.analytics.outcomes_store import results
-    from maritime.analytics.risk_store import top_risk
 
     have = {r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     out: list[Any] = [html.H4("Patrol results")]
@@ -166,12 +165,5 @@ def patrol_results(cur: q.Cursor, since: Any) -> list[Any]:
         out += [html.H4("Confirmation rate by kind and rule"), _table(rcols, rates[rcols].values.tolist())]
     else:
         out.append(html.Div("No outcomes recorded yet (`maritime outcome`).", className="muted small"))
-    if "vessel_risk_latest" in have:
-        rows = top_risk(cur, 25)
-        body = [
-            [r["mmsi"], r["name"] or "", r["score"], ", ".join(f"{f['factor']} {f['contribution']:.2f}" for f in fs)]
-            for r in rows
-            for fs in [r["factors"][:3]]
-        ]
-        out += [html.H4("Vessels of interest"), _table(["mmsi", "name", "risk", "top factors"], body)]
+    # the vessels of interest are the sortable list under this panel (analytics_layout.interest_section)
     return out

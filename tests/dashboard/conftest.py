@@ -121,3 +121,24 @@ def text_of(component) -> str:
         return " ".join(text_of(c) for c in component)
     children = getattr(component, "children", None)
     return text_of(children)
+
+
+@pytest.fixture(scope="session")
+def months_db(tmp_path_factory) -> Path:
+    """A months-long scenario straight into DuckDB (``maritime/scenario/months.py``, seed 101,
+    never used to tune) with its risk scores (``maritime risk``) and the latest 24 h and 7 d
+    hotspot forecasts (``maritime hotspots``). Read it, or copy it to change it."""
+    from maritime.analytics.hotspots_store import write_forecast
+    from maritime.analytics.risk_store import update_risk
+    from maritime.scenario.months import MonthsConfig, write_months
+
+    path = tmp_path_factory.mktemp("months") / "months.duckdb"
+    store = Store(path)
+    try:
+        write_months(store.con, MonthsConfig(seed=101, n_vessels=600, weeks=6))
+        update_risk(store.con)
+        write_forecast(store.con, "24h")
+        write_forecast(store.con, "7d")
+    finally:
+        store.close()
+    return path

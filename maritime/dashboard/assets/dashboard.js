@@ -2,9 +2,12 @@
  * data the server already sent).
  *
  * buildMap     merges the server's vessel difference into the page's vessel table and
- *              redraws the vessel traces after the basemap ones (layout.meta.base).
+ *              redraws the vessel traces after the basemap ones (layout.meta.base): the
+ *              hotspot forecast layer first, then the vessels (coloured by type, or by risk
+ *              on a 0-1 scale with a colour bar), tracks, contacts; patrol boxes as shapes.
  * applyAlerts  merges the alert list difference into the grid (AG Grid transactions).
- * select       alert clicked (grid) or vessel clicked (map) -> selection, map centre, tab.
+ * select       alert clicked (grid), vessel clicked (map) or vessel of interest clicked
+ *              (risk list) -> selection, map centre, tab.
  * view         the map's visible extent, for the server's density decision and the URL.
  */
 (function () {
@@ -33,7 +36,8 @@
   window._mw = M;
   window._mwA = A;
 
-  function buildMap(vdata, tdata, center, hide, staleMin, selection, view, style, fig) {
+  function buildMap(vdata, tdata, center, hide, staleMin, selection, view, colorBy, risk, hotspot, boxes,
+                    style, fig) {
     let appliedOut = NU();
     if (vdata && vdata.seq !== M.seq) {
       if (vdata.full) {
@@ -63,13 +67,17 @@
     const rings = { new: { x: [], y: [], c: [], h: [] }, handled: { x: [], y: [], c: [], h: [] } };
     const alerts = meta.alerts || {};
     let nFresh = 0, nStale = 0;
+    const byRisk = colorBy === "risk" && risk && risk.scores;
+    const scores = byRisk ? risk.scores : {};
     for (const r of M.vessels.values()) {
       const [mmsi, lon, lat, t, sog, cat, name] = r;
       const a = meta.now - t;
       const label = cats[cat] ? cats[cat].label : cat;
+      const sc = scores[String(mmsi)];
       const h = "<b>" + esc(name || "MMSI " + mmsi) + "</b> " + mmsi + "<br>" + label +
         (sog === null ? "" : " · " + sog.toFixed(1) + " kn") + "<br>heard " + age(a) +
-        (meta.live ? " ago" : " before window end");
+        (meta.live ? " ago" : " before window end") +
+        (byRisk ? "<br>risk " + (sc === undefined ? "0 (no score)" : sc.toFixed(2)) : "");
       const mark = alerts[String(mmsi)];
       if (mark) {
         const g = rings[mark] || rings.new;
@@ -84,9 +92,11 @@
         nFresh++;
         const g = groups[cat] || groups.other;
         g.x.push(lon); g.y.push(lat); g.c.push(mmsi); g.h.push(h);
+        if (byRisk) { (g.r = g.r || []).push(sc === undefined ? 0 : sc); }
       }
     }
     const traces = [];
+    if (hotspot && Array.isArray(hotspot.traces)) hotspot.traces.forEach((t) => traces.push(t));
     const density = meta.density;
     if (density && density.n && density.n.length) {
       const maxN = Math.max.apply(null, density.n);
@@ -99,12 +109,22 @@
                   cmin: 0, cmax: maxN, opacity: 0.85, line: { width: 0 } },
       });
     }
+    let scaleShown = false;
     for (const k of Object.keys(cats)) {
       const g = groups[k];
+      const marker = { symbol: cats[k].symbol, color: cats[k].color, size: 8, line: { width: 0.6, color: "#0a121c" } };
+      if (byRisk) {  // risk 0-1 on one continuous scale; one colour bar for all vessel traces
+        Object.assign(marker, { color: g.r || [], cmin: 0, cmax: 1, colorscale: risk.colorscale, size: 9 });
+        if (!scaleShown && g.x.length) {
+          scaleShown = true;
+          Object.assign(marker, { showscale: true, colorbar: {
+            title: { text: "risk", side: "top" }, x: 0.99, xanchor: "right", y: 0.99, yanchor: "top", len: 0.4,
+            thickness: 10, bgcolor: "rgba(10,18,28,0.78)", tickfont: { size: 9 } } });
+        }
+      }
       traces.push({
         type: "scatter", mode: "markers", x: g.x, y: g.y, customdata: g.c, hovertext: g.h,
-        hoverinfo: "text", name: cats[k].label, legendgroup: k,
-        marker: { symbol: cats[k].symbol, color: cats[k].color, size: 8, line: { width: 0.6, color: "#0a121c" } },
+        hoverinfo: "text", name: cats[k].label, legendgroup: k, marker: marker,
       });
     }
     traces.push({
@@ -148,6 +168,7 @@
       });
     }
     const layout = Object.assign({}, fig.layout);
+    layout.shapes = (boxes && Array.isArray(boxes.shapes)) ? boxes.shapes : [];
     if (center && center.seq !== undefined && center.seq !== M.centerSeq) {
       M.centerSeq = center.seq;
       layout.xaxis = Object.assign({}, layout.xaxis, { range: [center.x0, center.x1], autorange: false });
@@ -270,8 +291,14 @@
     return { x0: lon - w / 2, x1: lon + w / 2, y0: lat - h / 2, y1: lat + h / 2, seq: Date.now() };
   }
 
-  function select(cell, click, selection, view) {
+  function select(cell, click, riskCell, selection, view, riskRows) {
     const trig = triggered();
+    if (trig.startsWith("risk-table")) {
+      if (!riskCell || typeof riskCell.row_id !== "number") return [NU(), NU(), NU()];
+      const row = (riskRows || []).find((r) => r.id === riskCell.row_id);
+      const c = row && typeof row.lon === "number" ? centerOn(row.lon, row.lat, view) : NU();
+      return [{ mmsi: riskCell.row_id, event_id: null }, c, "vessel"];
+    }
     if (trig.startsWith("alerts-grid")) {
       if (!cell || !cell.rowId) return [NU(), NU(), NU()];
       const row = A.rows.get(cell.rowId);
