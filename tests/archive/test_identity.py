@@ -30,12 +30,11 @@ from maritime.detect.identity_change import IdentityChanges
 from maritime.detect.runner import EPOCH0, read_identity_changes
 from maritime.ingest.options import IngestOptions
 from maritime.ingest.recordings import ingest_paths
-from maritime.records import POSITION_SCHEMA, REJECT_SCHEMA
 from maritime.scenario.positions import insert_positions
 from maritime.scenario.watchlisted import watchlisted_recording
 from maritime.store.database import Store
 from tests.archive.conftest import cli
-from tests.detect.kinds_cases import kinds_identity_reports, kinds_positions
+from tests.detect.kinds_cases import kinds_identity_reports, kinds_positions, store_identity_reports
 
 #: The kinds scenario starts here (UTC seconds); the watch-listed recording two hours later.
 KINDS_START = datetime(2025, 1, 15, 18, 0, tzinfo=UTC).timestamp()
@@ -67,15 +66,7 @@ def build_identity_db(db: Path, seed: int = 7) -> None:
     store = Store(db)
     try:
         insert_positions(store.con, kinds_positions(KINDS_START, seed))
-        reports = kinds_identity_reports(KINDS_START, seed)
-        hour = (reports.column("ts").cast("int64").to_numpy() // 3_600_000_000).tolist()
-        run = store.begin_run("kinds identities", "file")
-        first = 0
-        for k in range(1, len(hour) + 1):
-            if k == len(hour) or hour[k] != hour[first]:
-                batch = reports.slice(first, k - first)
-                store.append(run, "kinds", POSITION_SCHEMA.empty_table(), batch, REJECT_SCHEMA.empty_table())
-                first = k
+        store_identity_reports(store, kinds_identity_reports(KINDS_START, seed))
         ingest_paths(store, [str(watch_file(db.parent))], IngestOptions(progress=False))
     finally:
         store.close()

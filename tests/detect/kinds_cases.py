@@ -154,3 +154,19 @@ def kinds_identity_reports(start: float, seed: int = 7):  # -> pa.Table
         },
         schema=IDENTITY_SCHEMA,
     )
+
+
+def store_identity_reports(store, reports) -> int:  # (Store, pa.Table) -> rows
+    """Append identity reports (time order) to ``store`` as an ingest does: one batch per UTC
+    hour through ``Store.append``, which builds ``identity_history`` batch by batch."""
+    from maritime.records import POSITION_SCHEMA, REJECT_SCHEMA
+
+    hour = (reports.column("ts").cast("int64").to_numpy() // 3_600_000_000).tolist()
+    run = store.begin_run("kinds identities", "file")
+    first = 0
+    for k in range(1, len(hour) + 1):
+        if k == len(hour) or hour[k] != hour[first]:
+            batch = reports.slice(first, k - first)
+            store.append(run, "kinds", POSITION_SCHEMA.empty_table(), batch, REJECT_SCHEMA.empty_table())
+            first = k
+    return int(reports.num_rows)
