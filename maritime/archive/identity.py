@@ -23,6 +23,7 @@ the database other rows than this replay, which sees every report in its place.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+
 import duckdb
 import pyarrow.dataset as ds
 
@@ -58,4 +59,3 @@ def archive_identity_changes(arch: Archive, since: datetime = EPOCH0) -> Identit
         return read_identity_changes(con, since)
     finally:
         con.close()
-

@@ -8,14 +8,17 @@ why the result equals the single-machine one, is explained in ``maritime.detect.
 Steps, each a set of Dask tasks:
 
 1. File statistics: rows, first and last time, receiver names (→ "now", the reception key
-   layout and receiver codes shared by every task).
-2. Positions are shuffled by MMSI into vessel partitions of ~``rows_per_partition`` reports,
+   layout and receiver codes shared by every task); the identity history, rebuilt from the
+   archived identity reports (``maritime.archive.identity``), on the client.
+2. Positions are shuffled by MMSI (MMSIs linked by an IMO number together,
+   ``partition.identity_groups``) into vessel partitions of ~``rows_per_partition`` reports,
    written as scratch Parquet under ``DEST/_maritime/scratch/`` (so that memory is bounded by
    a partition, not by the archive).
 3. Per vessel partition: the reception model of its vessels; the models are added up.
 4. Per vessel partition: tracks, loitering, dark periods (with the whole area's reception),
    identity conflicts, apparent fishing (with the ship types of the archive's vessels
-   files), and the rendezvous grid points with their halo copies (scratch).
+   files), identity changes and claimed type and size changes (each partition's share of
+   the identity history), and the rendezvous grid points with their halo copies (scratch).
 5. Grid points are shuffled by (time window, cell); per partition the close pairs.
 6. On the client: pairs → rendezvous events, loitering explained by a rendezvous removed,
    zones assigned; events written to ``DEST/events/part-detect.parquet``.
@@ -38,6 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from maritime.archive.identity import archive_identity_changes
 from maritime.archive.layout import (
     EVENTS,
     POSITIONS,
@@ -49,7 +53,6 @@ from maritime.archive.layout import (
     part_name,
     write_parquet,
 )
-from maritime.archive.identity import archive_identity_changes
 from maritime.detect.compose import VesselEvents, combine, identity_events, vessel_events
 from maritime.detect.config import DetectConfig, load_config
 from maritime.detect.events import EVENT_COLUMNS, Event, assign_zones
