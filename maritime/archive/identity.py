@@ -35,6 +35,12 @@ from maritime.store.database import sql as store_sql
 from maritime.store.summary import identity_changes
 
 IDENTITY_REPORTS = "identity_reports"
+#: The columns ``store.summary.identity_changes`` and ``store/sql/identity_history.sql`` read
+#: (not the dimensions, draught and ETA), in time order.
+REPORTS_IN_TIME_ORDER = (
+    "SELECT mmsi, ts, msg_type, part, payload_hash, imo, callsign, name, ship_type, destination, station "
+    "FROM identity_reports ORDER BY ts, mmsi, msg_type, part, payload_hash"
+)
 #: From the beginning of data time (a full run reads every change).
 EPOCH0 = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -52,8 +58,9 @@ def archive_identity_changes(arch: Archive, since: datetime = EPOCH0) -> Identit
         con.register("archived", ds.dataset(files, filesystem=arch.fs, format="parquet"))
         con.execute(archive_sql("identity_reports_once"))
         con.unregister("archived")
-        reports = con.sql("SELECT * FROM identity_reports ORDER BY ts, mmsi, msg_type, part, payload_hash")
-        con.register("id_batch_changes", identity_changes(reports.to_arrow_table()))
+        reports = con.sql(REPORTS_IN_TIME_ORDER).to_arrow_table()
+        con.register("id_batch_changes", identity_changes(reports))
+        del reports
         con.execute(store_sql("identity_history"))
         con.unregister("id_batch_changes")
         return read_identity_changes(con, since)
