@@ -12,7 +12,8 @@ store over all of them at once, in one in-memory DuckDB and with the same code a
    (``store.summary.identity_changes``, as at ingest);
 3. ``store/sql/identity_history.sql`` on them, with no history before (one batch);
 4. ``runner.read_identity_changes`` (``detect/sql/read_identity_changes.sql``), as the
-   single-machine run reads its identity changes (names, call signs, ship types, IMO numbers, claimed dimensions).
+   single-machine run reads its identity changes (names, call signs, ship types, IMO
+   numbers, claimed dimensions).
 
 The result equals the database's history when its reports were ingested in time order (a
 recording, or a feed). ``identity_history`` records changes in ingest order

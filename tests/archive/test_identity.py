@@ -12,7 +12,8 @@ and must give exactly the rows the single-machine run reads (``read_identity_cha
   name flip-flopping between two transmitters, flag changes at sea and in port, claimed
   lengths changing at sea and in port, a declared type changing at sea), appended through
   ``Store.append`` in hourly batches, as an ingest does;
-* the same reports archived twice (two origins), and by ``maritime ingest --archive``.
+* the same reports archived twice (two origins), by ``maritime ingest --archive``, and to
+  an S3-compatible server.
 """
 
 from __future__ import annotations
@@ -79,14 +80,18 @@ def identity_db(tmp_path_factory) -> Path:
     return db
 
 
-def archived(db: Path, dest: Path):
+def archived_to(db: Path, dest: str):
     con = Store(db, read_only=True).con
     try:
-        arch = open_archive(str(dest))
+        arch = open_archive(dest)
         mirror_database(con, arch)
     finally:
         con.close()
     return arch
+
+
+def archived(db: Path, dest: Path):
+    return archived_to(db, str(dest))
 
 
 def test_sample_history_is_rebuilt_from_the_archive(sample_db_master, tmp_path):
@@ -126,6 +131,11 @@ def test_ingest_archive_gives_the_history_of_a_database_ingest(tmp_path):
     want = db_changes(db)
     assert any(r[2] == "name" and r[4] is None for r in want)
     assert rows(archive_identity_changes(open_archive(str(dest)))) == want
+
+
+def test_history_from_an_s3_archive(identity_db, s3):
+    """An archive on an S3-compatible server (a real one on 127.0.0.1) is read the same way."""
+    assert rows(archive_identity_changes(archived_to(identity_db, s3.url("ident")))) == db_changes(identity_db)
 
 
 def test_no_identity_reports_no_history(tmp_path):
