@@ -8,14 +8,17 @@ why the result equals the single-machine one, is explained in ``maritime.detect.
 Steps, each a set of Dask tasks:
 
 1. File statistics: rows, first and last time, receiver names (→ "now", the reception key
-   layout and receiver codes shared by every task).
-2. Positions are shuffled by MMSI into vessel partitions of ~``rows_per_partition`` reports,
+   layout and receiver codes shared by every task); the identity history, rebuilt from the
+   archived identity reports (``maritime.archive.identity``), on the client.
+2. Positions are shuffled by MMSI (MMSIs linked by an IMO number together,
+   ``partition.identity_groups``) into vessel partitions of ~``rows_per_partition`` reports,
    written as scratch Parquet under ``DEST/_maritime/scratch/`` (so that memory is bounded by
    a partition, not by the archive).
 3. Per vessel partition: the reception model of its vessels; the models are added up.
 4. Per vessel partition: tracks, loitering, dark periods (with the whole area's reception),
    identity conflicts, apparent fishing (with the ship types of the archive's vessels
-   files), and the rendezvous grid points with their halo copies (scratch).
+   files), identity changes and claimed type and size changes (each partition's share of
+   the identity history), and the rendezvous grid points with their halo copies (scratch).
 5. Grid points are shuffled by (time window, cell); per partition the close pairs.
 6. On the client: pairs → rendezvous events, loitering explained by a rendezvous removed,
    zones assigned; events written to ``DEST/events/part-detect.parquet``.
@@ -38,6 +41,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from maritime.archive.identity import archive_identity_changes
 from maritime.archive.layout import (
     EVENTS,
     POSITIONS,
@@ -49,15 +53,25 @@ from maritime.archive.layout import (
     part_name,
     write_parquet,
 )
-from maritime.detect.compose import VesselEvents, combine, vessel_events
+from maritime.detect.compose import VesselEvents, combine, identity_events, vessel_events
 from maritime.detect.config import DetectConfig, load_config
 from maritime.detect.events import EVENT_COLUMNS, Event, assign_zones
 from maritime.detect.fishing import fold_ship_types
+from maritime.detect.identity_change import IdentityChanges
 from maritime.detect.inputs import ZonesArg, position_columns, tracks_from_columns, zones_rows
-from maritime.detect.partition import CELL_DEG, WINDOW_HOURS, grid_groups, pairs_by_group, vessel_partitions
+from maritime.detect.partition import (
+    CELL_DEG,
+    WINDOW_HOURS,
+    changes_of,
+    grid_groups,
+    group_keys,
+    identity_groups,
+    pairs_by_group,
+    vessel_partitions,
+)
 from maritime.detect.reception import Reception, bin_range, merge_receptions, reception_model
 from maritime.detect.rendezvous import GRID_FIELDS, pair_events, slow_grid
-from maritime.detect.tracks import Tracks
+from maritime.detect.tracks import Tracks, prepare_tracks
 
 #: Reports per vessel partition: ~1 GB of worker memory through track preparation.
 ROWS_PER_PARTITION = 2_000_000
@@ -75,6 +89,7 @@ VESSEL_META = pd.DataFrame(
         "msg_type": pd.Series(dtype="int16"),
         "station_code": pd.Series(dtype="int32"),
         "payload_hash": pd.Series(dtype="uint64"),
+        "key": pd.Series(dtype="int64"),  # the vessel partition key (partition.group_keys)
     }
 )
 GRID_DTYPES = {
@@ -157,14 +172,15 @@ def _file_stats(arch: Archive, path: str) -> tuple[int, int | None, int | None, 
     return tb.num_rows, mm["min"], mm["max"], names
 
 
-def _read_positions(path: str, arch: Archive, names: list[str]) -> pd.DataFrame:
+def _read_positions(path: str, arch: Archive, names: list[str], groups: dict[int, int]) -> pd.DataFrame:
     """One archive file as the numeric columns of :data:`VESSEL_META`."""
     tb = pq.read_table(path, filesystem=arch.fs, columns=READ_COLUMNS)
     st = tb.column("station")
     code = pc.index_in(st, value_set=pa.array(names, pa.string()))
+    mmsi = tb.column("mmsi").to_numpy().astype(np.int64)
     return pd.DataFrame(
         {
-            "mmsi": tb.column("mmsi").to_numpy().astype(np.int64),
+            "mmsi": mmsi,
             "t_us": tb.column("ts").cast(pa.int64()).to_numpy(),
             "lat": tb.column("lat").to_numpy(),
             "lon": tb.column("lon").to_numpy(),
@@ -173,6 +189,7 @@ def _read_positions(path: str, arch: Archive, names: list[str]) -> pd.DataFrame:
             "msg_type": tb.column("msg_type").fill_null(-1).to_numpy().astype(np.int16),
             "station_code": code.fill_null(-1).to_numpy().astype(np.int32),
             "payload_hash": tb.column("payload_hash").to_numpy().astype(np.uint64),
+            "key": group_keys(mmsi, groups),
         }
     )
 
@@ -221,11 +238,14 @@ def _vessel_events(
     anchorages: npt.NDArray[np.float64],
     zones: Sequence[tuple[str, Any]] = (),
     ship_types: dict[int, int] | None = None,
+    identity: tuple[IdentityChanges, dict[int, int]] | None = None,
 ) -> dict[str, Any]:
     t0 = time.perf_counter()
     tr = _tracks(arch, path, names, config, now)
     tr.anchorages = anchorages
     found = vessel_events(tr, config, reception=_aligned(reception), zones=zones, ship_types=ship_types)
+    keys = np.unique(group_keys(tr.mmsi, identity[1] if identity else {}))
+    fleet = [] if identity is None else identity_events(tr, changes_of(identity[0], keys, identity[1]), config)
     grid = slow_grid(tr, config.rendezvous)
     idx, group, core = grid_groups(
         grid["lat"], grid["lon"], grid["bin"], config.rendezvous.grid_minutes, cell_deg, window_hours
@@ -237,6 +257,8 @@ def _vessel_events(
     write_parquet(arch, out, pa.table(cols))
     return {
         "events": found,
+        "identity": fleet,  # identity changes, claimed type and size changes (compose.identity_events)
+        "keys": keys,
         "grid": out,
         "grid_rows": len(idx),
         "positions": len(tr),
@@ -256,6 +278,21 @@ def _ship_types(arch: Archive, config: DetectConfig) -> dict[int, int]:
     return fold_ship_types(
         tb.column("mmsi").to_numpy(zero_copy_only=False), tb.column("ship_type").to_pylist(), config.fishing
     )
+
+
+def _unheard_identities(
+    changes: IdentityChanges | None, groups: dict[int, int], res: list[dict[str, Any]], config: DetectConfig, now: float
+) -> list[Event]:
+    """Identity events of the MMSIs in no vessel partition (identity reports, no position):
+    the single-machine run finds no report of theirs either."""
+    if changes is None:
+        return []
+    done = np.concatenate([r["keys"] for r in res]) if res else np.zeros(0, dtype=np.int64)
+    rest = np.setdiff1d(group_keys(changes.mmsi, groups), done)
+    if len(rest) == 0:
+        return []
+    none = prepare_tracks(np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0), now=now)
+    return identity_events(none, changes_of(changes, rest, groups), config)
 
 
 def _aligned(rec: Reception) -> Reception:
@@ -328,6 +365,8 @@ def detect_on_cluster(
     t_min = min(firsts) / 1e6
     names = sorted({n for s in stats for n in s[3]})
     summary.files, summary.positions, summary.now = len(files), total, now
+    changes = archive_identity_changes(arch)  # the identity history, rebuilt in one pass
+    groups = identity_groups(changes)
     summary.seconds["statistics"] = time.perf_counter() - t0
 
     scratch = f"{STATE}/scratch/{uuid.uuid4().hex[:12]}"
@@ -336,9 +375,9 @@ def detect_on_cluster(
         t = time.perf_counter()
         nparts = vessel_partitions(total, rows_per_partition)
         ddf = dd.from_map(  # type: ignore[no-untyped-call]  # dask is untyped
-            _read_positions, files, arch=arch, names=names, meta=VESSEL_META, enforce_metadata=False
+            _read_positions, files, arch=arch, names=names, groups=groups, meta=VESSEL_META, enforce_metadata=False
         )
-        ddf = ddf.shuffle("mmsi", npartitions=nparts)
+        ddf = ddf.shuffle("key", npartitions=nparts)
         written = ddf.map_partitions(
             _write_partition,
             arch,
@@ -362,6 +401,7 @@ def detect_on_cluster(
         t = time.perf_counter()
         # a list of one, so that Dask sends the mapping whole (a dict would be scattered by key)
         types = client.scatter([_ship_types(arch, cfg)], broadcast=True)[0]
+        ident = None if changes is None else client.scatter([(changes, groups)], broadcast=True)[0]
         res = client.gather(
             client.map(
                 _vessel_events,
@@ -377,13 +417,15 @@ def detect_on_cluster(
                 [np.zeros((0, 2)) if anchorages is None else anchorages] * n,
                 [zone_list] * n,
                 [types] * n,
+                [ident] * n,
                 pure=False,
             )
         )
-        del partial, reception, types
+        del partial, reception, types, ident
         found = VesselEvents()
         for r in res:
             found.extend(r["events"])
+        fleet = [e for r in res for e in r["identity"]] + _unheard_identities(changes, groups, res, cfg, now)
         summary.segments = sum(r["segments"] for r in res)
         summary.grid_points = sum(r["grid_rows"] for r in res)
         summary.seconds["vessels"] = time.perf_counter() - t
@@ -414,7 +456,7 @@ def detect_on_cluster(
 
     # -- 6. events
     t = time.perf_counter()
-    events = combine(found, pair_events(pt, now, cfg.rendezvous), cfg, now)
+    events = combine(found, pair_events(pt, now, cfg.rendezvous), cfg, now, fleet)
     assign_zones(events, zone_list)
     events.sort(key=lambda e: e.event_id)
     write_events(arch, events)

@@ -19,6 +19,11 @@ piece sees everything its results depend on:
   so a point's partner is always in the point's own group, core or halo. A pair is kept only
   in the group where its side ``a`` (the lower MMSI) is core (:func:`pairs_by_group`): found
   once, never lost at a cell's edge.
+* **Identity changes** (``identity_change``, and the claimed type and size changes of
+  ``position_anomaly``) depend on one MMSI's identity history and reports, except a flag
+  change, which compares the MMSIs that reported one IMO number: MMSIs linked by an IMO
+  number share a partition key (:func:`identity_groups`, :func:`group_keys`), and each
+  partition gets the history of its keys (:func:`changes_of`).
 * **By pair.** The pair rows from every group are joined on the client and cut into events
   (``rendezvous.pair_events``), which needs nothing else.
 
@@ -34,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from maritime.detect.config import RendezvousConfig
+from maritime.detect.identity_change import IdentityChanges, norm, valid_imo
 from maritime.detect.rendezvous import GRID_FIELDS, grid_pairs, pair_table
 from maritime.geodesy import KM_PER_DEG
 
@@ -137,3 +143,66 @@ def pairs_by_group(
         pt["core_b"] = np.zeros(0, dtype=bool)
         return pt
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def identity_groups(changes: IdentityChanges | None) -> dict[int, int]:
+    """MMSI → the smallest MMSI that reported one of its IMO numbers, for every MMSI that
+    shares an IMO number (with a valid check digit) with another MMSI.
+
+    A flag change (``identity_change``) is an IMO number moving from one MMSI to another, and
+    its test reads both MMSIs' reports; the cluster therefore keeps the MMSIs linked by an IMO
+    number in one vessel partition (:func:`group_keys`). Linked MMSIs are joined through any
+    chain of shared numbers.
+    """
+    if changes is None:
+        return {}
+    parent: dict[int, int] = {}
+
+    def root(m: int) -> int:
+        while parent[m] != m:
+            parent[m] = parent[parent[m]]
+            m = parent[m]
+        return m
+
+    first: dict[str, int] = {}
+    for m, f, v in zip(changes.mmsi.tolist(), changes.field, changes.value):
+        if f != "imo" or not valid_imo(v):
+            continue
+        parent.setdefault(m, m)
+        other = first.setdefault(norm(v), m)
+        a, b = root(m), root(other)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    groups = {m: root(m) for m in parent}
+    sizes: dict[int, int] = {}
+    for r in groups.values():
+        sizes[r] = sizes.get(r, 0) + 1
+    return {m: r for m, r in groups.items() if sizes[r] > 1}
+
+
+def group_keys(mmsi: npt.NDArray[Any], groups: dict[int, int]) -> npt.NDArray[np.int64]:
+    """The partition key of each MMSI: its group's (:func:`identity_groups`), else itself."""
+    keys = np.asarray(mmsi, dtype=np.int64).copy()
+    if groups and len(keys):
+        linked = np.fromiter(groups.keys(), dtype=np.int64, count=len(groups))
+        root = np.fromiter(groups.values(), dtype=np.int64, count=len(groups))
+        order = np.argsort(linked)
+        linked, root = linked[order], root[order]
+        i = np.minimum(np.searchsorted(linked, keys), len(linked) - 1)
+        hit = linked[i] == keys
+        keys[hit] = root[i[hit]]
+    return keys
+
+
+def changes_of(changes: IdentityChanges, keys: npt.NDArray[Any], groups: dict[int, int]) -> IdentityChanges:
+    """The rows of ``changes`` whose MMSI's partition key (:func:`group_keys`) is in ``keys``:
+    a vessel partition's identity history, whole for every IMO number its MMSIs reported."""
+    sel = np.nonzero(np.isin(group_keys(changes.mmsi, groups), keys))[0]
+    pick = sel.tolist()
+    return IdentityChanges(
+        mmsi=changes.mmsi[sel],
+        t=changes.t[sel],
+        field=[changes.field[i] for i in pick],
+        value=[changes.value[i] for i in pick],
+        previous=[changes.previous[i] for i in pick],
+    )

@@ -104,3 +104,69 @@ def kinds_positions(start: float, seed: int = 7):  # -> pa.Table
             "payload_hash": np.arange(2 * 10**12, 2 * 10**12 + n, dtype=np.uint64),
         }
     )
+
+
+def kinds_identity_reports(start: float, seed: int = 7):  # -> pa.Table
+    """The identity-history rows of :func:`build_kinds` (names, call signs, IMO numbers,
+    claimed lengths) as the identity reports that make them, for ``Store.append``: one type 5
+    report per value, in time order; a claimed length's previous value is reported an hour
+    before it. One vessel renamed at sea also changes its declared ship type (30 fishing →
+    70 cargo) half an hour after the rename, at sea: a ``type_changed`` case."""
+    import hashlib
+
+    import pyarrow as pa
+
+    from maritime.records import IDENTITY_SCHEMA
+
+    reports: list[dict[str, object]] = []
+
+    def report(m: int, t: float, **values: object) -> None:
+        key = f"{m}|{sorted(values.items())}".encode()
+        ph = int.from_bytes(hashlib.sha1(key).digest()[:8], "little")
+        reports.append({"mmsi": m, "ts": int(t * 1e6), "payload_hash": ph, **values})
+
+    def dims(length: str) -> dict[str, int]:
+        n = int(length)
+        return {"to_bow": n // 2, "to_stern": n - n // 2, "to_port": 5, "to_starboard": 5}
+
+    retyped = False
+    for m, t, f, v, p in build_kinds(seed, start).identity:
+        if f == "length":
+            report(m, t - 3600.0, **dims(p or v))
+            report(m, t, **dims(v))
+        elif f == "imo":
+            report(m, t, imo=int(v))
+        else:
+            report(m, t, **{f: v})
+        if f == "name" and p is not None and v == "RENAMED AT SEA" and not retyped:
+            report(m, t - 3600.0, ship_type=30)
+            report(m, t + 1800.0, ship_type=70)
+            retyped = True
+    reports.sort(key=lambda r: (r["ts"], r["mmsi"]))
+    cols = {f.name: [r.get(f.name) for r in reports] for f in IDENTITY_SCHEMA}
+    cols["msg_type"] = [5] * len(reports)
+    cols["station"] = ["KINDS"] * len(reports)
+    cols["n_stations"] = [1] * len(reports)
+    return pa.table(
+        {
+            f.name: pa.array(cols[f.name], pa.int64() if f.name == "ts" else f.type).cast(f.type)
+            for f in IDENTITY_SCHEMA
+        },
+        schema=IDENTITY_SCHEMA,
+    )
+
+
+def store_identity_reports(store, reports) -> int:  # (Store, pa.Table) -> rows
+    """Append identity reports (time order) to ``store`` as an ingest does: one batch per UTC
+    hour through ``Store.append``, which builds ``identity_history`` batch by batch."""
+    from maritime.records import POSITION_SCHEMA, REJECT_SCHEMA
+
+    hour = (reports.column("ts").cast("int64").to_numpy() // 3_600_000_000).tolist()
+    run = store.begin_run("kinds identities", "file")
+    first = 0
+    for k in range(1, len(hour) + 1):
+        if k == len(hour) or hour[k] != hour[first]:
+            batch = reports.slice(first, k - first)
+            store.append(run, "kinds", POSITION_SCHEMA.empty_table(), batch, REJECT_SCHEMA.empty_table())
+            first = k
+    return int(reports.num_rows)

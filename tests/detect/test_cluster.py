@@ -9,6 +9,11 @@ partition boundary cuts it: the two vessels sit on either side of 85°W (a cell 
 Parquet, and detected by both engines: the single-machine run over DuckDB, and a real
 ``dask.distributed.LocalCluster`` over the archive, cut into small vessel partitions (the
 two vessels of a meeting land in different ones), 1° cells and 1-hour windows.
+
+Identity reports (issue 13's identity cases, and the watch-listed recording of a hull that
+comes back under a new MMSI and flag, through the real ingest) make ``identity_history`` in
+the database; the Dask engine rebuilds it from the archived identity reports, and both give
+the same ``identity_change`` and claimed type and size changes (``position_anomaly``).
 """
 
 from __future__ import annotations
@@ -31,14 +36,19 @@ from maritime.detect.config import SpeedRangeConfig, ZoneEntryConfig, load_confi
 from maritime.detect.events import RENDEZVOUS
 from maritime.detect.planning import norm_row
 from maritime.detect.runner import run_detection
+from maritime.ingest.options import IngestOptions
+from maritime.ingest.recordings import ingest_paths
 from maritime.scenario import ScenarioConfig, build_scenario
 from maritime.scenario.positions import insert_positions, position_tables
+from maritime.scenario.watchlisted import watchlisted_recording
 from maritime.store.database import Store
-from tests.detect.kinds_cases import kinds_positions
+from tests.detect.kinds_cases import kinds_identity_reports, kinds_positions, store_identity_reports
 
 START = datetime(2025, 1, 15, 12, 0, tzinfo=UTC)
 MIDNIGHT = datetime(2025, 1, 16, tzinfo=UTC).timestamp()
 EDGE_PAIR = (725000001, 760000002)
+#: The watch-listed recording (a hull changing MMSI and flag after 2 h dark) starts here.
+WATCH_START = datetime(2025, 1, 15, 20, 0, tzinfo=UTC)
 #: Speed ranges watched in every zone, so that the comparison covers them too.
 CFG = dataclasses.replace(
     load_config(), speed_range=SpeedRangeConfig(zones=("*",)), zone_entry=ZoneEntryConfig(zones=("*",))
@@ -87,6 +97,13 @@ def both_engines(tmp_path_factory, client):
     # issue 13's kinds: spoofed tracks (teleports, on land, shared positions, invalid MMSIs)
     # and speed ranges watched in every zone
     n += insert_positions(store.con, kinds_positions(MIDNIGHT - 6 * 3600))
+    # identity changes and claimed type/size changes: the kinds scenario's identity reports
+    # (stored as ingest stores them, building identity_history), and the watch-listed
+    # recording through the real ingest (a hull's IMO number back under a new MMSI and flag)
+    store_identity_reports(store, kinds_identity_reports(MIDNIGHT - 6 * 3600))
+    watch = d / "watchlisted.nmea"
+    watch.write_text("\n".join(watchlisted_recording(start=WATCH_START).lines) + "\n")
+    n += ingest_paths(store, [str(watch)], IngestOptions(progress=False)).counts["positions_stored"]
     # declared ship types (fishing candidates), archived with the vessels table for the Dask engine
     types = sorted({(v.mmsi, v.ship_type) for v in sc.vessels})
     store.con.executemany("INSERT OR REPLACE INTO vessels (mmsi, ship_type) VALUES (?, ?)", types)
@@ -130,13 +147,36 @@ def test_cluster_events_identical_to_single_machine(both_engines):
 def test_events_cover_every_kind_and_the_boundary_meeting(both_engines):
     kinds = {r[1] for r in both_engines["single"]}
     assert {"loitering", "dark_period", "rendezvous", "identity_conflict", "fishing"} <= kinds
-    assert {"zone_entry", "speed_range", "position_anomaly"} <= kinds
+    assert {"zone_entry", "speed_range", "position_anomaly", "identity_change"} <= kinds
     reasons = {json.loads(r[10])["reason"] for r in both_engines["single"] if r[1] == "position_anomaly"}
-    assert {"teleport", "on_land", "shared_position", "invalid_mmsi"} <= reasons
+    assert {"teleport", "on_land", "shared_position", "invalid_mmsi", "dimensions_changed", "type_changed"} <= reasons
     edge = [r for r in both_engines["single"] if r[1] == RENDEZVOUS and (r[2], r[3]) == EDGE_PAIR]
     assert len(edge) == 1, "the meeting across 85°W / 5°S / midnight is one event"
     start, end = edge[0][4].timestamp(), edge[0][5].timestamp()
     assert start < MIDNIGHT < end and end - start >= 4 * 3600
+
+
+def _identity_rows(rows) -> list[tuple]:
+    """The events made from the identity history: identity changes, claimed type/size changes."""
+    static = ("dimensions_changed", "type_changed")
+    return norm(
+        r
+        for r in rows
+        if r[1] == "identity_change" or (r[1] == "position_anomaly" and json.loads(r[10])["reason"] in static)
+    )
+
+
+def test_identity_changes_identical_to_single_machine(both_engines):
+    single = _identity_rows(both_engines["single"])
+    details = [(r[1], r[2], json.loads(r[10])) for r in single]
+    renamed = watchlisted_recording(start=WATCH_START).renamed.mmsi
+    flags = [(m, d["previous_mmsi"]) for k, m, d in details if k == "identity_change" and d["field"] == "flag"]
+    assert renamed in {m for m, _ in flags}, "the watch-listed hull's new MMSI and flag"
+    assert len(flags) >= 2  # and the kinds scenario's flag change at sea
+    assert {d["field"] for k, _, d in details if k == "identity_change"} >= {"name", "callsign", "flag"}
+    assert {d["reason"] for k, _, d in details if k == "position_anomaly"} == {"dimensions_changed", "type_changed"}
+    for run in ("small", "large"):
+        assert _identity_rows(e.row() for e in both_engines[run].events) == single, run
 
 
 def test_small_partitions_really_cut_through_the_data(both_engines):
@@ -161,7 +201,8 @@ def test_positions_archived_twice_count_once(both_engines, client, tmp_path):
     dest = tmp_path / "twice"
     shutil.copytree(src.path("positions"), dest / "positions")
     shutil.copytree(src.path("vessels"), dest / "vessels")  # the declared ship types (fishing candidates)
-    for f in list((dest / "positions").rglob("*.parquet")) + list((dest / "vessels").rglob("*.parquet")):
+    shutil.copytree(src.path("identity_reports"), dest / "identity_reports")  # the identity history
+    for f in [f for t in ("positions", "vessels", "identity_reports") for f in (dest / t).rglob("*.parquet")]:
         shutil.copy(f, f.with_name(f.name.replace("part-db-", "part-db-copy-")))
     twice = detect_on_cluster(client, open_archive(str(dest)), config=CFG, rows_per_partition=20_000)
     assert twice.positions == 2 * both_engines["positions"]

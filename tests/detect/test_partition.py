@@ -5,8 +5,17 @@ from __future__ import annotations
 import numpy as np
 
 from maritime.detect.config import RendezvousConfig
-from maritime.detect.partition import grid_groups, pairs_by_group, vessel_partitions
+from maritime.detect.identity_change import IdentityChanges, detect_identity_changes
+from maritime.detect.partition import (
+    changes_of,
+    grid_groups,
+    group_keys,
+    identity_groups,
+    pairs_by_group,
+    vessel_partitions,
+)
 from maritime.detect.rendezvous import GRID_FIELDS, grid_pairs
+from maritime.detect.tracks import prepare_tracks
 
 KM_LAT = 111.19  # km per degree of latitude on the 6371 km sphere
 
@@ -77,3 +86,62 @@ def test_pairs_by_group_finds_every_pair_once():
         assert len(want) > 100
         assert got == want
         assert (~pt["core_b"]).sum() > 0
+
+
+#: IMO numbers with valid check digits (IMO Res. A.1078(28)); 1234568 is not one.
+IMO_A, IMO_B = "9074729", "8814005"
+
+
+def _changes() -> IdentityChanges:
+    return IdentityChanges.from_rows(
+        [
+            (412000100, 0.0, "imo", IMO_A, None),
+            (667000222, 9000.0, "imo", IMO_A, None),  # IMO_A moves to another MMSI
+            (667000222, 9000.0, "name", "NEW NAME", None),
+            (770000001, 100.0, "imo", IMO_B, None),
+            (735000300, 200.0, "imo", IMO_B, None),
+            (735000300, 300.0, "imo", IMO_A, IMO_B),  # chains both numbers into one group
+            (735000400, 0.0, "imo", "1234568", None),  # no valid check digit: links nothing
+            (735000500, 0.0, "imo", "1234568", None),
+            (735000600, 50.0, "name", "ALONE", None),
+        ]
+    )
+
+
+def test_mmsis_sharing_an_imo_number_share_a_partition_key():
+    groups = identity_groups(_changes())
+    linked = {412000100, 667000222, 770000001, 735000300}
+    assert groups == dict.fromkeys(linked, 412000100)
+    keys = group_keys(np.array([667000222, 735000600, 770000001, 735000400]), groups)
+    assert keys.tolist() == [412000100, 735000600, 412000100, 735000400]
+    assert identity_groups(None) == {} and group_keys(np.array([5]), {}).tolist() == [5]
+
+
+def test_a_partition_gets_the_whole_history_of_its_keys():
+    ch = _changes()
+    groups = identity_groups(ch)
+    part = changes_of(ch, np.array([412000100]), groups)
+    assert sorted(set(part.mmsi.tolist())) == [412000100, 667000222, 735000300, 770000001]
+    assert part.t.tolist() == sorted(part.t.tolist())
+    rest = changes_of(ch, np.array([735000400, 735000500, 735000600]), groups)
+    assert len(part) + len(rest) == len(ch)
+    assert rest.field == ["imo", "imo", "name"]
+
+
+def test_a_flag_change_is_found_in_the_partition_of_both_mmsis():
+    """The old MMSI (MID 412) falls silent, the IMO number comes back under MID 667 after
+    3 h dark: found with both MMSIs' reports; with only the new MMSI's partition (the old
+    MMSI's reports and IMO row elsewhere) it is lost."""
+    ch = IdentityChanges.from_rows(
+        [(412000100, 3600.0, "imo", IMO_A, None), (667000222, 4 * 3600.0 + 60, "imo", IMO_A, None)]
+    )
+    t = np.r_[np.arange(0.0, 3600.0, 60.0), np.arange(4 * 3600.0, 6 * 3600.0, 60.0)]
+    m = np.r_[np.full(60, 412000100), np.full(120, 667000222)]
+    lat = np.full(len(t), -3.0)
+    lon = np.full(len(t), -85.0)
+    groups = identity_groups(ch)
+    both = prepare_tracks(m, t, lat, lon)
+    found = detect_identity_changes(both, changes_of(ch, np.unique(group_keys(m, groups)), groups))
+    assert [(e.mmsi, e.details["field"], e.details["previous_mmsi"]) for e in found] == [(667000222, "flag", 412000100)]
+    alone = prepare_tracks(m[60:], t[60:], lat[60:], lon[60:])
+    assert detect_identity_changes(alone, changes_of(ch, np.array([667000222]), {})) == []
