@@ -130,19 +130,21 @@ def _chords(lat: Floats, lon: Floats) -> tuple[Floats, Floats]:
     return ds, brg
 
 
-def _features(tr: Tracks, idx: Ints, cfg: FishingConfig) -> dict[str, Any]:
-    """Per-report features of the candidate reports ``idx`` (whole segments, in order): step 1
-    and 2 of the module docstring, aligned with ``idx``."""
+def _features(tr: Tracks, idx: Ints, cont: Bools, piece_end: Ints, cfg: FishingConfig) -> dict[str, Any]:
+    """Per-report features of the reports ``idx`` (in track order): step 1 and 2 of the module
+    docstring, aligned with ``idx``. ``cont[k]``: ``idx[k]`` is the report right after
+    ``idx[k - 1]`` in one segment; ``piece_end[k]``: position in ``idx`` of the last report of
+    the contiguous piece holding ``k`` (a circle looks no further)."""
     n = len(idx)
-    t, lat, lon, seg = tr.t[idx], tr.lat[idx], tr.lon[idx], tr.seg[idx]
+    t, lat, lon = tr.t[idx], tr.lat[idx], tr.lon[idx]
     sog = tr.sog[idx].astype(np.float64)
     v = np.where(np.isfinite(sog) & (sog < 102.2), sog, tr.speed[idx])
-    same = np.zeros(n, dtype=bool)
+    v0 = np.nan_to_num(v, nan=0.0)
+    same = cont
     ds = np.zeros(n)
     brg = np.zeros(n)
     dt = np.zeros(n)
     if n > 1:
-        same[1:] = seg[1:] == seg[:-1]
         ds[1:], brg[1:] = _chords(lat, lon)
         dt[1:] = np.diff(t)
     ds = np.where(same, ds, 0.0)
@@ -159,7 +161,7 @@ def _features(tr: Tracks, idx: Ints, cfg: FishingConfig) -> dict[str, Any]:
     # circle_minutes, and back within circle_max_close_km
     cog = tr.cog[idx].astype(np.float64)
     course = np.where(np.isfinite(cog) & (cog < 360.0), cog, brg)
-    fast = np.nan_to_num(v, nan=0.0) >= cfg.circle_min_speed_kn
+    fast = v0 >= cfg.circle_min_speed_kn
     moving = np.zeros(n, dtype=bool)
     dcourse = np.zeros(n)
     sailed = np.zeros(n)
@@ -169,19 +171,29 @@ def _features(tr: Tracks, idx: Ints, cfg: FishingConfig) -> dict[str, Any]:
         # distance sailed between moving reports by their reported speeds (km): a closed circle
         # sails far and ends near where it began even when too few reports fall in it to see
         # the turn (the course aliases when the turn between two reports passes 180 degrees)
-        sailed[1:] = (np.nan_to_num(v[1:]) + np.nan_to_num(v[:-1])) / 2.0 * dt[1:] * (1.852 / 3600.0)
-    cum = np.cumsum(np.where(moving, dcourse, 0.0))
-    cum_sailed = np.cumsum(np.where(moving, sailed, 0.0))
+        sailed[1:] = (v0[1:] + v0[:-1]) / 2.0 * dt[1:] * (1.852 / 3600.0)
     circle = np.zeros(n, dtype=bool)
     if n > 1:
-        key = tr.key()[idx]
+        # only reports with a moving step ahead and a slow report within circle_minutes can
+        # start a circle (the turn and the distance sailed are both zero without a moving step)
+        slow_end = np.nan_to_num(v, nan=np.inf) < cfg.slow_speed_kn
+        key = tr.key()[idx] if len(idx) == len(tr) else _key(tr, idx)
         j = np.searchsorted(key, key + cfg.circle_minutes * 60.0, side="right") - 1
-        j = np.minimum(j, np.searchsorted(seg, seg, side="right") - 1)
-        turned = (np.abs(cum[j] - cum) >= cfg.circle_min_turn_deg) | (
-            (cum_sailed[j] - cum_sailed) >= cfg.circle_min_sailed_km
+        j = np.minimum(j, piece_end)
+        # the next moving step at or after each report (n: none)
+        mv = np.nonzero(moving)[0]
+        k_next = np.searchsorted(mv, np.arange(n) + 1)
+        nxt = np.append(mv, n)[k_next]
+        need_step = cfg.circle_min_turn_deg > 0 and cfg.circle_min_sailed_km > 0
+        maybe = np.nonzero(((nxt <= j) | (not need_step)) & slow_end[j])[0]
+        cum = np.cumsum(np.where(moving, dcourse, 0.0))
+        cum_sailed = np.cumsum(np.where(moving, sailed, 0.0))
+        jm = j[maybe]
+        turned = (np.abs(cum[jm] - cum[maybe]) >= cfg.circle_min_turn_deg) | (
+            (cum_sailed[jm] - cum_sailed[maybe]) >= cfg.circle_min_sailed_km
         )
-        maybe = np.nonzero(turned & (np.nan_to_num(v[j], nan=np.inf) < cfg.slow_speed_kn))[0]
-        close = haversine_km(lat[maybe], lon[maybe], lat[j[maybe]], lon[j[maybe]])
+        maybe, jm = maybe[turned], jm[turned]
+        close = haversine_km(lat[maybe], lon[maybe], lat[jm], lon[jm])
         circle[maybe[close <= cfg.circle_max_close_km]] = True
         # one circle counts once: only the first report of a run of circle starts
         circle[1:] &= ~circle[:-1] | ~same[1:]
@@ -193,12 +205,18 @@ def _features(tr: Tracks, idx: Ints, cfg: FishingConfig) -> dict[str, Any]:
     return {"v": v, "ds": ds, "turn": turn, "has_turn": has_turn, "circle": circle, "w": w}
 
 
-def _windows(tr: Tracks, idx: Ints, f: dict[str, Any], cfg: FishingConfig) -> dict[str, Any]:
-    """Per-window sums over the candidate reports ``idx`` (step 3)."""
-    win = np.floor(tr.t[idx] / (cfg.window_minutes * 60.0)).astype(np.int64)
+def _key(tr: Tracks, idx: Ints) -> Floats:
+    """:meth:`Tracks.key` of the reports ``idx`` only (the same values)."""
+    out: Floats = tr.seg[idx].astype(np.float64) * tr._span() + (tr.t[idx] - tr._t0())
+    return out
+
+
+def _windows(tr: Tracks, idx: Ints, gwin: Ints, f: dict[str, Any], cfg: FishingConfig) -> dict[str, Any]:
+    """Per-window sums over the reports ``idx`` (step 3); ``gwin``: the window number of each
+    report among all the candidates' windows (adjacent windows differ by one)."""
     seg = tr.seg[idx]
     brk = np.ones(len(idx), dtype=bool)
-    brk[1:] = (seg[1:] != seg[:-1]) | (win[1:] != win[:-1])
+    brk[1:] = gwin[1:] != gwin[:-1]
     starts = np.nonzero(brk)[0]
 
     def tot(x: npt.NDArray[Any]) -> Floats:
@@ -216,6 +234,7 @@ def _windows(tr: Tracks, idx: Ints, f: dict[str, Any], cfg: FishingConfig) -> di
         "first": idx[starts],
         "last": idx[ends],
         "seg": seg[starts],
+        "gwin": gwin[starts],
         "n": tot(np.ones(len(idx))),
         "nv": tot(vk),
         "sv": tot(v0),
@@ -310,25 +329,84 @@ def _classify(
     return gear, conf + 0.1 * longer
 
 
-def _runs(tr: Tracks, wd: dict[str, Any], cfg: FishingConfig) -> tuple[Ints, Ints]:
-    """First and last window of each run of working windows (step 4)."""
+def _runs(tr: Tracks, wd: dict[str, Any], cfg: FishingConfig, possible: Bools) -> tuple[Ints, Ints]:
+    """First and last window of each run of working windows (step 4); ``possible``: windows
+    that may work (the others hold only some of their reports)."""
     mean_v = wd["sv"] / np.maximum(wd["nv"], 1.0)
     working = (wd["n"] >= cfg.min_window_reports) & (wd["nv"] > 0) & (mean_v < cfg.max_working_speed_kn)
     working |= wd["circles"] > 0
+    working &= possible
     wk = np.nonzero(working)[0]
     if len(wk) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     brk = np.ones(len(wk), dtype=bool)
     t_first = tr.t[wd["first"][wk]]
     t_last = tr.t[wd["last"][wk]]
+    gw = wd["gwin"][wk]
     brk[1:] = (
         (wd["seg"][wk[1:]] != wd["seg"][wk[:-1]])
-        | (wk[1:] != wk[:-1] + 1)
+        | (gw[1:] != gw[:-1] + 1)
         | (t_first[1:] - t_last[:-1] > cfg.max_gap_hours * 3600.0)
     )
     s = np.nonzero(brk)[0]
     e = np.append(s[1:], len(wk)) - 1
     return wk[s], wk[e]
+
+
+def _may_work(tr: Tracks, idx: Ints, cfg: FishingConfig) -> tuple[Ints, Bools]:
+    """Window number of each candidate report (UTC-aligned windows per segment, numbered in
+    order) and which windows may be working (a cheap pass over speeds only): a window is
+    working when its mean speed is below ``max_working_speed_kn`` (exactly as in step 3) or it
+    holds a circle, and a circle needs, within ``circle_minutes`` of its first report, a report
+    moving at ``circle_min_speed_kn`` and a slow one, so a window without both in it or in the
+    next window of its segment holds none. The other windows never reach the costly features
+    (most of a merchant or steaming vessel's track)."""
+    t = tr.t[idx]
+    seg = tr.seg[idx]
+    win = np.floor(t / (cfg.window_minutes * 60.0)).astype(np.int64)
+    brk = np.ones(len(idx), dtype=bool)
+    brk[1:] = (seg[1:] != seg[:-1]) | (win[1:] != win[:-1])
+    gwin = np.cumsum(brk) - 1
+    starts = np.nonzero(brk)[0]
+    sog = tr.sog[idx].astype(np.float64)
+    v = np.where(np.isfinite(sog) & (sog < 102.2), sog, tr.speed[idx])
+    vk = np.isfinite(v)
+    n = np.diff(np.append(starts, len(idx)))
+    nv = np.add.reduceat(vk.astype(np.int64), starts)
+    sv = np.add.reduceat(np.where(vk, v, 0.0), starts)
+    mean_v = sv / np.maximum(nv, 1.0)
+    possible = (n >= cfg.min_window_reports) & (nv > 0) & (mean_v < cfg.max_working_speed_kn)
+    if cfg.circle_minutes > cfg.window_minutes or cfg.circle_min_turn_deg <= 0 or cfg.circle_min_sailed_km <= 0:
+        return gwin, np.ones(len(starts), dtype=bool)  # no cheap bound on circles: every window
+    fast = np.add.reduceat((np.nan_to_num(v, nan=0.0) >= cfg.circle_min_speed_kn).astype(np.int64), starts) > 0
+    slow = np.add.reduceat((np.nan_to_num(v, nan=np.inf) < cfg.slow_speed_kn).astype(np.int64), starts) > 0
+    wseg = seg[starts]
+    nxt_same = np.append(wseg[1:] == wseg[:-1], False)
+    fast2 = fast | (np.append(fast[1:], False) & nxt_same)
+    slow2 = slow | (np.append(slow[1:], False) & nxt_same)
+    possible |= fast2 & slow2
+    return gwin, possible
+
+
+def _needed(tr: Tracks, idx: Ints, gwin: Ints, possible: Bools, cfg: FishingConfig) -> Bools:
+    """Candidate reports whose features a possible window needs: its own reports, the three
+    before it (chords, course changes and the circle flag of the report before), and those
+    within ``circle_minutes`` after it plus one (a circle's end, the time of the last report)."""
+    n = len(idx)
+    starts = np.nonzero(np.r_[True, gwin[1:] != gwin[:-1]])[0]
+    ends = np.append(starts[1:], n) - 1
+    pw = np.nonzero(possible)[0]
+    if len(pw) == n and len(pw) == len(starts):
+        return np.ones(n, dtype=bool)
+    key = _key(tr, idx)
+    last = np.searchsorted(key, key[ends[pw]] + cfg.circle_minutes * 60.0, side="right")  # one past
+    lo = np.maximum(starts[pw] - 3, 0)
+    hi = np.minimum(last + 1, n)  # exclusive
+    mark = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(mark, lo, 1)
+    np.add.at(mark, hi, -1)
+    out: Bools = np.cumsum(mark[:-1]) > 0
+    return out
 
 
 def detect_fishing(tr: Tracks, config: FishingConfig | None = None, ship_types: ShipTypes | None = None) -> list[Event]:
@@ -345,16 +423,30 @@ def detect_fishing(tr: Tracks, config: FishingConfig | None = None, ship_types: 
         purse_seine, squid_jigging), the features that decided it, and a confidence (0..1).
         An event whose last report is its segment's last, heard within ``max_gap_hours`` of
         ``tr.now``, is open (``end`` None).
+
+    Cost: only the candidates' windows that may be working (:func:`_may_work`) and the reports
+    around them reach the per-report features; the events are built with array operations.
     """
     cfg = config or FishingConfig()
     if len(tr) < 3:
         return []
-    idx = np.nonzero(candidate_mask(tr, cfg, ship_types))[0]
-    if len(idx) < 3:
+    cand = np.nonzero(candidate_mask(tr, cfg, ship_types))[0]
+    if len(cand) < 3:
         return []
-    f = _features(tr, idx, cfg)
-    wd = _windows(tr, idx, f, cfg)
-    w0, w1 = _runs(tr, wd, cfg)
+    gwin_all, possible = _may_work(tr, cand, cfg)
+    if not possible.any():
+        return []
+    need = np.nonzero(_needed(tr, cand, gwin_all, possible, cfg))[0]
+    idx = cand[need]
+    gwin = gwin_all[need]
+    # contiguous pieces: a report follows the previous one of the subset in its segment
+    cont = np.zeros(len(idx), dtype=bool)
+    cont[1:] = (need[1:] == need[:-1] + 1) & (tr.seg[idx[1:]] == tr.seg[idx[:-1]])
+    piece_start = np.nonzero(~cont)[0]
+    piece_end = np.repeat(np.append(piece_start[1:], len(idx)) - 1, np.diff(np.append(piece_start, len(idx))))
+    f = _features(tr, idx, cont, piece_end, cfg)
+    wd = _windows(tr, idx, gwin, f, cfg)
+    w0, w1 = _runs(tr, wd, cfg, possible[wd["gwin"]])
     if len(w0) == 0:
         return []
 
@@ -395,6 +487,20 @@ def detect_fishing(tr: Tracks, config: FishingConfig | None = None, ship_types: 
     return _events(tr, cfg, a[keep], b[keep], gear[keep], conf[keep], {k: x[keep] for k, x in feats.items()})
 
 
+def _range_medians(x: Floats, i0: Ints, i1: Ints) -> Floats:
+    """``np.median(x[i0[k] : i1[k] + 1])`` for every k, with one sort (the same values: the
+    middle element, or the mean of the two middle ones)."""
+    lens = i1 - i0 + 1
+    offs = np.cumsum(lens) - lens
+    pos = np.repeat(i0 - offs, lens) + np.arange(int(lens.sum()))
+    grp = np.repeat(np.arange(len(i0)), lens)
+    srt = x[pos][np.lexsort((x[pos], grp))]
+    hi = srt[offs + lens // 2]
+    lo = srt[offs + (lens - 1) // 2]
+    out: Floats = np.where(lens % 2 == 1, hi, (lo + hi) / 2.0)
+    return out
+
+
 def _events(
     tr: Tracks,
     cfg: FishingConfig,
@@ -405,63 +511,72 @@ def _events(
     feats: dict[str, Floats],
 ) -> list[Event]:
     """Merge runs of one segment and gear (step 5) and build the events."""
-    groups: list[list[int]] = []
-    for i in range(len(a)):
-        if groups:
-            p = groups[-1][-1]
-            if (
-                tr.seg[a[i]] == tr.seg[a[p]]
-                and gear[i] == gear[p]
-                and tr.t[a[i]] - tr.t[b[p]] <= cfg.merge_gap_hours * 3600.0
-            ):
-                groups[-1].append(i)
-                continue
-        groups.append([i])
-    info = []
-    for g in groups:
-        i0, i1 = int(a[g[0]]), int(b[g[-1]])
-        hours = (tr.t[i1] - tr.t[i0]) / 3600.0
-        if hours < cfg.min_duration_hours:
-            continue
-        info.append((g, i0, i1, hours))
-    if not info:
+    new = np.ones(len(a), dtype=bool)
+    new[1:] = (
+        (tr.seg[a[1:]] != tr.seg[a[:-1]])
+        | (gear[1:] != gear[:-1])
+        | ~(tr.t[a[1:]] - tr.t[b[:-1]] <= cfg.merge_gap_hours * 3600.0)
+    )
+    g0 = np.nonzero(new)[0]
+    g1 = np.append(g0[1:], len(a)) - 1
+    i0, i1 = a[g0], b[g1]
+    hours = (tr.t[i1] - tr.t[i0]) / 3600.0
+    ok = ~(hours < cfg.min_duration_hours)
+    g0, g1, i0, i1, hours = g0[ok], g1[ok], i0[ok], i1[ok], hours[ok]
+    if len(g0) == 0:
         return []
-    mid_lat = np.array([float(np.median(tr.lat[i0 : i1 + 1])) for _, i0, i1, _ in info])
-    mid_lon = np.array([float(np.median(tr.lon[i0 : i1 + 1])) for _, i0, i1, _ in info])
+    mid_lat = _range_medians(tr.lat, i0, i1)
+    mid_lon = _range_medians(tr.lon, i0, i1)
     d_port = port_distance(mid_lat, mid_lon)
-    events = []
-    for (g, i0, i1, hours), la, lo, dp in zip(info, mid_lat, mid_lon, d_port):
-        if dp < cfg.min_port_km:
-            continue
-        s = int(tr.seg[i0])
-        seg_last = int(tr.seg_end[s]) - 1
-        open_ = i1 == seg_last and tr.now - tr.t[seg_last] <= cfg.max_gap_hours * 3600.0
-        wts = np.array([tr.t[b[k]] - tr.t[a[k]] + 1.0 for k in g])
-        details: dict[str, Any] = {
-            "gear": str(gear[g[0]]),
-            "duration_h": round(float(hours), 3),
-            "reports": i1 - i0 + 1,
-            "runs": len(g),
-            "distance_to_port_km": round(float(dp), 2),
-            "last_seen": float(tr.t[i1]),
-        }
+    far = np.nonzero(~(d_port < cfg.min_port_km))[0]
+    g0, g1, i0, i1, hours = g0[far], g1[far], i0[far], i1[far], hours[far]
+    mid_lat, mid_lon, d_port = mid_lat[far], mid_lon[far], d_port[far]
+    s = tr.seg[i0]
+    seg_last = tr.seg_end[s] - 1
+    open_ = (i1 == seg_last) & (tr.now - tr.t[seg_last] <= cfg.max_gap_hours * 3600.0)
+    # features of one run as they are (weighted mean of one value: x * w / w, as np.average);
+    # of several merged runs, their weighted mean or sum
+    wts = tr.t[b] - tr.t[a] + 1.0
+    cols: dict[str, list[float]] = {}
+    for k, x in feats.items():
+        one = x[g0] if k in ("circles", "path_km", "slow_minutes") else x[g0] * wts[g0] / wts[g0]
+        cols[k] = one.tolist()
+    best = np.maximum.reduceat(np.append(conf, -np.inf), np.ravel(np.column_stack([g0, g1 + 1])))[::2]
+    multi = np.nonzero(g1 > g0)[0].tolist()
+    for m in multi:
+        g = np.arange(g0[m], g1[m] + 1)
         for k, x in feats.items():
-            val = (
+            cols[k][m] = (
                 float(np.sum(x[g]))
                 if k in ("circles", "path_km", "slow_minutes")
-                else float(np.average(x[g], weights=wts))
+                else float(np.average(x[g], weights=wts[g]))
             )
-            details[k] = round(val, 3)
+    runs = (g1 - g0 + 1).tolist()
+    events = []
+    rows = zip(
+        s.tolist(), i0.tolist(), i1.tolist(), hours.tolist(), mid_lat.tolist(), mid_lon.tolist(), d_port.tolist()
+    )
+    for r, (sg, j0, j1, h, la, lo, dp) in enumerate(rows):
+        details: dict[str, Any] = {
+            "gear": str(gear[g0[r]]),
+            "duration_h": round(h, 3),
+            "reports": j1 - j0 + 1,
+            "runs": runs[r],
+            "distance_to_port_km": round(dp, 2),
+            "last_seen": float(tr.t[j1]),
+        }
+        for k in feats:
+            details[k] = round(cols[k][r], 3)
         events.append(
             Event(
                 kind=FISHING,
-                mmsi=int(tr.seg_mmsi[s]),
+                mmsi=int(tr.seg_mmsi[sg]),
                 other_mmsi=None,
-                start=float(tr.t[i0]),
-                end=None if open_ else float(tr.t[i1]),
-                lat=float(la),
-                lon=float(lo),
-                confidence=round(float(min(np.max(conf[g]), 0.95)), 3),
+                start=float(tr.t[j0]),
+                end=None if open_[r] else float(tr.t[j1]),
+                lat=la,
+                lon=lo,
+                confidence=round(float(min(best[r], 0.95)), 3),
                 details=details,
             )
         )
