@@ -151,7 +151,6 @@ def measure(cols: dict[str, Any]) -> dict[str, float]:
 def month(target: int, out: Path, seed: int = 11, vessels: int = 1000) -> None:
     """(child) ~``target`` reports of ``vessels`` vessels, as ``bench_detect.build_dataset``
     makes them, saved to ``out`` (npz: columns, station names, ship types, now)."""
-    import pyarrow as pa
 
     from maritime.scenario import ScenarioConfig, build_scenario
     from maritime.scenario.positions import position_tables
