@@ -47,6 +47,15 @@ import numpy.typing as npt
 
 from maritime.detect.config import FishingConfig
 from maritime.detect.events import FISHING, Event
+from maritime.detect.fishing_features import (
+    may_work,
+    needed_reports,
+    night,
+    range_medians,
+    report_features,
+    report_speed,
+    track_key,
+)
 from maritime.detect.shore import port_distance
 from maritime.detect.tracks import Tracks
 from maritime.geodesy import haversine_km
@@ -118,97 +127,39 @@ def candidate_mask(tr: Tracks, cfg: FishingConfig, ship_types: ShipTypes | None)
     return seg_ok[tr.seg] if len(tr) else np.zeros(0, dtype=bool)
 
 
-def _chords(lat: Floats, lon: Floats) -> tuple[Floats, Floats]:
-    """Length (km) and bearing (degrees true) of the chord from each report to the next, in the
-    equirectangular approximation (within 0.1 % of the great circle for the km-scale chords
-    between consecutive reports, and about twice as fast as haversine and bearing)."""
-    la = np.radians(lat)
-    dlat = np.diff(la)
-    dlon = np.radians((np.diff(lon) + 540.0) % 360.0 - 180.0) * np.cos((la[1:] + la[:-1]) / 2.0)
-    ds: Floats = np.hypot(dlat, dlon) * 6371.0088
-    brg: Floats = np.degrees(np.arctan2(dlon, dlat)) % 360.0
-    return ds, brg
-
-
-def _features(tr: Tracks, idx: Ints, cont: Bools, piece_end: Ints, cfg: FishingConfig) -> dict[str, Any]:
-    """Per-report features of the reports ``idx`` (in track order): step 1 and 2 of the module
-    docstring, aligned with ``idx``. ``cont[k]``: ``idx[k]`` is the report right after
-    ``idx[k - 1]`` in one segment; ``piece_end[k]``: position in ``idx`` of the last report of
-    the contiguous piece holding ``k`` (a circle looks no further)."""
-    n = len(idx)
-    t, lat, lon = tr.t[idx], tr.lat[idx], tr.lon[idx]
-    sog = tr.sog[idx].astype(np.float64)
-    v = np.where(np.isfinite(sog) & (sog < 102.2), sog, tr.speed[idx])
-    v0 = np.nan_to_num(v, nan=0.0)
-    same = cont
-    ds = np.zeros(n)
-    brg = np.zeros(n)
-    dt = np.zeros(n)
-    if n > 1:
-        ds[1:], brg[1:] = _chords(lat, lon)
-        dt[1:] = np.diff(t)
-    ds = np.where(same, ds, 0.0)
-    chord = same & (ds >= cfg.min_step_km) & (dt <= cfg.max_step_minutes * 60.0)
-    # signed course change between the chord into report i-1 and the chord into report i
-    turn = np.zeros(n)
-    has_turn = np.zeros(n, dtype=bool)
-    if n > 2:
-        has_turn[2:] = chord[2:] & chord[1:-1] & same[1:-1]
-        turn[2:] = (brg[2:] - brg[1:-1] + 540.0) % 360.0 - 180.0
-    turn = np.where(has_turn, turn, 0.0)
-    # circle closing: cumulative signed change of course (the reported COG, else the chord's
-    # bearing) between consecutive reports both moving at >= circle_min_speed_kn, over
-    # circle_minutes, and back within circle_max_close_km
-    cog = tr.cog[idx].astype(np.float64)
-    course = np.where(np.isfinite(cog) & (cog < 360.0), cog, brg)
-    fast = v0 >= cfg.circle_min_speed_kn
-    moving = np.zeros(n, dtype=bool)
-    dcourse = np.zeros(n)
-    sailed = np.zeros(n)
-    if n > 1:
-        moving[1:] = same[1:] & fast[1:] & fast[:-1] & (dt[1:] <= cfg.max_step_minutes * 60.0)
-        dcourse[1:] = (course[1:] - course[:-1] + 540.0) % 360.0 - 180.0
-        # distance sailed between moving reports by their reported speeds (km): a closed circle
-        # sails far and ends near where it began even when too few reports fall in it to see
-        # the turn (the course aliases when the turn between two reports passes 180 degrees)
-        sailed[1:] = (v0[1:] + v0[:-1]) / 2.0 * dt[1:] * (1.852 / 3600.0)
-    circle = np.zeros(n, dtype=bool)
-    if n > 1:
-        # only reports with a moving step ahead and a slow report within circle_minutes can
-        # start a circle (the turn and the distance sailed are both zero without a moving step)
-        slow_end = np.nan_to_num(v, nan=np.inf) < cfg.slow_speed_kn
-        key = tr.key()[idx] if len(idx) == len(tr) else _key(tr, idx)
-        j = np.searchsorted(key, key + cfg.circle_minutes * 60.0, side="right") - 1
-        j = np.minimum(j, piece_end)
-        # the next moving step at or after each report (n: none)
-        mv = np.nonzero(moving)[0]
-        k_next = np.searchsorted(mv, np.arange(n) + 1)
-        nxt = np.append(mv, n)[k_next]
-        need_step = cfg.circle_min_turn_deg > 0 and cfg.circle_min_sailed_km > 0
-        maybe = np.nonzero(((nxt <= j) | (not need_step)) & slow_end[j])[0]
-        cum = np.cumsum(np.where(moving, dcourse, 0.0))
-        cum_sailed = np.cumsum(np.where(moving, sailed, 0.0))
-        jm = j[maybe]
-        turned = (np.abs(cum[jm] - cum[maybe]) >= cfg.circle_min_turn_deg) | (
-            (cum_sailed[jm] - cum_sailed[maybe]) >= cfg.circle_min_sailed_km
-        )
-        maybe, jm = maybe[turned], jm[turned]
-        close = haversine_km(lat[maybe], lon[maybe], lat[jm], lon[jm])
-        circle[maybe[close <= cfg.circle_max_close_km]] = True
-        # one circle counts once: only the first report of a run of circle starts
-        circle[1:] &= ~circle[:-1] | ~same[1:]
-    # time each report stands for: half the interval to each neighbour in the segment, at most
-    # max_step_minutes each side
-    half = np.where(same, np.minimum(dt / 2.0, cfg.max_step_minutes * 60.0), 0.0)
-    w = half.copy()
-    w[:-1] += half[1:]
+def _features(
+    tr: Tracks, idx: Ints, v: Floats, key: Floats, cont: Bools, piece_end: Ints, cfg: FishingConfig
+) -> dict[str, Any]:
+    """Per-report features of the reports ``idx`` (in track order; ``v`` their speeds, ``key``
+    their :meth:`Tracks.key`): steps 1 and 2 of the module docstring, aligned with ``idx``
+    (:func:`maritime.detect.fishing_features.report_features`). ``cont[k]``: ``idx[k]`` is the
+    report right after ``idx[k - 1]`` in one segment; ``piece_end[k]``: position in ``idx`` of
+    the last report of the contiguous piece holding ``k`` (a circle looks no further)."""
+    lat, lon = tr.lat[idx], tr.lon[idx]
+    ds, turn, has_turn, w, maybe, jm = report_features(
+        tr.t[idx],
+        lat,
+        lon,
+        v,
+        tr.cog[idx].astype(np.float64),
+        cont,
+        key,
+        piece_end,
+        cfg.min_step_km,
+        cfg.max_step_minutes,
+        cfg.circle_minutes,
+        cfg.circle_min_speed_kn,
+        cfg.circle_min_turn_deg,
+        cfg.circle_min_sailed_km,
+        cfg.slow_speed_kn,
+    )
+    # circle closing: back within circle_max_close_km
+    circle = np.zeros(len(idx), dtype=bool)
+    close = haversine_km(lat[maybe], lon[maybe], lat[jm], lon[jm])
+    circle[maybe[close <= cfg.circle_max_close_km]] = True
+    # one circle counts once: only the first report of a run of circle starts
+    circle[1:] &= ~circle[:-1] | ~cont[1:]
     return {"v": v, "ds": ds, "turn": turn, "has_turn": has_turn, "circle": circle, "w": w}
-
-
-def _key(tr: Tracks, idx: Ints) -> Floats:
-    """:meth:`Tracks.key` of the reports ``idx`` only (the same values)."""
-    out: Floats = tr.seg[idx].astype(np.float64) * tr._span() + (tr.t[idx] - tr._t0())
-    return out
 
 
 def _windows(tr: Tracks, idx: Ints, gwin: Ints, f: dict[str, Any], cfg: FishingConfig) -> dict[str, Any]:
@@ -256,7 +207,7 @@ def _night_weight(tr: Tracks, idx: Ints, w: Floats, p0: Ints, p1: Ints, cfg: Fis
     np.add.at(mark, p1 + 1, -1)
     inside = np.nonzero(np.cumsum(mark[:-1]) > 0)[0]
     r = idx[inside]
-    dark = sun_elevation_deg(tr.t[r], tr.lat[r], tr.lon[r]) < -cfg.night_sun_depression_deg
+    dark = night(tr.t[r], tr.lat[r], tr.lon[r], cfg.night_sun_depression_deg)
     nw = np.zeros(len(idx))
     nw[inside] = dark * w[inside]
     c = np.cumsum(np.append(0.0, nw))
@@ -353,62 +304,6 @@ def _runs(tr: Tracks, wd: dict[str, Any], cfg: FishingConfig, possible: Bools) -
     return wk[s], wk[e]
 
 
-def _may_work(tr: Tracks, idx: Ints, cfg: FishingConfig) -> tuple[Ints, Bools]:
-    """Window number of each candidate report (UTC-aligned windows per segment, numbered in
-    order) and which windows may be working (a cheap pass over speeds only): a window is
-    working when its mean speed is below ``max_working_speed_kn`` (exactly as in step 3) or it
-    holds a circle, and a circle needs, within ``circle_minutes`` of its first report, a report
-    moving at ``circle_min_speed_kn`` and a slow one, so a window without both in it or in the
-    next window of its segment holds none. The other windows never reach the costly features
-    (most of a merchant or steaming vessel's track)."""
-    t = tr.t[idx]
-    seg = tr.seg[idx]
-    win = np.floor(t / (cfg.window_minutes * 60.0)).astype(np.int64)
-    brk = np.ones(len(idx), dtype=bool)
-    brk[1:] = (seg[1:] != seg[:-1]) | (win[1:] != win[:-1])
-    gwin = np.cumsum(brk) - 1
-    starts = np.nonzero(brk)[0]
-    sog = tr.sog[idx].astype(np.float64)
-    v = np.where(np.isfinite(sog) & (sog < 102.2), sog, tr.speed[idx])
-    vk = np.isfinite(v)
-    n = np.diff(np.append(starts, len(idx)))
-    nv = np.add.reduceat(vk.astype(np.int64), starts)
-    sv = np.add.reduceat(np.where(vk, v, 0.0), starts)
-    mean_v = sv / np.maximum(nv, 1.0)
-    possible = (n >= cfg.min_window_reports) & (nv > 0) & (mean_v < cfg.max_working_speed_kn)
-    if cfg.circle_minutes > cfg.window_minutes or cfg.circle_min_turn_deg <= 0 or cfg.circle_min_sailed_km <= 0:
-        return gwin, np.ones(len(starts), dtype=bool)  # no cheap bound on circles: every window
-    fast = np.add.reduceat((np.nan_to_num(v, nan=0.0) >= cfg.circle_min_speed_kn).astype(np.int64), starts) > 0
-    slow = np.add.reduceat((np.nan_to_num(v, nan=np.inf) < cfg.slow_speed_kn).astype(np.int64), starts) > 0
-    wseg = seg[starts]
-    nxt_same = np.append(wseg[1:] == wseg[:-1], False)
-    fast2 = fast | (np.append(fast[1:], False) & nxt_same)
-    slow2 = slow | (np.append(slow[1:], False) & nxt_same)
-    possible |= fast2 & slow2
-    return gwin, possible
-
-
-def _needed(tr: Tracks, idx: Ints, gwin: Ints, possible: Bools, cfg: FishingConfig) -> Bools:
-    """Candidate reports whose features a possible window needs: its own reports, the three
-    before it (chords, course changes and the circle flag of the report before), and those
-    within ``circle_minutes`` after it plus one (a circle's end, the time of the last report)."""
-    n = len(idx)
-    starts = np.nonzero(np.r_[True, gwin[1:] != gwin[:-1]])[0]
-    ends = np.append(starts[1:], n) - 1
-    pw = np.nonzero(possible)[0]
-    if len(pw) == n and len(pw) == len(starts):
-        return np.ones(n, dtype=bool)
-    key = _key(tr, idx)
-    last = np.searchsorted(key, key[ends[pw]] + cfg.circle_minutes * 60.0, side="right")  # one past
-    lo = np.maximum(starts[pw] - 3, 0)
-    hi = np.minimum(last + 1, n)  # exclusive
-    mark = np.zeros(n + 1, dtype=np.int64)
-    np.add.at(mark, lo, 1)
-    np.add.at(mark, hi, -1)
-    out: Bools = np.cumsum(mark[:-1]) > 0
-    return out
-
-
 def detect_fishing(tr: Tracks, config: FishingConfig | None = None, ship_types: ShipTypes | None = None) -> list[Event]:
     """Apparent fishing events of ``tr`` (see the module docstring).
 
@@ -424,8 +319,9 @@ def detect_fishing(tr: Tracks, config: FishingConfig | None = None, ship_types: 
         An event whose last report is its segment's last, heard within ``max_gap_hours`` of
         ``tr.now``, is open (``end`` None).
 
-    Cost: only the candidates' windows that may be working (:func:`_may_work`) and the reports
-    around them reach the per-report features; the events are built with array operations.
+    Cost: only the candidates' windows that may be working
+    (:func:`~maritime.detect.fishing_features.may_work`) and the reports around them reach the
+    per-report features; the events are built with array operations.
     """
     cfg = config or FishingConfig()
     if len(tr) < 3:
@@ -433,10 +329,12 @@ def detect_fishing(tr: Tracks, config: FishingConfig | None = None, ship_types: 
     cand = np.nonzero(candidate_mask(tr, cfg, ship_types))[0]
     if len(cand) < 3:
         return []
-    gwin_all, possible = _may_work(tr, cand, cfg)
+    v_all = report_speed(tr, cand)
+    gwin_all, possible = may_work(tr, cand, v_all, cfg)
     if not possible.any():
         return []
-    need = np.nonzero(_needed(tr, cand, gwin_all, possible, cfg))[0]
+    key_all = tr.key()[cand] if len(cand) == len(tr) else track_key(tr, cand)
+    need = np.nonzero(needed_reports(key_all, gwin_all, possible, cfg))[0]
     idx = cand[need]
     gwin = gwin_all[need]
     # contiguous pieces: a report follows the previous one of the subset in its segment
@@ -444,7 +342,7 @@ def detect_fishing(tr: Tracks, config: FishingConfig | None = None, ship_types: 
     cont[1:] = (need[1:] == need[:-1] + 1) & (tr.seg[idx[1:]] == tr.seg[idx[:-1]])
     piece_start = np.nonzero(~cont)[0]
     piece_end = np.repeat(np.append(piece_start[1:], len(idx)) - 1, np.diff(np.append(piece_start, len(idx))))
-    f = _features(tr, idx, cont, piece_end, cfg)
+    f = _features(tr, idx, v_all[need], key_all[need], cont, piece_end, cfg)
     wd = _windows(tr, idx, gwin, f, cfg)
     w0, w1 = _runs(tr, wd, cfg, possible[wd["gwin"]])
     if len(w0) == 0:
@@ -487,20 +385,6 @@ def detect_fishing(tr: Tracks, config: FishingConfig | None = None, ship_types: 
     return _events(tr, cfg, a[keep], b[keep], gear[keep], conf[keep], {k: x[keep] for k, x in feats.items()})
 
 
-def _range_medians(x: Floats, i0: Ints, i1: Ints) -> Floats:
-    """``np.median(x[i0[k] : i1[k] + 1])`` for every k, with one sort (the same values: the
-    middle element, or the mean of the two middle ones)."""
-    lens = i1 - i0 + 1
-    offs = np.cumsum(lens) - lens
-    pos = np.repeat(i0 - offs, lens) + np.arange(int(lens.sum()))
-    grp = np.repeat(np.arange(len(i0)), lens)
-    srt = x[pos][np.lexsort((x[pos], grp))]
-    hi = srt[offs + lens // 2]
-    lo = srt[offs + (lens - 1) // 2]
-    out: Floats = np.where(lens % 2 == 1, hi, (lo + hi) / 2.0)
-    return out
-
-
 def _events(
     tr: Tracks,
     cfg: FishingConfig,
@@ -525,8 +409,8 @@ def _events(
     g0, g1, i0, i1, hours = g0[ok], g1[ok], i0[ok], i1[ok], hours[ok]
     if len(g0) == 0:
         return []
-    mid_lat = _range_medians(tr.lat, i0, i1)
-    mid_lon = _range_medians(tr.lon, i0, i1)
+    mid_lat = range_medians(tr.lat, i0, i1)
+    mid_lon = range_medians(tr.lon, i0, i1)
     d_port = port_distance(mid_lat, mid_lon)
     far = np.nonzero(~(d_port < cfg.min_port_km))[0]
     g0, g1, i0, i1, hours = g0[far], g1[far], i0[far], i1[far], hours[far]
