@@ -73,6 +73,11 @@ def one_day(vessels: int, seed: int = 11) -> dict[str, Any]:
     }
 
 
+def renamed(mid: Any, i: int, rank: Any) -> Any:
+    """MMSIs of copy ``i`` (same MID, distinct across copies for up to 20,000 vessels)."""
+    return mid * 1_000_000 + 100_000 + i * 20_000 + rank
+
+
 def tiled(day: dict[str, Any], n: int) -> dict[str, Any]:
     """``day`` repeated until ``n`` reports: copy i renames every MMSI (same MID) and moves
     every position i * 1e-4 degrees north-east."""
@@ -81,7 +86,7 @@ def tiled(day: dict[str, Any], n: int) -> dict[str, Any]:
     mid = day["mmsi"] // 1_000_000
     out: dict[str, list[Any]] = {c: [] for c in day}
     for i in range(k):
-        mm = day["mmsi"] if i == 0 else mid * 1_000_000 + 100_000 + i * 1000 + rank
+        mm = day["mmsi"] if i == 0 else renamed(mid, i, rank)
         out["mmsi"].append(mm)
         out["t"].append(day["t"])
         out["lat"].append(day["lat"] + i * 1e-4)
@@ -148,7 +153,7 @@ def measure(cols: dict[str, Any]) -> dict[str, float]:
     return out
 
 
-def month(target: int, out: Path, seed: int = 11, vessels: int = 1000) -> None:
+def month(target: int, out: Path, max_hours: float, seed: int = 11, vessels: int = 1000) -> None:
     """(child) ~``target`` reports of ``vessels`` vessels, as ``bench_detect.build_dataset``
     makes them, saved to ``out`` (npz: columns, station names, ship types, now)."""
 
@@ -156,7 +161,7 @@ def month(target: int, out: Path, seed: int = 11, vessels: int = 1000) -> None:
     from maritime.scenario.positions import position_tables
 
     per_day = 362_000 * vessels / 1000  # bench_detect's measured rate of the generator's mix
-    hours = max(24.0, round(target / per_day * 24.0))
+    hours = min(max(24.0, round(target / per_day * 24.0)), max_hours)
     t0 = time.perf_counter()
     sc = build_scenario(ScenarioConfig(seed=seed, hours=hours, n_vessels=vessels))
     cols: dict[str, list[Any]] = {c: [] for c in ("mmsi", "t", "lat", "lon", "sog", "cog", "msg_type", "station")}
@@ -170,6 +175,23 @@ def month(target: int, out: Path, seed: int = 11, vessels: int = 1000) -> None:
             cols[c].append(tb.column(c).to_numpy(zero_copy_only=False))
     arrays = {c: np.concatenate(v) for c, v in cols.items()}
     types = np.array([(v.mmsi, v.ship_type) for v in sc.vessels], dtype=np.int64)
+    k = int(np.ceil(target / len(arrays["t"])))
+    if k > 1:  # --hours: the generated days tiled to the target, each copy other vessels
+        order = np.lexsort((arrays["t"], arrays["mmsi"]))
+        day = {c: a[order] for c, a in arrays.items()}
+        tl = tiled(day, target)
+        per = len(day["t"])
+        for c in ("cog", "msg_type", "station"):
+            tl[c] = np.concatenate([day[c]] * k)[:target]
+        arrays = tl
+        um = np.unique(day["mmsi"])
+        types = types[np.isin(types[:, 0], um)]
+        rank = np.searchsorted(um, types[:, 0])
+        copies = [types]
+        for i in range(1, k):
+            copies.append(np.column_stack([renamed(types[:, 0] // 1_000_000, i, rank), types[:, 1]]))
+        types = np.concatenate(copies)
+        print(f"tiled {k} copies of {per:,} reports ({len(um):,} MMSIs each)", flush=True)
     np.savez(out, **arrays, station_names=np.array(list(names)), ship_types=types)
     print(
         f"month: {vessels} vessels, {hours:.0f} h, {len(arrays['t']):,} reports, "
@@ -298,10 +320,16 @@ def main() -> None:
     ap.add_argument("--positions", type=int, help="the issue-13 figure over a month of ~N positions")
     ap.add_argument("--new-only", action="store_true", help="with --positions: only the new detectors")
     ap.add_argument("--rebuild", action="store_true", help="with --positions: generate the month again")
+    ap.add_argument(
+        "--hours",
+        type=float,
+        default=1e9,
+        help="with --positions: generate at most this many hours and tile them to N (each copy other MMSIs)",
+    )
     ap.add_argument("--phase", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.phase == "month":
-        month(args.positions, Path(args.sizes))
+        month(args.positions, Path(args.sizes), args.hours)
         return
     if args.positions:
         out = ROOT / "benchmarks" / "out" / f"kinds_month_{args.positions}.npz"
