@@ -179,7 +179,7 @@ def month(target: int, out: Path, max_hours: float, seed: int = 11, vessels: int
     if k > 1:  # --hours: the generated days tiled to the target, each copy other vessels
         order = np.lexsort((arrays["t"], arrays["mmsi"]))
         day = {c: a[order] for c, a in arrays.items()}
-        tl = tiled(day, target)
+        tl = tiled({c: day[c] for c in ("mmsi", "t", "lat", "lon", "sog")}, target)
         per = len(day["t"])
         for c in ("cog", "msg_type", "station"):
             tl[c] = np.concatenate([day[c]] * k)[:target]

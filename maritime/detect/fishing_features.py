@@ -249,8 +249,9 @@ def may_work(tr: Tracks, idx: Ints, v: Floats, cfg: FishingConfig) -> tuple[Ints
     working when its mean speed is below ``max_working_speed_kn`` (exactly as in step 3) or it
     holds a circle, and a circle needs, within ``circle_minutes`` of its first report, a report
     moving at ``circle_min_speed_kn`` and a slow one, so a window without both in it or in the
-    next window of its segment holds none. The other windows never reach the costly features
-    (most of a merchant or steaming vessel's track)."""
+    next window of its segment holds none; and a chain of windows that are all idle (anchored,
+    moored) holds no gear's run. The other windows never reach the costly features (most of a
+    merchant, steaming or anchored vessel's track)."""
     t = tr.t[idx]
     seg = tr.seg[idx]
     win = np.floor(t / (cfg.window_minutes * 60.0)).astype(np.int64)
@@ -275,6 +276,18 @@ def may_work(tr: Tracks, idx: Ints, v: Floats, cfg: FishingConfig) -> tuple[Ints
     fast2 = fast | (np.append(fast[1:], False) & nxt_same)
     slow2 = slow | (np.append(slow[1:], False) & nxt_same)
     possible |= fast2 & slow2
+    # a chain of possible windows that are all idle (mean speed under half the slowest gear's
+    # minimum, and no fast report: no circle) only holds runs slower than every gear (their
+    # mean is a weighted mean of the windows'): an anchored or moored vessel's
+    min_gear = min(cfg.squid_min_speed_kn, cfg.trawl_min_speed_kn, cfg.longline_min_speed_kn)
+    idle = ~fast2 & (mean_v < 0.5 * min_gear)
+    pw = np.nonzero(possible)[0]
+    if len(pw):
+        first = np.ones(len(pw), dtype=bool)
+        first[1:] = (pw[1:] != pw[:-1] + 1) | (wseg[pw[1:]] != wseg[pw[:-1]])
+        cs = np.nonzero(first)[0]
+        all_idle = np.minimum.reduceat(idle[pw].astype(np.int64), cs) == 1
+        possible[pw[np.repeat(all_idle, np.diff(np.append(cs, len(pw))))]] = False
     return gwin, possible
 
 
