@@ -1,7 +1,7 @@
 """Cost of issue 13's detectors (zone_entry, speed_range, fishing, position_anomaly,
 identity_change): prints figures (not a test).
 
-    python benchmarks/bench_kinds.py --positions 10000000     # the issue's figure (below)
+    python benchmarks/bench_kinds.py --positions 10000000 --hours 168   # the issue-13 figure
     python benchmarks/bench_kinds.py [--sizes 1000000,2000000,4000000] [--vessels 500]
 
 ``--positions N`` (the issue-13 figure, "all new detectors over 10M positions add under 20 s
@@ -19,6 +19,9 @@ candidates) and *worst case* (no static report at all: every vessel is a candida
 database with positions only). Zone entries and speed ranges watch EVERY bundled zone (the
 worst case; by default none is watched). ``--new-only`` skips the existing detectors (the new
 stage over the same tracks). Peak memory (max RSS) of the measuring process is printed.
+``--hours H`` generates at most H hours and tiles them to N (each copy other MMSIs of the
+same MIDs, positions moved ~11 m): ``--hours 168`` (a week, 2.5 M reports, ~1.5 min) is what
+the README's figure uses; the whole month takes several times longer on a busy machine.
 
 Data: one day of the project's scenario generator (``--vessels`` vessels in the Eastern
 Pacific, realistic tracks and reception), tiled in place to each size: copy ``i`` is the same
