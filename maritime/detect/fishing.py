@@ -47,6 +47,15 @@ import numpy.typing as npt
 
 from maritime.detect.config import FishingConfig
 from maritime.detect.events import FISHING, Event
+from maritime.detect.fishing_features import (
+    may_work,
+    needed_reports,
+    night,
+    range_medians,
+    report_features,
+    report_speed,
+    track_key,
+)
 from maritime.detect.shore import port_distance
 from maritime.detect.tracks import Tracks
 from maritime.geodesy import haversine_km
@@ -118,87 +127,47 @@ def candidate_mask(tr: Tracks, cfg: FishingConfig, ship_types: ShipTypes | None)
     return seg_ok[tr.seg] if len(tr) else np.zeros(0, dtype=bool)
 
 
-def _chords(lat: Floats, lon: Floats) -> tuple[Floats, Floats]:
-    """Length (km) and bearing (degrees true) of the chord from each report to the next, in the
-    equirectangular approximation (within 0.1 % of the great circle for the km-scale chords
-    between consecutive reports, and about twice as fast as haversine and bearing)."""
-    la = np.radians(lat)
-    dlat = np.diff(la)
-    dlon = np.radians((np.diff(lon) + 540.0) % 360.0 - 180.0) * np.cos((la[1:] + la[:-1]) / 2.0)
-    ds: Floats = np.hypot(dlat, dlon) * 6371.0088
-    brg: Floats = np.degrees(np.arctan2(dlon, dlat)) % 360.0
-    return ds, brg
-
-
-def _features(tr: Tracks, idx: Ints, cfg: FishingConfig) -> dict[str, Any]:
-    """Per-report features of the candidate reports ``idx`` (whole segments, in order): step 1
-    and 2 of the module docstring, aligned with ``idx``."""
-    n = len(idx)
-    t, lat, lon, seg = tr.t[idx], tr.lat[idx], tr.lon[idx], tr.seg[idx]
-    sog = tr.sog[idx].astype(np.float64)
-    v = np.where(np.isfinite(sog) & (sog < 102.2), sog, tr.speed[idx])
-    same = np.zeros(n, dtype=bool)
-    ds = np.zeros(n)
-    brg = np.zeros(n)
-    dt = np.zeros(n)
-    if n > 1:
-        same[1:] = seg[1:] == seg[:-1]
-        ds[1:], brg[1:] = _chords(lat, lon)
-        dt[1:] = np.diff(t)
-    ds = np.where(same, ds, 0.0)
-    chord = same & (ds >= cfg.min_step_km) & (dt <= cfg.max_step_minutes * 60.0)
-    # signed course change between the chord into report i-1 and the chord into report i
-    turn = np.zeros(n)
-    has_turn = np.zeros(n, dtype=bool)
-    if n > 2:
-        has_turn[2:] = chord[2:] & chord[1:-1] & same[1:-1]
-        turn[2:] = (brg[2:] - brg[1:-1] + 540.0) % 360.0 - 180.0
-    turn = np.where(has_turn, turn, 0.0)
-    # circle closing: cumulative signed change of course (the reported COG, else the chord's
-    # bearing) between consecutive reports both moving at >= circle_min_speed_kn, over
-    # circle_minutes, and back within circle_max_close_km
-    cog = tr.cog[idx].astype(np.float64)
-    course = np.where(np.isfinite(cog) & (cog < 360.0), cog, brg)
-    fast = np.nan_to_num(v, nan=0.0) >= cfg.circle_min_speed_kn
-    moving = np.zeros(n, dtype=bool)
-    dcourse = np.zeros(n)
-    sailed = np.zeros(n)
-    if n > 1:
-        moving[1:] = same[1:] & fast[1:] & fast[:-1] & (dt[1:] <= cfg.max_step_minutes * 60.0)
-        dcourse[1:] = (course[1:] - course[:-1] + 540.0) % 360.0 - 180.0
-        # distance sailed between moving reports by their reported speeds (km): a closed circle
-        # sails far and ends near where it began even when too few reports fall in it to see
-        # the turn (the course aliases when the turn between two reports passes 180 degrees)
-        sailed[1:] = (np.nan_to_num(v[1:]) + np.nan_to_num(v[:-1])) / 2.0 * dt[1:] * (1.852 / 3600.0)
-    cum = np.cumsum(np.where(moving, dcourse, 0.0))
-    cum_sailed = np.cumsum(np.where(moving, sailed, 0.0))
-    circle = np.zeros(n, dtype=bool)
-    if n > 1:
-        key = tr.key()[idx]
-        j = np.searchsorted(key, key + cfg.circle_minutes * 60.0, side="right") - 1
-        j = np.minimum(j, np.searchsorted(seg, seg, side="right") - 1)
-        turned = (np.abs(cum[j] - cum) >= cfg.circle_min_turn_deg) | (
-            (cum_sailed[j] - cum_sailed) >= cfg.circle_min_sailed_km
-        )
-        maybe = np.nonzero(turned & (np.nan_to_num(v[j], nan=np.inf) < cfg.slow_speed_kn))[0]
-        close = haversine_km(lat[maybe], lon[maybe], lat[j[maybe]], lon[j[maybe]])
-        circle[maybe[close <= cfg.circle_max_close_km]] = True
-        # one circle counts once: only the first report of a run of circle starts
-        circle[1:] &= ~circle[:-1] | ~same[1:]
-    # time each report stands for: half the interval to each neighbour in the segment, at most
-    # max_step_minutes each side
-    half = np.where(same, np.minimum(dt / 2.0, cfg.max_step_minutes * 60.0), 0.0)
-    w = half.copy()
-    w[:-1] += half[1:]
+def _features(
+    tr: Tracks, idx: Ints, v: Floats, key: Floats, cont: Bools, piece_end: Ints, cfg: FishingConfig
+) -> dict[str, Any]:
+    """Per-report features of the reports ``idx`` (in track order; ``v`` their speeds, ``key``
+    their :meth:`Tracks.key`): steps 1 and 2 of the module docstring, aligned with ``idx``
+    (:func:`maritime.detect.fishing_features.report_features`). ``cont[k]``: ``idx[k]`` is the
+    report right after ``idx[k - 1]`` in one segment; ``piece_end[k]``: position in ``idx`` of
+    the last report of the contiguous piece holding ``k`` (a circle looks no further)."""
+    lat, lon = tr.lat[idx], tr.lon[idx]
+    ds, turn, has_turn, w, maybe, jm = report_features(
+        tr.t[idx],
+        lat,
+        lon,
+        v,
+        tr.cog[idx].astype(np.float64),
+        cont,
+        key,
+        piece_end,
+        cfg.min_step_km,
+        cfg.max_step_minutes,
+        cfg.circle_minutes,
+        cfg.circle_min_speed_kn,
+        cfg.circle_min_turn_deg,
+        cfg.circle_min_sailed_km,
+        cfg.slow_speed_kn,
+    )
+    # circle closing: back within circle_max_close_km
+    circle = np.zeros(len(idx), dtype=bool)
+    close = haversine_km(lat[maybe], lon[maybe], lat[jm], lon[jm])
+    circle[maybe[close <= cfg.circle_max_close_km]] = True
+    # one circle counts once: only the first report of a run of circle starts
+    circle[1:] &= ~circle[:-1] | ~cont[1:]
     return {"v": v, "ds": ds, "turn": turn, "has_turn": has_turn, "circle": circle, "w": w}
 
 
-def _windows(tr: Tracks, idx: Ints, f: dict[str, Any], cfg: FishingConfig) -> dict[str, Any]:
-    """Per-window sums over the candidate reports ``idx`` (step 3)."""
-    win = np.floor(tr.t[idx] / (cfg.window_minutes * 60.0)).astype(np.int64)
+def _windows(tr: Tracks, idx: Ints, gwin: Ints, f: dict[str, Any], cfg: FishingConfig) -> dict[str, Any]:
+    """Per-window sums over the reports ``idx`` (step 3); ``gwin``: the window number of each
+    report among all the candidates' windows (adjacent windows differ by one)."""
     seg = tr.seg[idx]
     brk = np.ones(len(idx), dtype=bool)
-    brk[1:] = (seg[1:] != seg[:-1]) | (win[1:] != win[:-1])
+    brk[1:] = gwin[1:] != gwin[:-1]
     starts = np.nonzero(brk)[0]
 
     def tot(x: npt.NDArray[Any]) -> Floats:
@@ -216,6 +185,7 @@ def _windows(tr: Tracks, idx: Ints, f: dict[str, Any], cfg: FishingConfig) -> di
         "first": idx[starts],
         "last": idx[ends],
         "seg": seg[starts],
+        "gwin": gwin[starts],
         "n": tot(np.ones(len(idx))),
         "nv": tot(vk),
         "sv": tot(v0),
@@ -237,7 +207,7 @@ def _night_weight(tr: Tracks, idx: Ints, w: Floats, p0: Ints, p1: Ints, cfg: Fis
     np.add.at(mark, p1 + 1, -1)
     inside = np.nonzero(np.cumsum(mark[:-1]) > 0)[0]
     r = idx[inside]
-    dark = sun_elevation_deg(tr.t[r], tr.lat[r], tr.lon[r]) < -cfg.night_sun_depression_deg
+    dark = night(tr.t[r], tr.lat[r], tr.lon[r], cfg.night_sun_depression_deg)
     nw = np.zeros(len(idx))
     nw[inside] = dark * w[inside]
     c = np.cumsum(np.append(0.0, nw))
@@ -310,20 +280,23 @@ def _classify(
     return gear, conf + 0.1 * longer
 
 
-def _runs(tr: Tracks, wd: dict[str, Any], cfg: FishingConfig) -> tuple[Ints, Ints]:
-    """First and last window of each run of working windows (step 4)."""
+def _runs(tr: Tracks, wd: dict[str, Any], cfg: FishingConfig, possible: Bools) -> tuple[Ints, Ints]:
+    """First and last window of each run of working windows (step 4); ``possible``: windows
+    that may work (the others hold only some of their reports)."""
     mean_v = wd["sv"] / np.maximum(wd["nv"], 1.0)
     working = (wd["n"] >= cfg.min_window_reports) & (wd["nv"] > 0) & (mean_v < cfg.max_working_speed_kn)
     working |= wd["circles"] > 0
+    working &= possible
     wk = np.nonzero(working)[0]
     if len(wk) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     brk = np.ones(len(wk), dtype=bool)
     t_first = tr.t[wd["first"][wk]]
     t_last = tr.t[wd["last"][wk]]
+    gw = wd["gwin"][wk]
     brk[1:] = (
         (wd["seg"][wk[1:]] != wd["seg"][wk[:-1]])
-        | (wk[1:] != wk[:-1] + 1)
+        | (gw[1:] != gw[:-1] + 1)
         | (t_first[1:] - t_last[:-1] > cfg.max_gap_hours * 3600.0)
     )
     s = np.nonzero(brk)[0]
@@ -345,16 +318,33 @@ def detect_fishing(tr: Tracks, config: FishingConfig | None = None, ship_types: 
         purse_seine, squid_jigging), the features that decided it, and a confidence (0..1).
         An event whose last report is its segment's last, heard within ``max_gap_hours`` of
         ``tr.now``, is open (``end`` None).
+
+    Cost: only the candidates' windows that may be working
+    (:func:`~maritime.detect.fishing_features.may_work`) and the reports around them reach the
+    per-report features; the events are built with array operations.
     """
     cfg = config or FishingConfig()
     if len(tr) < 3:
         return []
-    idx = np.nonzero(candidate_mask(tr, cfg, ship_types))[0]
-    if len(idx) < 3:
+    cand = np.nonzero(candidate_mask(tr, cfg, ship_types))[0]
+    if len(cand) < 3:
         return []
-    f = _features(tr, idx, cfg)
-    wd = _windows(tr, idx, f, cfg)
-    w0, w1 = _runs(tr, wd, cfg)
+    v_all = report_speed(tr, cand)
+    gwin_all, possible = may_work(tr, cand, v_all, cfg)
+    if not possible.any():
+        return []
+    key_all = tr.key()[cand] if len(cand) == len(tr) else track_key(tr, cand)
+    need = np.nonzero(needed_reports(key_all, gwin_all, possible, cfg))[0]
+    idx = cand[need]
+    gwin = gwin_all[need]
+    # contiguous pieces: a report follows the previous one of the subset in its segment
+    cont = np.zeros(len(idx), dtype=bool)
+    cont[1:] = (need[1:] == need[:-1] + 1) & (tr.seg[idx[1:]] == tr.seg[idx[:-1]])
+    piece_start = np.nonzero(~cont)[0]
+    piece_end = np.repeat(np.append(piece_start[1:], len(idx)) - 1, np.diff(np.append(piece_start, len(idx))))
+    f = _features(tr, idx, v_all[need], key_all[need], cont, piece_end, cfg)
+    wd = _windows(tr, idx, gwin, f, cfg)
+    w0, w1 = _runs(tr, wd, cfg, possible[wd["gwin"]])
     if len(w0) == 0:
         return []
 
@@ -405,63 +395,72 @@ def _events(
     feats: dict[str, Floats],
 ) -> list[Event]:
     """Merge runs of one segment and gear (step 5) and build the events."""
-    groups: list[list[int]] = []
-    for i in range(len(a)):
-        if groups:
-            p = groups[-1][-1]
-            if (
-                tr.seg[a[i]] == tr.seg[a[p]]
-                and gear[i] == gear[p]
-                and tr.t[a[i]] - tr.t[b[p]] <= cfg.merge_gap_hours * 3600.0
-            ):
-                groups[-1].append(i)
-                continue
-        groups.append([i])
-    info = []
-    for g in groups:
-        i0, i1 = int(a[g[0]]), int(b[g[-1]])
-        hours = (tr.t[i1] - tr.t[i0]) / 3600.0
-        if hours < cfg.min_duration_hours:
-            continue
-        info.append((g, i0, i1, hours))
-    if not info:
+    new = np.ones(len(a), dtype=bool)
+    new[1:] = (
+        (tr.seg[a[1:]] != tr.seg[a[:-1]])
+        | (gear[1:] != gear[:-1])
+        | ~(tr.t[a[1:]] - tr.t[b[:-1]] <= cfg.merge_gap_hours * 3600.0)
+    )
+    g0 = np.nonzero(new)[0]
+    g1 = np.append(g0[1:], len(a)) - 1
+    i0, i1 = a[g0], b[g1]
+    hours = (tr.t[i1] - tr.t[i0]) / 3600.0
+    ok = ~(hours < cfg.min_duration_hours)
+    g0, g1, i0, i1, hours = g0[ok], g1[ok], i0[ok], i1[ok], hours[ok]
+    if len(g0) == 0:
         return []
-    mid_lat = np.array([float(np.median(tr.lat[i0 : i1 + 1])) for _, i0, i1, _ in info])
-    mid_lon = np.array([float(np.median(tr.lon[i0 : i1 + 1])) for _, i0, i1, _ in info])
+    mid_lat = range_medians(tr.lat, i0, i1)
+    mid_lon = range_medians(tr.lon, i0, i1)
     d_port = port_distance(mid_lat, mid_lon)
-    events = []
-    for (g, i0, i1, hours), la, lo, dp in zip(info, mid_lat, mid_lon, d_port):
-        if dp < cfg.min_port_km:
-            continue
-        s = int(tr.seg[i0])
-        seg_last = int(tr.seg_end[s]) - 1
-        open_ = i1 == seg_last and tr.now - tr.t[seg_last] <= cfg.max_gap_hours * 3600.0
-        wts = np.array([tr.t[b[k]] - tr.t[a[k]] + 1.0 for k in g])
-        details: dict[str, Any] = {
-            "gear": str(gear[g[0]]),
-            "duration_h": round(float(hours), 3),
-            "reports": i1 - i0 + 1,
-            "runs": len(g),
-            "distance_to_port_km": round(float(dp), 2),
-            "last_seen": float(tr.t[i1]),
-        }
+    far = np.nonzero(~(d_port < cfg.min_port_km))[0]
+    g0, g1, i0, i1, hours = g0[far], g1[far], i0[far], i1[far], hours[far]
+    mid_lat, mid_lon, d_port = mid_lat[far], mid_lon[far], d_port[far]
+    s = tr.seg[i0]
+    seg_last = tr.seg_end[s] - 1
+    open_ = (i1 == seg_last) & (tr.now - tr.t[seg_last] <= cfg.max_gap_hours * 3600.0)
+    # features of one run as they are (weighted mean of one value: x * w / w, as np.average);
+    # of several merged runs, their weighted mean or sum
+    wts = tr.t[b] - tr.t[a] + 1.0
+    cols: dict[str, list[float]] = {}
+    for k, x in feats.items():
+        one = x[g0] if k in ("circles", "path_km", "slow_minutes") else x[g0] * wts[g0] / wts[g0]
+        cols[k] = one.tolist()
+    best = np.maximum.reduceat(np.append(conf, -np.inf), np.ravel(np.column_stack([g0, g1 + 1])))[::2]
+    multi = np.nonzero(g1 > g0)[0].tolist()
+    for m in multi:
+        g = np.arange(g0[m], g1[m] + 1)
         for k, x in feats.items():
-            val = (
+            cols[k][m] = (
                 float(np.sum(x[g]))
                 if k in ("circles", "path_km", "slow_minutes")
-                else float(np.average(x[g], weights=wts))
+                else float(np.average(x[g], weights=wts[g]))
             )
-            details[k] = round(val, 3)
+    runs = (g1 - g0 + 1).tolist()
+    events = []
+    rows = zip(
+        s.tolist(), i0.tolist(), i1.tolist(), hours.tolist(), mid_lat.tolist(), mid_lon.tolist(), d_port.tolist()
+    )
+    for r, (sg, j0, j1, h, la, lo, dp) in enumerate(rows):
+        details: dict[str, Any] = {
+            "gear": str(gear[g0[r]]),
+            "duration_h": round(h, 3),
+            "reports": j1 - j0 + 1,
+            "runs": runs[r],
+            "distance_to_port_km": round(dp, 2),
+            "last_seen": float(tr.t[j1]),
+        }
+        for k in feats:
+            details[k] = round(cols[k][r], 3)
         events.append(
             Event(
                 kind=FISHING,
-                mmsi=int(tr.seg_mmsi[s]),
+                mmsi=int(tr.seg_mmsi[sg]),
                 other_mmsi=None,
-                start=float(tr.t[i0]),
-                end=None if open_ else float(tr.t[i1]),
-                lat=float(la),
-                lon=float(lo),
-                confidence=round(float(min(np.max(conf[g]), 0.95)), 3),
+                start=float(tr.t[j0]),
+                end=None if open_[r] else float(tr.t[j1]),
+                lat=la,
+                lon=lo,
+                confidence=round(float(min(best[r], 0.95)), 3),
                 details=details,
             )
         )

@@ -64,8 +64,12 @@ def detect_speed_range(
     taken: set[tuple[int, int]] = set()
     cache: dict[str, Any] = {}
     definition_tail = f" or >= {cfg.min_distance_km:g} km" if cfg.min_distance_km > 0 else ""
-    masks = inside_many(tr.lat, tr.lon, [g for _, g in watch])
-    for (name, _geom), in_zone in zip(watch, masks):
+    # only the reports in the speed range are placed in the zones (the others never count)
+    sel = np.nonzero(in_range)[0]
+    masks = inside_many(tr.lat[sel], tr.lon[sel], [g for _, g in watch])
+    for (name, _geom), in_sel in zip(watch, masks):
+        in_zone = np.zeros(len(tr), dtype=bool)
+        in_zone[sel] = in_sel
         definition = (
             f"speed in [{cfg.min_kn:g}, {cfg.max_kn:g}] kn inside {name} for >= {cfg.min_duration_minutes:g} min"
             + definition_tail
