@@ -31,7 +31,7 @@ Times UTC seconds, positions degrees.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -298,3 +298,51 @@ def _run_counts(x: Ints) -> tuple[Ints, Ints]:
     start[1:] = x[1:] != x[:-1]
     idx = np.nonzero(start)[0]
     return x[idx], np.diff(np.append(idx, len(x))).astype(np.int64)
+
+
+def rekeyed(rec: Reception, nb: int) -> Reception:
+    """``rec`` with its keys laid out for ``nb`` bins from the same ``b0`` (a window that grew
+    as data time advanced); ``nb`` must be at least ``rec.nb``."""
+    if nb == rec.nb:
+        return rec
+
+    def key(k: Ints) -> Ints:
+        q, r = np.divmod(k, rec.nb)
+        out: Ints = q * nb + r
+        return out
+
+    return replace(
+        rec,
+        keys=key(rec.keys),
+        sc_keys=key(rec.sc_keys),
+        ss_keys=key(rec.ss_keys),
+        se_keys=key(rec.se_keys),
+        nb=nb,
+    )
+
+
+def updated_reception(
+    rec: Reception, removed: Reception, added: Reception, tr: Tracks, config: DarkConfig
+) -> Reception:
+    """The reception model of ``tr`` from ``rec`` (that of the window before), less ``removed``
+    (the old tracks of some vessels) plus ``added`` (their new tracks), all of one layout: the
+    near-neighbour and receiver grids add up per vessel (as in :func:`merge_receptions`); the
+    silence grids depend on "now" for every vessel and are counted again from ``tr``."""
+    neg = replace(removed, **{f: -getattr(removed, f) for f in ("n_all", "n_b", "n_ter", "sc_n", "ss_n", "se_n")})
+    m = merge_receptions([rec, neg, added])
+    keep = m.n_all != 0
+    sc = m.sc_n != 0
+    ss_keys, ss_n, se_keys, se_n = _silence_grids(tr, config, m.b0, m.nb)
+    return replace(
+        m,
+        keys=m.keys[keep],
+        n_all=m.n_all[keep],
+        n_b=m.n_b[keep],
+        n_ter=m.n_ter[keep],
+        sc_keys=m.sc_keys[sc],
+        sc_n=m.sc_n[sc],
+        ss_keys=ss_keys,
+        ss_n=ss_n,
+        se_keys=se_keys,
+        se_n=se_n,
+    )
