@@ -95,11 +95,22 @@ def full_detection(db: str):
 
 def phase_full(db: str) -> None:
     """(child) Full detection over every report."""
+    c = time.process_time()
     con, s, dt = full_detection(db)
+    cpu = time.process_time() - c
     try:  # the learned-anchorage refresh inside it (absent before that step existed)
         anc = con.execute("SELECT seconds FROM anchorage_refresh").fetchall()[0][0]
     except Exception:
         anc = None
+    try:  # a refresh again with no new position: nothing to learn
+        from maritime.detect.anchorage_store import refresh_anchorages
+        from maritime.detect.config import load_config
+
+        t = time.perf_counter()
+        refresh_anchorages(con, load_config())
+        anc_again = time.perf_counter() - t
+    except Exception:
+        anc_again = None
     kinds = {}
     for (k, _), c in s.by_kind_zone.items():
         kinds[k] = kinds.get(k, 0) + c
@@ -107,10 +118,12 @@ def phase_full(db: str) -> None:
         json.dumps(
             {
                 "seconds": dt,
+                "cpu_seconds": cpu,
                 "positions": s.positions,
                 "segments": s.segments,
                 "events": kinds,
                 "anchorages_seconds": anc,
+                "anchorages_again_seconds": anc_again,
                 "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }
         )
@@ -133,9 +146,9 @@ def phase_incremental(db: str) -> None:
     warm = time.perf_counter() - t
     n = con.execute("SELECT count(*) FROM held_back WHERE ts >= ?", [t_split]).fetchall()[0][0]
     con.execute("INSERT INTO positions SELECT * FROM held_back WHERE ts >= ?", [t_split])
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     s = run_detection(con)
-    dt = time.perf_counter() - t
+    dt, cpu = time.perf_counter() - t, time.process_time() - c
     t = time.perf_counter()
     s2 = run_detection(con)
     dt2 = time.perf_counter() - t
@@ -143,6 +156,7 @@ def phase_incremental(db: str) -> None:
         json.dumps(
             {
                 "seconds": dt,
+                "cpu_seconds": cpu,
                 "warm_up_seconds": warm,
                 "new_positions": n,
                 "positions_read": s.positions,
@@ -257,14 +271,16 @@ def main() -> int:
 
     full = child("full", str(work))
     print(
-        f"full detection:        {full['seconds']:.1f} s for {full['positions']:,} positions "
+        f"full detection:        {full['seconds']:.1f} s ({full['cpu_seconds']:.1f} s CPU) "
+        f"for {full['positions']:,} positions "
         f"({full['positions'] / full['seconds'] / 1e6:.2f} M positions/s), {full['segments']:,} segments, "
         f"peak memory {full['maxrss_mb']:,.0f} MB"
     )
     print(f"  events: {full['events']}")
     inc = child("incremental", str(work))
     print(
-        f"incremental (+1 min):  {inc['seconds']:.2f} s for {inc['new_positions']:,} new positions "
+        f"incremental (+1 min):  {inc['seconds']:.2f} s ({inc['cpu_seconds']:.2f} s CPU) "
+        f"for {inc['new_positions']:,} new positions "
         f"(first minute in a fresh process, loading the coast rasters: {inc['warm_up_seconds']:.2f} s) "
         f"({inc['positions_read']:,} re-read; {inc['written']} events written, {inc['deleted']} removed; "
         f"{inc['reason']}); same data again: {inc['again_seconds']:.2f} s, {inc['again_written']} written"
@@ -327,8 +343,10 @@ def regions(target: int, rebuild: bool) -> int:
         load = os.getloadavg()[0]
         print(
             f"{region:<16} {n:>9,} positions, {nv:,} MMSIs: all detectors {full['seconds']:.2f} s "
-            f"({full['seconds'] / n * 1e6:.2f} us/position), peak memory {full['maxrss_mb']:,.0f} MB, "
-            f"events {full['events']}, learned-anchorage refresh {full.get('anchorages_seconds')} s, "
+            f"({full['seconds'] / n * 1e6:.2f} us/position; CPU {full['cpu_seconds']:.2f} s), "
+            f"peak memory {full['maxrss_mb']:,.0f} MB, "
+            f"events {full['events']}, learned-anchorage refresh {full.get('anchorages_seconds')} s "
+            f"(again with nothing new: {full.get('anchorages_again_seconds') or 0:.3f} s), "
             f"load average {load:.2f}",
             flush=True,
         )

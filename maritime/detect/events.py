@@ -109,8 +109,9 @@ class Event:
         end = self.end if self.end is not None else (now if now is not None else self.start)
         return (end - self.start) / 3600.0
 
-    def row(self) -> tuple[Any, ...]:
-        """The values of an ``events`` row, rounded so that equal evidence gives equal rows."""
+    def row(self, details: str | None = None) -> tuple[Any, ...]:
+        """The values of an ``events`` row, rounded so that equal evidence gives equal rows
+        (``details``: :func:`details_json` of :attr:`details` when already known)."""
         return (
             self.event_id,
             self.kind,
@@ -122,7 +123,7 @@ class Event:
             round(float(self.lon), 6),
             self.zone,
             round(float(self.confidence), 3),
-            details_json(self.details),
+            details_json(self.details) if details is None else details,
         )
 
 

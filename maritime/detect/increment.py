@@ -45,7 +45,7 @@ from maritime.detect.fishing import ShipTypes
 from maritime.detect.inputs import Columns, tracks_from_columns
 from maritime.detect.loitering import run_key
 from maritime.detect.position_anomaly import shared_inputs
-from maritime.detect.reception import Reception
+from maritime.detect.reception import Reception, bin_range, reception_model, rekeyed, updated_reception
 from maritime.detect.rendezvous import slow_grid
 from maritime.detect.tracks import Tracks, empty_tracks
 
@@ -273,7 +273,11 @@ class LiveState:
         self.start = float(self.cols["t"].min()) if len(self.cols["t"]) else now  #: earliest report (UTC s)
         self.tracks = self._tracks(self.cols, now)
         self.memo = EvidenceMemo()  #: evidence of settled open silences
-        self.stages = vessel_events(self.tracks, config, zones=zones, ship_types=ship_types, dark_evidence=self.memo)
+        #: the reception model of the window (updated per vessel with new reports)
+        self.reception = reception_model(self.tracks, config.dark)
+        self.stages = vessel_events(
+            self.tracks, config, self.reception, zones=zones, ship_types=ship_types, dark_evidence=self.memo
+        )
         self.grid = slow_grid(self.tracks, config.rendezvous)
         self.rendezvous = grid_rendezvous(self.grid, config, now)
         self.stats = CycleStats(new_reports=len(self.cols["t"]))
@@ -303,6 +307,7 @@ class LiveState:
         old_tr = self.tracks
         fresh = self._tracks({k: v[block_rows(self.cols["mmsi"], vessels)] for k, v in self.cols.items()}, now)
         self.tracks = splice(old_tr, fresh, vessels, now)
+        self._update_reception(old_tr, fresh, vessels, now)
         dirty = min(dirty_time(old_tr, self.tracks, vessels), prev_now)
         since = dirty - (cfg.dark.together_minutes + 2.0 * cfg.dark.bin_minutes) * 60.0
         self.memo.settle(since)
@@ -321,6 +326,7 @@ class LiveState:
         part = vessel_events(
             sub,
             cfg,
+            self.reception,
             zones=self.zones,
             ship_types=self.ship_types,
             dark_tracks=self.tracks,
@@ -356,6 +362,23 @@ class LiveState:
         ] + grid_rendezvous(self.grid, cfg, now, vessels=pairs)
         self.stats = CycleStats(len(new["t"]), len(vessels), len(redo_set | pair_set), since)
         return self.events(fleet)
+
+    def _update_reception(self, old_tr: Tracks, fresh: Tracks, vessels: Ints, now: float) -> None:
+        """The reception model of the new tracks: the old one less the touched vessels' old
+        tracks plus their new ones (:func:`~maritime.detect.reception.updated_reception`), or
+        built again when the window's first bin moved."""
+        cfg, tr = self.config.dark, self.tracks
+        rec = self.reception
+        if len(tr) == 0 or len(old_tr) == 0:
+            self.reception = reception_model(tr, cfg)
+            return
+        b0, nb = bin_range(float(tr.t.min()), max(float(tr.t.max()), now), cfg.bin_minutes * 60.0)
+        if b0 != rec.b0 or nb < rec.nb:
+            self.reception = reception_model(tr, cfg)
+            return
+        removed = reception_model(take_tracks(old_tr, block_rows(old_tr.mmsi, vessels), now), cfg, (b0, nb))
+        added = reception_model(fresh, cfg, (b0, nb))
+        self.reception = updated_reception(rekeyed(rec, nb), removed, added, tr, cfg)
 
     def _settled_run(self, e: Event, since: float, shared: Ints) -> bool:
         """Whether loitering event ``e`` comes from a run that depends only on reports before

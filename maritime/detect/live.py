@@ -25,7 +25,7 @@ from maritime.detect.anchorage_store import refresh_anchorages, replan, stored_p
 from maritime.detect.compose import identity_events
 from maritime.detect.config import DetectConfig
 from maritime.detect.contact_runner import contact_events_since, correlate_pending
-from maritime.detect.events import assign_zones, utc
+from maritime.detect.events import Event, assign_zones, details_json, utc
 from maritime.detect.increment import LiveState
 from maritime.detect.inputs import Columns, position_columns, zones_rows
 from maritime.detect.planning import Plan, history_since, reconcile
@@ -47,6 +47,8 @@ from maritime.detect.runner import (
 
 #: Rows stored (count, last row id, latest data time in µs): one snapshot.
 STORED = "SELECT count(*), max(rowid), epoch_us(max(ts)) FROM positions"
+#: Kinds whose details JSON a live cycle reuses for the events it keeps (:meth:`LiveDetection._details_texts`).
+MEMO_KINDS = frozenset({"loitering", "dark_period", "rendezvous", "identity_conflict", "fishing", "speed_range"})
 #: A live window is re-read from the database after this many hours of data time (bounds its memory).
 LIVE_REBASE_HOURS = 6.0
 
@@ -79,6 +81,8 @@ class LiveDetection:
         self.rowid = -1  #: last row id read
         self.hourly: dict[int, int] = {}
         self.base_now = 0.0  #: data time of the last full read
+        #: details JSON of the last cycle's events, by the identity of their details dict
+        self.details_memo: dict[int, tuple[dict[str, Any], str]] = {}
 
     def cycle(self) -> LiveSummary:
         """One cycle with the zones and thresholds stored in the database (:func:`use_settings`).
@@ -142,7 +146,9 @@ class LiveDetection:
         found = self.state.events(fleet)
         correlate_pending(con, cfg)
         found += contact_events_since(con, self.state.tracks, since_dt, zone_list, cfg)
+        texts = self._details_texts(found)
         found = [replace(e, details=dict(e.details)) for e in found]  # reconcile may move starts
+        text_of = {id(c.details): t for c, t in zip(found, texts)}
         assign_zones(found, zone_list)
         plan = self.plan
         stored = con.execute(
@@ -152,7 +158,7 @@ class LiveDetection:
                 "recompute": EPOCH0 if plan.full else utc(max(plan.recompute, 0.0)),
             },
         ).fetchall()
-        rec = reconcile(found, stored, plan)
+        rec = reconcile(found, stored, plan, row=lambda e: e.row(text_of[id(e.details)]))
         since = history_since(now, cfg.runner)
         hourly = {h: n for h, n in self.hourly.items() if h * 3600 >= since - 3600}
         data_from = None if plan.full else utc(max(plan.window_from, 0.0))
@@ -165,6 +171,24 @@ class LiveDetection:
         summary.new_positions, summary.vessels, summary.affected = st.new_reports, st.vessels, st.affected
         summary.seconds = time.perf_counter() - t_start
         return summary
+
+    def _details_texts(self, found: list[Event]) -> list[str]:
+        """The details JSON of each event, reused for the events of :data:`MEMO_KINDS` kept from
+        the last cycle (the same objects: those detectors never change an event's details once
+        made; position anomalies and identity changes merge others into theirs)."""
+        memo: dict[int, tuple[dict[str, Any], str]] = {}
+        out = []
+        for e in found:
+            if e.kind not in MEMO_KINDS:
+                out.append(details_json(e.details))
+                continue
+            hit = self.details_memo.get(id(e.details))
+            if hit is None or hit[0] is not e.details:
+                hit = (e.details, details_json(e.details))
+            memo[id(e.details)] = hit
+            out.append(hit[1])
+        self.details_memo = memo  # only this cycle's events (they hold their dicts alive)
+        return out
 
     def _rebase(
         self,

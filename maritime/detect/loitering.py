@@ -111,32 +111,25 @@ def detect_loitering(
     if len(cand) == 0:
         return []
 
+    # median position and radius of every candidate's slow reports at once (the same values
+    # as per run), then ports and shore: most candidates are ships berthed in port
+    mlat_a, mlon_a, radius_a = _medians_radius(tr, slow, first[cand], last[cand])
+    shore_a, port_a = shore_port_distances(mlat_a, mlon_a, tr.anchorages)
+    ok = (radius_a <= cfg.max_radius_km) & ~(port_a < cfg.min_port_km) & ~(shore_a < cfg.min_shore_km)
     events = []
-    lat_c, lon_c, info = [], [], []
-    for c in cand.tolist():
+    for i in np.flatnonzero(ok).tolist():
+        c = int(cand[i])
         a, b = int(first[c]), int(last[c]) + 1
-        la, lo, tt = tr.lat[a:b], tr.lon[a:b], tr.t[a:b]
-        sel = slow[a:b]
-        mlat, mlon = float(np.median(la[sel])), float(np.median(lo[sel]))
-        radius = float(np.max(haversine_km(mlat, mlon, la[sel], lo[sel])))
-        if radius > cfg.max_radius_km:
-            continue
+        mlat, mlon, radius = float(mlat_a[i]), float(mlon_a[i]), float(radius_a[i])
+        d_shore, d_port = shore_a[i], port_a[i]
         # average speed over the event (short faster interruptions included): time-weighted
         # mean of the windowed speeds
+        tt = tr.t[a:b]
         sp = tr.speed[a:b]
         known = np.isfinite(sp)
         w = np.diff(np.append(tt, t1[c]))[known]
         avg = float(np.average(sp[known], weights=np.maximum(w, 1.0)))
         if avg >= cfg.max_speed_kn:
-            continue
-        lat_c.append(mlat)
-        lon_c.append(mlon)
-        info.append((c, a, b, radius, avg))
-    if not info:
-        return []
-    shore, port = shore_port_distances(np.array(lat_c), np.array(lon_c), tr.anchorages)
-    for (c, a, b, radius, avg), mlat, mlon, d_shore, d_port in zip(info, lat_c, lon_c, shore, port):
-        if d_port < cfg.min_port_km or d_shore < cfg.min_shore_km:
             continue
         s = int(tr.seg[a])
         seg_last = int(tr.seg_end[s]) - 1
@@ -182,6 +175,28 @@ def detect_loitering(
             )
         )
     return events
+
+
+def _medians_radius(
+    tr: Tracks, slow: npt.NDArray[np.bool_], first: npt.NDArray[np.int64], last: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Median latitude and longitude of the slow reports of each run ``first..last`` (as
+    ``np.median``: the middle value, or the mean of the two middle ones) and the largest
+    distance (km) from that median to them."""
+    n = last - first + 1
+    rows = np.repeat(first - (np.cumsum(n) - n), n) + np.arange(int(n.sum()))
+    run = np.repeat(np.arange(len(first)), n)
+    keep = slow[rows]
+    rows, run = rows[keep], run[keep]
+    m = np.bincount(run, minlength=len(first))
+    at = np.cumsum(m) - m
+    lo, hi = at + (m - 1) // 2, at + m // 2
+    med = []
+    for v in (tr.lat[rows], tr.lon[rows]):
+        srt = v[np.lexsort((v, run))]
+        med.append(np.where(lo == hi, srt[lo], (srt[lo] + srt[hi]) / 2.0))
+    d = haversine_km(med[0][run], med[1][run], tr.lat[rows], tr.lon[rows])
+    return med[0], med[1], np.maximum.reduceat(d, at)
 
 
 def suppress_explained(loiter: list[Event], rendezvous: list[Event], fraction: float, now: float) -> list[Event]:

@@ -20,7 +20,7 @@ Data time only: ``now`` is the latest position time (UTC seconds), never the wal
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -139,14 +139,21 @@ def _continue_stored(e: Event, by_key: Mapping[tuple[Any, ...], list[StoredRow]]
             return
 
 
-def reconcile(found: Sequence[Event], stored: Sequence[StoredRow], plan: Plan) -> Reconciliation:
+def reconcile(
+    found: Sequence[Event],
+    stored: Sequence[StoredRow],
+    plan: Plan,
+    row: Callable[[Event], tuple[Any, ...]] | None = None,
+) -> Reconciliation:
     """The rows to delete and insert so that the stored events become what was found.
 
     ``stored``: the events ``sql/events_in_window.sql`` returns for the plan (all events when
     ``plan.full``). Every event starting in the window is kept; an older one only when still
     open or ending at or after ``plan.recompute``, continuing the stored event (its start is
     set to the stored one). Stored rows in the window not found again, or found different,
-    are deleted; older stored events not continued stay as they are.
+    are deleted; older stored events not continued stay as they are. ``row``: the ``events``
+    row of an event (default :meth:`Event.row`; a live cycle reuses the details JSON of the
+    events it found before).
     """
     stored_n = {r[0]: norm_row(r) for r in stored}
     by_key: dict[tuple[Any, ...], list[StoredRow]] = {}
@@ -162,7 +169,8 @@ def reconcile(found: Sequence[Event], stored: Sequence[StoredRow], plan: Plan) -
             continue  # final: already stored as it was
         _continue_stored(e, by_key)
         keep.append(e)
-    new_rows = {row[0]: row for row in (e.row() for e in keep)}
+    row_of = row or Event.row
+    new_rows = {r[0]: r for r in (row_of(e) for e in keep)}
     new_n = {k: norm_row(v) for k, v in new_rows.items()}
     deletable = [k for k, r in stored_n.items() if plan.full or r[4] >= plan.window_from or k in new_n]
     out = Reconciliation()

@@ -31,7 +31,7 @@ Times UTC seconds, positions degrees.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -86,28 +86,24 @@ class Reception:
         position during each bin (Class B vessels: Class B transmitters only, all of them
         counted as terrestrial-or-satellite alike)."""
         iy, ix, nx = _cells(lat, lon, self.cell_deg)
-        n = np.zeros(len(bins), dtype=np.int64)
-        ter = np.zeros(len(bins), dtype=np.int64)
-        for dy in (-1, 0, 1):
-            for dx in (-1, 0, 1):
-                k = ((iy + dy) * nx + (ix + dx) % nx) * self.nb + (bins - self.b0)
-                pos, hit = self._find(self.keys, k, bins)
-                n += np.where(hit, (self.n_b if class_b else self.n_all)[pos], 0)
-                ter += np.where(hit, self.n_ter[pos], 0)
+        k = ((iy + _DY) * nx + (ix + _DX) % nx) * self.nb + (bins - self.b0)  # (9, n): the 3x3 cells
+        pos, hit = self._find(self.keys, k, bins)
+        n = np.where(hit, (self.n_b if class_b else self.n_all)[pos], 0).sum(axis=0)
+        ter = np.where(hit, self.n_ter[pos], 0).sum(axis=0)
         return n, np.minimum(ter, n)
 
     def by_stations(self, stations: Ints, lat: Floats, lon: Floats, bins: Ints) -> Ints:
         """Transmitters heard by any of the terrestrial ``stations`` in the 3x3
         ``station_cell_deg`` cells around each position during each bin."""
-        out = np.zeros(len(bins), dtype=np.int64)
+        if len(stations) == 0 or len(bins) == 0:
+            return np.zeros(len(bins), dtype=np.int64)
         iy, ix, nx = _cells(lat, lon, self.station_cell_deg)
         ny = int(round(180.0 / self.station_cell_deg)) + 1
-        for st in stations.tolist():
-            for dy in (-1, 0, 1):
-                for dx in (-1, 0, 1):
-                    k = ((st * ny + iy + dy) * nx + (ix + dx) % nx) * self.nb + (bins - self.b0)
-                    pos, hit = self._find(self.sc_keys, k, bins)
-                    out += np.where(hit, self.sc_n[pos], 0)
+        st = np.asarray(stations, dtype=np.int64).reshape(-1, 1, 1)
+        # (stations, 9, n): every receiver and cell
+        k = ((st * ny + iy + _DY) * nx + (ix + _DX) % nx) * self.nb + (bins - self.b0)
+        pos, hit = self._find(self.sc_keys, k, bins)
+        out: Ints = np.where(hit, self.sc_n[pos], 0).sum(axis=(0, 1)).astype(np.int64)
         return out
 
     def silences_around(self, ends: bool, lat: float, lon: float, b: int, window: int) -> int:
@@ -116,20 +112,24 @@ class Reception:
         keys, counts = (self.se_keys, self.se_n) if ends else (self.ss_keys, self.ss_n)
         iy, ix, nx = _cells(np.array([lat]), np.array([lon]), self.together_cell_deg)
         bins = np.arange(b - window, b + window + 1, dtype=np.int64)
-        total = 0
-        for dy in (-1, 0, 1):
-            for dx in (-1, 0, 1):
-                k = ((iy[0] + dy) * nx + (ix[0] + dx) % nx) * self.nb + (bins - self.b0)
-                pos, hit = self._find(keys, k, bins)
-                total += int(np.where(hit, counts[pos], 0).sum())
-        return total
+        k = ((iy[0] + _DY) * nx + (ix[0] + _DX) % nx) * self.nb + (bins - self.b0)
+        pos, hit = self._find(keys, k, bins)
+        return int(np.where(hit, counts[pos], 0).sum())
 
     def _find(self, keys: Ints, k: Ints, bins: Ints) -> tuple[Ints, Bools]:
+        """Where each key of ``k`` (any shape, its last axis the bins ``bins``) is in ``keys``,
+        and whether it is there (and its bin inside the model)."""
         if len(keys) == 0:
-            return np.zeros(len(k), dtype=np.int64), np.zeros(len(k), dtype=bool)
+            return np.zeros(k.shape, dtype=np.int64), np.zeros(k.shape, dtype=bool)
         rel = bins - self.b0
-        pos = np.clip(np.searchsorted(keys, k), 0, len(keys) - 1)
+        pos = np.searchsorted(keys, k)
+        np.minimum(pos, len(keys) - 1, out=pos)
         return pos, (rel >= 0) & (rel < self.nb) & (keys[pos] == k)
+
+
+#: Row and column offsets of the 3x3 cells around a cell, shaped to broadcast over (9, n).
+_DY = np.repeat(np.arange(-1, 2, dtype=np.int64), 3).reshape(9, 1)
+_DX = np.tile(np.arange(-1, 2, dtype=np.int64), 3).reshape(9, 1)
 
 
 def _cells(lat: Floats, lon: Floats, deg: float) -> tuple[Ints, Ints, int]:
@@ -298,3 +298,51 @@ def _run_counts(x: Ints) -> tuple[Ints, Ints]:
     start[1:] = x[1:] != x[:-1]
     idx = np.nonzero(start)[0]
     return x[idx], np.diff(np.append(idx, len(x))).astype(np.int64)
+
+
+def rekeyed(rec: Reception, nb: int) -> Reception:
+    """``rec`` with its keys laid out for ``nb`` bins from the same ``b0`` (a window that grew
+    as data time advanced); ``nb`` must be at least ``rec.nb``."""
+    if nb == rec.nb:
+        return rec
+
+    def key(k: Ints) -> Ints:
+        q, r = np.divmod(k, rec.nb)
+        out: Ints = q * nb + r
+        return out
+
+    return replace(
+        rec,
+        keys=key(rec.keys),
+        sc_keys=key(rec.sc_keys),
+        ss_keys=key(rec.ss_keys),
+        se_keys=key(rec.se_keys),
+        nb=nb,
+    )
+
+
+def updated_reception(
+    rec: Reception, removed: Reception, added: Reception, tr: Tracks, config: DarkConfig
+) -> Reception:
+    """The reception model of ``tr`` from ``rec`` (that of the window before), less ``removed``
+    (the old tracks of some vessels) plus ``added`` (their new tracks), all of one layout: the
+    near-neighbour and receiver grids add up per vessel (as in :func:`merge_receptions`); the
+    silence grids depend on "now" for every vessel and are counted again from ``tr``."""
+    neg = replace(removed, **{f: -getattr(removed, f) for f in ("n_all", "n_b", "n_ter", "sc_n", "ss_n", "se_n")})
+    m = merge_receptions([rec, neg, added])
+    keep = m.n_all != 0
+    sc = m.sc_n != 0
+    ss_keys, ss_n, se_keys, se_n = _silence_grids(tr, config, m.b0, m.nb)
+    return replace(
+        m,
+        keys=m.keys[keep],
+        n_all=m.n_all[keep],
+        n_b=m.n_b[keep],
+        n_ter=m.n_ter[keep],
+        sc_keys=m.sc_keys[sc],
+        sc_n=m.sc_n[sc],
+        ss_keys=ss_keys,
+        ss_n=ss_n,
+        se_keys=se_keys,
+        se_n=se_n,
+    )
