@@ -47,7 +47,7 @@ import shapely
 from shapely.geometry import MultiPolygon
 
 from maritime.reference.landfile import read_land
-from maritime.reference.portgrid import nearest_port, port_grid
+from maritime.reference.portgrid import nearest_port, port_grid, port_grid_within
 from maritime.reference.ports import load_world_ports
 from maritime.reference.shoregrid import ShoreGrid, load_grid_cached, signed_distance_km
 
@@ -167,12 +167,40 @@ def distance_to_port_km(
     Raises:
         ValueError: if ``ports`` is empty.
     """
-    if ports is None:
-        ports = load_world_ports()
-    coords = np.ascontiguousarray(np.column_stack([ports["lat"].to_numpy(float), ports["lon"].to_numpy(float)]))
-    if len(coords) == 0:
+    key = world_ports_key() if ports is None else _coords_key(ports)
+    if len(key) == 0:
         raise ValueError("no ports given")
     shape = np.broadcast_shapes(np.shape(lat), np.shape(lon))
     la, lo = _flat(lat, lon)
-    km, idx = nearest_port(port_grid(coords.tobytes()), la, lo)
+    km, idx = nearest_port(port_grid(key), la, lo)
     return km.reshape(shape), idx.reshape(shape)
+
+
+def _coords_key(ports: pd.DataFrame) -> bytes:
+    coords = np.ascontiguousarray(np.column_stack([ports["lat"].to_numpy(float), ports["lon"].to_numpy(float)]))
+    return coords.tobytes()
+
+
+@lru_cache(maxsize=1)
+def world_ports_key() -> bytes:
+    """The (lat, lon) degrees of every bundled port (:func:`~maritime.reference.ports.load_world_ports`),
+    as float64 pairs: the key of their candidate grid (:func:`maritime.reference.portgrid.port_grid`)."""
+    return _coords_key(load_world_ports())
+
+
+def distance_to_port_or_points_km(
+    lat: npt.ArrayLike, lon: npt.ArrayLike, points: npt.ArrayLike
+) -> npt.NDArray[np.float64]:
+    """Great-circle distance (km) to the nearest bundled port or anchorage or any of ``points``
+    ((n, 2) lat, lon degrees; e.g. learned anchorages), of the input shape: exactly
+    ``min(distance_to_port_km(lat, lon)[0], distance to the nearest of points)``, with the
+    points' grid capped by the bundled ports' (:func:`maritime.reference.portgrid.port_grid_within`:
+    cheap to build and to look up however clustered the points are)."""
+    km, _ = distance_to_port_km(lat, lon)
+    pts = np.ascontiguousarray(points, dtype=np.float64).reshape(-1, 2)
+    if len(pts) == 0:
+        return km
+    shape = km.shape
+    la, lo = _flat(lat, lon)
+    near, _ = nearest_port(port_grid_within(pts.tobytes(), world_ports_key()), la, lo)
+    return np.fmin(km, near.reshape(shape))
