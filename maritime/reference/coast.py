@@ -35,21 +35,23 @@ a candidate grid (:mod:`maritime.reference.portgrid`).
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
-import shapely
-from shapely.geometry import MultiPolygon
 
-from maritime.reference.landfile import read_land
 from maritime.reference.portgrid import nearest_port, port_grid, port_grid_within
-from maritime.reference.ports import load_world_ports
 from maritime.reference.shoregrid import ShoreGrid, load_grid_cached, signed_distance_km
+
+if TYPE_CHECKING:  # pandas and shapely are imported where used: a detection run needs neither here
+    import pandas as pd
+    from shapely.geometry import MultiPolygon
 
 #: Error bound (km) of :func:`distance_to_shore_km` within 50 km of the coast, against the exact
 #: distance to the bundled coastline.
@@ -80,6 +82,11 @@ def load_land() -> MultiPolygon:
     Earth; enclosed lakes are land, the Caspian Sea is water. Polygons are cut at the
     antimeridian and Antarctica's edge along the South Pole: those edges are not coastline.
     """
+    import shapely
+    from shapely.geometry import MultiPolygon
+
+    from maritime.reference.landfile import read_land
+
     land = MultiPolygon(list(read_land(default_land_path()).polygons))
     shapely.prepare(land)
     return land
@@ -184,7 +191,39 @@ def _coords_key(ports: pd.DataFrame) -> bytes:
 @lru_cache(maxsize=1)
 def world_ports_key() -> bytes:
     """The (lat, lon) degrees of every bundled port (:func:`~maritime.reference.ports.load_world_ports`),
-    as float64 pairs: the key of their candidate grid (:func:`maritime.reference.portgrid.port_grid`)."""
+    as float64 pairs: the key of their candidate grid (:func:`maritime.reference.portgrid.port_grid`).
+
+    Kept in :func:`cache_dir` as ``ports_<hash>.npy`` (the SHA-256 of the two bundled CSV files):
+    later processes read the coordinates back without parsing the tables (nor importing pandas).
+    """
+    cache = cache_dir()
+    if cache is None:
+        return _world_ports_coords()
+    digest = hashlib.sha256()
+    for src in (_data_path("ports.csv"), _data_path("world_port_index.csv")):  # what load_world_ports reads
+        digest.update(src.read_bytes())
+    path = cache / f"ports_{digest.hexdigest()[:20]}.npy"
+    try:
+        coords = np.load(path, allow_pickle=False)
+        if coords.dtype == np.float64 and coords.ndim == 2 and coords.shape[1] == 2:
+            return np.ascontiguousarray(coords).tobytes()
+    except (OSError, ValueError):
+        pass
+    key = _world_ports_coords()
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache, prefix=".ports_", suffix=".npy")
+        with os.fdopen(fd, "wb") as f:
+            np.save(f, np.frombuffer(key, dtype=np.float64).reshape(-1, 2), allow_pickle=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return key
+
+
+def _world_ports_coords() -> bytes:
+    from maritime.reference.ports import load_world_ports
+
     return _coords_key(load_world_ports())
 
 

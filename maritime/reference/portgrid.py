@@ -20,12 +20,21 @@ farther port or none (infinity): the minimum of both lookups is then the exact d
 nearest port of the union. Learned anchorages (a few hundred points in one region) are looked
 up this way beside the bundled ports: uncapped, every cell of the globe far from them would
 list most of them.
+
+Grids of at least :data:`DISK_MIN_PORTS` ports (the ~3,900 bundled ones: 0.3 s to build) are
+kept on disk in :func:`maritime.reference.coast.cache_dir` and read back by later processes
+(a few milliseconds): ``port_grid_v<GRID_VERSION>_<hash>.npz``, the hash (SHA-256) of the
+ports' coordinates and of the grid's parameters, so another table or layout never reads it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numba
 import numpy as np
@@ -36,6 +45,10 @@ from maritime.geodesy import EARTH_RADIUS_KM
 #: Cell size of the candidate grid (degrees).
 CELL_DEG = 1.0
 _PARENT = 5  # 5 deg parent cells = 5 x 5 cells
+#: Grids of at least this many ports are cached on disk.
+DISK_MIN_PORTS = 1000
+#: Version of the cached grid files (bump when the layout or the candidate rule changes).
+GRID_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -125,8 +138,42 @@ def _candidates(
 @lru_cache(maxsize=8)
 def port_grid(key: bytes) -> PortGrid:
     """The candidate grid of the ports whose (lat, lon) degrees, as float64 pairs, are ``key``."""
-    unit = _units(key)
-    return _build(unit, None)
+    if len(key) // 16 < DISK_MIN_PORTS:
+        return _build(_units(key), None)
+    from maritime.reference.coast import cache_dir  # (coast imports this module)
+
+    return _cached(key, cache_dir())
+
+
+def _cached(key: bytes, cache: Path | None) -> PortGrid:
+    """:func:`_build` of ``key`` through the disk cache ``cache`` (None: no cache); any failure
+    to read or write the cache falls back to building in memory."""
+    if cache is None:
+        return _build(_units(key), None)
+    params = f"v{GRID_VERSION};cell={CELL_DEG!r};parent={_PARENT}".encode()
+    path = cache / f"port_grid_v{GRID_VERSION}_{hashlib.sha256(params + key).hexdigest()[:20]}.npz"
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            grid = PortGrid(unit=z["unit"], start=z["start"], cand=z["cand"])
+        cells = round(180 / CELL_DEG) * round(360 / CELL_DEG)
+        if (
+            grid.unit.shape == (len(key) // 16, 3)
+            and grid.start.shape == (cells + 1,)
+            and grid.start[-1] == len(grid.cand)
+        ):
+            return grid
+    except (OSError, ValueError, KeyError):
+        pass
+    grid = _build(_units(key), None)
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache, prefix=".port_grid_", suffix=".npz")
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, unit=grid.unit, start=grid.start, cand=grid.cand)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return grid
 
 
 @lru_cache(maxsize=8)
