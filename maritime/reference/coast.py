@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from maritime.reference.cache import cache_dir
 from maritime.reference.portgrid import nearest_port, port_grid, port_grid_within
 from maritime.reference.shoregrid import ShoreGrid, load_grid_cached, signed_distance_km
 
@@ -95,19 +96,6 @@ def load_land() -> MultiPolygon:
 def land_extract_box() -> tuple[float, float, float, float]:
     """(lon_min, lat_min, lon_max, lat_max) of the bundled land: the whole Earth."""
     return (-180.0, -90.0, 180.0, 90.0)
-
-
-def cache_dir() -> Path | None:
-    """Where the decoded grid is cached on disk, or None when disk caching is off.
-
-    ``$MARITIME_CACHE_DIR`` if set (an empty value turns the disk cache off), else
-    ``$XDG_CACHE_HOME/maritime`` or ``~/.cache/maritime``.
-    """
-    env = os.environ.get("MARITIME_CACHE_DIR")
-    if env is not None:
-        return Path(env) if env.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "maritime"
 
 
 @lru_cache(maxsize=1)
@@ -169,7 +157,8 @@ def distance_to_port_km(
         ``(km, idx)``: float64 distances and int64 row positions into ``ports`` (``iloc``), both
         of the input shape. Exact (up to float rounding) everywhere on Earth. NaN coordinates
         give NaN and -1. The first call for a ports table builds its candidate grid (under a
-        second; cached in memory for up to 8 tables).
+        second; cached in memory for up to 8 tables, and on disk for large ones such as the bundled
+        ports: :func:`maritime.reference.portgrid.port_grid`).
 
     Raises:
         ValueError: if ``ports`` is empty.

@@ -22,7 +22,7 @@ up this way beside the bundled ports: uncapped, every cell of the globe far from
 list most of them.
 
 Grids of at least :data:`DISK_MIN_PORTS` ports (the ~3,900 bundled ones: 0.3 s to build) are
-kept on disk in :func:`maritime.reference.coast.cache_dir` and read back by later processes
+kept on disk in :func:`maritime.reference.cache.cache_dir` and read back by later processes
 (a few milliseconds): ``port_grid_v<GRID_VERSION>_<hash>.npz``, the hash (SHA-256) of the
 ports' coordinates and of the grid's parameters, so another table or layout never reads it.
 """
@@ -41,6 +41,7 @@ import numpy as np
 import numpy.typing as npt
 
 from maritime.geodesy import EARTH_RADIUS_KM
+from maritime.reference.cache import cache_dir
 
 #: Cell size of the candidate grid (degrees).
 CELL_DEG = 1.0
@@ -140,8 +141,6 @@ def port_grid(key: bytes) -> PortGrid:
     """The candidate grid of the ports whose (lat, lon) degrees, as float64 pairs, are ``key``."""
     if len(key) // 16 < DISK_MIN_PORTS:
         return _build(_units(key), None)
-    from maritime.reference.coast import cache_dir  # (coast imports this module)
-
     return _cached(key, cache_dir())
 
 
