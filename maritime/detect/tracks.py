@@ -35,7 +35,7 @@ import numpy.typing as npt
 from maritime.detect.config import TracksConfig
 from maritime.detect.events import Event
 from maritime.detect.segmenter import identity_conflicts, segment_loop
-from maritime.geodesy import NM_KM, haversine_km
+from maritime.geodesy import NM_KM, haversine_km, haversine_pre_km
 
 #: AIS message types sent by Class B transponders (2 W instead of 12.5 W).
 CLASS_B_TYPES = (18, 19, 24)
@@ -462,9 +462,11 @@ def window_speed(tr: Tracks, window_s: float, max_window_s: float) -> tuple[Floa
     del key
     out_v = np.full(n, np.nan)
     out_dt = np.full(n, np.nan)
+    rad = np.radians(tr.lat)  # once for both windows
+    cos = np.cos(rad)
     for other, ok in ((j, fwd), (k, bwd)):
         dt = np.abs(tr.t[other] - tr.t)
-        v = haversine_km(tr.lat, tr.lon, tr.lat[other], tr.lon[other])
+        v = haversine_pre_km(rad, cos, tr.lon, rad[other], cos[other], tr.lon[other])
         with np.errstate(divide="ignore", invalid="ignore"):
             v /= NM_KM * dt / 3600.0
         ok &= (dt > 0) & (dt <= max_window_s)
