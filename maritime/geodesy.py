@@ -54,6 +54,17 @@ def _haversine(lat1: Floats, lon1: Floats, lat2: Floats, lon2: Floats) -> Floats
     return out
 
 
+def haversine_pre_km(rad1: Floats, cos1: Floats, lon1: Floats, rad2: Floats, cos2: Floats, lon2: Floats) -> Floats:
+    """:func:`haversine_km` (the same operations, the same result to the last bit) from each
+    point's latitude in radians and its cosine computed beforehand (``np.radians(lat)``,
+    ``np.cos`` of that) and its longitude in degrees: for many pairs among the same points."""
+    dp = rad2 - rad1
+    dl = np.radians(lon2 - lon1)
+    a = np.sin(dp * 0.5) ** 2 + cos1 * cos2 * np.sin(dl * 0.5) ** 2
+    out: Floats = 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return out
+
+
 def haversine_km_scalar(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance (km) between two points in degrees, with Python floats: the
     same formula as :func:`haversine_km` for per-report loops, where numpy's per-call cost

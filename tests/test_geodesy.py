@@ -65,3 +65,15 @@ def test_speed_interp_local_xy() -> None:
     x, y = local_xy_km(60.0, 1.0)
     assert float(y) == pytest.approx(60.0 * KM_PER_DEG)
     assert float(x) == pytest.approx(0.5 * KM_PER_DEG, rel=1e-12)
+
+
+def test_haversine_pre_is_haversine_to_the_last_bit():
+    from maritime.geodesy import haversine_km, haversine_pre_km
+
+    rng = np.random.default_rng(4)
+    lat, lon = rng.uniform(-90, 90, 5000), rng.uniform(-180, 180, 5000)
+    j = rng.integers(0, 5000, 5000)
+    rad = np.radians(lat)
+    cos = np.cos(rad)
+    pre = haversine_pre_km(rad, cos, lon, rad[j], cos[j], lon[j])
+    assert np.array_equal(pre, haversine_km(lat, lon, lat[j], lon[j]))

@@ -42,15 +42,10 @@ def port_distance(lat: npt.ArrayLike, lon: npt.ArrayLike, anchorages: Floats | N
     lo = np.ascontiguousarray(lon, dtype=np.float64)
     if la.size == 0:
         return np.zeros(0)
-    port, _ = coast.distance_to_port_km(la, lo)
-    port = np.asarray(port, dtype=np.float64)
     if anchorages is not None and len(anchorages):
-        from maritime.reference.portgrid import nearest_port, port_grid
-
-        pts = np.ascontiguousarray(anchorages, dtype=np.float64).reshape(-1, 2)
-        learned, _ = nearest_port(port_grid(pts.tobytes()), la, lo)
-        port = np.fmin(port, learned)
-    return port
+        return np.asarray(coast.distance_to_port_or_points_km(la, lo, anchorages), dtype=np.float64)
+    port, _ = coast.distance_to_port_km(la, lo)
+    return np.asarray(port, dtype=np.float64)
 
 
 def signed_shore_distance(lat: npt.ArrayLike, lon: npt.ArrayLike) -> Floats:

@@ -35,7 +35,7 @@ import numpy.typing as npt
 from maritime.detect.config import TracksConfig
 from maritime.detect.events import Event
 from maritime.detect.segmenter import identity_conflicts, segment_loop
-from maritime.geodesy import NM_KM, haversine_km
+from maritime.geodesy import NM_KM, haversine_km, haversine_pre_km
 
 #: AIS message types sent by Class B transponders (2 W instead of 12.5 W).
 CLASS_B_TYPES = (18, 19, 24)
@@ -217,7 +217,8 @@ def prepare_tracks(
         order = np.lexsort((cols["t"], cols["mmsi"]))
         _filter(cols, order)
     # --- 1. consecutive implied speeds; isolated impossible reports are dropped
-    dropped += _drop_glitches(cols, cfg)
+    more, v_kept = _drop_glitches(cols, cfg)
+    dropped += more
     # --- 2. simple MMSIs: one segment, split only at gaps longer than max_gap
     mm, tt = cols["mmsi"], cols["t"]
     n = len(tt)
@@ -225,17 +226,21 @@ def prepare_tracks(
     grp_first[1:] = mm[1:] != mm[:-1]
     dt = np.zeros(n)
     dt[1:] = tt[1:] - tt[:-1]
-    v = np.zeros(n)
-    v[1:] = _pair_speed_kn(
-        cols["lat"][:-1],
-        cols["lon"][:-1],
-        tt[:-1],
-        cols["lat"][1:],
-        cols["lon"][1:],
-        tt[1:],
-        cfg.noise_km,
-        cfg.time_buffer_minutes * 60.0,
-    )
+    if v_kept is not None:  # the last pass measured exactly these reports
+        v = v_kept
+    else:
+        v = np.zeros(n)
+        v[1:] = _pair_speed_kn(
+            cols["lat"][:-1],
+            cols["lon"][:-1],
+            tt[:-1],
+            cols["lat"][1:],
+            cols["lon"][1:],
+            tt[1:],
+            cfg.noise_km,
+            cfg.time_buffer_minutes * 60.0,
+        )
+    del v_kept
     bad = (v > _vmax(dt, cfg)) & ~grp_first
     del v, mm, tt
     label: Ints = np.cumsum(grp_first | (dt > cfg.max_gap_hours * 3600.0)) - 1  # provisional, in report order
@@ -297,14 +302,18 @@ def _drop_invalid(cols: Columns) -> int:
     return dropped
 
 
-def _drop_glitches(cols: Columns, cfg: TracksConfig) -> int:
+def _drop_glitches(cols: Columns, cfg: TracksConfig) -> tuple[int, Floats | None]:
     """Drop isolated impossible reports: a report whose in and out transitions are both
     impossible while skipping it is plausible, in MMSIs with at most ``_MAX_GLITCHES``
-    impossible jumps (two passes); returns how many."""
+    impossible jumps (two passes); returns how many, and the consecutive implied speeds
+    (``_pair_speed_kn``, 0 at the first report) of the reports kept when the last pass
+    measured exactly those (None otherwise)."""
     buf = cfg.time_buffer_minutes * 60.0
     mmsi, t, lat, lon = cols["mmsi"], cols["t"], cols["lat"], cols["lon"]
     keep = np.ones(len(t), dtype=bool)
+    v_kept: Floats | None = None
     for it in range(2):
+        v_kept = None
         if it == 0:
             idx = None
             m, tt, la, lo = mmsi, t, lat, lon
@@ -318,6 +327,7 @@ def _drop_glitches(cols: Columns, cfg: TracksConfig) -> int:
         dtt = np.zeros(len(tt))
         dtt[1:] = tt[1:] - tt[:-1]
         bad = (v > _vmax(dtt, cfg)) & ~first  # transition (i-1 -> i) impossible
+        v_kept = v  # valid while nothing more is dropped
         if not bad.any():
             break
         # only MMSIs with a few impossible jumps have glitches; many (interleaved reports of
@@ -338,11 +348,12 @@ def _drop_glitches(cols: Columns, cfg: TracksConfig) -> int:
         if len(glitch) == 0:
             break
         keep[glitch if idx is None else idx[glitch]] = False
+        v_kept = None
     del mmsi, t, lat, lon, m, tt, la, lo
     if keep.all():
-        return 0
+        return 0, v_kept
     _filter(cols, keep)
-    return int((~keep).sum())
+    return int((~keep).sum()), v_kept
 
 
 def _segment_complex(
@@ -451,9 +462,11 @@ def window_speed(tr: Tracks, window_s: float, max_window_s: float) -> tuple[Floa
     del key
     out_v = np.full(n, np.nan)
     out_dt = np.full(n, np.nan)
+    rad = np.radians(tr.lat)  # once for both windows
+    cos = np.cos(rad)
     for other, ok in ((j, fwd), (k, bwd)):
         dt = np.abs(tr.t[other] - tr.t)
-        v = haversine_km(tr.lat, tr.lon, tr.lat[other], tr.lon[other])
+        v = haversine_pre_km(rad, cos, tr.lon, rad[other], cos[other], tr.lon[other])
         with np.errstate(divide="ignore", invalid="ignore"):
             v /= NM_KM * dt / 3600.0
         ok &= (dt > 0) & (dt <= max_window_s)

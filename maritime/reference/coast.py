@@ -35,21 +35,24 @@ a candidate grid (:mod:`maritime.reference.portgrid`).
 
 from __future__ import annotations
 
+import hashlib
 import os
+import tempfile
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
-import shapely
-from shapely.geometry import MultiPolygon
 
-from maritime.reference.landfile import read_land
-from maritime.reference.portgrid import nearest_port, port_grid
-from maritime.reference.ports import load_world_ports
+from maritime.reference.cache import cache_dir
+from maritime.reference.portgrid import nearest_port, port_grid, port_grid_within
 from maritime.reference.shoregrid import ShoreGrid, load_grid_cached, signed_distance_km
+
+if TYPE_CHECKING:  # pandas and shapely are imported where used: a detection run needs neither here
+    import pandas as pd
+    from shapely.geometry import MultiPolygon
 
 #: Error bound (km) of :func:`distance_to_shore_km` within 50 km of the coast, against the exact
 #: distance to the bundled coastline.
@@ -80,6 +83,11 @@ def load_land() -> MultiPolygon:
     Earth; enclosed lakes are land, the Caspian Sea is water. Polygons are cut at the
     antimeridian and Antarctica's edge along the South Pole: those edges are not coastline.
     """
+    import shapely
+    from shapely.geometry import MultiPolygon
+
+    from maritime.reference.landfile import read_land
+
     land = MultiPolygon(list(read_land(default_land_path()).polygons))
     shapely.prepare(land)
     return land
@@ -88,19 +96,6 @@ def load_land() -> MultiPolygon:
 def land_extract_box() -> tuple[float, float, float, float]:
     """(lon_min, lat_min, lon_max, lat_max) of the bundled land: the whole Earth."""
     return (-180.0, -90.0, 180.0, 90.0)
-
-
-def cache_dir() -> Path | None:
-    """Where the decoded grid is cached on disk, or None when disk caching is off.
-
-    ``$MARITIME_CACHE_DIR`` if set (an empty value turns the disk cache off), else
-    ``$XDG_CACHE_HOME/maritime`` or ``~/.cache/maritime``.
-    """
-    env = os.environ.get("MARITIME_CACHE_DIR")
-    if env is not None:
-        return Path(env) if env.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "maritime"
 
 
 @lru_cache(maxsize=1)
@@ -162,17 +157,78 @@ def distance_to_port_km(
         ``(km, idx)``: float64 distances and int64 row positions into ``ports`` (``iloc``), both
         of the input shape. Exact (up to float rounding) everywhere on Earth. NaN coordinates
         give NaN and -1. The first call for a ports table builds its candidate grid (under a
-        second; cached in memory for up to 8 tables).
+        second; cached in memory for up to 8 tables, and on disk for large ones such as the bundled
+        ports: :func:`maritime.reference.portgrid.port_grid`).
 
     Raises:
         ValueError: if ``ports`` is empty.
     """
-    if ports is None:
-        ports = load_world_ports()
-    coords = np.ascontiguousarray(np.column_stack([ports["lat"].to_numpy(float), ports["lon"].to_numpy(float)]))
-    if len(coords) == 0:
+    key = world_ports_key() if ports is None else _coords_key(ports)
+    if len(key) == 0:
         raise ValueError("no ports given")
     shape = np.broadcast_shapes(np.shape(lat), np.shape(lon))
     la, lo = _flat(lat, lon)
-    km, idx = nearest_port(port_grid(coords.tobytes()), la, lo)
+    km, idx = nearest_port(port_grid(key), la, lo)
     return km.reshape(shape), idx.reshape(shape)
+
+
+def _coords_key(ports: pd.DataFrame) -> bytes:
+    coords = np.ascontiguousarray(np.column_stack([ports["lat"].to_numpy(float), ports["lon"].to_numpy(float)]))
+    return coords.tobytes()
+
+
+@lru_cache(maxsize=1)
+def world_ports_key() -> bytes:
+    """The (lat, lon) degrees of every bundled port (:func:`~maritime.reference.ports.load_world_ports`),
+    as float64 pairs: the key of their candidate grid (:func:`maritime.reference.portgrid.port_grid`).
+
+    Kept in :func:`cache_dir` as ``ports_<hash>.npy`` (the SHA-256 of the two bundled CSV files):
+    later processes read the coordinates back without parsing the tables (nor importing pandas).
+    """
+    cache = cache_dir()
+    if cache is None:
+        return _world_ports_coords()
+    digest = hashlib.sha256()
+    for src in (_data_path("ports.csv"), _data_path("world_port_index.csv")):  # what load_world_ports reads
+        digest.update(src.read_bytes())
+    path = cache / f"ports_{digest.hexdigest()[:20]}.npy"
+    try:
+        coords = np.load(path, allow_pickle=False)
+        if coords.dtype == np.float64 and coords.ndim == 2 and coords.shape[1] == 2:
+            return np.ascontiguousarray(coords).tobytes()
+    except (OSError, ValueError):
+        pass
+    key = _world_ports_coords()
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache, prefix=".ports_", suffix=".npy")
+        with os.fdopen(fd, "wb") as f:
+            np.save(f, np.frombuffer(key, dtype=np.float64).reshape(-1, 2), allow_pickle=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return key
+
+
+def _world_ports_coords() -> bytes:
+    from maritime.reference.ports import load_world_ports
+
+    return _coords_key(load_world_ports())
+
+
+def distance_to_port_or_points_km(
+    lat: npt.ArrayLike, lon: npt.ArrayLike, points: npt.ArrayLike
+) -> npt.NDArray[np.float64]:
+    """Great-circle distance (km) to the nearest bundled port or anchorage or any of ``points``
+    ((n, 2) lat, lon degrees; e.g. learned anchorages), of the input shape: exactly
+    ``min(distance_to_port_km(lat, lon)[0], distance to the nearest of points)``, with the
+    points' grid capped by the bundled ports' (:func:`maritime.reference.portgrid.port_grid_within`:
+    cheap to build and to look up however clustered the points are)."""
+    km, _ = distance_to_port_km(lat, lon)
+    pts = np.ascontiguousarray(points, dtype=np.float64).reshape(-1, 2)
+    if len(pts) == 0:
+        return km
+    shape = km.shape
+    la, lo = _flat(lat, lon)
+    near, _ = nearest_port(port_grid_within(pts.tobytes(), world_ports_key()), la, lo)
+    return np.fmin(km, near.reshape(shape))
