@@ -101,7 +101,9 @@ def _assemble(
     seg = np.cumsum(change) - 1
     starts = np.flatnonzero(change).astype(np.int64)
     ends = np.append(starts[1:], n).astype(np.int64)
-    mmsis = set(np.unique(fields["mmsi"]).tolist())
+    seg_mmsi = fields["mmsi"][starts]
+    kept_c = _present([c.mmsi for c in conflicts], seg_mmsi)
+    kept_s = _present(like.shared_mmsis, seg_mmsi)
     return Tracks(
         mmsi=fields["mmsi"],
         t=fields["t"],
@@ -115,14 +117,23 @@ def _assemble(
         seg=seg.astype(np.int64),
         seg_start=starts,
         seg_end=ends,
-        seg_mmsi=fields["mmsi"][starts],
+        seg_mmsi=seg_mmsi,
         speed=fields["speed"],
         speed_dt=fields["speed_dt"],
         now=now,
-        conflicts=[c for c in conflicts if c.mmsi in mmsis],
-        shared_mmsis=[m for m in like.shared_mmsis if m in mmsis],
+        conflicts=[c for c, k in zip(conflicts, kept_c) if k],
+        shared_mmsis=[m for m, k in zip(like.shared_mmsis, kept_s) if k],
         anchorages=like.anchorages,
     )
+
+
+def _present(mmsis: list[int], seg_mmsi: Ints) -> list[bool]:
+    """Whether each of ``mmsis`` has a segment (``seg_mmsi``: the MMSI of each segment); a
+    per-segment test, not one over every report."""
+    if not mmsis:
+        return []
+    out: list[bool] = np.isin(np.array(mmsis, dtype=np.int64), seg_mmsi).tolist()
+    return out
 
 
 def splice(old: Tracks, new: Tracks, vessels: Ints, now: float) -> Tracks:
