@@ -136,15 +136,46 @@ def _present(mmsis: list[int], seg_mmsi: Ints) -> list[bool]:
     return out
 
 
+#: Contiguous pieces of a splice: (0 for the old array or 1 for the new one, start, end).
+Pieces = list[tuple[int, int, int]]
+
+
+def _pieces(cut_from: Ints, cut_to: Ints, new_mmsi: Ints, vessels: Ints, n_old: int) -> Pieces:
+    """The pieces of an array sorted by MMSI whose rows ``cut_from[i]:cut_to[i]`` (those of
+    ``vessels[i]``, sorted) are replaced by the rows of that vessel in ``new_mmsi`` (sorted; an
+    empty cut inserts them there)."""
+    n0 = np.searchsorted(new_mmsi, vessels, side="left").tolist()
+    n1 = np.searchsorted(new_mmsi, vessels, side="right").tolist()
+    out: Pieces = []
+    prev = 0
+    for c0, c1, s, e in zip(cut_from.tolist(), cut_to.tolist(), n0, n1):
+        if c0 > prev:
+            out.append((0, prev, c0))
+        if e > s:
+            out.append((1, s, e))
+        prev = c1
+    if n_old > prev:
+        out.append((0, prev, n_old))
+    return out
+
+
+def _join(pieces: Pieces, old: npt.NDArray[Any], new: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """The array made of ``pieces`` (:func:`_pieces`) of ``old`` and ``new``: block copies,
+    not a sort and a gather of every row."""
+    if not pieces:
+        return np.concatenate([old[:0], new[:0]])
+    src = (old, new)
+    return np.concatenate([src[k][s:e] for k, s, e in pieces])
+
+
 def splice(old: Tracks, new: Tracks, vessels: Ints, now: float) -> Tracks:
     """``old`` with the vessels ``vessels`` replaced by the tracks ``new`` (which holds those
     vessels only, prepared from all their reports)."""
-    keep = np.ones(len(old), dtype=bool)
-    keep[block_rows(old.mmsi, vessels)] = False
-    mm = np.concatenate([old.mmsi[keep], new.mmsi])
-    order = np.argsort(mm, kind="stable")  # two runs sorted by MMSI: a merge
-    fields = {k: np.concatenate([getattr(old, k)[keep], getattr(new, k)])[order] for k in _TRACK_FIELDS}
-    label = np.concatenate([old.seg[keep], new.seg + old.n_segments])[order]
+    a = np.searchsorted(old.mmsi, vessels, side="left")
+    b = np.searchsorted(old.mmsi, vessels, side="right")
+    pieces = _pieces(a, b, new.mmsi, vessels, len(old))
+    fields = {k: _join(pieces, getattr(old, k), getattr(new, k)) for k in _TRACK_FIELDS}
+    label = _join(pieces, old.seg, new.seg + old.n_segments)
     touched = set(vessels.tolist())
     conflicts = [c for c in old.conflicts if c.mmsi not in touched] + list(new.conflicts)
     out = _assemble(fields, label, old, now, conflicts)
@@ -406,16 +437,15 @@ class LiveState:
     def _merge(self, new: Columns, vessels: Ints) -> None:
         """Add ``new`` (sorted) to the window, keeping it sorted."""
         old = self.cols
-        cat = {k: np.concatenate([old[k], new[k]]) for k in old}
         # fast path: each vessel's new reports come after its stored ones (a merge by MMSI)
-        last = np.searchsorted(old["mmsi"], vessels, side="right") - 1
-        has_old = (last >= 0) & (old["mmsi"][np.maximum(last, 0)] == vessels) if len(old["mmsi"]) else last < -1
+        last = np.searchsorted(old["mmsi"], vessels, side="right")
+        has_old = (last > 0) & (old["mmsi"][np.maximum(last - 1, 0)] == vessels) if len(old["mmsi"]) else last < 0
         first = np.searchsorted(new["mmsi"], vessels, side="left")
-        lo = last[has_old]
+        lo = last[has_old] - 1
         fi = first[has_old]
         after = (new["t"][fi] > old["t"][lo]) | ((new["t"][fi] == old["t"][lo]) & (new["hash"][fi] > old["hash"][lo]))
         if bool(after.all()):
-            order = np.argsort(cat["mmsi"], kind="stable")
-            self.cols = {k: v[order] for k, v in cat.items()}
+            pieces = _pieces(last, last, new["mmsi"], vessels, len(old["mmsi"]))
+            self.cols = {k: _join(pieces, old[k], new[k]) for k in old}
         else:
-            self.cols = sort_columns(cat)
+            self.cols = sort_columns({k: np.concatenate([old[k], new[k]]) for k in old})
