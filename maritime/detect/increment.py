@@ -50,6 +50,7 @@ from maritime.detect.rendezvous import slow_grid
 from maritime.detect.tracks import Tracks, empty_tracks
 
 Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
 #: The report columns of the window: those of :func:`maritime.detect.inputs.position_columns`
 #: and ``hash`` (the payload hash, the last sort key).
 COLUMNS = ("mmsi", "t", "lat", "lon", "sog", "cog", "msg_type", "station", "hash")
@@ -190,6 +191,11 @@ def dirty_time(old: Tracks, new: Tracks, vessels: Ints) -> float:
     segments of a shared MMSI interleave in time)."""
     if len(vessels) == 0:
         return float("inf")
+    return float(first_differences(old, new, vessels).min())
+
+
+def first_differences(old: Tracks, new: Tracks, vessels: Ints) -> npt.NDArray[np.float64]:
+    """:func:`dirty_time` of each of ``vessels`` (UTC s; +inf where nothing differs)."""
     oi, o_vid = _time_order(old, vessels)
     ni, n_vid = _time_order(new, vessels)
     olen = np.bincount(o_vid, minlength=len(vessels))
@@ -218,7 +224,8 @@ def dirty_time(old: Tracks, new: Tracks, vessels: Ints) -> float:
     t_old[m] = old.t[oi[o_at[m] + first[m]]]
     m = first < nlen
     t_new[m] = new.t[ni[n_at[m] + first[m]]]
-    return float(np.minimum(t_old, t_new).min())
+    out: npt.NDArray[np.float64] = np.minimum(t_old, t_new)
+    return out
 
 
 def _time_order(tr: Tracks, vessels: Ints) -> tuple[Ints, Ints]:
@@ -234,6 +241,73 @@ def _time_order(tr: Tracks, vessels: Ints) -> tuple[Ints, Ints]:
         blk = rows[at[i] : at[i] + n[i]]
         rows[at[i] : at[i] + n[i]] = blk[np.lexsort((tr.lon[blk], tr.lat[blk], tr.t[blk]))]
     return rows.astype(np.int64), vid
+
+
+def _ranges(a: Ints, b: Ints) -> Ints:
+    """The row indexes ``a[i]:b[i]`` one after the other."""
+    n = b - a
+    total = int(n.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    return (np.repeat(a - np.cumsum(n) + n, n) + np.arange(total)).astype(np.int64)
+
+
+def _tail_rows(tr: Tracks, vessels: Ints, cut: Floats, bin_s: float) -> tuple[Ints, Floats]:
+    """Row indexes (sorted) of the reports of ``vessels`` in ``tr`` in reception bins
+    (``floor(t / bin_s)``) at or after each vessel's ``cut`` (a bin), and that cut for each."""
+    a = np.searchsorted(tr.mmsi, vessels, side="left")
+    b = np.searchsorted(tr.mmsi, vessels, side="right")
+    rows = _ranges(a, b)
+    row_cut = np.repeat(cut, b - a)
+    keep = np.floor(tr.t[rows] / bin_s) >= row_cut
+    return rows[keep], row_cut[keep]
+
+
+def _segment_classes(tr: Tracks, segs: Ints) -> npt.NDArray[np.bool_]:
+    """Whether each segment ``segs`` (sorted) of ``tr`` is mostly Class B, as
+    :func:`maritime.detect.reception.segment_class_b` counts it for every segment."""
+    if len(segs) == 0:
+        return np.zeros(0, dtype=bool)
+    size = tr.seg_end[segs] - tr.seg_start[segs]
+    n_b = np.add.reduceat(
+        tr.cls_b[_ranges(tr.seg_start[segs], tr.seg_end[segs])].astype(np.int64), np.cumsum(size) - size
+    )
+    out: npt.NDArray[np.bool_] = n_b * 2 > size
+    return out
+
+
+def _tail(tr: Tracks, rows: Ints, now: float) -> Tracks:
+    """The reports ``rows`` (sorted) of ``tr`` as tracks whose segments keep the Class B status
+    of their whole segment in ``tr`` (the reception model counts Class B transmitters by
+    segment, :func:`~maritime.detect.reception.segment_class_b`)."""
+    out = take_tracks(tr, rows, now)
+    if len(rows):
+        segs = np.unique(tr.seg[rows])
+        out.cls_b = _segment_classes(tr, segs)[np.searchsorted(segs, tr.seg[rows])]
+    return out
+
+
+def _class_flips(old: Tracks, new: Tracks, new_tail: tuple[Ints, Floats], vessels: Ints, bin_s: float) -> Ints:
+    """MMSIs with a segment in ``new`` that has reports before the vessel's cut
+    (:func:`_tail_rows`) and after it, and is mostly Class B in ``old`` and not in ``new`` or
+    the reverse (the same segment: same MMSI and first report time; its reports before the
+    cut are the same, and may have none after it in ``old``)."""
+    rows, row_cut = new_tail
+    seg = new.seg[rows]  # sorted: tracks are sorted by segment
+    segs = np.unique(seg)
+    first = new.t[new.seg_start[segs]]
+    across = np.floor(first / bin_s) < row_cut[np.searchsorted(seg, segs)]
+    segs, first = segs[across], first[across]
+    if len(segs) == 0:
+        return np.zeros(0, dtype=np.int64)
+    n_cls = dict(zip(zip(new.seg_mmsi[segs].tolist(), first.tolist()), _segment_classes(new, segs).tolist()))
+    o_segs = _ranges(np.searchsorted(old.seg_mmsi, vessels, "left"), np.searchsorted(old.seg_mmsi, vessels, "right"))
+    o_keys = list(zip(old.seg_mmsi[o_segs].tolist(), old.t[old.seg_start[o_segs]].tolist()))
+    match = np.array([k in n_cls for k in o_keys], dtype=bool)
+    o_segs = o_segs[match]
+    o_cls = _segment_classes(old, o_segs).tolist()
+    keys = [k for k, m in zip(o_keys, match.tolist()) if m]
+    return np.array(sorted({k[0] for k, c in zip(keys, o_cls) if n_cls[k] != c}), dtype=np.int64)
 
 
 class EvidenceMemo:
@@ -349,8 +423,9 @@ class LiveState:
         old_tr = self.tracks
         fresh = self._tracks({k: v[block_rows(self.cols["mmsi"], vessels)] for k, v in self.cols.items()}, now)
         self.tracks = splice(old_tr, fresh, vessels, now)
-        self._update_reception(old_tr, fresh, vessels, now)
-        dirty = min(dirty_time(old_tr, self.tracks, vessels), prev_now)
+        changed = first_differences(old_tr, self.tracks, vessels) if len(vessels) else np.zeros(0)
+        self._update_reception(old_tr, fresh, vessels, changed, now)
+        dirty = min(float(changed.min()) if len(changed) else float("inf"), prev_now)
         since = dirty - (cfg.dark.together_minutes + 2.0 * cfg.dark.bin_minutes) * 60.0
         self.memo.settle(since)
         # per-vessel detectors: the touched vessels and those with an open episode (it may close
@@ -405,10 +480,12 @@ class LiveState:
         self.stats = CycleStats(len(new["t"]), len(vessels), len(redo_set | pair_set), since)
         return self.events(fleet)
 
-    def _update_reception(self, old_tr: Tracks, fresh: Tracks, vessels: Ints, now: float) -> None:
+    def _update_reception(self, old_tr: Tracks, fresh: Tracks, vessels: Ints, changed: Floats, now: float) -> None:
         """The reception model of the new tracks: the old one less the touched vessels' old
         tracks plus their new ones (:func:`~maritime.detect.reception.updated_reception`), or
-        built again when the window's first bin moved."""
+        built again when the window's first bin moved. Of each vessel only the reports from
+        the reception bin of its first change on (``changed``, :func:`first_differences`) are
+        taken out and put in: the grids before it count the same reports in the same segments."""
         cfg, tr = self.config.dark, self.tracks
         rec = self.reception
         if len(tr) == 0 or len(old_tr) == 0:
@@ -418,8 +495,15 @@ class LiveState:
         if b0 != rec.b0 or nb < rec.nb:
             self.reception = reception_model(tr, cfg)
             return
-        removed = reception_model(take_tracks(old_tr, block_rows(old_tr.mmsi, vessels), now), cfg, (b0, nb))
-        added = reception_model(fresh, cfg, (b0, nb))
+        bin_s = cfg.bin_minutes * 60.0
+        cut = np.floor(changed / bin_s)  # first bin of each vessel that may differ (inf: none)
+        old_tail, new_tail = _tail_rows(old_tr, vessels, cut, bin_s), _tail_rows(fresh, vessels, cut, bin_s)
+        flipped = _class_flips(old_tr, fresh, new_tail, vessels, bin_s)
+        if len(flipped):  # a segment across the cut changed class: those vessels whole
+            cut[np.isin(vessels, flipped)] = -np.inf
+            old_tail, new_tail = _tail_rows(old_tr, vessels, cut, bin_s), _tail_rows(fresh, vessels, cut, bin_s)
+        removed = reception_model(_tail(old_tr, old_tail[0], now), cfg, (b0, nb))
+        added = reception_model(_tail(fresh, new_tail[0], now), cfg, (b0, nb))
         self.reception = updated_reception(rekeyed(rec, nb), removed, added, tr, cfg)
 
     def _settled_run(self, e: Event, since: float, shared: Ints) -> bool:
