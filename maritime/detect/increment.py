@@ -47,6 +47,7 @@ from maritime.detect.loitering import run_key
 from maritime.detect.position_anomaly import shared_inputs
 from maritime.detect.reception import Reception, bin_range, reception_model, rekeyed, updated_reception
 from maritime.detect.rendezvous import slow_grid
+from maritime.detect.splicing import join_pieces, pieces, row_ranges
 from maritime.detect.tracks import Tracks, empty_tracks
 
 Ints = npt.NDArray[np.int64]
@@ -137,46 +138,14 @@ def _present(mmsis: list[int], seg_mmsi: Ints) -> list[bool]:
     return out
 
 
-#: Contiguous pieces of a splice: (0 for the old array or 1 for the new one, start, end).
-Pieces = list[tuple[int, int, int]]
-
-
-def _pieces(cut_from: Ints, cut_to: Ints, new_mmsi: Ints, vessels: Ints, n_old: int) -> Pieces:
-    """The pieces of an array sorted by MMSI whose rows ``cut_from[i]:cut_to[i]`` (those of
-    ``vessels[i]``, sorted) are replaced by the rows of that vessel in ``new_mmsi`` (sorted; an
-    empty cut inserts them there)."""
-    n0 = np.searchsorted(new_mmsi, vessels, side="left").tolist()
-    n1 = np.searchsorted(new_mmsi, vessels, side="right").tolist()
-    out: Pieces = []
-    prev = 0
-    for c0, c1, s, e in zip(cut_from.tolist(), cut_to.tolist(), n0, n1):
-        if c0 > prev:
-            out.append((0, prev, c0))
-        if e > s:
-            out.append((1, s, e))
-        prev = c1
-    if n_old > prev:
-        out.append((0, prev, n_old))
-    return out
-
-
-def _join(pieces: Pieces, old: npt.NDArray[Any], new: npt.NDArray[Any]) -> npt.NDArray[Any]:
-    """The array made of ``pieces`` (:func:`_pieces`) of ``old`` and ``new``: block copies,
-    not a sort and a gather of every row."""
-    if not pieces:
-        return np.concatenate([old[:0], new[:0]])
-    src = (old, new)
-    return np.concatenate([src[k][s:e] for k, s, e in pieces])
-
-
 def splice(old: Tracks, new: Tracks, vessels: Ints, now: float) -> Tracks:
     """``old`` with the vessels ``vessels`` replaced by the tracks ``new`` (which holds those
     vessels only, prepared from all their reports)."""
     a = np.searchsorted(old.mmsi, vessels, side="left")
     b = np.searchsorted(old.mmsi, vessels, side="right")
-    pieces = _pieces(a, b, new.mmsi, vessels, len(old))
-    fields = {k: _join(pieces, getattr(old, k), getattr(new, k)) for k in _TRACK_FIELDS}
-    label = _join(pieces, old.seg, new.seg + old.n_segments)
+    runs = pieces(a, b, new.mmsi, vessels, len(old))
+    fields = {k: join_pieces(runs, getattr(old, k), getattr(new, k)) for k in _TRACK_FIELDS}
+    label = join_pieces(runs, old.seg, new.seg + old.n_segments)
     touched = set(vessels.tolist())
     conflicts = [c for c in old.conflicts if c.mmsi not in touched] + list(new.conflicts)
     out = _assemble(fields, label, old, now, conflicts)
@@ -243,21 +212,12 @@ def _time_order(tr: Tracks, vessels: Ints) -> tuple[Ints, Ints]:
     return rows.astype(np.int64), vid
 
 
-def _ranges(a: Ints, b: Ints) -> Ints:
-    """The row indexes ``a[i]:b[i]`` one after the other."""
-    n = b - a
-    total = int(n.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    return (np.repeat(a - np.cumsum(n) + n, n) + np.arange(total)).astype(np.int64)
-
-
 def _tail_rows(tr: Tracks, vessels: Ints, cut: Floats, bin_s: float) -> tuple[Ints, Floats]:
     """Row indexes (sorted) of the reports of ``vessels`` in ``tr`` in reception bins
     (``floor(t / bin_s)``) at or after each vessel's ``cut`` (a bin), and that cut for each."""
     a = np.searchsorted(tr.mmsi, vessels, side="left")
     b = np.searchsorted(tr.mmsi, vessels, side="right")
-    rows = _ranges(a, b)
+    rows = row_ranges(a, b)
     row_cut = np.repeat(cut, b - a)
     keep = np.floor(tr.t[rows] / bin_s) >= row_cut
     return rows[keep], row_cut[keep]
@@ -270,7 +230,7 @@ def _segment_classes(tr: Tracks, segs: Ints) -> npt.NDArray[np.bool_]:
         return np.zeros(0, dtype=bool)
     size = tr.seg_end[segs] - tr.seg_start[segs]
     n_b = np.add.reduceat(
-        tr.cls_b[_ranges(tr.seg_start[segs], tr.seg_end[segs])].astype(np.int64), np.cumsum(size) - size
+        tr.cls_b[row_ranges(tr.seg_start[segs], tr.seg_end[segs])].astype(np.int64), np.cumsum(size) - size
     )
     out: npt.NDArray[np.bool_] = n_b * 2 > size
     return out
@@ -301,7 +261,7 @@ def _class_flips(old: Tracks, new: Tracks, new_tail: tuple[Ints, Floats], vessel
     if len(segs) == 0:
         return np.zeros(0, dtype=np.int64)
     n_cls = dict(zip(zip(new.seg_mmsi[segs].tolist(), first.tolist()), _segment_classes(new, segs).tolist()))
-    o_segs = _ranges(np.searchsorted(old.seg_mmsi, vessels, "left"), np.searchsorted(old.seg_mmsi, vessels, "right"))
+    o_segs = row_ranges(np.searchsorted(old.seg_mmsi, vessels, "left"), np.searchsorted(old.seg_mmsi, vessels, "right"))
     o_keys = list(zip(old.seg_mmsi[o_segs].tolist(), old.t[old.seg_start[o_segs]].tolist()))
     match = np.array([k in n_cls for k in o_keys], dtype=bool)
     o_segs = o_segs[match]
@@ -529,7 +489,7 @@ class LiveState:
         fi = first[has_old]
         after = (new["t"][fi] > old["t"][lo]) | ((new["t"][fi] == old["t"][lo]) & (new["hash"][fi] > old["hash"][lo]))
         if bool(after.all()):
-            pieces = _pieces(last, last, new["mmsi"], vessels, len(old["mmsi"]))
-            self.cols = {k: _join(pieces, old[k], new[k]) for k in old}
+            runs = pieces(last, last, new["mmsi"], vessels, len(old["mmsi"]))
+            self.cols = {k: join_pieces(runs, old[k], new[k]) for k in old}
         else:
             self.cols = sort_columns({k: np.concatenate([old[k], new[k]]) for k in old})
