@@ -421,21 +421,36 @@ def _events(
     # features of one run as they are (weighted mean of one value: x * w / w, as np.average);
     # of several merged runs, their weighted mean or sum
     wts = tr.t[b] - tr.t[a] + 1.0
-    cols: dict[str, list[float]] = {}
+    summed = ("circles", "path_km", "slow_minutes")
+
+    def row_sums(v: Floats) -> Floats:  # the rows of v (< 8 columns) added in order, as np.sum does
+        out = v[:, 0].copy()
+        for j in range(1, v.shape[1]):
+            out += v[:, j]
+        return out
+
+    cols: dict[str, Floats] = {}
     for k, x in feats.items():
-        one = x[g0] if k in ("circles", "path_km", "slow_minutes") else x[g0] * wts[g0] / wts[g0]
-        cols[k] = one.tolist()
+        cols[k] = x[g0] if k in summed else x[g0] * wts[g0] / wts[g0]
     best = np.maximum.reduceat(np.append(conf, -np.inf), np.ravel(np.column_stack([g0, g1 + 1])))[::2]
-    multi = np.nonzero(g1 > g0)[0].tolist()
-    for m in multi:
-        g = np.arange(g0[m], g1[m] + 1)
+    multi = np.nonzero(g1 > g0)[0]
+    size = g1[multi] - g0[multi] + 1
+    for n in np.unique(size).tolist():
+        ms = multi[size == n]
+        if n >= 8:  # rare: numpy sums 8 or more values pairwise, so keep its order
+            for m in ms.tolist():
+                g = np.arange(g0[m], g1[m] + 1)
+                for k, x in feats.items():
+                    cols[k][m] = float(np.sum(x[g])) if k in summed else float(np.average(x[g], weights=wts[g]))
+            continue
+        # n < 8 values: np.sum / np.average add them in order; the same sums for all such groups at once
+        g = g0[ms][:, None] + np.arange(n)
+        w = wts[g]
         for k, x in feats.items():
-            cols[k][m] = (
-                float(np.sum(x[g]))
-                if k in ("circles", "path_km", "slow_minutes")
-                else float(np.average(x[g], weights=wts[g]))
-            )
+            v = x[g] if k in summed else x[g] * w
+            cols[k][ms] = row_sums(v) if k in summed else row_sums(v) / row_sums(w)
     runs = (g1 - g0 + 1).tolist()
+    values = {k: c.tolist() for k, c in cols.items()}
     events = []
     rows = zip(
         s.tolist(), i0.tolist(), i1.tolist(), hours.tolist(), mid_lat.tolist(), mid_lon.tolist(), d_port.tolist()
@@ -450,7 +465,7 @@ def _events(
             "last_seen": float(tr.t[j1]),
         }
         for k in feats:
-            details[k] = round(cols[k][r], 3)
+            details[k] = round(values[k][r], 3)
         events.append(
             Event(
                 kind=FISHING,

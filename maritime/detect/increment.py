@@ -47,9 +47,11 @@ from maritime.detect.loitering import run_key
 from maritime.detect.position_anomaly import shared_inputs
 from maritime.detect.reception import Reception, bin_range, reception_model, rekeyed, updated_reception
 from maritime.detect.rendezvous import slow_grid
+from maritime.detect.splicing import join_pieces, pieces, row_ranges
 from maritime.detect.tracks import Tracks, empty_tracks
 
 Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
 #: The report columns of the window: those of :func:`maritime.detect.inputs.position_columns`
 #: and ``hash`` (the payload hash, the last sort key).
 COLUMNS = ("mmsi", "t", "lat", "lon", "sog", "cog", "msg_type", "station", "hash")
@@ -101,7 +103,9 @@ def _assemble(
     seg = np.cumsum(change) - 1
     starts = np.flatnonzero(change).astype(np.int64)
     ends = np.append(starts[1:], n).astype(np.int64)
-    mmsis = set(np.unique(fields["mmsi"]).tolist())
+    seg_mmsi = fields["mmsi"][starts]
+    kept_c = _present([c.mmsi for c in conflicts], seg_mmsi)
+    kept_s = _present(like.shared_mmsis, seg_mmsi)
     return Tracks(
         mmsi=fields["mmsi"],
         t=fields["t"],
@@ -115,25 +119,33 @@ def _assemble(
         seg=seg.astype(np.int64),
         seg_start=starts,
         seg_end=ends,
-        seg_mmsi=fields["mmsi"][starts],
+        seg_mmsi=seg_mmsi,
         speed=fields["speed"],
         speed_dt=fields["speed_dt"],
         now=now,
-        conflicts=[c for c in conflicts if c.mmsi in mmsis],
-        shared_mmsis=[m for m in like.shared_mmsis if m in mmsis],
+        conflicts=[c for c, k in zip(conflicts, kept_c) if k],
+        shared_mmsis=[m for m, k in zip(like.shared_mmsis, kept_s) if k],
         anchorages=like.anchorages,
     )
+
+
+def _present(mmsis: list[int], seg_mmsi: Ints) -> list[bool]:
+    """Whether each of ``mmsis`` has a segment (``seg_mmsi``: the MMSI of each segment); a
+    per-segment test, not one over every report."""
+    if not mmsis:
+        return []
+    out: list[bool] = np.isin(np.array(mmsis, dtype=np.int64), seg_mmsi).tolist()
+    return out
 
 
 def splice(old: Tracks, new: Tracks, vessels: Ints, now: float) -> Tracks:
     """``old`` with the vessels ``vessels`` replaced by the tracks ``new`` (which holds those
     vessels only, prepared from all their reports)."""
-    keep = np.ones(len(old), dtype=bool)
-    keep[block_rows(old.mmsi, vessels)] = False
-    mm = np.concatenate([old.mmsi[keep], new.mmsi])
-    order = np.argsort(mm, kind="stable")  # two runs sorted by MMSI: a merge
-    fields = {k: np.concatenate([getattr(old, k)[keep], getattr(new, k)])[order] for k in _TRACK_FIELDS}
-    label = np.concatenate([old.seg[keep], new.seg + old.n_segments])[order]
+    a = np.searchsorted(old.mmsi, vessels, side="left")
+    b = np.searchsorted(old.mmsi, vessels, side="right")
+    runs = pieces(a, b, new.mmsi, vessels, len(old))
+    fields = {k: join_pieces(runs, getattr(old, k), getattr(new, k)) for k in _TRACK_FIELDS}
+    label = join_pieces(runs, old.seg, new.seg + old.n_segments)
     touched = set(vessels.tolist())
     conflicts = [c for c in old.conflicts if c.mmsi not in touched] + list(new.conflicts)
     out = _assemble(fields, label, old, now, conflicts)
@@ -148,6 +160,11 @@ def dirty_time(old: Tracks, new: Tracks, vessels: Ints) -> float:
     segments of a shared MMSI interleave in time)."""
     if len(vessels) == 0:
         return float("inf")
+    return float(first_differences(old, new, vessels).min())
+
+
+def first_differences(old: Tracks, new: Tracks, vessels: Ints) -> npt.NDArray[np.float64]:
+    """:func:`dirty_time` of each of ``vessels`` (UTC s; +inf where nothing differs)."""
     oi, o_vid = _time_order(old, vessels)
     ni, n_vid = _time_order(new, vessels)
     olen = np.bincount(o_vid, minlength=len(vessels))
@@ -176,7 +193,8 @@ def dirty_time(old: Tracks, new: Tracks, vessels: Ints) -> float:
     t_old[m] = old.t[oi[o_at[m] + first[m]]]
     m = first < nlen
     t_new[m] = new.t[ni[n_at[m] + first[m]]]
-    return float(np.minimum(t_old, t_new).min())
+    out: npt.NDArray[np.float64] = np.minimum(t_old, t_new)
+    return out
 
 
 def _time_order(tr: Tracks, vessels: Ints) -> tuple[Ints, Ints]:
@@ -192,6 +210,64 @@ def _time_order(tr: Tracks, vessels: Ints) -> tuple[Ints, Ints]:
         blk = rows[at[i] : at[i] + n[i]]
         rows[at[i] : at[i] + n[i]] = blk[np.lexsort((tr.lon[blk], tr.lat[blk], tr.t[blk]))]
     return rows.astype(np.int64), vid
+
+
+def _tail_rows(tr: Tracks, vessels: Ints, cut: Floats, bin_s: float) -> tuple[Ints, Floats]:
+    """Row indexes (sorted) of the reports of ``vessels`` in ``tr`` in reception bins
+    (``floor(t / bin_s)``) at or after each vessel's ``cut`` (a bin), and that cut for each."""
+    a = np.searchsorted(tr.mmsi, vessels, side="left")
+    b = np.searchsorted(tr.mmsi, vessels, side="right")
+    rows = row_ranges(a, b)
+    row_cut = np.repeat(cut, b - a)
+    keep = np.floor(tr.t[rows] / bin_s) >= row_cut
+    return rows[keep], row_cut[keep]
+
+
+def _segment_classes(tr: Tracks, segs: Ints) -> npt.NDArray[np.bool_]:
+    """Whether each segment ``segs`` (sorted) of ``tr`` is mostly Class B, as
+    :func:`maritime.detect.reception.segment_class_b` counts it for every segment."""
+    if len(segs) == 0:
+        return np.zeros(0, dtype=bool)
+    size = tr.seg_end[segs] - tr.seg_start[segs]
+    n_b = np.add.reduceat(
+        tr.cls_b[row_ranges(tr.seg_start[segs], tr.seg_end[segs])].astype(np.int64), np.cumsum(size) - size
+    )
+    out: npt.NDArray[np.bool_] = n_b * 2 > size
+    return out
+
+
+def _tail(tr: Tracks, rows: Ints, now: float) -> Tracks:
+    """The reports ``rows`` (sorted) of ``tr`` as tracks whose segments keep the Class B status
+    of their whole segment in ``tr`` (the reception model counts Class B transmitters by
+    segment, :func:`~maritime.detect.reception.segment_class_b`)."""
+    out = take_tracks(tr, rows, now)
+    if len(rows):
+        segs = np.unique(tr.seg[rows])
+        out.cls_b = _segment_classes(tr, segs)[np.searchsorted(segs, tr.seg[rows])]
+    return out
+
+
+def _class_flips(old: Tracks, new: Tracks, new_tail: tuple[Ints, Floats], vessels: Ints, bin_s: float) -> Ints:
+    """MMSIs with a segment in ``new`` that has reports before the vessel's cut
+    (:func:`_tail_rows`) and after it, and is mostly Class B in ``old`` and not in ``new`` or
+    the reverse (the same segment: same MMSI and first report time; its reports before the
+    cut are the same, and may have none after it in ``old``)."""
+    rows, row_cut = new_tail
+    seg = new.seg[rows]  # sorted: tracks are sorted by segment
+    segs = np.unique(seg)
+    first = new.t[new.seg_start[segs]]
+    across = np.floor(first / bin_s) < row_cut[np.searchsorted(seg, segs)]
+    segs, first = segs[across], first[across]
+    if len(segs) == 0:
+        return np.zeros(0, dtype=np.int64)
+    n_cls = dict(zip(zip(new.seg_mmsi[segs].tolist(), first.tolist()), _segment_classes(new, segs).tolist()))
+    o_segs = row_ranges(np.searchsorted(old.seg_mmsi, vessels, "left"), np.searchsorted(old.seg_mmsi, vessels, "right"))
+    o_keys = list(zip(old.seg_mmsi[o_segs].tolist(), old.t[old.seg_start[o_segs]].tolist()))
+    match = np.array([k in n_cls for k in o_keys], dtype=bool)
+    o_segs = o_segs[match]
+    o_cls = _segment_classes(old, o_segs).tolist()
+    keys = [k for k, m in zip(o_keys, match.tolist()) if m]
+    return np.array(sorted({k[0] for k, c in zip(keys, o_cls) if n_cls[k] != c}), dtype=np.int64)
 
 
 class EvidenceMemo:
@@ -307,8 +383,9 @@ class LiveState:
         old_tr = self.tracks
         fresh = self._tracks({k: v[block_rows(self.cols["mmsi"], vessels)] for k, v in self.cols.items()}, now)
         self.tracks = splice(old_tr, fresh, vessels, now)
-        self._update_reception(old_tr, fresh, vessels, now)
-        dirty = min(dirty_time(old_tr, self.tracks, vessels), prev_now)
+        changed = first_differences(old_tr, self.tracks, vessels) if len(vessels) else np.zeros(0)
+        self._update_reception(old_tr, fresh, vessels, changed, now)
+        dirty = min(float(changed.min()) if len(changed) else float("inf"), prev_now)
         since = dirty - (cfg.dark.together_minutes + 2.0 * cfg.dark.bin_minutes) * 60.0
         self.memo.settle(since)
         # per-vessel detectors: the touched vessels and those with an open episode (it may close
@@ -363,10 +440,12 @@ class LiveState:
         self.stats = CycleStats(len(new["t"]), len(vessels), len(redo_set | pair_set), since)
         return self.events(fleet)
 
-    def _update_reception(self, old_tr: Tracks, fresh: Tracks, vessels: Ints, now: float) -> None:
+    def _update_reception(self, old_tr: Tracks, fresh: Tracks, vessels: Ints, changed: Floats, now: float) -> None:
         """The reception model of the new tracks: the old one less the touched vessels' old
         tracks plus their new ones (:func:`~maritime.detect.reception.updated_reception`), or
-        built again when the window's first bin moved."""
+        built again when the window's first bin moved. Of each vessel only the reports from
+        the reception bin of its first change on (``changed``, :func:`first_differences`) are
+        taken out and put in: the grids before it count the same reports in the same segments."""
         cfg, tr = self.config.dark, self.tracks
         rec = self.reception
         if len(tr) == 0 or len(old_tr) == 0:
@@ -376,8 +455,15 @@ class LiveState:
         if b0 != rec.b0 or nb < rec.nb:
             self.reception = reception_model(tr, cfg)
             return
-        removed = reception_model(take_tracks(old_tr, block_rows(old_tr.mmsi, vessels), now), cfg, (b0, nb))
-        added = reception_model(fresh, cfg, (b0, nb))
+        bin_s = cfg.bin_minutes * 60.0
+        cut = np.floor(changed / bin_s)  # first bin of each vessel that may differ (inf: none)
+        old_tail, new_tail = _tail_rows(old_tr, vessels, cut, bin_s), _tail_rows(fresh, vessels, cut, bin_s)
+        flipped = _class_flips(old_tr, fresh, new_tail, vessels, bin_s)
+        if len(flipped):  # a segment across the cut changed class: those vessels whole
+            cut[np.isin(vessels, flipped)] = -np.inf
+            old_tail, new_tail = _tail_rows(old_tr, vessels, cut, bin_s), _tail_rows(fresh, vessels, cut, bin_s)
+        removed = reception_model(_tail(old_tr, old_tail[0], now), cfg, (b0, nb))
+        added = reception_model(_tail(fresh, new_tail[0], now), cfg, (b0, nb))
         self.reception = updated_reception(rekeyed(rec, nb), removed, added, tr, cfg)
 
     def _settled_run(self, e: Event, since: float, shared: Ints) -> bool:
@@ -395,16 +481,15 @@ class LiveState:
     def _merge(self, new: Columns, vessels: Ints) -> None:
         """Add ``new`` (sorted) to the window, keeping it sorted."""
         old = self.cols
-        cat = {k: np.concatenate([old[k], new[k]]) for k in old}
         # fast path: each vessel's new reports come after its stored ones (a merge by MMSI)
-        last = np.searchsorted(old["mmsi"], vessels, side="right") - 1
-        has_old = (last >= 0) & (old["mmsi"][np.maximum(last, 0)] == vessels) if len(old["mmsi"]) else last < -1
+        last = np.searchsorted(old["mmsi"], vessels, side="right")
+        has_old = (last > 0) & (old["mmsi"][np.maximum(last - 1, 0)] == vessels) if len(old["mmsi"]) else last < 0
         first = np.searchsorted(new["mmsi"], vessels, side="left")
-        lo = last[has_old]
+        lo = last[has_old] - 1
         fi = first[has_old]
         after = (new["t"][fi] > old["t"][lo]) | ((new["t"][fi] == old["t"][lo]) & (new["hash"][fi] > old["hash"][lo]))
         if bool(after.all()):
-            order = np.argsort(cat["mmsi"], kind="stable")
-            self.cols = {k: v[order] for k, v in cat.items()}
+            runs = pieces(last, last, new["mmsi"], vessels, len(old["mmsi"]))
+            self.cols = {k: join_pieces(runs, old[k], new[k]) for k in old}
         else:
-            self.cols = sort_columns(cat)
+            self.cols = sort_columns({k: np.concatenate([old[k], new[k]]) for k in old})

@@ -11,8 +11,10 @@ only: "now" is the latest position time, never the wall clock.
 
 from __future__ import annotations
 
+import math
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -28,7 +30,7 @@ from maritime.detect.contact_runner import contact_events_since, correlate_pendi
 from maritime.detect.events import Event, assign_zones, details_json, utc
 from maritime.detect.increment import LiveState
 from maritime.detect.inputs import Columns, position_columns, zones_rows
-from maritime.detect.planning import Plan, history_since, reconcile
+from maritime.detect.planning import NormRow, Plan, history_since, norm_row, reconcile
 from maritime.detect.runner import (
     EPOCH0,
     Connection,
@@ -62,6 +64,68 @@ class LiveSummary(DetectSummary):
     affected: int = 0  #: vessels whose loitering, conflicts and rendezvous were recomputed
 
 
+#: Value types :func:`same_flat` compares (``bool`` is told apart from ``int`` by type).
+_FLAT = (str, int, float, bool, type(None))
+
+
+def same_flat(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether details ``a`` and ``b`` give the same :func:`details_json`, for flat details
+    (string, number, boolean or null values): the same keys, and values of the same type that
+    are equal (and of the same sign, for zeros). False when unsure (nested values)."""
+    if len(a) != len(b):
+        return False
+    for k, x in a.items():
+        if k not in b:
+            return False
+        y = b[k]
+        if type(x) is not type(y) or type(x) not in _FLAT or x != y:
+            return False
+        if type(x) is float and x == 0.0 and math.copysign(1.0, x) != math.copysign(1.0, y):
+            return False
+    return True
+
+
+def _copy(e: Event) -> Event:
+    """A shallow copy of ``e`` (its details dict shared: nothing after detection changes it)."""
+    c = object.__new__(Event)
+    c.__dict__.update(e.__dict__)
+    return c
+
+
+class RowMemo:
+    """The ``events`` rows (:meth:`Event.row`) and their comparable forms
+    (:func:`~maritime.detect.planning.norm_row`) of the last cycle, reused for events and stored
+    rows that come again with the same values (most of them: what did not change)."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self.norms: dict[tuple[Any, ...], NormRow] = {}
+        self._rows: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        self._norms: dict[tuple[Any, ...], NormRow] = {}
+
+    def row(self, e: Event, details: str) -> tuple[Any, ...]:
+        """``e.row(details)``."""
+        key = (e.kind, e.mmsi, e.other_mmsi, e.start, e.end, e.lat, e.lon, e.zone, e.confidence, details)
+        r = self.rows.get(key)
+        if r is None:
+            r = e.row(details)
+        self._rows[key] = r
+        return r
+
+    def norm(self, row: Sequence[Any]) -> NormRow:
+        """``norm_row(row)``."""
+        key = tuple(row)
+        n = self.norms.get(key)
+        if n is None:
+            n = norm_row(row)
+        self._norms[key] = n
+        return n
+
+    def roll(self) -> None:
+        """Keep only what this cycle used."""
+        self.rows, self.norms, self._rows, self._norms = self._rows, self._norms, {}, {}
+
+
 class LiveDetection:
     """Incremental detection for a live process: each :meth:`cycle` reads only the reports
     stored since the last one (by row id, the order of ingest, not by time), updates the
@@ -83,6 +147,9 @@ class LiveDetection:
         self.base_now = 0.0  #: data time of the last full read
         #: details JSON of the last cycle's events, by the identity of their details dict
         self.details_memo: dict[int, tuple[dict[str, Any], str]] = {}
+        #: details JSON of the last cycle's events, by (kind, MMSI, other MMSI, start)
+        self.details_by_key: dict[tuple[Any, ...], tuple[dict[str, Any], str]] = {}
+        self.rows = RowMemo()  #: events rows and their comparable forms of the last cycle
 
     def cycle(self) -> LiveSummary:
         """One cycle with the zones and thresholds stored in the database (:func:`use_settings`).
@@ -147,7 +214,7 @@ class LiveDetection:
         correlate_pending(con, cfg)
         found += contact_events_since(con, self.state.tracks, since_dt, zone_list, cfg)
         texts = self._details_texts(found)
-        found = [replace(e, details=dict(e.details)) for e in found]  # reconcile may move starts
+        found = [_copy(e) for e in found]  # reconcile may move starts, assign_zones sets zones
         text_of = {id(c.details): t for c, t in zip(found, texts)}
         assign_zones(found, zone_list)
         plan = self.plan
@@ -158,7 +225,9 @@ class LiveDetection:
                 "recompute": EPOCH0 if plan.full else utc(max(plan.recompute, 0.0)),
             },
         ).fetchall()
-        rec = reconcile(found, stored, plan, row=lambda e: e.row(text_of[id(e.details)]))
+        rows = self.rows
+        rec = reconcile(found, stored, plan, row=lambda e: rows.row(e, text_of[id(e.details)]), norm=rows.norm)
+        rows.roll()
         since = history_since(now, cfg.runner)
         hourly = {h: n for h, n in self.hourly.items() if h * 3600 >= since - 3600}
         data_from = None if plan.full else utc(max(plan.window_from, 0.0))
@@ -175,19 +244,29 @@ class LiveDetection:
     def _details_texts(self, found: list[Event]) -> list[str]:
         """The details JSON of each event, reused for the events of :data:`MEMO_KINDS` kept from
         the last cycle (the same objects: those detectors never change an event's details once
-        made; position anomalies and identity changes merge others into theirs)."""
+        made; position anomalies and identity changes merge others into theirs) and for those
+        found again with the same flat details (:func:`same_flat`; most events of the vessels
+        with new reports)."""
         memo: dict[int, tuple[dict[str, Any], str]] = {}
+        by_key: dict[tuple[Any, ...], tuple[dict[str, Any], str]] = {}
         out = []
         for e in found:
             if e.kind not in MEMO_KINDS:
                 out.append(details_json(e.details))
                 continue
+            key = (e.kind, e.mmsi, e.other_mmsi, e.start)
             hit = self.details_memo.get(id(e.details))
             if hit is None or hit[0] is not e.details:
-                hit = (e.details, details_json(e.details))
+                hit = self.details_by_key.get(key)
+                if hit is None or not same_flat(hit[0], e.details):
+                    hit = (e.details, details_json(e.details))
+                else:
+                    hit = (e.details, hit[1])
             memo[id(e.details)] = hit
+            by_key[key] = hit
             out.append(hit[1])
         self.details_memo = memo  # only this cycle's events (they hold their dicts alive)
+        self.details_by_key = by_key
         return out
 
     def _rebase(

@@ -144,6 +144,7 @@ def reconcile(
     stored: Sequence[StoredRow],
     plan: Plan,
     row: Callable[[Event], tuple[Any, ...]] | None = None,
+    norm: Callable[[Sequence[Any]], NormRow] = norm_row,
 ) -> Reconciliation:
     """The rows to delete and insert so that the stored events become what was found.
 
@@ -153,9 +154,10 @@ def reconcile(
     set to the stored one). Stored rows in the window not found again, or found different,
     are deleted; older stored events not continued stay as they are. ``row``: the ``events``
     row of an event (default :meth:`Event.row`; a live cycle reuses the details JSON of the
-    events it found before).
+    events it found before); ``norm``: :func:`norm_row` (a live cycle reuses those of its last
+    cycle).
     """
-    stored_n = {r[0]: norm_row(r) for r in stored}
+    stored_n = {r[0]: norm(r) for r in stored}
     by_key: dict[tuple[Any, ...], list[StoredRow]] = {}
     for r in stored:
         by_key.setdefault((r[1], int(r[2]), r[3]), []).append(r)
@@ -171,7 +173,7 @@ def reconcile(
         keep.append(e)
     row_of = row or Event.row
     new_rows = {r[0]: r for r in (row_of(e) for e in keep)}
-    new_n = {k: norm_row(v) for k, v in new_rows.items()}
+    new_n = {k: norm(v) for k, v in new_rows.items()}
     deletable = [k for k, r in stored_n.items() if plan.full or r[4] >= plan.window_from or k in new_n]
     out = Reconciliation()
     out.to_delete = sorted(k for k in deletable if new_n.get(k) != stored_n[k])

@@ -194,3 +194,26 @@ def test_open_episodes_close_with_data_time_alone():
         assert 735000777 not in set(cols["mmsi"][(t > lo - 1800) & (t <= hi)].tolist())
         assert _rows(got) == _rows(_full(_part(cols, t <= hi), ["station"], float(hi)))
     assert [e.end is not None for e in got if e.kind == "loitering"] == [True]
+
+
+@pytest.mark.parametrize("flip", [False, True])
+def test_reception_after_cycles_is_that_of_the_window(day, flip):
+    """The reception model a cycle updates from the changed reports only (each vessel's from the
+    bin of its first change on) equals the model built from the whole window, also when new
+    Class B reports turn a segment that started before them into a Class B transmitter."""
+    from maritime.detect.reception import reception_model
+
+    cols, names = day
+    cfg = load_config()
+    cut = np.quantile(cols["t"], 0.4 if flip else 0.9)
+    if flip:  # some vessels' last reports become Class B: their whole segment may change class
+        late = cols["t"] > cut
+        flipped = np.isin(cols["mmsi"], np.unique(cols["mmsi"])[:30]) & late
+        cols = {**cols, "msg_type": np.where(flipped, np.int16(18), cols["msg_type"])}
+    state = LiveState(_part(cols, cols["t"] <= cut), names, cfg, float(cut))
+    steps = np.linspace(cut, cols["t"].max(), 8 if flip else 4)
+    for a, b in zip(steps[:-1], steps[1:]):
+        state.update(_part(cols, (cols["t"] > a) & (cols["t"] <= b)), float(b))
+        want = reception_model(state.tracks, cfg.dark, (state.reception.b0, state.reception.nb))
+        for f in ("keys", "n_all", "n_b", "n_ter", "sc_keys", "sc_n"):
+            assert np.array_equal(getattr(state.reception, f), getattr(want, f)), f

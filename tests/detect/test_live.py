@@ -59,3 +59,20 @@ def test_live_cycles_equal_detection_once(sample_db, tmp_path):
     live_con.execute("INSERT INTO positions SELECT * FROM src.positions WHERE epoch(ts) >= ?", [t1 - 1800])
     assert live.cycle().reason == "live cycle"
     assert live_con.execute(ROWS).fetchall() == want
+
+
+def test_same_flat_details_only_when_the_json_is_the_same():
+    """A live cycle reuses the details JSON of an event found again only when its details would
+    give the same text: same keys, same value types (1 is not 1.0, True is not 1), same sign of
+    zero; nested values are never taken as the same."""
+    from maritime.detect.events import details_json
+    from maritime.detect.live import same_flat
+
+    a = {"gear": "trawl", "reports": 12, "duration_h": 2.5, "open": False, "zone": None}
+    assert same_flat(a, dict(a)) and details_json(a) == details_json(dict(a))
+    for k, v in (("reports", 12.0), ("duration_h", 2.6), ("open", 0), ("zone", "x"), ("extra", 1)):
+        b = {**a, k: v}
+        assert not same_flat(a, b) and details_json(a) != details_json(b), k
+    assert not same_flat({"x": 0.0}, {"x": -0.0}) and details_json({"x": 0.0}) != details_json({"x": -0.0})
+    assert not same_flat({"x": [1]}, {"x": [1]})
+    assert not same_flat(a, {k: v for k, v in a.items() if k != "zone"})
