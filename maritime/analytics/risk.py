@@ -151,6 +151,16 @@ RENDEZVOUS_KINDS = ("rendezvous",)
 LOITER_KINDS = ("loitering", "fishing")
 ZONE_ENTRY_KINDS = ("zone_entry",)
 CONFLICT_KINDS = ("identity_conflict",)
+#: The factors whose refs are event ids (see :func:`vessel_base`).
+EVENT_FACTORS = (
+    "dark_hours",
+    "rendezvous",
+    "reserve_activity",
+    "loitering",
+    "zone_entries",
+    "identity_conflicts",
+    "other_events",
+)
 #: Words in a zone's name or description that make it a reserve (see patrol_zones.geojson).
 RESERVE_WORDS = ("reserve", "national park", "sanctuary", "protected", "natural park")
 

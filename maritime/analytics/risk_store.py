@@ -5,8 +5,9 @@ scores with :mod:`maritime.analytics.risk` and appends changed scores to ``vesse
 ``events.updated_at``, the wall clock of the detection run that wrote them) or identity
 changes are new since the last update, re-propagates association over the whole encounter
 network (cheap: one row per rendezvous), and appends a row only for vessels whose score or
-factors changed. Events that detection deletes without rewriting any event of the vessel are
-picked up by ``full=True`` (``maritime risk --full``).
+factors changed. A vessel whose score rests on an event that detection has since deleted, or
+that was scored as watch-listed, is scored again too (``risk_changed.sql``), so a score never
+keeps evidence that is gone. ``full=True`` (``maritime risk --full``) scores every vessel.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from maritime.analytics.risk import (
+    EVENT_FACTORS,
     EventRow,
     FactorScore,
     VesselFacts,
@@ -129,7 +131,12 @@ def update_risk(cur: duckdb.DuckDBPyConnection, full: bool = False) -> RiskUpdat
     as_of = as_of_row.timestamp() if as_of_row is not None else 0.0
     watched = _watched(cur)
     changed = {
-        int(r[0]) for r in _rows(cur, sql("risk_changed"), {"events_since": ev_since, "identity_since": id_since})
+        int(r[0])
+        for r in _rows(
+            cur,
+            sql("risk_changed"),
+            {"events_since": ev_since, "identity_since": id_since, "event_factors": list(EVENT_FACTORS)},
+        )
     }
     changed |= set(watched)
     latest = _latest(cur)

@@ -8,6 +8,17 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
+from maritime.analytics.risk import (
+    CONFLICT_KINDS,
+    DARK_KINDS,
+    EVENT_FACTORS,
+    LOITER_KINDS,
+    RENDEZVOUS_KINDS,
+    ZONE_ENTRY_KINDS,
+    EventRow,
+    VesselFacts,
+    vessel_base,
+)
 from maritime.analytics.risk_store import top_risk, update_risk
 
 
@@ -90,3 +101,49 @@ def test_update_is_incremental_and_keeps_history(months_copy) -> None:
     update_risk(con)
     f = con.execute("SELECT factor, refs FROM vessel_risk_factors WHERE mmsi = ?", [b]).fetchall()
     assert ("watch_list", ["watch:watch_list"]) in f
+
+
+def test_deleted_evidence_and_delisting_are_rescored(months_copy) -> None:
+    """A score never keeps evidence that is gone: events deleted by detection (a re-run that no
+    longer finds them, with no other event of the vessel written) and a watch list that no
+    longer lists the vessel are picked up by the next incremental update."""
+    store, _ = months_copy
+    con = store.con
+    update_risk(con)
+    mmsi, score = con.execute(
+        "SELECT mmsi, score FROM vessel_risk_latest WHERE mmsi IN (SELECT mmsi FROM events "
+        "WHERE other_mmsi IS NULL) AND association = 0 ORDER BY score DESC LIMIT 1"
+    ).fetchall()[0]
+    con.execute("DELETE FROM events WHERE mmsi = ? AND other_mmsi IS NULL", [mmsi])
+    u = update_risk(con)
+    assert u.recomputed >= 1
+    after = con.execute("SELECT score, factors FROM vessel_risk_latest WHERE mmsi = ?", [mmsi]).fetchall()[0]
+    assert after[0] < score
+    events = {r[0] for r in con.execute("SELECT event_id FROM events").fetchall()}
+    for f in json.loads(after[1]):
+        if f["factor"] in EVENT_FACTORS:
+            assert set(f["refs"]) <= events, f
+    assert update_risk(con).recomputed == 0  # and then nothing is left to redo
+
+    con.execute("CREATE TABLE watch_list (mmsi INTEGER, reason VARCHAR)")
+    con.execute("INSERT INTO watch_list VALUES (?, 'test')", [mmsi])
+    update_risk(con)
+    listed = con.execute("SELECT score FROM vessel_risk_latest WHERE mmsi = ?", [mmsi]).fetchall()[0][0]
+    con.execute("DELETE FROM watch_list")
+    update_risk(con)
+    delisted = con.execute("SELECT score FROM vessel_risk_latest WHERE mmsi = ?", [mmsi]).fetchall()[0][0]
+    assert delisted < listed and abs(delisted - after[0]) < 1e-9
+    factors = [r[0] for r in con.execute("SELECT factor FROM vessel_risk_factors WHERE mmsi = ?", [mmsi]).fetchall()]
+    assert "watch_list" not in factors
+
+
+def test_event_factors_name_every_factor_built_from_events() -> None:
+    """EVENT_FACTORS (what the deleted-evidence check reads) covers every factor vessel_base
+    builds from events."""
+    kinds = [*DARK_KINDS, *RENDEZVOUS_KINDS, *LOITER_KINDS, *ZONE_ENTRY_KINDS, *CONFLICT_KINDS, "other_kind"]
+    mmsi = 735000001  # Ecuador: a valid MMSI, so no mmsi_anomaly factor
+    events = [EventRow(f"e{i}", k, mmsi, None, 0.0, 3600.0, "Zona", 0.9) for i, k in enumerate(kinds)]
+    v = vessel_base(mmsi, events, VesselFacts(), {735: "Ecuador"}, frozenset({"Zona"}), 7200.0)
+    from_events = {f.name for f in v.factors}
+    assert from_events <= set(EVENT_FACTORS)
+    assert {"reserve_activity", "other_events", "dark_hours", "rendezvous"} <= from_events
