@@ -1,7 +1,7 @@
 """Cost of issue 13's detectors (zone_entry, speed_range, fishing, position_anomaly,
 identity_change): prints figures (not a test).
 
-    python benchmarks/bench_kinds.py --positions 10000000 --hours 168   # the issue-13 figure
+    python benchmarks/bench_kinds.py --positions 10000000   # the issue-13 figure
     python benchmarks/bench_kinds.py [--sizes 1000000,2000000,4000000] [--vessels 500]
 
 ``--positions N`` (the issue-13 figure, "all new detectors over 10M positions add under 20 s
@@ -9,7 +9,7 @@ to a full detection run"): a month of a regional feed made as ``bench_detect.py`
 (the scenario generator, seed 11, 1,000 vessels of its Eastern Pacific mix — fishing boats,
 cargo, tankers, tugs, passenger ships... — with shore stations, satellite passes and
 reception loss, for as many hours as give ~N reports), generated once in a child process and
-cached in ``benchmarks/out/kinds_month_<N>.npz``. Then, in one process, the tracks are
+cached in ``benchmarks/out/kinds_month_<N>[_<H>h].npz``. Then, in one process, the tracks are
 prepared once and every stage of a full detection run (:func:`maritime.detect.compose.detect_all`:
 loitering, dark periods, rendezvous, identity conflicts, and the new kinds) is timed apart,
 wall and CPU (``time.process_time``), so the run's time with and without the new detectors is
@@ -20,8 +20,9 @@ database with positions only). Zone entries and speed ranges watch EVERY bundled
 worst case; by default none is watched). ``--new-only`` skips the existing detectors (the new
 stage over the same tracks). Peak memory (max RSS) of the measuring process is printed.
 ``--hours H`` generates at most H hours and tiles them to N (each copy other MMSIs of the
-same MIDs, positions moved ~11 m): ``--hours 168`` (a week, 2.5 M reports, ~1.5 min) is what
-the README's figure uses; the whole month takes several times longer on a busy machine.
+same MIDs, positions moved ~11 m), for a busy machine: ``--hours 168`` (a week, 2.5 M
+reports) generates in about a quarter of the time of the whole month (~2 min on a quiet
+2-core machine), which is what the README's figure uses.
 
 Data: one day of the project's scenario generator (``--vessels`` vessels in the Eastern
 Pacific, realistic tracks and reception), tiled in place to each size: copy ``i`` is the same
@@ -335,7 +336,8 @@ def main() -> None:
         month(args.positions, Path(args.sizes), args.hours)
         return
     if args.positions:
-        out = ROOT / "benchmarks" / "out" / f"kinds_month_{args.positions}.npz"
+        tiled_tag = f"_{args.hours:g}h" if args.hours < 1e9 else ""
+        out = ROOT / "benchmarks" / "out" / f"kinds_month_{args.positions}{tiled_tag}.npz"
         out.parent.mkdir(parents=True, exist_ok=True)
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} cores")
         if args.rebuild or not out.exists():
@@ -348,6 +350,8 @@ def main() -> None:
                 str(args.positions),
                 "--sizes",
                 str(out),
+                "--hours",
+                str(args.hours),
             ]
             subprocess.run(cmd, check=True)
         full_run(out, args.new_only)
