@@ -12,9 +12,7 @@ import pytest
 from maritime.analytics.brief_html import BriefData, Section, render_brief
 from maritime.analytics.brief_store import land_rings, write_brief
 from maritime.analytics.outcomes_store import record_outcomes
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, playwright_or_skip
 
 
 def test_render_escapes_text_and_draws_land() -> None:
@@ -52,9 +50,7 @@ def test_brief_sections_and_queries(brief: Path) -> None:
 
 
 def test_brief_opens_in_chromium_without_requests(brief: Path) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is absent (apt-get install -y chromium)")
-    api = pytest.importorskip("playwright.sync_api")
+    api = playwright_or_skip()
     with api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()

@@ -16,6 +16,7 @@ from maritime.detect.events import ROW_COLUMNS
 from maritime.ingest.options import IngestOptions
 from maritime.ingest.recordings import ingest_paths
 from maritime.store.database import Store
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS, playwright_or_skip
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "fixtures" / "ais" / "eastern_pacific_sample.nmea.gz"
@@ -142,3 +143,13 @@ def months_db(tmp_path_factory) -> Path:
     finally:
         store.close()
     return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for a module's browser tests (skipped without it or Playwright)."""
+    api = playwright_or_skip()
+    with api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

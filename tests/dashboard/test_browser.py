@@ -23,26 +23,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.chromium import ALLOWED, playwright_or_skip, watched_page
+
 from .conftest import REPO, SAMPLE, SCREENSHOTS
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"{CHROMIUM} is absent (apt-get install -y chromium): browser tests skipped", allow_module_level=True)
-playwright_api = pytest.importorskip("playwright.sync_api", reason="python package playwright is not installed")
+playwright_or_skip()  # skips the module without Chromium or Playwright
 
 _READY = re.compile(r"watch floor at (http://127\.0\.0\.1:\d+)/")
-ALLOWED = ("http://127.0.0.1:", "data:", "blob:", "about:")
 
 
 class Server:
@@ -108,26 +95,10 @@ class Server:
 REQUESTS: list[str] = []
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(browser):
-    ctx = browser.new_context(viewport={"width": 1600, "height": 950}, accept_downloads=True)
-    ctx.on("request", lambda r: REQUESTS.append(r.url))
-    pg = ctx.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    ctx.close()
-    assert not errors, f"errors in the page: {errors}"
-    outside = [u for u in REQUESTS if not u.startswith(ALLOWED)]
-    assert not outside, f"requests left 127.0.0.1: {outside}"
+    with watched_page(browser, REQUESTS, accept_downloads=True) as pg:
+        yield pg
 
 
 @pytest.fixture(scope="module")

@@ -11,33 +11,19 @@ import shutil
 import duckdb
 import pytest
 
-from .test_browser import ALLOWED, CHROMIUM, CHROMIUM_ARGS, Server, playwright_api, shot
+from tests.chromium import watched_page
+
+from .test_browser import Server, shot
 
 TRACES = "() => document.querySelector('#map .js-plotly-plot').data"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(browser):
-    ctx = browser.new_context(viewport={"width": 1600, "height": 950})
     requests: list[str] = []
-    ctx.on("request", lambda r: requests.append(r.url))
-    pg = ctx.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    ctx.close()
-    assert not errors, f"errors in the page: {errors}"
+    with watched_page(browser, requests) as pg:
+        yield pg
     assert requests, "the page made requests"
-    outside = [u for u in requests if not u.startswith(ALLOWED)]
-    assert not outside, f"requests left 127.0.0.1: {outside}"
 
 
 @pytest.fixture(scope="module")
