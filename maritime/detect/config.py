@@ -155,8 +155,9 @@ class ZoneEntryConfig:
 
 
 @dataclass(frozen=True)
-class SpeedRangeConfig:
-    """Speed within a range inside a zone (see ``[speed_range]``)."""
+class SpeedRangeWatch:
+    """One speed range watched in some zones (a ``[[speed_range.watch]]`` table; the keys it
+    leaves out are those of ``[speed_range]``)."""
 
     zones: tuple[str, ...] = ()
     min_kn: float = 0.0
@@ -164,6 +165,27 @@ class SpeedRangeConfig:
     min_duration_minutes: float = 60.0
     min_distance_km: float = 0.0
     max_gap_minutes: float = 60.0
+
+
+@dataclass(frozen=True)
+class SpeedRangeConfig:
+    """Speed within a range inside a zone (see ``[speed_range]``): the section's own range in
+    its ``zones``, and one more range per ``[[speed_range.watch]]`` table in ``watch``."""
+
+    zones: tuple[str, ...] = ()
+    min_kn: float = 0.0
+    max_kn: float = 4.0
+    min_duration_minutes: float = 60.0
+    min_distance_km: float = 0.0
+    max_gap_minutes: float = 60.0
+    watch: tuple[SpeedRangeWatch, ...] = ()
+
+    def watches(self) -> tuple[SpeedRangeWatch, ...]:
+        """Every watched range: the section's own (when it names zones), then ``watch``."""
+        own = SpeedRangeWatch(
+            self.zones, self.min_kn, self.max_kn, self.min_duration_minutes, self.min_distance_km, self.max_gap_minutes
+        )
+        return ((own,) if self.zones else ()) + self.watch
 
 
 @dataclass(frozen=True)
@@ -350,6 +372,29 @@ def _coerce(src: Path, section: str, key: str, value: Any, default: Any) -> Any:
     return value
 
 
+def _watches(src: Path, value: Any, section: SpeedRangeConfig) -> tuple[SpeedRangeWatch, ...]:
+    """The ``[[speed_range.watch]]`` tables: each names its zones; the keys it leaves out are
+    the section's (``section``, with this file's other keys applied)."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ConfigError(f"{src}: [speed_range] watch must be [[speed_range.watch]] tables")
+    inherited = {f.name: getattr(section, f.name) for f in dataclasses.fields(SpeedRangeWatch)}
+    out = []
+    for i, table in enumerate(value, 1):
+        where = f"speed_range.watch {i}"
+        values = dict(inherited, zones=())
+        for key, v in table.items():
+            if key not in values:
+                raise ConfigError(f"{src}: unknown key [{where}] {key}")
+            values[key] = _coerce(src, where, key, v, inherited[key])
+        w = SpeedRangeWatch(**values)
+        if not w.zones:
+            raise ConfigError(f'{src}: [{where}] needs zones = ["zone name", ...] (or ["*"] for every zone)')
+        if w.min_kn > w.max_kn:
+            raise ConfigError(f"{src}: [{where}] min_kn {w.min_kn:g} is above max_kn {w.max_kn:g}")
+        out.append(w)
+    return tuple(out)
+
+
 def _apply(base: DetectConfig, doc: dict[str, Any], src: Path) -> DetectConfig:
     sections = {}
     for section, values in doc.items():
@@ -363,8 +408,16 @@ def _apply(base: DetectConfig, doc: dict[str, Any], src: Path) -> DetectConfig:
         for key, value in values.items():
             if key not in known:
                 raise ConfigError(f"{src}: unknown key [{section}] {key}")
+            if section == "speed_range" and key == "watch":
+                continue  # after the section's own keys, which it inherits
             changes[key] = _coerce(src, section, key, value, getattr(current, key))
-        sections[section] = dataclasses.replace(current, **changes)
+        updated = dataclasses.replace(current, **changes)
+        if isinstance(updated, SpeedRangeConfig):
+            if updated.min_kn > updated.max_kn:
+                raise ConfigError(f"{src}: [speed_range] min_kn {updated.min_kn:g} is above max_kn {updated.max_kn:g}")
+            if "watch" in values:
+                updated = dataclasses.replace(updated, watch=_watches(src, values["watch"], updated))
+        sections[section] = updated
     return dataclasses.replace(base, **sections)
 
 

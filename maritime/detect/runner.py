@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from maritime.detect.anchorage_store import refresh_anchorages, replan, stored_points
 from maritime.detect.compose import detect_all
-from maritime.detect.config import DetectConfig, RunnerConfig, load_config, load_config_text
+from maritime.detect.config import ConfigError, DetectConfig, RunnerConfig, load_config, load_config_text
 from maritime.detect.contact_runner import contact_events_since, correlate_pending
 from maritime.detect.events import EVENT_COLUMNS, Event, assign_zones, utc
 from maritime.detect.identity_change import IdentityChanges
@@ -41,7 +41,7 @@ from maritime.detect.inputs import (
     zones_rows,
 )
 from maritime.detect.planning import Plan, Reconciliation, history_since, plan_window, reconcile, widen
-from maritime.detect.settings import Choice, Setting, Stored, choose
+from maritime.detect.settings import Choice, Setting, Stored, choose, unknown_zones
 from maritime.detect.tracks import Tracks, prepare_tracks
 
 #: A DuckDB connection or cursor.
@@ -165,7 +165,8 @@ def use_settings(con: Connection, zones: Setting | None = None, config: Setting 
 
     Raises:
         maritime.detect.config.ConfigError: the stored or given thresholds no longer load
-            (e.g. a key this version does not know).
+            (e.g. a key this version does not know), or the given thresholds or zones leave
+            a zone detector watching a zone name the zones do not have.
         maritime.store.database.StoreError: the stored zones no longer load, or the database
             refuses the read or write (one line).
     """
@@ -180,9 +181,24 @@ def use_settings(con: Connection, zones: Setting | None = None, config: Setting 
     except ValueError as exc:
         raise StoreError(f"the zones stored in the database do not load ({exc}): give --zones FILE") from None
     cfg = load_config() if choice.config is None else load_config_text(choice.config.text, choice.config.source)
-    if choice.store:
+    if choice.store:  # what is stored was checked when it was given
+        _check_zone_names(cfg, zone_set, choice)
         _store_settings(con, choice)
     return RunSettings(choice, zone_set, cfg)
+
+
+def _check_zone_names(cfg: DetectConfig, zone_set: ZoneSet | None, choice: Choice) -> None:
+    """Raise :class:`ConfigError` (one line) when the thresholds name a zone the zones lack."""
+    names = [z[0] for z in (zone_set.zones if zone_set is not None else zones_rows(None)[0])]
+    missing = unknown_zones(cfg, names)
+    if missing:
+        where, name = missing[0]
+        config = choice.config.source if choice.config is not None else "the bundled thresholds"
+        zones = choice.zones.source if choice.zones is not None else "the bundled patrol zones"
+        raise ConfigError(
+            f"{config}: [{where}] names zone {name!r}, which {zones} do not have "
+            f'(they have: {", ".join(sorted(set(names)))}); fix the name, use "*" for every zone, or give --zones'
+        )
 
 
 def _store_settings(con: Connection, choice: Choice) -> None:

@@ -11,9 +11,12 @@ another command ran. Zones and thresholds are chosen independently of each other
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
+
+from maritime.detect.config import DetectConfig
 
 #: Where a setting of a run comes from.
 Origin = Literal["given", "stored", "bundled"]
@@ -117,3 +120,14 @@ def choose(zones: Setting | None, config: Setting | None, stored: Stored) -> Cho
         zones_changed=z_changed,
         config_changed=c_changed,
     )
+
+
+def unknown_zones(config: DetectConfig, names: Collection[str]) -> list[tuple[str, str]]:
+    """(section, name) of every zone the zone detectors are told to watch (``[zone_entry]``,
+    ``[speed_range]`` and each ``[[speed_range.watch]]``) that is not in ``names``; ``"*"``
+    (every zone) is always known. A misspelt name would otherwise watch nothing, silently."""
+    known = set(names) | {"*"}
+    wanted = [("zone_entry", z) for z in config.zone_entry.zones]
+    wanted += [("speed_range", z) for z in config.speed_range.zones]
+    wanted += [(f"speed_range.watch {i}", z) for i, w in enumerate(config.speed_range.watch, 1) for z in w.zones]
+    return [(where, z) for where, z in wanted if z not in known]

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from maritime.detect.cli import cmd_detect, cmd_events
-from maritime.detect.config import load_config
+from maritime.detect.config import ConfigError, load_config
 from maritime.detect.runner import run_detection
 from maritime.errors import UsageError
 from maritime.store.database import SCHEMA_FILES, StoreError, sql
@@ -244,3 +244,44 @@ def test_cli_bad_settings_files_are_one_line(tmp_path):
         cmd_detect(_ns(db=db, config=str(broken)))
     with pytest.raises(UsageError, match=r"^--config: file .* not found$"):
         cmd_detect(_ns(db=db, config=str(tmp_path / "none.toml")))
+
+
+def test_cli_speed_ranges_per_zone(sample_db, tmp_path):
+    """[[speed_range.watch]]: each zone its own range, through `maritime detect --config`."""
+    db = str(copy_db(sample_db, tmp_path))
+    ranges = tmp_path / "ranges.toml"
+    ranges.write_text(
+        '[[speed_range.watch]]\nzones = ["Galápagos Marine Reserve", "Gulf of Panama"]\nmax_kn = 3.0\n\n'
+        '[[speed_range.watch]]\nzones = ["*"]\nmin_kn = 8.0\nmax_kn = 14.0\nmin_duration_minutes = 120\n',
+        encoding="utf-8",
+    )
+    assert cmd_detect(_ns(db=db, config=str(ranges))) == 0
+    with duckdb.connect(db) as con:
+        rows = con.execute(
+            "SELECT zone, details->>'range_kn', CAST(details->>'duration_h' AS DOUBLE), "
+            "CAST(details->>'max_speed_kn' AS DOUBLE), CAST(details->>'min_speed_kn' AS DOUBLE) "
+            "FROM events WHERE kind = 'speed_range'"
+        ).fetchall()
+    slow = [r for r in rows if r[1] == "[0.0,3.0]"]
+    fast = [r for r in rows if r[1] == "[8.0,14.0]"]
+    assert slow and fast and len(slow) + len(fast) == len(rows)
+    assert {r[0] for r in slow} <= {"Galápagos Marine Reserve", "Gulf of Panama"}
+    assert all(r[3] <= 3.0 and r[2] >= 1.0 for r in slow)
+    assert all(8.0 <= r[4] and r[3] <= 14.0 and r[2] >= 2.0 for r in fast)
+
+
+def test_cli_misspelt_zone_in_the_thresholds_is_one_line(sample_db, tmp_path):
+    db = str(copy_db(sample_db, tmp_path))
+    typo = tmp_path / "typo.toml"
+    typo.write_text('[[speed_range.watch]]\nzones = ["Galapagos Marine Reserve"]\n', encoding="utf-8")
+    with pytest.raises(
+        ConfigError,
+        match=r"^.*typo.toml: \[speed_range.watch 1\] names zone 'Galapagos Marine Reserve', "
+        r"which the bundled patrol zones do not have \(they have: .*Galápagos Marine Reserve.*\); ",
+    ):
+        cmd_detect(_ns(db=db, config=str(typo)))
+    with duckdb.connect(db) as con:  # nothing was stored
+        assert con.execute("SELECT count(*) FROM detection_settings").fetchall()[0][0] == 0
+    # the zones given with it decide: a file whose zone has that name is accepted
+    ours = write_zones(tmp_path / "ours.geojson", "Galapagos Marine Reserve")
+    assert cmd_detect(_ns(db=db, config=str(typo), zones=str(ours))) == 0

@@ -58,3 +58,19 @@ def test_same_text_from_another_path_is_stored_under_the_new_path():
     moved = Setting(OURS.text, "copy/ours.geojson")
     c = choose(moved, None, Stored(zones=OURS))
     assert c.store and c.zones == moved
+
+
+def test_unknown_zones_names_each_misspelt_zone_and_where():
+    from maritime.detect.config import load_config_text
+    from maritime.detect.settings import unknown_zones
+
+    cfg = load_config_text(
+        '[zone_entry]\nzones = ["Malpelo", "Malpelo Island"]\n[speed_range]\nzones = ["*"]\n'
+        '[[speed_range.watch]]\nzones = ["Gorgona", "Gorgonа"]\n',  # the last "а" is Cyrillic
+        "x.toml",
+    )
+    assert unknown_zones(cfg, ["Malpelo", "Gorgona"]) == [
+        ("zone_entry", "Malpelo Island"),
+        ("speed_range.watch 1", "Gorgonа"),
+    ]
+    assert unknown_zones(load_config_text("", "x"), []) == []  # the defaults watch no zone

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from shapely.geometry import box
 
-from maritime.detect.config import SpeedRangeConfig
+from maritime.detect.config import SpeedRangeConfig, SpeedRangeWatch
 from maritime.detect.speed_range import detect_speed_range
 from maritime.detect.tracks import prepare_tracks
 from tests.detect.kinds_cases import EVAL_SEEDS, evaluate, table
@@ -46,3 +46,19 @@ def test_precision_and_recall_on_unseen_seeds():
     n, good, nt, found = res["speed_range"]
     assert nt >= 8
     assert good / n >= 0.95 and found / nt >= 0.95
+
+
+def test_each_watch_has_its_own_zones_and_range():
+    """[[speed_range.watch]]: slow inside one zone, fast inside another, each with its own
+    thresholds; a run is one event even when two watches see it."""
+    zones = [("Slow", box(-86.0, -3.0, -85.0, -2.0)), ("Fast", box(-86.0, -3.0, -85.0, -2.0))]
+    slow = SpeedRangeWatch(("Slow",), 0.0, 4.0, 60.0, 0.0, 60.0)
+    fast = SpeedRangeWatch(("Fast",), 10.0, 40.0, 30.0, 0.0, 60.0)
+    cfg = SpeedRangeConfig(watch=(slow, fast))
+    (e,) = detect_speed_range(slow_inside(120), zones, cfg)
+    assert e.zone == "Slow" and e.details["range_kn"] == [0.0, 4.0]
+    (e,) = detect_speed_range(slow_inside(40, kn=12.0), zones, cfg)  # 40 min at 12 kn: only "Fast"
+    assert e.zone == "Fast" and e.details["range_kn"] == [10.0, 40.0] and "12" in str(e.details["mean_speed_kn"])
+    assert detect_speed_range(slow_inside(40, kn=6.0), zones, cfg) == []  # in neither range
+    both = SpeedRangeConfig(watch=(slow, SpeedRangeWatch(("Fast",), 0.0, 5.0, 60.0, 0.0, 60.0)))
+    assert [e.zone for e in detect_speed_range(slow_inside(120), zones, both)] == ["Slow"]
