@@ -82,7 +82,12 @@ def test_compiled_features_equal_the_numpy_expressions(tracks):
     )  # fmt: skip
     names = ("ds", "turn", "has_turn", "w", "circle starts", "circle ends")
     for name, a, b in zip(names, got, expected):
-        assert np.array_equal(a, b), name
+        if name == "turn":
+            # arctan2 compiled by numba may round differently from numpy's in the last bits on
+            # some CPUs (seen on an AVX-512 AMD EPYC: 1e-13 degrees); every other feature is exact
+            assert np.allclose(a, b, rtol=0.0, atol=1e-9), name
+        else:
+            assert np.array_equal(a, b), name
     assert len(got[4]) > 0  # the seine sets give circle starts
     # some of them close (the detector's next test): the purse seines are there
     assert (haversine_km(tracks.lat[got[4]], tracks.lon[got[4]], tracks.lat[got[5]], tracks.lon[got[5]]) <= 1.0).any()
