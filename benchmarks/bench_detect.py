@@ -78,12 +78,15 @@ def build_dataset(path: Path, target: int, seed: int = 11, vessels: int = 1000) 
 
 
 def full_detection(db: str):
-    """Forget stored events, detect over every report; returns (connection, summary, seconds)."""
+    """Forget stored events, detect over every report as ``maritime detect`` does (its DuckDB
+    memory cap); returns (connection, summary, seconds)."""
     import duckdb
 
+    from maritime.detect.cli import DETECT_DUCKDB_MEMORY
     from maritime.detect.runner import run_detection
 
     con = duckdb.connect(db)
+    con.execute(f"SET memory_limit = '{DETECT_DUCKDB_MEMORY}'")
     con.execute("DELETE FROM events")
     con.execute("DELETE FROM detect_runs")
     for table in ("anchorage_refresh", "anchorage_visits", "anchorages", "anchorage_cells"):
