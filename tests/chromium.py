@@ -43,11 +43,13 @@ def watched_page(browser: Any, requests: list[str], **context: Any) -> Iterator[
     clean exit, fails on errors raised in the page or a request outside :data:`ALLOWED`."""
     ctx = browser.new_context(viewport=VIEWPORT, **context)
     ctx.on("request", lambda r: requests.append(r.url))
-    page = ctx.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    ctx.close()
+    try:
+        page = ctx.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        yield page
+    finally:
+        ctx.close()
     assert not errors, f"errors in the page: {errors}"
     outside = [u for u in requests if not u.startswith(ALLOWED)]
     assert not outside, f"requests left 127.0.0.1: {outside}"

@@ -157,7 +157,7 @@ def _read_text(option: str, path: str) -> str:
 #: DuckDB memory for ``maritime detect``. DuckDB keeps what it allocates up to its cap (80 % of
 #: RAM by default) while the detectors work beside it; with this cap the read of every report
 #: sorts in memory or spills, and the full run over 10.3 M positions (``bench_detect.py``,
-#: 2 cores) peaks at 2.8 GB of resident memory in the same time (22 s), against 3.6 GB with a
+#: 2 cores) peaks at 2.8 GB of resident memory in the same time (22-24 s), against 3.6 GB with a
 #: 1 GB cap and 3.8 GB uncapped; 512 MB saves no more and costs 15 % more time.
 DETECT_DUCKDB_MEMORY = "768MB"
 

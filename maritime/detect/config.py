@@ -156,8 +156,9 @@ class ZoneEntryConfig:
 
 @dataclass(frozen=True)
 class SpeedRangeWatch:
-    """One speed range watched in some zones (a ``[[speed_range.watch]]`` table; the keys it
-    leaves out are those of ``[speed_range]``)."""
+    """One speed range watched in some zones: the keys of ``[speed_range]``, and of each
+    ``[[speed_range.watch]]`` table (which names its own zones and takes the keys it leaves
+    out from ``[speed_range]`` of the same file)."""
 
     zones: tuple[str, ...] = ()
     min_kn: float = 0.0
@@ -168,23 +169,15 @@ class SpeedRangeWatch:
 
 
 @dataclass(frozen=True)
-class SpeedRangeConfig:
+class SpeedRangeConfig(SpeedRangeWatch):
     """Speed within a range inside a zone (see ``[speed_range]``): the section's own range in
     its ``zones``, and one more range per ``[[speed_range.watch]]`` table in ``watch``."""
 
-    zones: tuple[str, ...] = ()
-    min_kn: float = 0.0
-    max_kn: float = 4.0
-    min_duration_minutes: float = 60.0
-    min_distance_km: float = 0.0
-    max_gap_minutes: float = 60.0
     watch: tuple[SpeedRangeWatch, ...] = ()
 
     def watches(self) -> tuple[SpeedRangeWatch, ...]:
         """Every watched range: the section's own (when it names zones), then ``watch``."""
-        own = SpeedRangeWatch(
-            self.zones, self.min_kn, self.max_kn, self.min_duration_minutes, self.min_distance_km, self.max_gap_minutes
-        )
+        own = SpeedRangeWatch(**{f.name: getattr(self, f.name) for f in dataclasses.fields(SpeedRangeWatch)})
         return ((own,) if self.zones else ()) + self.watch
 
 
@@ -299,8 +292,13 @@ class DetectConfig:
     fishing: FishingConfig = field(default_factory=FishingConfig)
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
-        """Plain nested dictionary (for JSON and the ``detect_runs`` table)."""
-        return dataclasses.asdict(self)
+        """Plain nested dictionary (for JSON and the ``detect_runs`` table). An empty
+        ``speed_range.watch`` is left out, so thresholds without one keep the fingerprint
+        they had before watches existed (no recomputation after an upgrade)."""
+        d = dataclasses.asdict(self)
+        if not self.speed_range.watch:
+            del d["speed_range"]["watch"]
+        return d
 
     def fingerprint(self) -> str:
         """A short hash of every value: a run with other thresholds recomputes everything."""
@@ -373,8 +371,9 @@ def _coerce(src: Path, section: str, key: str, value: Any, default: Any) -> Any:
 
 
 def _watches(src: Path, value: Any, section: SpeedRangeConfig) -> tuple[SpeedRangeWatch, ...]:
-    """The ``[[speed_range.watch]]`` tables: each names its zones; the keys it leaves out are
-    the section's (``section``, with this file's other keys applied)."""
+    """The ``[[speed_range.watch]]`` tables of one file: each names its zones; the keys it
+    leaves out are the section's (``section``: as loaded so far, with this file's own
+    ``[speed_range]`` keys applied). A file's tables replace the watches of earlier files."""
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise ConfigError(f"{src}: [speed_range] watch must be [[speed_range.watch]] tables")
     inherited = {f.name: getattr(section, f.name) for f in dataclasses.fields(SpeedRangeWatch)}
@@ -412,11 +411,8 @@ def _apply(base: DetectConfig, doc: dict[str, Any], src: Path) -> DetectConfig:
                 continue  # after the section's own keys, which it inherits
             changes[key] = _coerce(src, section, key, value, getattr(current, key))
         updated = dataclasses.replace(current, **changes)
-        if isinstance(updated, SpeedRangeConfig):
-            if updated.min_kn > updated.max_kn:
-                raise ConfigError(f"{src}: [speed_range] min_kn {updated.min_kn:g} is above max_kn {updated.max_kn:g}")
-            if "watch" in values:
-                updated = dataclasses.replace(updated, watch=_watches(src, values["watch"], updated))
+        if isinstance(updated, SpeedRangeConfig) and "watch" in values:
+            updated = dataclasses.replace(updated, watch=_watches(src, values["watch"], updated))
         sections[section] = updated
     return dataclasses.replace(base, **sections)
 

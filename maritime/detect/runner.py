@@ -13,6 +13,7 @@ detecting after each hour of a day ends with the same events as detecting once.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import time
@@ -195,9 +196,11 @@ def _check_zone_names(cfg: DetectConfig, zone_set: ZoneSet | None, choice: Choic
         where, name = missing[0]
         config = choice.config.source if choice.config is not None else "the bundled thresholds"
         zones = choice.zones.source if choice.zones is not None else "the bundled patrol zones"
+        close = difflib.get_close_matches(name, sorted(set(names)), n=3, cutoff=0.5)
+        hint = f"closest: {', '.join(close)}" if close else f"{len(set(names))} zones, none close"
         raise ConfigError(
-            f"{config}: [{where}] names zone {name!r}, which {zones} do not have "
-            f'(they have: {", ".join(sorted(set(names)))}); fix the name, use "*" for every zone, or give --zones'
+            f"{config}: [{where}] names zone {name!r}, which {zones} do not have ({hint}); "
+            'fix the name, use "*" for every zone, or give --zones'
         )
 
 

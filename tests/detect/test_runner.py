@@ -277,7 +277,7 @@ def test_cli_misspelt_zone_in_the_thresholds_is_one_line(sample_db, tmp_path):
     with pytest.raises(
         ConfigError,
         match=r"^.*typo.toml: \[speed_range.watch 1\] names zone 'Galapagos Marine Reserve', "
-        r"which the bundled patrol zones do not have \(they have: .*Galápagos Marine Reserve.*\); ",
+        r"which the bundled patrol zones do not have \(closest: Galápagos Marine Reserve.*\); fix the name",
     ):
         cmd_detect(_ns(db=db, config=str(typo)))
     with duckdb.connect(db) as con:  # nothing was stored
