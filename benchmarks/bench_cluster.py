@@ -100,14 +100,22 @@ def _worker_maxrss() -> float:
     return r.getrusage(r.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def phase_dask(dest: str, workers: int, partition_rows: int) -> None:
-    """(child) Full detection over the archive on a LocalCluster."""
+def phase_dask(dest: str, workers: int, partition_rows: int, db: str) -> None:
+    """(child) Full detection over the archive on a LocalCluster, with the anchorages the
+    single-machine run learned in ``db`` (as ``maritime detect --engine dask --db`` does)."""
     import logging
 
+    import duckdb
     from dask.distributed import Client, LocalCluster
 
     from maritime.archive.layout import open_archive
+    from maritime.detect.anchorage_store import stored_points
     from maritime.detect.cluster import detect_on_cluster
+    from maritime.detect.config import load_config
+
+    con = duckdb.connect(db)
+    anchorages = stored_points(con, load_config())
+    con.close()
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
     with (
@@ -115,7 +123,7 @@ def phase_dask(dest: str, workers: int, partition_rows: int) -> None:
         Client(cl) as client,
     ):
         t = time.perf_counter()
-        s = detect_on_cluster(client, open_archive(dest), rows_per_partition=partition_rows)
+        s = detect_on_cluster(client, open_archive(dest), rows_per_partition=partition_rows, anchorages=anchorages)
         dt = time.perf_counter() - t
         rss = sorted(client.run(_worker_maxrss).values())
     n, digest = events_digest([e.row() for e in s.events])
@@ -194,7 +202,7 @@ def main() -> int:
         phase_single(*a.args)
         return 0
     if a.phase == "dask":
-        phase_dask(a.args[0], int(a.args[1]), int(a.args[2]))
+        phase_dask(a.args[0], int(a.args[1]), int(a.args[2]), a.args[3])
         return 0
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -219,7 +227,7 @@ def main() -> int:
             f"\n{n:,} positions: {made}; bytes per position: Parquet {pq_b / n:.1f}, DuckDB {db_b / n:.1f}", flush=True
         )
         single = child("single", str(db))
-        dask = child("dask", str(dest), str(a.workers), str(a.partition_rows))
+        dask = child("dask", str(dest), str(a.workers), str(a.partition_rows), str(db))  # after single: its anchorages
         for name, r in (("duckdb", single), ("dask", dask)):
             if "error" in r:
                 print(f"  {name:<6} failed: {r['error']}", flush=True)
