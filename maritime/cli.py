@@ -328,7 +328,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return COMMANDS[args.command](args)
+        rc = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a reader gone away shows here, not as a message at exit
+        return rc
+    except BrokenPipeError:
+        # the reader of the output went away (`maritime events | head`): stop quietly, as Unix
+        # tools do (128 + SIGPIPE); what the command committed is kept
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except MaritimeError as exc:
         if os.environ.get("MARITIME_DEBUG"):
             raise

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import FIXTURES, REPO, run_cli
 
 
 @pytest.mark.parametrize(
@@ -68,3 +71,32 @@ def test_zip_is_a_one_line_error(tmp_path: Path) -> None:
         z.writestr("AIS_2023_01_01.csv", "MMSI,BaseDateTime\n")
     err = _one_line_error(run_cli("ingest", "--db", str(tmp_path / "t.duckdb"), str(src)))
     assert "zip" in err and "unzip" in err
+
+
+def test_a_reader_gone_away_stops_quietly(tmp_path: Path) -> None:
+    """`maritime ... | head`: a closed pipe is no error message and no traceback (exit 141, as
+    Unix tools), and what the command did is kept."""
+    db = tmp_path / "t.duckdb"
+    env = {k: v for k, v in os.environ.items() if k != "MARITIME_DEBUG"}
+    p = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "maritime.cli",
+            "ingest",
+            str(FIXTURES / "libais_uscg_typeexamples.nmea"),
+            "--db",
+            str(db),
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert p.stdout is not None and p.stderr is not None
+    p.stdout.close()  # the reader is gone before the summary is written
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=120) == 141, err
+    assert err == ""
+    with duckdb.connect(str(db), read_only=True) as con:  # the ingest was kept
+        assert con.execute("SELECT count(*) FROM positions").fetchall()[0][0] > 0

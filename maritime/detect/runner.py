@@ -13,7 +13,6 @@ detecting after each hour of a day ends with the same events as detecting once.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import time
@@ -42,7 +41,7 @@ from maritime.detect.inputs import (
     zones_rows,
 )
 from maritime.detect.planning import Plan, Reconciliation, history_since, plan_window, reconcile, widen
-from maritime.detect.settings import Choice, Setting, Stored, choose, unknown_zones
+from maritime.detect.settings import Choice, Setting, Stored, choose, closest_zones, unknown_zones
 from maritime.detect.tracks import Tracks, prepare_tracks
 
 #: A DuckDB connection or cursor.
@@ -196,7 +195,7 @@ def _check_zone_names(cfg: DetectConfig, zone_set: ZoneSet | None, choice: Choic
         where, name = missing[0]
         config = choice.config.source if choice.config is not None else "the bundled thresholds"
         zones = choice.zones.source if choice.zones is not None else "the bundled patrol zones"
-        close = difflib.get_close_matches(name, sorted(set(names)), n=3, cutoff=0.5)
+        close = closest_zones(name, names)
         hint = f"closest: {', '.join(close)}" if close else f"{len(set(names))} zones, none close"
         raise ConfigError(
             f"{config}: [{where}] names zone {name!r}, which {zones} do not have ({hint}); "

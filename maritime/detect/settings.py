@@ -11,6 +11,8 @@ another command ran. Zones and thresholds are chosen independently of each other
 
 from __future__ import annotations
 
+import difflib
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
@@ -131,3 +133,20 @@ def unknown_zones(config: DetectConfig, names: Collection[str]) -> list[tuple[st
     wanted += [("speed_range", z) for z in config.speed_range.zones]
     wanted += [(f"speed_range.watch {i}", z) for i, w in enumerate(config.speed_range.watch, 1) for z in w.zones]
     return [(where, z) for where, z in wanted if z not in known]
+
+
+def _folded(text: str) -> str:
+    """``text`` without case or accents ("Galápagos" → "galapagos")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def closest_zones(name: str, names: Collection[str], n: int = 3) -> list[str]:
+    """Up to ``n`` zone names a misspelt ``name`` may mean: those that contain it or that it
+    contains, ignoring case and accents; when none does, the most similar by :mod:`difflib`."""
+    folded = {z: _folded(z) for z in sorted(set(names))}
+    want = _folded(name)
+    out = [z for z, f in folded.items() if want in f or f in want]
+    if not out:
+        similar = difflib.get_close_matches(want, list(folded.values()), n=n, cutoff=0.5)
+        out = [z for f in similar for z, g in folded.items() if g == f]
+    return out[:n]

@@ -74,3 +74,20 @@ def test_unknown_zones_names_each_misspelt_zone_and_where():
         ("speed_range.watch 1", "Gorgonа"),
     ]
     assert unknown_zones(load_config_text("", "x"), []) == []  # the defaults watch no zone
+
+
+def test_closest_zones_ignore_case_and_accents():
+    from maritime.detect.settings import closest_zones
+
+    names = [
+        "Galápagos Marine Reserve",
+        "High-seas corridor Galápagos–mainland",
+        "Malpelo",
+        "Gorgona",
+        "Gulf of Panama",
+    ]
+    assert closest_zones("Galapagos", names) == ["Galápagos Marine Reserve", "High-seas corridor Galápagos–mainland"]
+    assert closest_zones("gulf of panamá", names) == ["Gulf of Panama"]
+    assert closest_zones("Malpelo Island", names) == ["Malpelo"]
+    assert closest_zones("Gorgonna", names)[0] == "Gorgona"
+    assert closest_zones("Tierra del Fuego", names) == []
