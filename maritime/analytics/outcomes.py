@@ -15,6 +15,11 @@ Metrics (:func:`results_table`, :func:`confirmation_rates`), for each zone, unit
   the event to the outcome's time);
 - ``confirmation_rate`` = confirmed / reached: of the alerts a unit checked, the share that held
   a violation, the measure of what is worth alerting on (by kind and by rule).
+
+The same figures per kind at each confidence threshold of :data:`CONFIDENCE_STEPS` (the alerts
+of the kind at or above it) say which thresholds produce confirmed cases: raising a kind's
+``min_confidence`` (rules) or a detector's threshold to t keeps the row "kind ≥ t", with its
+confirmed cases and rate.
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ INTERCEPTED = ("boarded_no_violation", "violation_found", "seized")
 CONFIRMED = ("violation_found", "seized")
 #: The longest free-text report kept (characters).
 MAX_REPORT_CHARS = 4000
+#: Confidence thresholds at which each kind's confirmation rate is shown (events are written
+#: from 0.1 for coverage gaps; alerts are typically raised from 0.5, README "Rules file").
+CONFIDENCE_STEPS = (0.5, 0.6, 0.7, 0.8, 0.9)
 
 
 class OutcomeError(MaritimeError):
@@ -99,14 +107,35 @@ def results_table(alerts: pd.DataFrame, outcomes: pd.DataFrame) -> pd.DataFrame:
 
 
 def confirmation_rates(alerts: pd.DataFrame, outcomes: pd.DataFrame, rules: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Per event kind, and per rule when ``rules`` (event_id, rule_id) is given: the same
-    columns, highest confirmation rate first. ``dimension`` is ``kind`` or ``rule``."""
+    """Per event kind, per rule when ``rules`` (event_id, rule_id) is given, and per kind at each
+    confidence threshold when ``alerts`` has a ``confidence`` column: the same columns.
+    ``dimension`` is ``kind`` or ``rule`` (highest confirmation rate first), or ``confidence``
+    (``value`` "kind ≥ t", by kind then threshold)."""
     df = _alerts_with_outcomes(alerts, outcomes)
     by_kind = _summarise(df, ("kind",)).rename(columns={"kind": "value"}).assign(dimension="kind")
     parts = [by_kind]
     if rules is not None and not rules.empty:
         by_rule = _summarise(df.merge(rules, on="event_id"), ("rule_id",)).rename(columns={"rule_id": "value"})
         parts.append(by_rule.assign(dimension="rule"))
-    out = pd.concat(parts, ignore_index=True)
+    ranked = pd.concat(parts, ignore_index=True).sort_values(
+        ["dimension", "confirmation_rate"], ascending=[True, False], na_position="last"
+    )
+    out = pd.concat([ranked, _by_threshold(df)], ignore_index=True)
     cols = ["dimension", "value"] + [c for c in out.columns if c not in ("dimension", "value")]
-    return out[cols].sort_values(["dimension", "confirmation_rate"], ascending=[True, False], na_position="last")
+    return out[cols]
+
+
+def _by_threshold(df: pd.DataFrame) -> pd.DataFrame:
+    """The ``confidence`` rows of :func:`confirmation_rates` (none without a confidence)."""
+    if "confidence" not in df or df.empty:
+        return pd.DataFrame(columns=["dimension", "value"])
+    conf = pd.to_numeric(df.confidence, errors="coerce")
+    parts = []
+    for t in CONFIDENCE_STEPS:
+        at = _summarise(df[conf >= t], ("kind",)).assign(threshold=t)
+        parts.append(at)
+    rows = pd.concat(parts, ignore_index=True).sort_values(["kind", "threshold"], kind="stable")
+    checked = set(rows.kind[rows.reached > 0])  # only kinds with outcomes teach anything
+    rows = rows[rows.kind.isin(checked)]
+    rows["value"] = rows.kind + rows.threshold.map(lambda t: f" ≥ {t:.1f}")
+    return rows.drop(columns=["kind", "threshold"]).assign(dimension="confidence")

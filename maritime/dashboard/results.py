@@ -162,7 +162,10 @@ def patrol_results(cur: q.Cursor, since: Any) -> list[Any]:
         out.append(_table(["zone", "unit", "week", "raised", "acted on", "reached", "confirmed", "h to board", "conf."],
                           table[cols].values.tolist()))  # fmt: skip
         rcols = ["dimension", "value", "raised", "reached", "confirmed", "confirmation_rate"]
-        out += [html.H4("Confirmation rate by kind and rule"), _table(rcols, rates[rcols].values.tolist())]
+        out += [
+            html.H4("Confirmation rate by kind, rule and confidence threshold"),
+            _table(rcols, rates[rcols].values.tolist()),
+        ]
     else:
         out.append(html.Div("No outcomes recorded yet (`maritime outcome`).", className="muted small"))
     # the vessels of interest are the sortable list under this panel (analytics_layout.interest_section)

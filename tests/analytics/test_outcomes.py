@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import pytest
 
-from maritime.analytics.outcomes import OutcomeError, check_outcome, results_table
+from maritime.analytics.outcomes import OutcomeError, check_outcome, confirmation_rates, results_table
 from maritime.analytics.outcomes_store import record_outcome, record_outcomes, results
 
 
@@ -69,3 +69,40 @@ def test_outcomes_are_appended_and_feed_the_metrics(months_copy) -> None:
     by_kind = rates[rates.dimension == "kind"].set_index("value")
     # the scenario confirms fishing and rendezvous alerts far more often than zone entries
     assert by_kind.confirmation_rate["rendezvous"] > 2 * by_kind.confirmation_rate["zone_entry"]
+    # and per confidence threshold, from the stored events' confidence
+    by_conf = rates[rates.dimension == "confidence"].set_index("value")
+    assert by_conf.raised["rendezvous ≥ 0.5"] >= by_conf.raised["rendezvous ≥ 0.9"]
+
+
+def test_confirmation_rate_at_each_confidence_threshold() -> None:
+    """Which thresholds produce confirmed cases: per kind, the alerts at or above each step."""
+    t = pd.Timestamp("2025-01-06T10:00Z")
+    conf = [0.55, 0.65, 0.85, 0.95, 0.6, 0.3]
+    alerts = pd.DataFrame(
+        {
+            "event_id": list("abcdef"),
+            "kind": ["dark_period"] * 4 + ["zone_entry", "dark_period"],
+            "zone": ["Z"] * 6,
+            "start_time": [t] * 6,
+            "acted": [True] * 6,
+            "assigned_unit": ["U"] * 6,
+            "confidence": conf,
+        }
+    )
+    outcomes = pd.DataFrame(
+        {
+            "event_id": list("abcd"),  # e (zone_entry) and f were never reached
+            "result": ["boarded_no_violation", "boarded_no_violation", "seized", "violation_found"],
+            "unit": ["U"] * 4,
+            "outcome_at": [t + pd.Timedelta(hours=2)] * 4,
+            "recorded_at": [t + pd.Timedelta(hours=3)] * 4,
+        }
+    )
+    rates = confirmation_rates(alerts, outcomes)
+    rows = rates[rates.dimension == "confidence"].set_index("value")
+    assert list(rows.index) == [f"dark_period ≥ {x}" for x in ("0.5", "0.6", "0.7", "0.8", "0.9")]
+    assert list(rows.raised) == [4, 3, 2, 2, 1] and list(rows.confirmed) == [2, 2, 2, 2, 1]
+    assert list(rows.confirmation_rate) == [0.5, 2 / 3, 1.0, 1.0, 1.0]  # 0.7 keeps every confirmed case
+    # kinds and rules come first, ranked; no confidence column, no confidence rows
+    assert list(rates.dimension.unique()) == ["kind", "confidence"]
+    assert "confidence" not in set(confirmation_rates(alerts.drop(columns="confidence"), outcomes).dimension)
