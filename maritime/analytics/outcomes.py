@@ -130,12 +130,9 @@ def _by_threshold(df: pd.DataFrame) -> pd.DataFrame:
     if "confidence" not in df or df.empty:
         return pd.DataFrame(columns=["dimension", "value"])
     conf = pd.to_numeric(df.confidence, errors="coerce")
-    parts = []
-    for t in CONFIDENCE_STEPS:
-        at = _summarise(df[conf >= t], ("kind",)).assign(threshold=t)
-        parts.append(at)
+    parts = [_summarise(df[conf >= t], ("kind",)).assign(threshold=t) for t in CONFIDENCE_STEPS]
     rows = pd.concat(parts, ignore_index=True).sort_values(["kind", "threshold"], kind="stable")
     checked = set(rows.kind[rows.reached > 0])  # only kinds with outcomes teach anything
     rows = rows[rows.kind.isin(checked)]
-    rows["value"] = rows.kind + rows.threshold.map(lambda t: f" ≥ {t:.1f}")
-    return rows.drop(columns=["kind", "threshold"]).assign(dimension="confidence")
+    value = rows.kind + rows.threshold.map(lambda t: f" ≥ {t:.1f}")
+    return rows.drop(columns=["kind", "threshold"]).assign(value=value, dimension="confidence")
