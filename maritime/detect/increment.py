@@ -77,13 +77,9 @@ def sort_columns(cols: Columns) -> Columns:
 
 def block_rows(sorted_mmsi: Ints, vessels: Ints) -> Ints:
     """Row indexes of ``vessels``' reports in an array sorted by MMSI (in that order)."""
-    a = np.searchsorted(sorted_mmsi, vessels, side="left")
-    b = np.searchsorted(sorted_mmsi, vessels, side="right")
-    n = b - a
-    if n.sum() == 0:
-        return np.zeros(0, dtype=np.int64)
-    starts = np.repeat(a - np.cumsum(n) + n, n)
-    return (starts + np.arange(int(n.sum()))).astype(np.int64)
+    return row_ranges(
+        np.searchsorted(sorted_mmsi, vessels, side="left"), np.searchsorted(sorted_mmsi, vessels, "right")
+    )
 
 
 def take_tracks(tr: Tracks, rows: Ints, now: float) -> Tracks:
@@ -153,18 +149,11 @@ def splice(old: Tracks, new: Tracks, vessels: Ints, now: float) -> Tracks:
     return out
 
 
-def dirty_time(old: Tracks, new: Tracks, vessels: Ints) -> float:
-    """The earliest report time of ``vessels`` at which ``new`` differs from ``old`` (time,
-    position, receiver, implied speed, or the segment it belongs to, known by the segment's
-    first report time); +inf when nothing differs. Reports are compared in time order (the
-    segments of a shared MMSI interleave in time)."""
-    if len(vessels) == 0:
-        return float("inf")
-    return float(first_differences(old, new, vessels).min())
-
-
 def first_differences(old: Tracks, new: Tracks, vessels: Ints) -> npt.NDArray[np.float64]:
-    """:func:`dirty_time` of each of ``vessels`` (UTC s; +inf where nothing differs)."""
+    """For each of ``vessels``, the earliest report time (UTC s) at which ``new`` differs from
+    ``old`` (time, position, receiver, implied speed, or the segment it belongs to, known by the
+    segment's first report time); +inf when nothing differs. Reports are compared in time order
+    (the segments of a shared MMSI interleave in time)."""
     oi, o_vid = _time_order(old, vessels)
     ni, n_vid = _time_order(new, vessels)
     olen = np.bincount(o_vid, minlength=len(vessels))
@@ -201,9 +190,10 @@ def _time_order(tr: Tracks, vessels: Ints) -> tuple[Ints, Ints]:
     """Row indexes of ``vessels``' reports in ``tr``, each vessel's in time order, and the
     index (into ``vessels``) of each row's vessel."""
     a = np.searchsorted(tr.mmsi, vessels, side="left")
-    n = np.searchsorted(tr.mmsi, vessels, side="right") - a
+    b = np.searchsorted(tr.mmsi, vessels, side="right")
+    n = b - a
     at = np.cumsum(n) - n
-    rows = np.repeat(a - at, n) + np.arange(int(n.sum()))
+    rows = row_ranges(a, b)
     vid = np.repeat(np.arange(len(vessels)), n)
     # the segments of a shared MMSI follow one another: its reports by time
     for i in np.flatnonzero(np.isin(vessels, np.array(tr.shared_mmsis, dtype=np.int64))).tolist():
@@ -261,7 +251,7 @@ def _class_flips(old: Tracks, new: Tracks, new_tail: tuple[Ints, Floats], vessel
     if len(segs) == 0:
         return np.zeros(0, dtype=np.int64)
     n_cls = dict(zip(zip(new.seg_mmsi[segs].tolist(), first.tolist()), _segment_classes(new, segs).tolist()))
-    o_segs = row_ranges(np.searchsorted(old.seg_mmsi, vessels, "left"), np.searchsorted(old.seg_mmsi, vessels, "right"))
+    o_segs = block_rows(old.seg_mmsi, vessels)  # seg_mmsi is sorted like the reports
     o_keys = list(zip(old.seg_mmsi[o_segs].tolist(), old.t[old.seg_start[o_segs]].tolist()))
     match = np.array([k in n_cls for k in o_keys], dtype=bool)
     o_segs = o_segs[match]

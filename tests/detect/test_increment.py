@@ -12,7 +12,7 @@ import pytest
 
 from maritime.detect.compose import detect_all
 from maritime.detect.config import load_config
-from maritime.detect.increment import LiveState, block_rows, dirty_time, splice, take_tracks
+from maritime.detect.increment import LiveState, block_rows, first_differences, splice, take_tracks
 from maritime.detect.inputs import Columns, tracks_from_columns
 from maritime.detect.planning import norm_row
 from maritime.detect.tracks import Tracks
@@ -135,7 +135,7 @@ def test_splice_equals_preparing_everything(day):
     assert full.shared_mmsis == spliced.shared_mmsis
     # the dirty time is no later than the first new report, and not before the cut less the
     # longest speed window, unless a shared MMSI's split moved
-    d = dirty_time(old, spliced, vessels)
+    d = float(first_differences(old, spliced, vessels).min())
     assert d <= float(t[t > cut].min()) + 1e-6
     assert d >= cut - cfg.tracks.max_speed_window_hours * 3600 - 1.0
     # a vessel subset is the subset of the whole
@@ -145,7 +145,7 @@ def test_splice_equals_preparing_everything(day):
     assert len(sub) == int(np.isin(full.mmsi, some).sum())
 
 
-def test_dirty_time_sees_a_changed_old_report(day):
+def test_first_differences_see_a_changed_old_report(day):
     cols, names = day
     cfg = load_config()
     now = float(cols["t"].max())
@@ -155,8 +155,8 @@ def test_dirty_time_sees_a_changed_old_report(day):
     moved["lat"] = cols["lat"].copy()
     moved["lat"][k] += 0.001
     b = tracks_from_columns(moved, names, cfg, now)
-    assert dirty_time(a, b, np.array([cols["mmsi"][k]], dtype=np.int64)) <= cols["t"][k]
-    assert dirty_time(a, a, np.unique(cols["mmsi"]).astype(np.int64)) == float("inf")
+    assert first_differences(a, b, np.array([cols["mmsi"][k]], dtype=np.int64)).min() <= cols["t"][k]
+    assert first_differences(a, a, np.unique(cols["mmsi"]).astype(np.int64)).min() == float("inf")
 
 
 def _cols_of(rows: list[tuple]) -> Columns:
