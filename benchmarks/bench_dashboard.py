@@ -38,18 +38,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402 (after the path)
+
 SAMPLE = REPO / "fixtures" / "ais" / "eastern_pacific_sample.nmea.gz"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 _READY = re.compile(r"watch floor at (http://127\.0\.0\.1:\d+)/")
 
 
