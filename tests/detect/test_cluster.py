@@ -32,7 +32,7 @@ from maritime.archive.export import mirror_database
 from maritime.archive.layout import open_archive
 from maritime.detect.anchorage_store import stored_points
 from maritime.detect.cluster import detect_on_cluster
-from maritime.detect.config import SpeedRangeConfig, ZoneEntryConfig, load_config
+from maritime.detect.config import SpeedRangeConfig, SpeedRangeWatch, ZoneEntryConfig, load_config
 from maritime.detect.events import RENDEZVOUS
 from maritime.detect.planning import norm_row
 from maritime.detect.runner import run_detection
@@ -49,9 +49,12 @@ MIDNIGHT = datetime(2025, 1, 16, tzinfo=UTC).timestamp()
 EDGE_PAIR = (725000001, 760000002)
 #: The watch-listed recording (a hull changing MMSI and flag after 2 h dark) starts here.
 WATCH_START = datetime(2025, 1, 15, 20, 0, tzinfo=UTC)
-#: Speed ranges watched in every zone, so that the comparison covers them too.
+#: Speed ranges watched in every zone (the section's own and a [[speed_range.watch]] of its
+#: own range), so that the comparison covers them too.
 CFG = dataclasses.replace(
-    load_config(), speed_range=SpeedRangeConfig(zones=("*",)), zone_entry=ZoneEntryConfig(zones=("*",))
+    load_config(),
+    speed_range=SpeedRangeConfig(zones=("*",), watch=(SpeedRangeWatch(("*",), 8.0, 14.0, 30.0, 0.0, 60.0),)),
+    zone_entry=ZoneEntryConfig(zones=("*",)),
 )
 EVENT_COLUMNS = "event_id, kind, mmsi, other_mmsi, start_time, end_time, lat, lon, zone, confidence, details"
 
@@ -148,6 +151,8 @@ def test_events_cover_every_kind_and_the_boundary_meeting(both_engines):
     kinds = {r[1] for r in both_engines["single"]}
     assert {"loitering", "dark_period", "rendezvous", "identity_conflict", "fishing"} <= kinds
     assert {"zone_entry", "speed_range", "position_anomaly", "identity_change"} <= kinds
+    ranges = {tuple(json.loads(r[10])["range_kn"]) for r in both_engines["single"] if r[1] == "speed_range"}
+    assert ranges == {(0.0, 4.0), (8.0, 14.0)}  # the section's range and the watch's
     reasons = {json.loads(r[10])["reason"] for r in both_engines["single"] if r[1] == "position_anomaly"}
     assert {"teleport", "on_land", "shared_position", "invalid_mmsi", "dimensions_changed", "type_changed"} <= reasons
     edge = [r for r in both_engines["single"] if r[1] == RENDEZVOUS and (r[2], r[3]) == EDGE_PAIR]
